@@ -1,0 +1,23 @@
+namespace GpuNet.Kernels;
+
+/// <summary>
+/// Counter-based random numbers: value i of a stream depends only on (seed, i), never on
+/// the order in which values are drawn. The ILGPU kernels and the managed CPU backend call
+/// these same functions, so a seeded initialisation is identical on every device (up to
+/// the last bit of log/cos in Box–Muller) and needs no per-thread generator state.
+/// </summary>
+public static class CounterRandom
+{
+    /// <summary>SplitMix64's finaliser over seed and counter: a well-mixed 64-bit hash.</summary>
+    public static ulong Hash(ulong seed, ulong counter)
+    {
+        ulong z = seed + (counter + 1UL) * 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>Uniform in the open interval (0, 1): 24 random bits, centred in their bucket, so log(u) is finite.</summary>
+    public static float Uniform(ulong seed, ulong counter) =>
+        ((uint)(Hash(seed, counter) >> 40) + 0.5f) * (1.0f / 16777216.0f);
+}

@@ -1,0 +1,6 @@
+namespace GpuNet.Backends.Cpu;
+
+// CONTRACT STUB: replaced by the managed SIMD backend.
+public sealed class CpuBackend
+{
+}

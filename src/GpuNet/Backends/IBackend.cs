@@ -1,0 +1,97 @@
+using GpuNet.Kernels;
+
+namespace GpuNet.Backends;
+
+/// <summary>
+/// Every op a training step needs, on one device. Two families implement it: the managed
+/// CPU fallback (the numeric reference) and the ILGPU backend (CUDA, OpenCL or ILGPU's CPU
+/// accelerator). One shared test suite checks each implementation against float64 references.
+///
+/// Conventions: float32, row-major, sizes passed explicitly (buffers may be longer than an
+/// op needs). Ops are enqueued in order on the device and may run asynchronously: only
+/// <see cref="Download{T}"/> and <see cref="Synchronize"/> wait. Outputs that an op "writes"
+/// are fully overwritten (their old contents, NaN included, never matter) unless documented
+/// as accumulated.
+/// </summary>
+public interface IBackend : IDisposable
+{
+    DeviceInfo Device { get; }
+
+    /// <summary>A new zero-filled buffer.</summary>
+    DeviceBuffer<T> Allocate<T>(int length) where T : unmanaged;
+
+    /// <summary>Copies host data into the first source.Length elements of the buffer.</summary>
+    void Upload<T>(ReadOnlySpan<T> source, DeviceBuffer<T> destination) where T : unmanaged;
+
+    /// <summary>Waits for queued work, then copies the first destination.Length elements to the host.</summary>
+    void Download<T>(DeviceBuffer<T> source, Span<T> destination) where T : unmanaged;
+
+    /// <summary>Waits until every queued op has finished.</summary>
+    void Synchronize();
+
+    /// <summary>Sets the first <paramref name="count"/> elements to <paramref name="value"/>.</summary>
+    void Fill(DeviceBuffer<float> buffer, int count, float value);
+
+    /// <summary>destination[i] = source[i] for i &lt; count.</summary>
+    void Copy(DeviceBuffer<float> source, DeviceBuffer<float> destination, int count);
+
+    /// <summary>C = alpha·op(A)·op(B) + beta·C, see <see cref="GemmShape"/>.</summary>
+    void Gemm(in GemmShape shape, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c);
+
+    /// <summary>In place, for a [rows, cols] matrix y: y[r, c] = f(y[r, c] + bias[c]).</summary>
+    void BiasActivation(DeviceBuffer<float> y, DeviceBuffer<float> bias, int rows, int cols, Activation activation);
+
+    /// <summary>output[i] = f(input[i]) for i &lt; count. May alias.</summary>
+    void ActivationForward(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, Activation activation);
+
+    /// <summary>
+    /// gradInput[i] = gradOutput[i] · f'(z_i), with f' written from the forward output y = f(z)
+    /// (see <see cref="Activation"/>). gradInput may alias gradOutput.
+    /// </summary>
+    void ActivationBackward(DeviceBuffer<float> gradOutput, DeviceBuffer<float> output, DeviceBuffer<float> gradInput, int count, Activation activation);
+
+    /// <summary>sums[c] = Σ_r x[r, c] for a [rows, cols] matrix (the bias gradient).</summary>
+    void ColumnSums(DeviceBuffer<float> x, int rows, int cols, DeviceBuffer<float> sums);
+
+    /// <summary>
+    /// Fused softmax cross-entropy over [rows, classes] logits with integer labels.
+    /// Per row r (subtracting the row max first, log-sum-exp):
+    /// loss_r = logsumexp(z_r) − z_r[y_r]; correct_r = 1 if the first argmax of z_r is y_r, else 0.
+    /// Accumulates stats[2r] += loss_r and stats[2r + 1] += correct_r (per-row slots: no atomics,
+    /// deterministic; the host sums them when it reports). When <paramref name="gradLogits"/> is
+    /// not null it writes gradLogits[r, c] = gradScale·(p_rc − [c == y_r]); the mean-reduced
+    /// loss uses gradScale = 1/rows. gradLogits may alias logits.
+    /// </summary>
+    void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes,
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats);
+
+    /// <summary>
+    /// Fused sigmoid + binary cross-entropy for one-output logistic regression, labels in {0, 1}.
+    /// loss_r = max(z, 0) − z·y + log(1 + e^(−|z|)) (stable form); correct_r = [(z &gt; 0) == (y == 1)].
+    /// Accumulates stats like <see cref="SoftmaxCrossEntropy"/>; when gradLogits is not null writes
+    /// gradLogits[r] = gradScale·(σ(z_r) − y_r). gradLogits may alias logits.
+    /// </summary>
+    void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows,
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats);
+
+    /// <summary>Row-wise softmax probabilities of [rows, classes] logits (for predict). May alias.</summary>
+    void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes);
+
+    /// <summary>One SGD step over the first <paramref name="count"/> parameters, see <see cref="SgdParams"/>.</summary>
+    void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd);
+
+    /// <summary>destination[r, :] = source[indices[indexOffset + r], :] for r &lt; rows, rows of <paramref name="cols"/> floats.</summary>
+    void GatherRows(DeviceBuffer<float> source, int cols, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination);
+
+    /// <summary>destination[r] = source[indices[indexOffset + r]] for r &lt; count.</summary>
+    void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination);
+
+    /// <summary>buffer[i] = low + (high − low)·CounterRandom.Uniform(seed, i) over the whole buffer.</summary>
+    void InitUniform(DeviceBuffer<float> buffer, float low, float high, ulong seed);
+
+    /// <summary>
+    /// buffer[i] = mean + std·sqrt(−2 ln u1)·cos(2π u2), Box–Muller with
+    /// u1 = CounterRandom.Uniform(seed, 2i), u2 = CounterRandom.Uniform(seed, 2i + 1).
+    /// </summary>
+    void InitNormal(DeviceBuffer<float> buffer, float mean, float std, ulong seed);
+}

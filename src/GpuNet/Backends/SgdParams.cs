@@ -1,0 +1,9 @@
+namespace GpuNet.Backends;
+
+/// <summary>
+/// One SGD step with PyTorch's semantics (torch.optim.SGD, dampening 0):
+/// g ← g + WeightDecay·w; v ← Momentum·v + g; w ← w − LearningRate·(Nesterov ? g + Momentum·v : v).
+/// With Momentum == 0 this is w ← w − lr·g and the velocity buffer is left untouched.
+/// Velocity starts at zero, which reproduces PyTorch's "first step sets v = g".
+/// </summary>
+public readonly record struct SgdParams(float LearningRate, float Momentum = 0f, float WeightDecay = 0f, bool Nesterov = false);

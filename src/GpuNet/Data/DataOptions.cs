@@ -1,0 +1,27 @@
+namespace GpuNet.Data;
+
+/// <summary>
+/// What <c>--data</c> and its companion options ask for. <see cref="Source"/> is a catalog name
+/// (fashion-mnist, mnist), a synthetic set (blobs, xor, spirals, circles) or a CSV file path.
+/// </summary>
+public sealed record DataOptions
+{
+    public required string Source { get; init; }
+    /// <summary>--data-dir: first place to look for catalog datasets.</summary>
+    public string? DataDir { get; init; }
+    /// <summary>--test-data: a separate CSV test file (CSV sources only).</summary>
+    public string? TestData { get; init; }
+    /// <summary>Synthetic sets: total samples before the train/test split.</summary>
+    public int Samples { get; init; } = 1000;
+    /// <summary>Synthetic sets: number of classes (blobs, spirals); xor and circles are always 2.</summary>
+    public int? Classes { get; init; }
+    /// <summary>Synthetic sets: noise level (standard deviation, in the set's own units).</summary>
+    public float? Noise { get; init; }
+    public int Seed { get; init; } = 0;
+    /// <summary>CSV: zero-based label column; -1 means the last column.</summary>
+    public int LabelColumn { get; init; } = 0;
+    /// <summary>CSV: true = first row is a header; false = never; null = detect.</summary>
+    public bool? Header { get; init; }
+    /// <summary>Fraction held out as the test split for synthetic sets and for a CSV without --test-data.</summary>
+    public double TestFraction { get; init; } = 0.2;
+}
