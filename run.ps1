@@ -1,0 +1,30 @@
+# GpuNet's main job on Windows/PowerShell (see run.sh for the same on Linux/macOS):
+#   ./run.ps1            build and train the default MLP on Fashion-MNIST on the best device
+#   ./run.ps1 ARGS...    the same, with extra `gpunet train` options
+#   ./run.ps1 test       run the test suite
+$ErrorActionPreference = 'Stop'
+Set-Location $PSScriptRoot
+
+if ($args.Count -gt 0 -and $args[0] -eq 'test') {
+    $rest = @($args | Select-Object -Skip 1)
+    dotnet test --project tests/GpuNet.Tests/GpuNet.Tests.csproj -c Release @rest
+    exit $LASTEXITCODE
+}
+
+dotnet build src/GpuNet.Cli/GpuNet.Cli.csproj -c Release --nologo -v quiet -clp:ErrorsOnly
+if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+
+$places = @($env:GPUNET_DATA, (Join-Path $HOME '.cache/gpunet/fashion-mnist'), '/usr/share/datasets/fashion-mnist') | Where-Object { $_ }
+$found = $places | Where-Object { (Test-Path (Join-Path $_ 'train-images-idx3-ubyte*')) -or (Test-Path (Join-Path $_ 'fashion-mnist/train-images-idx3-ubyte*')) }
+if (-not $found) {
+    Write-Error ("Fashion-MNIST not found. Put train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, " +
+        "t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz in $(Join-Path $HOME '.cache/gpunet/fashion-mnist') " +
+        "or in a folder named by `$env:GPUNET_DATA (on Debian/Ubuntu: sudo apt-get install dataset-fashion-mnist).")
+    exit 1
+}
+
+dotnet src/GpuNet.Cli/bin/Release/net10.0/gpunet.dll train `
+    --data fashion-mnist --model mlp --hidden 256 --activation relu `
+    --epochs 10 --batch-size 128 --lr 0.01 --momentum 0.9 `
+    --device auto --seed 0 --out runs/default @args
+exit $LASTEXITCODE

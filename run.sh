@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# GpuNet's main job, from a fresh clone with only the .NET 10 SDK:
+#   ./run.sh            build, make sure Fashion-MNIST is there, train the default MLP on the best device
+#   ./run.sh ARGS...    the same, with extra `gpunet train` options (later options win), e.g. --device cpu
+#   ./run.sh test       run the test suite (what CI runs)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ "${1:-}" = "test" ]; then
+  shift
+  exec dotnet test --project tests/GpuNet.Tests/GpuNet.Tests.csproj -c Release "$@"
+fi
+
+dotnet build src/GpuNet.Cli/GpuNet.Cli.csproj -c Release --nologo -v quiet -clp:ErrorsOnly
+
+# Fashion-MNIST: the places gpunet searches (README "Data"). Install Debian's package when we can.
+have_data() {
+  for d in "${GPUNET_DATA:-}" "$HOME/.cache/gpunet/fashion-mnist" /usr/share/datasets/fashion-mnist; do
+    for base in "$d" "$d/fashion-mnist"; do
+      [ -n "$d" ] && ls "$base"/train-images-idx3-ubyte* >/dev/null 2>&1 && return 0
+    done
+  done
+  return 1
+}
+if ! have_data; then
+  if command -v apt-get >/dev/null 2>&1 && { [ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; }; then
+    echo "run.sh: installing Fashion-MNIST (Debian package dataset-fashion-mnist)..."
+    sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo -n"
+    $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq dataset-fashion-mnist >/dev/null
+  else
+    echo "run.sh: Fashion-MNIST not found. Either run 'sudo apt-get install dataset-fashion-mnist' (Debian/Ubuntu)," >&2
+    echo "        or put train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and" >&2
+    echo "        t10k-labels-idx1-ubyte.gz in ~/.cache/gpunet/fashion-mnist (or a folder named by \$GPUNET_DATA)." >&2
+    exit 1
+  fi
+fi
+
+exec dotnet src/GpuNet.Cli/bin/Release/net10.0/gpunet.dll train \
+  --data fashion-mnist --model mlp --hidden 256 --activation relu \
+  --epochs 10 --batch-size 128 --lr 0.01 --momentum 0.9 \
+  --device auto --seed 0 --out runs/default "$@"

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using System.Globalization;
+using GpuNet.Data;
+using GpuNet.Kernels;
+using GpuNet.Nn;
+using GpuNet.Training;
+
+namespace GpuNet.Cli.Commands;
+
+/// <summary>The options of <c>gpunet train</c>, their defaults, and their translation into a <see cref="TrainRequest"/>.</summary>
+public sealed class TrainCommandOptions
+{
+    private static readonly TrainOptions Defaults = new();
+
+    public Option<string> Data { get; } = new("--data") { Description = "fashion-mnist, mnist, blobs, xor, spirals, circles, or a CSV file", DefaultValueFactory = _ => "fashion-mnist" };
+    public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Where to look first for fashion-mnist/mnist (then $GPUNET_DATA, ~/.cache/gpunet/<name>, /usr/share/datasets/<name>)" };
+    public Option<string?> TestData { get; } = new("--test-data") { Description = "A separate CSV test file (otherwise a CSV's last --test-fraction is held out)" };
+    public Option<double> TestFraction { get; } = new("--test-fraction") { Description = "Share held out for testing from synthetic sets and from a CSV without --test-data", DefaultValueFactory = _ => 0.2 };
+    public Option<int> LabelColumn { get; } = new("--label-column") { Description = "CSV: zero-based label column, -1 for the last", DefaultValueFactory = _ => 0 };
+    public Option<bool> Header { get; } = new("--header") { Description = "CSV: the first row is a header (detected when not given)" };
+    public Option<int> Samples { get; } = new("--samples") { Description = "Synthetic sets: number of points", DefaultValueFactory = _ => 1000 };
+    public Option<int?> Classes { get; } = new("--classes") { Description = "Synthetic sets: number of classes (blobs, spirals)" };
+    public Option<float?> Noise { get; } = new("--noise") { Description = "Synthetic sets: noise standard deviation" };
+    public Option<string> Model { get; } = new Option<string>("--model") { Description = "logistic (binary), softmax, or mlp", DefaultValueFactory = _ => "mlp" }.AcceptOnlyFromAmong("logistic", "softmax", "mlp");
+    public Option<string?> Hidden { get; } = new("--hidden") { Description = "MLP hidden layer sizes, e.g. 256 or 256,128 [default: 256]" };
+    public Option<string> Activation { get; } = new Option<string>("--activation") { Description = "MLP hidden nonlinearity", DefaultValueFactory = _ => "relu" }.AcceptOnlyFromAmong("relu", "sigmoid", "tanh");
+    public Option<string> Init { get; } = new Option<string>("--init") { Description = "Weight initialisation: auto (He for relu, Xavier otherwise), he, xavier, zeros (linear models only)", DefaultValueFactory = _ => "auto" }.AcceptOnlyFromAmong("auto", "he", "xavier", "zeros");
+    public Option<int> Epochs { get; } = new("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => Defaults.Epochs };
+    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Rows per SGD step (the last partial batch is kept)", DefaultValueFactory = _ => Defaults.BatchSize };
+    public Option<float> LearningRate { get; } = new("--lr") { Description = "SGD learning rate", DefaultValueFactory = _ => Defaults.LearningRate };
+    public Option<float> Momentum { get; } = new("--momentum") { Description = "SGD momentum (PyTorch semantics; 0 for plain SGD)", DefaultValueFactory = _ => Defaults.Momentum };
+    public Option<float> WeightDecay { get; } = new("--weight-decay") { Description = "L2 penalty added to the gradient (PyTorch's weight_decay)", DefaultValueFactory = _ => Defaults.WeightDecay };
+    public Option<bool> Nesterov { get; } = new("--nesterov") { Description = "Nesterov momentum" };
+    public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, ilgpu-cpu, cuda[:N] or opencl[:N] (see 'gpunet devices')", DefaultValueFactory = _ => "auto" };
+    public Option<int> Seed { get; } = new("--seed") { Description = "Seed for initialisation, shuffling and synthetic data", DefaultValueFactory = _ => Defaults.Seed };
+    public Option<bool> NoShuffle { get; } = new("--no-shuffle") { Description = "Keep file order instead of reshuffling every epoch" };
+    public Option<string?> Out { get; } = new("--out") { Description = "Directory for metrics.csv and summary.json" };
+    public Option<bool> Json { get; } = new("--json") { Description = "Print the run summary as JSON on stdout (progress goes to stderr)" };
+
+    public IEnumerable<Option> All =>
+    [
+        Data, DataDir, TestData, TestFraction, LabelColumn, Header, Samples, Classes, Noise,
+        Model, Hidden, Activation, Init,
+        Epochs, BatchSize, LearningRate, Momentum, WeightDecay, Nesterov,
+        Device, Seed, NoShuffle, Out, Json,
+    ];
+
+    public TrainRequest Read(ParseResult parsed)
+    {
+        var model = Enum.Parse<ModelKind>(parsed.GetValue(Model)!, ignoreCase: true);
+        var hiddenText = parsed.GetValue(Hidden);
+        IReadOnlyList<int> hidden = hiddenText is null ? (model == ModelKind.Mlp ? [256] : []) : ParseHidden(hiddenText);
+        var data = new DataOptions
+        {
+            Source = parsed.GetValue(Data)!,
+            DataDir = parsed.GetValue(DataDir),
+            TestData = parsed.GetValue(TestData),
+            TestFraction = parsed.GetValue(TestFraction),
+            LabelColumn = parsed.GetValue(LabelColumn),
+            Header = parsed.GetValue(Header) ? true : null,
+            Samples = parsed.GetValue(Samples),
+            Classes = parsed.GetValue(Classes),
+            Noise = parsed.GetValue(Noise),
+            Seed = parsed.GetValue(Seed),
+        };
+        var train = new TrainOptions
+        {
+            Epochs = parsed.GetValue(Epochs),
+            BatchSize = parsed.GetValue(BatchSize),
+            LearningRate = parsed.GetValue(LearningRate),
+            Momentum = parsed.GetValue(Momentum),
+            WeightDecay = parsed.GetValue(WeightDecay),
+            Nesterov = parsed.GetValue(Nesterov),
+            Shuffle = !parsed.GetValue(NoShuffle),
+            Seed = parsed.GetValue(Seed),
+        };
+        return new TrainRequest(data, model, hidden,
+            Enum.Parse<Activation>(parsed.GetValue(Activation)!, ignoreCase: true),
+            Enum.Parse<InitScheme>(parsed.GetValue(Init)!, ignoreCase: true),
+            train with { EvalBatchSize = Math.Max(train.BatchSize, Defaults.EvalBatchSize) },
+            parsed.GetValue(Device)!, parsed.GetValue(Out), parsed.GetValue(Json));
+    }
+
+    /// <summary>"256,128" → [256, 128]; anything else is a usage error naming --hidden.</summary>
+    public static IReadOnlyList<int> ParseHidden(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var sizes = new List<int>();
+        foreach (var part in parts)
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int size) || size <= 0)
+                throw new UsageException($"--hidden '{text}' is not a list of positive integers such as 256 or 256,128");
+            sizes.Add(size);
+        }
+        return sizes;
+    }
+}

@@ -1,0 +1,18 @@
+using GpuNet.Data;
+using GpuNet.Kernels;
+using GpuNet.Nn;
+using GpuNet.Training;
+
+namespace GpuNet.Cli.Commands;
+
+/// <summary>A parsed and checked <c>gpunet train</c> command line.</summary>
+public sealed record TrainRequest(
+    DataOptions Data,
+    ModelKind Model,
+    IReadOnlyList<int> Hidden,
+    Activation Activation,
+    InitScheme Init,
+    TrainOptions Train,
+    string Device,
+    string? OutDir,
+    bool Json);

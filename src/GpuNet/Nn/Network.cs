@@ -1,0 +1,178 @@
+using GpuNet.Backends;
+using GpuNet.Kernels;
+
+namespace GpuNet.Nn;
+
+/// <summary>
+/// A model living on one backend: its layers, and activation and gradient buffers sized once
+/// for the largest batch it will see, so a training step allocates nothing. Every method only
+/// enqueues backend ops; nothing here waits for the device.
+/// </summary>
+public sealed class Network : IDisposable
+{
+    private readonly IBackend _backend;
+    private readonly Linear[] _layers;
+    private readonly DeviceBuffer<float>[] _outputs; // post-activation output of each layer, [MaxRows, Out]
+    private readonly DeviceBuffer<float>[] _deltas;  // dLoss/d(pre-activation) of each layer, [MaxRows, Out]
+
+    public Network(IBackend backend, ModelSpec spec, int maxRows)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        _backend = backend;
+        Spec = spec;
+        MaxRows = maxRows;
+        _layers = spec.Layers.Select(l => new Linear(backend, l)).ToArray();
+        _outputs = spec.Layers.Select(l => backend.Allocate<float>(checked(maxRows * l.Out))).ToArray();
+        _deltas = spec.Layers.Select(l => backend.Allocate<float>(checked(maxRows * l.Out))).ToArray();
+    }
+
+    public ModelSpec Spec { get; }
+    public int MaxRows { get; }
+    public IReadOnlyList<Linear> Layers => _layers;
+
+    /// <summary>The last layer's output after the most recent <see cref="Forward"/>: logits [rows, Outputs].</summary>
+    public DeviceBuffer<float> Logits => _outputs[^1];
+
+    /// <summary>Seeds every layer's weights; each layer gets its own stream of the seed.</summary>
+    public void Initialise(InitScheme scheme, int seed)
+    {
+        for (int i = 0; i < _layers.Length; i++)
+            _layers[i].Initialise(_backend, scheme, CounterRandom.Hash((ulong)(uint)seed, (ulong)i));
+    }
+
+    /// <summary>Runs x [rows, Inputs] through every layer: out = f(in·Wᵀ + b).</summary>
+    public void Forward(DeviceBuffer<float> x, int rows)
+    {
+        CheckRows(rows);
+        var input = x;
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            var spec = _layers[i].Spec;
+            _backend.Gemm(new GemmShape(TransA: false, TransB: true, M: rows, N: spec.Out, K: spec.In), input, _layers[i].Weight, _outputs[i]);
+            _backend.BiasActivation(_outputs[i], _layers[i].Bias, rows, spec.Out, spec.Activation);
+            input = _outputs[i];
+        }
+    }
+
+    /// <summary>
+    /// The loss head on the current logits: accumulates per-row loss and correctness into
+    /// <paramref name="stats"/> and, when <paramref name="withGradient"/>, writes the mean-reduced
+    /// loss gradient into the last layer's delta.
+    /// </summary>
+    public void Loss(DeviceBuffer<int> labels, int rows, DeviceBuffer<float> stats, bool withGradient)
+    {
+        var grad = withGradient ? _deltas[^1] : null;
+        float scale = 1f / rows;
+        if (Spec.Kind == ModelKind.Logistic)
+            _backend.SigmoidBinaryCrossEntropy(Logits, labels, rows, grad, scale, stats);
+        else
+            _backend.SoftmaxCrossEntropy(Logits, labels, rows, Spec.Classes, grad, scale, stats);
+    }
+
+    /// <summary>
+    /// Backpropagates the last layer's delta: dW = δᵀ·in, db = Σ_rows δ, and δ_prev = (δ·W) ∘ f'(out_prev).
+    /// <paramref name="x"/> must be the input of the preceding <see cref="Forward"/>.
+    /// </summary>
+    public void Backward(DeviceBuffer<float> x, int rows)
+    {
+        CheckRows(rows);
+        for (int i = _layers.Length - 1; i >= 0; i--)
+        {
+            var layer = _layers[i];
+            var spec = layer.Spec;
+            var input = i == 0 ? x : _outputs[i - 1];
+            _backend.Gemm(new GemmShape(TransA: true, TransB: false, M: spec.Out, N: spec.In, K: rows), _deltas[i], input, layer.WeightGrad);
+            _backend.ColumnSums(_deltas[i], rows, spec.Out, layer.BiasGrad);
+            if (i == 0) continue;
+            _backend.Gemm(new GemmShape(TransA: false, TransB: false, M: rows, N: spec.In, K: spec.Out), _deltas[i], layer.Weight, _deltas[i - 1]);
+            _backend.ActivationBackward(_deltas[i - 1], _outputs[i - 1], _deltas[i - 1], rows * spec.In, _layers[i - 1].Spec.Activation);
+        }
+    }
+
+    /// <summary>One SGD step on every parameter tensor, from the gradients of the last <see cref="Backward"/>.</summary>
+    public void Step(in SgdParams sgd)
+    {
+        foreach (var layer in _layers)
+        {
+            _backend.SgdUpdate(layer.Weight, layer.WeightGrad, layer.WeightVelocity, layer.Weight.Length, sgd);
+            _backend.SgdUpdate(layer.Bias, layer.BiasGrad, layer.BiasVelocity, layer.Bias.Length, sgd);
+        }
+    }
+
+    /// <summary>Forward, loss with gradient, backward and update: one minibatch of training.</summary>
+    public void TrainStep(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, in SgdParams sgd, DeviceBuffer<float> stats)
+    {
+        Forward(x, rows);
+        Loss(labels, rows, stats, withGradient: true);
+        Backward(x, rows);
+        Step(sgd);
+    }
+
+    /// <summary>
+    /// Probabilities of the current logits, written into <paramref name="probabilities"/>: softmax rows
+    /// [rows, Classes], or for logistic regression one column p = σ(z) = P(class 1).
+    /// </summary>
+    public void Probabilities(int rows, DeviceBuffer<float> probabilities)
+    {
+        if (Spec.Kind == ModelKind.Logistic)
+            _backend.ActivationForward(Logits, probabilities, rows, Activation.Sigmoid);
+        else
+            _backend.Softmax(Logits, probabilities, rows, Spec.Classes);
+    }
+
+    /// <summary>Host copies of the parameters, named layers.{i}.weight [out, in] and layers.{i}.bias [out].</summary>
+    public IReadOnlyList<NamedTensor> ExportParameters() => Export(l => (l.Weight, l.Bias));
+
+    /// <summary>Host copies of the gradients of the last <see cref="Backward"/>, named like the parameters.</summary>
+    public IReadOnlyList<NamedTensor> ExportGradients() => Export(l => (l.WeightGrad, l.BiasGrad));
+
+    /// <summary>Uploads parameters by name; every tensor of the spec must be present with its exact shape.</summary>
+    public void ImportParameters(IReadOnlyList<NamedTensor> tensors)
+    {
+        var byName = tensors.ToDictionary(t => t.Name);
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            Upload(byName, $"layers.{i}.weight", _layers[i].Weight, [_layers[i].Spec.Out, _layers[i].Spec.In]);
+            Upload(byName, $"layers.{i}.bias", _layers[i].Bias, [_layers[i].Spec.Out]);
+        }
+    }
+
+    private void Upload(Dictionary<string, NamedTensor> byName, string name, DeviceBuffer<float> target, int[] shape)
+    {
+        if (!byName.TryGetValue(name, out var tensor))
+            throw new DataException($"tensor {name} is missing (the model {Spec.Describe()} needs it)");
+        if (!tensor.Shape.SequenceEqual(shape))
+            throw new DataException($"tensor {name} has shape [{string.Join(", ", tensor.Shape)}], the model {Spec.Describe()} needs [{string.Join(", ", shape)}]");
+        _backend.Upload<float>(tensor.Data, target);
+    }
+
+    private NamedTensor[] Export(Func<Linear, (DeviceBuffer<float> W, DeviceBuffer<float> B)> pick)
+    {
+        var result = new List<NamedTensor>();
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            var (w, b) = pick(_layers[i]);
+            var spec = _layers[i].Spec;
+            var wData = new float[w.Length];
+            var bData = new float[b.Length];
+            _backend.Download(w, wData.AsSpan());
+            _backend.Download(b, bData.AsSpan());
+            result.Add(new NamedTensor($"layers.{i}.weight", [spec.Out, spec.In], wData));
+            result.Add(new NamedTensor($"layers.{i}.bias", [spec.Out], bData));
+        }
+        return result.ToArray();
+    }
+
+    private void CheckRows(int rows)
+    {
+        if (rows < 1 || rows > MaxRows)
+            throw new ArgumentOutOfRangeException(nameof(rows), $"{rows} rows, but buffers hold 1..{MaxRows}");
+    }
+
+    public void Dispose()
+    {
+        foreach (var l in _layers) l.Dispose();
+        foreach (var b in _outputs) b.Dispose();
+        foreach (var b in _deltas) b.Dispose();
+    }
+}

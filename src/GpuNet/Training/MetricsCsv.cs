@@ -1,0 +1,30 @@
+using System.Globalization;
+using System.Text;
+using GpuNet.IO;
+
+namespace GpuNet.Training;
+
+/// <summary>metrics.csv: one row per epoch, rewritten atomically after every epoch so a crash keeps the epochs already done.</summary>
+public static class MetricsCsv
+{
+    public const string Header = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,samples_per_second,train_seconds,epoch_seconds,elapsed_seconds";
+
+    public static string Format(IEnumerable<EpochMetrics> history)
+    {
+        var text = new StringBuilder(Header).Append('\n');
+        foreach (var e in history)
+        {
+            text.AppendJoin(',', new[]
+            {
+                e.Epoch.ToString(CultureInfo.InvariantCulture),
+                F(e.Train.Loss), F(e.Train.Accuracy), F(e.Test.Loss), F(e.Test.Accuracy),
+                F(e.SamplesPerSecond), F(e.TrainSeconds), F(e.EpochSeconds), F(e.ElapsedSeconds),
+            }).Append('\n');
+        }
+        return text.ToString();
+    }
+
+    public static void Write(string path, IEnumerable<EpochMetrics> history) => AtomicFile.WriteAllText(path, Format(history));
+
+    private static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

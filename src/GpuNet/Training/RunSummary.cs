@@ -1,0 +1,38 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace GpuNet.Training;
+
+/// <summary>The figures of a finished run: what summary.json holds and <c>--json</c> prints.</summary>
+public sealed record RunSummary(
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("device")] string Device,
+    [property: JsonPropertyName("epochs")] int Epochs,
+    [property: JsonPropertyName("batch_size")] int BatchSize,
+    [property: JsonPropertyName("lr")] double LearningRate,
+    [property: JsonPropertyName("train_loss")] double TrainLoss,
+    [property: JsonPropertyName("train_accuracy")] double TrainAccuracy,
+    [property: JsonPropertyName("test_loss")] double TestLoss,
+    [property: JsonPropertyName("test_accuracy")] double TestAccuracy,
+    [property: JsonPropertyName("samples_per_second")] double SamplesPerSecond,
+    [property: JsonPropertyName("seconds")] double Seconds)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The summary of a run: the last epoch's losses and accuracies, and training throughput over all epochs (evaluation excluded).</summary>
+    public static RunSummary From(string model, string device, TrainOptions options, IReadOnlyList<EpochMetrics> history, double seconds)
+    {
+        var last = history[^1];
+        double trainSeconds = history.Sum(e => e.TrainSeconds);
+        double samples = history.Sum(e => e.SamplesPerSecond * e.TrainSeconds);
+        return new RunSummary(model, device, history.Count, options.BatchSize, options.LearningRate,
+            last.Train.Loss, last.Train.Accuracy, last.Test.Loss, last.Test.Accuracy,
+            samples / trainSeconds, seconds);
+    }
+}

@@ -1,0 +1,33 @@
+using GpuNet.Backends;
+
+namespace GpuNet.Training;
+
+/// <summary>Everything about how to train, as opposed to what (the model) and on what (the data).</summary>
+public sealed record TrainOptions
+{
+    public int Epochs { get; init; } = 10;
+    public int BatchSize { get; init; } = 128;
+    public float LearningRate { get; init; } = 0.01f;
+    public float Momentum { get; init; } = 0.9f;
+    public float WeightDecay { get; init; }
+    public bool Nesterov { get; init; }
+    /// <summary>Reshuffle the training rows every epoch (from <see cref="Seed"/>); false keeps file order.</summary>
+    public bool Shuffle { get; init; } = true;
+    public int Seed { get; init; }
+    /// <summary>Rows per forward pass when evaluating; larger than training batches since no gradients are kept.</summary>
+    public int EvalBatchSize { get; init; } = 1024;
+
+    public SgdParams Sgd => new(LearningRate, Momentum, WeightDecay, Nesterov);
+
+    /// <summary>Throws UsageException naming the first option that cannot work.</summary>
+    public void Validate()
+    {
+        if (Epochs < 1) throw new UsageException($"--epochs must be at least 1 (got {Epochs})");
+        if (BatchSize < 1) throw new UsageException($"--batch-size must be at least 1 (got {BatchSize})");
+        if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new UsageException($"--lr must be a positive number (got {LearningRate})");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new UsageException($"--momentum must be in [0, 1) (got {Momentum})");
+        if (!(WeightDecay >= 0) || float.IsInfinity(WeightDecay)) throw new UsageException($"--weight-decay must be zero or positive (got {WeightDecay})");
+        if (Nesterov && Momentum == 0) throw new UsageException("--nesterov needs a non-zero --momentum (as in PyTorch)");
+        if (EvalBatchSize < 1) throw new UsageException($"the evaluation batch size must be at least 1 (got {EvalBatchSize})");
+    }
+}
