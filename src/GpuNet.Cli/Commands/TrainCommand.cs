@@ -26,6 +26,7 @@ public static class TrainCommand
         var log = request.Json ? stderr : stdout;
 
         var data = DataSources.Load(request.Data);
+        var options = request.ResolveEpochs(data.Train.Count);
         var spec = ModelSpec.Create(request.Model, data.Train.FeatureCount, data.Train.ClassCount, request.Hidden, request.Activation);
         if (request.Init == InitScheme.Zeros && spec.Kind == ModelKind.Mlp)
             throw new UsageException("--init zeros would leave every hidden unit identical; use it with --model logistic or softmax");
@@ -33,23 +34,23 @@ public static class TrainCommand
         using var backend = DeviceCatalog.Open(request.Device, out var notice);
         log.WriteLine(notice);
         log.WriteLine($"data: {data.Train.Name}, {data.Train.Count} train / {data.Test.Count} test rows, {data.Train.FeatureCount} features, {data.Train.ClassCount} classes");
-        log.WriteLine($"model: {spec.Describe()}, {spec.ParameterCount:N0} parameters; SGD lr {request.Train.LearningRate} momentum {request.Train.Momentum} weight decay {request.Train.WeightDecay}, batch {request.Train.BatchSize}");
+        log.WriteLine($"model: {spec.Describe()}, {spec.ParameterCount:N0} parameters; SGD lr {options.LearningRate} momentum {options.Momentum} weight decay {options.WeightDecay}, batch {options.BatchSize}, {options.Epochs} epochs");
 
-        int maxRows = Math.Max(request.Train.BatchSize, request.Train.EvalBatchSize);
+        int maxRows = Math.Max(options.BatchSize, options.EvalBatchSize);
         using var network = new Network(backend, spec, maxRows);
-        network.Initialise(request.Init, request.Train.Seed);
-        using var trainer = new Trainer(backend, network, data, request.Train);
+        network.Initialise(request.Init, options.Seed);
+        using var trainer = new Trainer(backend, network, data, options);
 
         var history = new List<EpochMetrics>();
         trainer.EpochCompleted += e =>
         {
             history.Add(e);
-            log.WriteLine(EpochLine(e, request.Train.Epochs));
+            log.WriteLine(EpochLine(e, options.Epochs));
             if (request.OutDir is { } dir) MetricsCsv.Write(Path.Combine(dir, "metrics.csv"), history);
         };
         trainer.Fit();
 
-        var summary = RunSummary.From(ModelSpec.Name(spec.Kind), backend.Device.Id, request.Train, history, history[^1].ElapsedSeconds);
+        var summary = RunSummary.From(ModelSpec.Name(spec.Kind), backend.Device.Id, options, history, history[^1].ElapsedSeconds);
         if (request.OutDir is { } outDir) IO.AtomicFile.WriteAllText(Path.Combine(outDir, "summary.json"), summary.ToJson() + "\n");
         if (request.Json) stdout.WriteLine(summary.ToJson());
         else stdout.WriteLine($"done: test accuracy {Units.Percent(summary.TestAccuracy)} (loss {summary.TestLoss:0.0000}) after {summary.Epochs} epochs on {summary.Device}, {Units.Rate(summary.SamplesPerSecond)} samples/s, {summary.Seconds:0.0} s");

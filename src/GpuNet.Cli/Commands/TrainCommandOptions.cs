@@ -25,7 +25,7 @@ public sealed class TrainCommandOptions
     public Option<string?> Hidden { get; } = new("--hidden") { Description = "MLP hidden layer sizes, e.g. 256 or 256,128 [default: 256]" };
     public Option<string> Activation { get; } = new Option<string>("--activation") { Description = "MLP hidden nonlinearity", DefaultValueFactory = _ => "relu" }.AcceptOnlyFromAmong("relu", "sigmoid", "tanh");
     public Option<string> Init { get; } = new Option<string>("--init") { Description = "Weight initialisation: auto (He for relu, Xavier otherwise), he, xavier, zeros (linear models only)", DefaultValueFactory = _ => "auto" }.AcceptOnlyFromAmong("auto", "he", "xavier", "zeros");
-    public Option<int> Epochs { get; } = new("--epochs") { Description = "Passes over the training set", DefaultValueFactory = _ => Defaults.Epochs };
+    public Option<int?> Epochs { get; } = new("--epochs") { Description = "Passes over the training set [default: 10, more for small data sets: enough for 2000 SGD steps]" };
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Rows per SGD step (the last partial batch is kept)", DefaultValueFactory = _ => Defaults.BatchSize };
     public Option<float> LearningRate { get; } = new("--lr") { Description = "SGD learning rate", DefaultValueFactory = _ => Defaults.LearningRate };
     public Option<float> Momentum { get; } = new("--momentum") { Description = "SGD momentum (PyTorch semantics; 0 for plain SGD)", DefaultValueFactory = _ => Defaults.Momentum };
@@ -65,7 +65,7 @@ public sealed class TrainCommandOptions
         };
         var train = new TrainOptions
         {
-            Epochs = parsed.GetValue(Epochs),
+            Epochs = parsed.GetValue(Epochs) ?? Defaults.Epochs,
             BatchSize = parsed.GetValue(BatchSize),
             LearningRate = parsed.GetValue(LearningRate),
             Momentum = parsed.GetValue(Momentum),
@@ -78,7 +78,8 @@ public sealed class TrainCommandOptions
             Enum.Parse<Activation>(parsed.GetValue(Activation)!, ignoreCase: true),
             Enum.Parse<InitScheme>(parsed.GetValue(Init)!, ignoreCase: true),
             train with { EvalBatchSize = Math.Max(train.BatchSize, Defaults.EvalBatchSize) },
-            parsed.GetValue(Device)!, parsed.GetValue(Out), parsed.GetValue(Json));
+            parsed.GetValue(Device)!, parsed.GetValue(Out), parsed.GetValue(Json),
+            EpochsGiven: parsed.GetValue(Epochs) is not null);
     }
 
     /// <summary>"256,128" → [256, 128]; anything else is a usage error naming --hidden.</summary>

@@ -15,4 +15,10 @@ public sealed record TrainRequest(
     TrainOptions Train,
     string Device,
     string? OutDir,
-    bool Json);
+    bool Json,
+    bool EpochsGiven)
+{
+    /// <summary>The training options, with the epoch count chosen from the data size when --epochs was not given (see <see cref="TrainOptions.AutoEpochs"/>).</summary>
+    public TrainOptions ResolveEpochs(int trainRows) =>
+        EpochsGiven ? Train : Train with { Epochs = TrainOptions.AutoEpochs(trainRows, Train.BatchSize) };
+}

@@ -19,6 +19,19 @@ public sealed record TrainOptions
 
     public SgdParams Sgd => new(LearningRate, Momentum, WeightDecay, Nesterov);
 
+    /// <summary>Steps (minibatches) in one epoch over <paramref name="rows"/> rows: the last partial batch is kept.</summary>
+    public static int StepsPerEpoch(int rows, int batchSize) => (rows + batchSize - 1) / batchSize;
+
+    /// <summary>
+    /// The epoch count when the user gives none: 10, or more for small data sets, so that
+    /// training takes at least <see cref="AutoEpochSteps"/> SGD steps (capped at 1000 epochs).
+    /// Ten epochs of 800 points are only 70 steps of batch 128 — far from converged.
+    /// </summary>
+    public static int AutoEpochs(int rows, int batchSize) =>
+        Math.Clamp((AutoEpochSteps + StepsPerEpoch(rows, batchSize) - 1) / StepsPerEpoch(rows, batchSize), 10, 1000);
+
+    public const int AutoEpochSteps = 2000;
+
     /// <summary>Throws UsageException naming the first option that cannot work.</summary>
     public void Validate()
     {

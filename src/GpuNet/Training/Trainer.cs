@@ -49,9 +49,6 @@ public sealed class Trainer : IDisposable
     /// <summary>Raised after every epoch, with that epoch's figures.</summary>
     public event Action<EpochMetrics>? EpochCompleted;
 
-    /// <summary>Steps per epoch: the last partial batch is kept.</summary>
-    public int StepsPerEpoch => (_train.Count + _options.BatchSize - 1) / _options.BatchSize;
-
     /// <summary>Trains for <see cref="TrainOptions.Epochs"/> epochs and returns every epoch's figures.</summary>
     public IReadOnlyList<EpochMetrics> Fit(CancellationToken cancellation = default)
     {

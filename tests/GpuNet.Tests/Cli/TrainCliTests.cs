@@ -1,0 +1,100 @@
+using System.Text.Json;
+using GpuNet.Tests.TestSupport;
+
+namespace GpuNet.Tests.Cli;
+
+public sealed class TrainCliTests
+{
+    private const string FashionMnist = "/usr/share/datasets/fashion-mnist";
+
+    [Fact]
+    public void Fashion_mnist_reaches_84_percent_in_three_epochs_on_cpu()
+    {
+        if (!File.Exists(Path.Combine(FashionMnist, "train-images-idx3-ubyte.gz")))
+            Assert.Skip($"Fashion-MNIST is not installed in {FashionMnist} (apt-get install dataset-fashion-mnist)");
+        using var outDir = new TempDir();
+
+        var run = CliRun.Of("train", "--data", "fashion-mnist", "--device", "cpu", "--epochs", "3", "--out", outDir.Path, "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var summary = JsonDocument.Parse(run.Stdout);
+        var root = summary.RootElement;
+        Assert.True(root.GetProperty("test_accuracy").GetDouble() >= 0.84, run.ToString());
+        Assert.Equal("mlp", root.GetProperty("model").GetString());
+        Assert.Equal("cpu", root.GetProperty("device").GetString());
+        Assert.Equal(3, root.GetProperty("epochs").GetInt32());
+        foreach (var key in new[] { "batch_size", "lr", "train_loss", "train_accuracy", "test_loss", "samples_per_second", "seconds" })
+            Assert.True(root.TryGetProperty(key, out _), $"summary lacks {key}");
+        Assert.Equal(run.Stdout.Trim(), File.ReadAllText(Path.Combine(outDir.Path, "summary.json")).Trim());
+        var metrics = File.ReadAllLines(Path.Combine(outDir.Path, "metrics.csv"));
+        Assert.Equal(4, metrics.Length);
+        Assert.StartsWith("epoch,train_loss,train_accuracy,test_loss,test_accuracy", metrics[0]);
+        Assert.Contains("epoch 3/3", run.Stderr); // with --json, progress goes to stderr
+    }
+
+    [Fact]
+    public void Spirals_train_end_to_end_on_the_ilgpu_cpu_accelerator()
+    {
+        var run = CliRun.Of("train", "--data", "spirals", "--model", "mlp", "--hidden", "32", "--device", "ilgpu-cpu", "--epochs", "100", "--batch-size", "32", "--lr", "0.05", "--json");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var summary = JsonDocument.Parse(run.Stdout);
+        Assert.True(summary.RootElement.GetProperty("test_accuracy").GetDouble() >= 0.95, run.ToString());
+        Assert.Equal("ilgpu-cpu", summary.RootElement.GetProperty("device").GetString());
+    }
+
+    [Theory]
+    [InlineData("--batch-size", "0", "--batch-size")]
+    [InlineData("--epochs", "0", "--epochs")]
+    [InlineData("--lr", "-1", "--lr")]
+    [InlineData("--momentum", "1.5", "--momentum")]
+    [InlineData("--hidden", "25x", "--hidden")]
+    [InlineData("--hidden", "", "--hidden")]
+    [InlineData("--activation", "swish", "swish")]
+    [InlineData("--model", "svm", "svm")]
+    [InlineData("--device", "tpu", "tpu")]
+    [InlineData("--data", "imagenet", "imagenet")]
+    [InlineData("--epochs", "many", "many")]
+    public void Bad_options_are_usage_errors_naming_the_option(string option, string value, string fragment)
+    {
+        var run = CliRun.Of("train", "--data", "blobs", "--epochs", "1", option, value);
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains(fragment, run.Stderr);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
+        Assert.DoesNotContain("   at ", run.Stderr);
+    }
+
+    [Fact]
+    public void Logistic_regression_on_ten_classes_is_a_usage_error()
+    {
+        var run = CliRun.Of("train", "--data", "blobs", "--classes", "3", "--model", "logistic", "--epochs", "1");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("3 classes", run.Stderr);
+    }
+
+    [Fact]
+    public void A_missing_csv_file_is_a_data_error()
+    {
+        var run = CliRun.Of("train", "--data", "/nonexistent/train.csv", "--epochs", "1");
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("train.csv", run.Stderr);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void A_device_that_is_not_there_lists_the_devices_that_are()
+    {
+        var run = CliRun.Of("train", "--data", "blobs", "--epochs", "1", "--device", "cuda:7");
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("cpu", run.Stderr);
+        Assert.Contains("ilgpu-cpu", run.Stderr);
+    }
+
+    [Fact]
+    public void Devices_lists_cpu_and_the_ilgpu_cpu_accelerator()
+    {
+        var run = CliRun.Of("devices");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("\ncpu ", run.Stdout);
+        Assert.Contains("\nilgpu-cpu ", run.Stdout);
+    }
+}

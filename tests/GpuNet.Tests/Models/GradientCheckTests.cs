@@ -1,0 +1,58 @@
+using GpuNet.Kernels;
+using GpuNet.Nn;
+using GpuNet.Reference;
+using GpuNet.Tests.TestSupport;
+
+namespace GpuNet.Tests.Models;
+
+/// <summary>Every model's analytic gradient (forward, fused loss, backward on a backend) against float64 centred differences.</summary>
+public sealed class GradientCheckTests
+{
+    public static readonly TheoryData<string, string> Cases = Build();
+
+    private static TheoryData<string, string> Build()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var device in new[] { "cpu", "ilgpu-cpu" })
+            foreach (var model in new[] { "logistic", "softmax", "mlp-relu", "mlp-sigmoid", "mlp-tanh", "mlp2-tanh" })
+                data.Add(device, model);
+        return data;
+    }
+
+    private static ModelSpec Spec(string model) => model switch
+    {
+        "logistic" => ModelSpec.Create(ModelKind.Logistic, inputs: 5, classes: 2),
+        "softmax" => ModelSpec.Create(ModelKind.Softmax, inputs: 5, classes: 3),
+        "mlp-relu" => ModelSpec.Create(ModelKind.Mlp, 5, 3, [7], Activation.Relu),
+        "mlp-sigmoid" => ModelSpec.Create(ModelKind.Mlp, 5, 3, [7], Activation.Sigmoid),
+        "mlp-tanh" => ModelSpec.Create(ModelKind.Mlp, 5, 3, [7], Activation.Tanh),
+        "mlp2-tanh" => ModelSpec.Create(ModelKind.Mlp, 4, 3, [6, 5], Activation.Tanh),
+        _ => throw new ArgumentException(model),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Analytic_gradient_matches_finite_differences(string device, string model)
+    {
+        using var backend = TestDevices.Open(device);
+        var spec = Spec(model);
+        var errors = GradientCheck.Run(backend, spec, rows: 6, seed: 3);
+
+        Assert.Equal(2 * spec.Layers.Count, errors.Count);
+        foreach (var e in errors)
+        {
+            Assert.True(e.MaxGradient > 1e-4, $"{e.Name}: gradient is ~0 everywhere, the check would prove nothing");
+            Assert.True(e.RelativeError < 1e-4, $"{device} {model} {e.Name}: relative error {e.RelativeError:E2} (max |Δ| {e.MaxAbsoluteError:E2}, max |g| {e.MaxGradient:E2})");
+        }
+    }
+
+    [Fact]
+    public void A_wrong_backward_is_caught()
+    {
+        using var backend = new WrongBiasGradientBackend(TestDevices.Open("cpu"));
+        var errors = GradientCheck.Run(backend, ModelSpec.Create(ModelKind.Mlp, 5, 3, [7], Activation.Tanh), rows: 6, seed: 3);
+
+        Assert.All(errors.Where(e => e.Name.EndsWith(".weight", StringComparison.Ordinal)), e => Assert.True(e.RelativeError < 1e-4, e.Name));
+        Assert.All(errors.Where(e => e.Name.EndsWith(".bias", StringComparison.Ordinal)), e => Assert.True(e.RelativeError > GradientCheck.DefaultThreshold, e.Name));
+    }
+}
