@@ -1,29 +1,147 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using GpuNet.Kernels;
 
 namespace GpuNet.Backends.Cpu;
 
-// CONTRACT STUB: replaced by the managed SIMD backend. Every member throws until then.
+/// <summary>
+/// The managed backend: plain C# with SIMD intrinsics, every op finished when the call returns.
+/// Only GEMM uses several threads (<see cref="CpuWorkers"/>); the rest is single-threaded.
+/// Not thread-safe: one backend serves one training loop, like a device queue.
+/// </summary>
 public sealed class CpuBackend : IBackend
 {
-    public DeviceInfo Device => throw new NotImplementedException();
-    public DeviceBuffer<T> Allocate<T>(int length) where T : unmanaged => throw new NotImplementedException();
-    public void Upload<T>(ReadOnlySpan<T> source, DeviceBuffer<T> destination) where T : unmanaged => throw new NotImplementedException();
-    public void Download<T>(DeviceBuffer<T> source, Span<T> destination) where T : unmanaged => throw new NotImplementedException();
-    public void Synchronize() => throw new NotImplementedException();
-    public void Fill(DeviceBuffer<float> buffer, int count, float value) => throw new NotImplementedException();
-    public void Copy(DeviceBuffer<float> source, DeviceBuffer<float> destination, int count) => throw new NotImplementedException();
-    public void Gemm(in GemmShape shape, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c) => throw new NotImplementedException();
-    public void BiasActivation(DeviceBuffer<float> y, DeviceBuffer<float> bias, int rows, int cols, Activation activation) => throw new NotImplementedException();
-    public void ActivationForward(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, Activation activation) => throw new NotImplementedException();
-    public void ActivationBackward(DeviceBuffer<float> gradOutput, DeviceBuffer<float> output, DeviceBuffer<float> gradInput, int count, Activation activation) => throw new NotImplementedException();
-    public void ColumnSums(DeviceBuffer<float> x, int rows, int cols, DeviceBuffer<float> sums) => throw new NotImplementedException();
-    public void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) => throw new NotImplementedException();
-    public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) => throw new NotImplementedException();
-    public void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes) => throw new NotImplementedException();
-    public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd) => throw new NotImplementedException();
-    public void GatherRows(DeviceBuffer<float> source, int cols, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) => throw new NotImplementedException();
-    public void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination) => throw new NotImplementedException();
-    public void InitUniform(DeviceBuffer<float> buffer, float low, float high, ulong seed) => throw new NotImplementedException();
-    public void InitNormal(DeviceBuffer<float> buffer, float mean, float std, ulong seed) => throw new NotImplementedException();
+    private readonly ICpuGemm gemm;
+
+    public CpuBackend() : this(Vector512.IsHardwareAccelerated) { }
+
+    /// <summary>
+    /// Tests pass <paramref name="useVector512"/> = true on machines without AVX-512 too: the
+    /// 512-bit kernel then runs in software, slowly but with the same results, so both kernels stay tested.
+    /// </summary>
+    internal CpuBackend(bool useVector512)
+    {
+        var workers = CpuWorkers.Shared;
+        gemm = useVector512 ? new CpuGemm<Vector512Kernel>(workers) : new CpuGemm<PortableVectorKernel>(workers);
+        string simd = useVector512 ? "Vector512"
+            : Vector<float>.Count == 8 && Vector256.IsHardwareAccelerated ? "Vector256"
+            : $"Vector<T> ({Vector<float>.Count * 32}-bit)";
+        Device = new DeviceInfo("cpu", CpuModelName(), DeviceKind.Cpu, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
+            $"{workers.Threads} threads, {simd} SIMD", IsGpu: false);
+    }
+
+    public DeviceInfo Device { get; }
+
+    public DeviceBuffer<T> Allocate<T>(int length) where T : unmanaged => new CpuBuffer<T>(new T[length], 0, length);
+
+    public void Upload<T>(ReadOnlySpan<T> source, DeviceBuffer<T> destination) where T : unmanaged =>
+        source.CopyTo(Own(destination).Span);
+
+    public void Download<T>(DeviceBuffer<T> source, Span<T> destination) where T : unmanaged =>
+        Own(source).First(destination.Length).CopyTo(destination);
+
+    public void Synchronize() { }
+
+    public void Fill(DeviceBuffer<float> buffer, int count, float value) => Own(buffer).First(count).Fill(value);
+
+    public void Copy(DeviceBuffer<float> source, DeviceBuffer<float> destination, int count) =>
+        Own(source).First(count).CopyTo(Own(destination).First(count));
+
+    public void Gemm(in GemmShape shape, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c)
+    {
+        if (shape.M < 0 || shape.N < 0 || shape.K < 0 || shape.Batch < 0 || shape.StrideA < 0 || shape.StrideB < 0 || shape.StrideC < 0)
+            throw new ArgumentOutOfRangeException(nameof(shape), shape, "negative GEMM size or stride");
+        CheckExtent(a, shape.ExtentA, "A");
+        CheckExtent(b, shape.ExtentB, "B");
+        CheckExtent(c, shape.ExtentC, "C");
+        gemm.Run(shape, Own(a), Own(b), Own(c));
+    }
+
+    public void BiasActivation(DeviceBuffer<float> y, DeviceBuffer<float> bias, int rows, int cols, Activation activation) =>
+        CpuElementwise.BiasActivation(Own(y).First(rows * cols), Own(bias).Span, rows, cols, activation);
+
+    public void ActivationForward(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, Activation activation) =>
+        CpuElementwise.Forward(Own(input).First(count), Own(output).First(count), activation);
+
+    public void ActivationBackward(DeviceBuffer<float> gradOutput, DeviceBuffer<float> output, DeviceBuffer<float> gradInput, int count, Activation activation) =>
+        CpuElementwise.Backward(Own(gradOutput).First(count), Own(output).First(count), Own(gradInput).First(count), activation);
+
+    public void ColumnSums(DeviceBuffer<float> x, int rows, int cols, DeviceBuffer<float> sums) =>
+        CpuElementwise.ColumnSums(Own(x).First(rows * cols), rows, cols, Own(sums).Span);
+
+    public void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes,
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
+        CpuLoss.SoftmaxCrossEntropy(Own(logits).First(rows * classes), Own(labels).First(rows), rows, classes,
+            gradLogits is null ? default : Own(gradLogits).First(rows * classes), gradLogits is not null, gradScale, Own(stats).First(2 * rows));
+
+    public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows,
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
+        CpuLoss.SigmoidBinaryCrossEntropy(Own(logits).First(rows), Own(labels).First(rows), rows,
+            gradLogits is null ? default : Own(gradLogits).First(rows), gradLogits is not null, gradScale, Own(stats).First(2 * rows));
+
+    public void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes) =>
+        CpuLoss.Softmax(Own(logits).First(rows * classes), Own(probabilities).First(rows * classes), rows, classes);
+
+    public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd) =>
+        CpuOptim.Sgd(Own(parameters).First(count), Own(gradients).First(count), Own(velocity).Span, sgd);
+
+    public void GatherRows(DeviceBuffer<float> source, int cols, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination)
+    {
+        var from = Own(source).Span;
+        var index = Own(indices).Span.Slice(indexOffset, rows);
+        var to = Own(destination).First(rows * cols);
+        for (int r = 0; r < rows; r++)
+            from.Slice(index[r] * cols, cols).CopyTo(to.Slice(r * cols, cols));
+    }
+
+    public void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination)
+    {
+        var from = Own(source).Span;
+        var index = Own(indices).Span.Slice(indexOffset, count);
+        var to = Own(destination).First(count);
+        for (int i = 0; i < count; i++)
+            to[i] = from[index[i]];
+    }
+
+    public void InitUniform(DeviceBuffer<float> buffer, float low, float high, ulong seed)
+    {
+        var span = Own(buffer).Span;
+        for (int i = 0; i < span.Length; i++)
+            span[i] = low + (high - low) * CounterRandom.Uniform(seed, (ulong)i);
+    }
+
+    public void InitNormal(DeviceBuffer<float> buffer, float mean, float std, ulong seed)
+    {
+        var span = Own(buffer).Span;
+        for (int i = 0; i < span.Length; i++)
+        {
+            float u1 = CounterRandom.Uniform(seed, 2UL * (ulong)i);
+            float u2 = CounterRandom.Uniform(seed, 2UL * (ulong)i + 1);
+            span[i] = mean + std * MathF.Sqrt(-2f * MathF.Log(u1)) * MathF.Cos(2f * MathF.PI * u2);
+        }
+    }
+
     public void Dispose() { }
+
+    private static CpuBuffer<T> Own<T>(DeviceBuffer<T> buffer) where T : unmanaged =>
+        buffer as CpuBuffer<T> ?? throw new ArgumentException($"a {buffer.GetType().Name} does not belong to the cpu backend", nameof(buffer));
+
+    private static void CheckExtent(DeviceBuffer<float> buffer, long extent, string name)
+    {
+        if (extent > buffer.Length)
+            throw new ArgumentException($"GEMM reads {extent} elements of {name}, which holds {buffer.Length}", name);
+    }
+
+    private static string CpuModelName()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/cpuinfo"))
+                if (line.StartsWith("model name", StringComparison.Ordinal) && line.IndexOf(':') is var colon and >= 0)
+                    return line[(colon + 1)..].Trim();
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return "CPU";
+    }
 }

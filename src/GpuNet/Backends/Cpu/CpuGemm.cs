@@ -1,0 +1,173 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace GpuNet.Backends.Cpu;
+
+/// <summary>The GEMM built for this machine's vector width, behind one type.</summary>
+internal interface ICpuGemm
+{
+    void Run(in GemmShape shape, CpuBuffer<float> a, CpuBuffer<float> b, CpuBuffer<float> c);
+}
+
+/// <summary>
+/// A packed, cache-blocked GEMM (the BLIS loop structure). C is cut into tiles of up to
+/// <see cref="MaxTileRows"/>×<see cref="MaxTileCols"/>; each tile is one work item, so threads never
+/// share an output element. A tile walks K in blocks of at most <see cref="MaxKBlock"/>: it packs
+/// its A block (L2-sized) and B block into per-thread scratch and runs the micro-kernel over them,
+/// B sliver outer so one B sliver stays in L1 while the A slivers stream. The K blocking depends
+/// only on K, and each block's sum is added to C in order, so every element's rounding is fixed
+/// whatever the tiling or the thread count: results are bit-identical run after run.
+/// One instance per backend holds the current op's arguments (no allocation per op).
+/// </summary>
+internal sealed class CpuGemm<TKernel> : ICpuGemm, IParallelWork where TKernel : struct, IGemmMicroKernel
+{
+    private const int MaxKBlock = 256;
+    private const int MaxTileRows = 128;
+    private const int MaxTileCols = 512;
+    // Below this many flops a second thread costs more to wake than it saves.
+    private const double MinParallelFlops = 1 << 21;
+
+    [ThreadStatic] private static ScratchBuffer packedA;
+    [ThreadStatic] private static ScratchBuffer packedB;
+    [ThreadStatic] private static ScratchBuffer edgeTile;
+
+    private readonly CpuWorkers workers;
+    private GemmShape shape;
+    private float[] a = [], b = [], c = [];
+    private int offsetA, offsetB, offsetC;
+    private int tileRows, tileCols, tilesM, tilesN, kBlock;
+
+    public CpuGemm(CpuWorkers workers) => this.workers = workers;
+
+    public void Run(in GemmShape s, CpuBuffer<float> bufferA, CpuBuffer<float> bufferB, CpuBuffer<float> bufferC)
+    {
+        if (s.M == 0 || s.N == 0 || s.Batch == 0)
+            return;
+        if (s.K == 0)
+        {
+            ScaleOnly(s, bufferC);
+            return;
+        }
+        (shape, a, b, c) = (s, bufferA.Array, bufferB.Array, bufferC.Array);
+        (offsetA, offsetB, offsetC) = (bufferA.Offset, bufferB.Offset, bufferC.Offset);
+        kBlock = CeilDiv(s.K, CeilDiv(s.K, MaxKBlock));
+        int threads = s.Flops >= MinParallelFlops ? workers.Threads : 1;
+        ChooseTiles(threads);
+        try
+        {
+            workers.Run(this, s.Batch * tilesM * tilesN);
+        }
+        finally
+        {
+            (a, b, c) = ([], [], []); // drop the caller's arrays between ops
+        }
+    }
+
+    /// <summary>
+    /// Tiles of (nearly) equal size, at most MaxTileRows×MaxTileCols, and at least one per thread
+    /// where the matrix allows: the training GEMMs (M = 128) would otherwise be a single tile.
+    /// </summary>
+    private void ChooseTiles(int threads)
+    {
+        int mr = TKernel.Mr, nr = TKernel.Nr;
+        int m = shape.M, n = shape.N;
+        int tm = CeilDiv(m, MaxTileRows), tn = CeilDiv(n, MaxTileCols);
+        while ((long)shape.Batch * tm * tn < threads)
+        {
+            bool splitN = (double)n / tn >= (double)m / tm;
+            if (splitN && tn < CeilDiv(n, nr)) tn++;
+            else if (tm < CeilDiv(m, mr)) tm++;
+            else if (tn < CeilDiv(n, nr)) tn++;
+            else break;
+        }
+        tileRows = RoundUp(CeilDiv(m, tm), mr);
+        tileCols = RoundUp(CeilDiv(n, tn), nr);
+        tilesM = CeilDiv(m, tileRows);
+        tilesN = CeilDiv(n, tileCols);
+    }
+
+    public void Execute(int item)
+    {
+        int tilesPerBatch = tilesM * tilesN;
+        int batch = item / tilesPerBatch;
+        int tile = item % tilesPerBatch;
+        int i0 = tile / tilesN * tileRows, j0 = tile % tilesN * tileCols;
+        int rows = Math.Min(tileRows, shape.M - i0), cols = Math.Min(tileCols, shape.N - j0);
+        int m = shape.M, n = shape.N, k = shape.K;
+
+        ref float baseA = ref Element(a, offsetA + batch * shape.StrideA);
+        ref float baseB = ref Element(b, offsetB + batch * shape.StrideB);
+        ref float tileC = ref Element(c, offsetC + batch * shape.StrideC + (long)i0 * n + j0);
+        // op(A)[i, k] and op(B)[k, j] as (row, k) strides of the packed row dimension.
+        (int aRow, int aK) = shape.TransA ? (1, m) : (k, 1);
+        (int bRow, int bK) = shape.TransB ? (k, 1) : (1, n);
+        ref float panelA = ref packedA.Get(RoundUp(rows, TKernel.Mr) * kBlock);
+        ref float panelB = ref packedB.Get(RoundUp(cols, TKernel.Nr) * kBlock);
+
+        for (int k0 = 0; k0 < k; k0 += kBlock)
+        {
+            int kc = Math.Min(kBlock, k - k0);
+            GemmPacking.Pack(ref Unsafe.Add(ref baseA, (nint)i0 * aRow + (nint)k0 * aK), aRow, aK, rows, kc, TKernel.Mr, ref panelA);
+            GemmPacking.Pack(ref Unsafe.Add(ref baseB, (nint)j0 * bRow + (nint)k0 * bK), bRow, bK, cols, kc, TKernel.Nr, ref panelB);
+            // The first K block applies the caller's beta; later blocks add onto it.
+            float beta = k0 == 0 ? shape.Beta : 1f;
+            MacroKernel(kc, rows, cols, ref panelA, ref panelB, ref tileC, n, shape.Alpha, beta);
+        }
+    }
+
+    private static void MacroKernel(int kc, int rows, int cols, ref float panelA, ref float panelB, ref float tileC, int ldc, float alpha, float beta)
+    {
+        int mr = TKernel.Mr, nr = TKernel.Nr;
+        for (int jr = 0; jr < cols; jr += nr)
+        {
+            ref float sliverB = ref Unsafe.Add(ref panelB, (nint)jr * kc);
+            for (int ir = 0; ir < rows; ir += mr)
+            {
+                ref float sliverA = ref Unsafe.Add(ref panelA, (nint)ir * kc);
+                ref float dst = ref Unsafe.Add(ref tileC, (nint)ir * ldc + jr);
+                int validRows = Math.Min(mr, rows - ir), validCols = Math.Min(nr, cols - jr);
+                if (validRows == mr && validCols == nr)
+                    TKernel.Run(kc, ref sliverA, ref sliverB, ref dst, ldc, alpha, beta);
+                else
+                    EdgeTile(kc, ref sliverA, ref sliverB, ref dst, ldc, validRows, validCols, alpha, beta);
+            }
+        }
+    }
+
+    // A partial tile runs the full kernel on scratch (holding C's valid part when beta reads it),
+    // then copies the valid part back: same arithmetic as the interior, no reads or writes past C.
+    private static void EdgeTile(int kc, ref float sliverA, ref float sliverB, ref float dst, int ldc, int validRows, int validCols, float alpha, float beta)
+    {
+        int nr = TKernel.Nr;
+        ref float scratch = ref edgeTile.Get(TKernel.Mr * nr);
+        if (beta != 0f)
+            CopyRows(ref dst, ldc, ref scratch, nr, validRows, validCols);
+        TKernel.Run(kc, ref sliverA, ref sliverB, ref scratch, nr, alpha, beta);
+        CopyRows(ref scratch, nr, ref dst, ldc, validRows, validCols);
+    }
+
+    private static void CopyRows(ref float from, int ldFrom, ref float to, int ldTo, int rows, int cols)
+    {
+        for (int r = 0; r < rows; r++)
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref from, (nint)r * ldFrom), cols)
+                .CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref to, (nint)r * ldTo), cols));
+    }
+
+    // K == 0: op(A)·op(B) is all zeros, so C = beta·C (and beta == 0 still must not read C).
+    private static void ScaleOnly(in GemmShape s, CpuBuffer<float> bufferC)
+    {
+        for (int batch = 0; batch < s.Batch; batch++)
+        {
+            var block = bufferC.Array.AsSpan(checked((int)(bufferC.Offset + batch * s.StrideC)), s.M * s.N);
+            for (int i = 0; i < block.Length; i++)
+                block[i] = s.Beta == 0f ? 0f : s.Beta * block[i];
+        }
+    }
+
+    private static ref float Element(float[] array, long index) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(array), (nint)index);
+
+    private static int CeilDiv(int x, int y) => (x + y - 1) / y;
+
+    private static int RoundUp(int x, int multiple) => CeilDiv(x, multiple) * multiple;
+}

@@ -1,0 +1,181 @@
+using GpuNet.Backends;
+using GpuNet.Kernels;
+
+namespace GpuNet.Reference;
+
+/// <summary>
+/// A float64 reference beside every <see cref="IBackend"/> op: plain loops over double[], written
+/// for obviousness, not speed. Tests compare each backend against these; the same names, argument
+/// order and in-place conventions as IBackend, so a test reads the same on both sides.
+/// </summary>
+public static class ReferenceOps
+{
+    /// <summary>C = alpha·op(A)·op(B) + beta·C per batch; with beta == 0, C is not read.</summary>
+    public static void Gemm(in GemmShape s, double[] a, double[] b, double[] c)
+    {
+        for (int batch = 0; batch < s.Batch; batch++)
+        {
+            long offA = batch * s.StrideA, offB = batch * s.StrideB, offC = batch * s.StrideC;
+            for (int i = 0; i < s.M; i++)
+                for (int j = 0; j < s.N; j++)
+                {
+                    double sum = 0;
+                    for (int k = 0; k < s.K; k++)
+                    {
+                        double av = a[offA + (s.TransA ? (long)k * s.M + i : (long)i * s.K + k)];
+                        double bv = b[offB + (s.TransB ? (long)j * s.K + k : (long)k * s.N + j)];
+                        sum += av * bv;
+                    }
+                    long ci = offC + (long)i * s.N + j;
+                    c[ci] = s.Alpha * sum + (s.Beta == 0 ? 0 : s.Beta * c[ci]);
+                }
+        }
+    }
+
+    public static double Activate(double z, Activation activation) => activation switch
+    {
+        Activation.Identity => z,
+        Activation.Relu => Math.Max(z, 0),
+        Activation.Sigmoid => 1 / (1 + Math.Exp(-z)),
+        Activation.Tanh => Math.Tanh(z),
+        _ => throw new ArgumentOutOfRangeException(nameof(activation)),
+    };
+
+    /// <summary>f'(z) written from the output y = f(z), as <see cref="Activation"/> defines it.</summary>
+    public static double DerivativeFromOutput(double y, Activation activation) => activation switch
+    {
+        Activation.Identity => 1,
+        Activation.Relu => y > 0 ? 1 : 0,
+        Activation.Sigmoid => y * (1 - y),
+        Activation.Tanh => 1 - y * y,
+        _ => throw new ArgumentOutOfRangeException(nameof(activation)),
+    };
+
+    public static void BiasActivation(double[] y, double[] bias, int rows, int cols, Activation activation)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+                y[r * cols + c] = Activate(y[r * cols + c] + bias[c], activation);
+    }
+
+    public static void ActivationForward(double[] input, double[] output, int count, Activation activation)
+    {
+        for (int i = 0; i < count; i++)
+            output[i] = Activate(input[i], activation);
+    }
+
+    public static void ActivationBackward(double[] gradOutput, double[] output, double[] gradInput, int count, Activation activation)
+    {
+        for (int i = 0; i < count; i++)
+            gradInput[i] = gradOutput[i] * DerivativeFromOutput(output[i], activation);
+    }
+
+    public static void ColumnSums(double[] x, int rows, int cols, double[] sums)
+    {
+        for (int c = 0; c < cols; c++)
+        {
+            double sum = 0;
+            for (int r = 0; r < rows; r++)
+                sum += x[r * cols + c];
+            sums[c] = sum;
+        }
+    }
+
+    /// <summary>Accumulates stats[2r] += loss_r, stats[2r + 1] += correct_r; writes the gradient when gradLogits is not null.</summary>
+    public static void SoftmaxCrossEntropy(double[] logits, int[] labels, int rows, int classes,
+        double[]? gradLogits, double gradScale, double[] stats)
+    {
+        var p = new double[classes];
+        for (int r = 0; r < rows; r++)
+        {
+            var z = logits.AsSpan(r * classes, classes);
+            int label = labels[r];
+            (int argmax, double logSumExp) = RowSoftmax(z, p);
+            stats[2 * r] += logSumExp - z[label];
+            stats[2 * r + 1] += argmax == label ? 1 : 0;
+            if (gradLogits is not null)
+                for (int c = 0; c < classes; c++)
+                    gradLogits[r * classes + c] = gradScale * (p[c] - (c == label ? 1 : 0));
+        }
+    }
+
+    public static void SigmoidBinaryCrossEntropy(double[] logits, int[] labels, int rows,
+        double[]? gradLogits, double gradScale, double[] stats)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            double z = logits[r];
+            int y = labels[r];
+            stats[2 * r] += Math.Max(z, 0) - z * y + Math.Log(1 + Math.Exp(-Math.Abs(z)));
+            stats[2 * r + 1] += (z > 0) == (y == 1) ? 1 : 0;
+            if (gradLogits is not null)
+                gradLogits[r] = gradScale * (1 / (1 + Math.Exp(-z)) - y);
+        }
+    }
+
+    public static void Softmax(double[] logits, double[] probabilities, int rows, int classes)
+    {
+        for (int r = 0; r < rows; r++)
+            RowSoftmax(logits.AsSpan(r * classes, classes), probabilities.AsSpan(r * classes, classes));
+    }
+
+    /// <summary>PyTorch's SGD, see <see cref="SgdParams"/>.</summary>
+    public static void SgdUpdate(double[] parameters, double[] gradients, double[] velocity, int count, in SgdParams sgd)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            double g = gradients[i] + (double)sgd.WeightDecay * parameters[i];
+            double step = g;
+            if (sgd.Momentum != 0)
+            {
+                velocity[i] = sgd.Momentum * velocity[i] + g;
+                step = sgd.Nesterov ? g + sgd.Momentum * velocity[i] : velocity[i];
+            }
+            parameters[i] -= sgd.LearningRate * step;
+        }
+    }
+
+    public static void GatherRows(double[] source, int cols, int[] indices, int indexOffset, int rows, double[] destination)
+    {
+        for (int r = 0; r < rows; r++)
+            Array.Copy(source, indices[indexOffset + r] * cols, destination, r * cols, cols);
+    }
+
+    public static void GatherLabels(int[] source, int[] indices, int indexOffset, int count, int[] destination)
+    {
+        for (int i = 0; i < count; i++)
+            destination[i] = source[indices[indexOffset + i]];
+    }
+
+    /// <summary>The same CounterRandom draws as the backends, the arithmetic after them in double.</summary>
+    public static void InitUniform(double[] buffer, double low, double high, ulong seed)
+    {
+        for (int i = 0; i < buffer.Length; i++)
+            buffer[i] = low + (high - low) * CounterRandom.Uniform(seed, (ulong)i);
+    }
+
+    public static void InitNormal(double[] buffer, double mean, double std, ulong seed)
+    {
+        for (int i = 0; i < buffer.Length; i++)
+        {
+            double u1 = CounterRandom.Uniform(seed, 2UL * (ulong)i);
+            double u2 = CounterRandom.Uniform(seed, 2UL * (ulong)i + 1);
+            buffer[i] = mean + std * Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+        }
+    }
+
+    /// <summary>Writes the row's softmax into p; returns the first argmax and log Σ e^z.</summary>
+    private static (int Argmax, double LogSumExp) RowSoftmax(ReadOnlySpan<double> z, Span<double> p)
+    {
+        int argmax = 0;
+        for (int c = 1; c < z.Length; c++)
+            if (z[c] > z[argmax])
+                argmax = c;
+        double sum = 0;
+        for (int c = 0; c < z.Length; c++)
+            sum += p[c] = Math.Exp(z[c] - z[argmax]);
+        for (int c = 0; c < z.Length; c++)
+            p[c] /= sum;
+        return (argmax, z[argmax] + Math.Log(sum));
+    }
+}
