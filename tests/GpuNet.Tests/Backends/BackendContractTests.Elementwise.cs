@@ -1,0 +1,106 @@
+using Xunit;
+using GpuNet.Kernels;
+using GpuNet.Reference;
+
+namespace GpuNet.Tests.Backends;
+
+public abstract partial class BackendContractTests
+{
+    public static TheoryData<Activation, int, int> ActivationShapes()
+    {
+        var data = new TheoryData<Activation, int, int>();
+        foreach (var activation in Enum.GetValues<Activation>())
+            foreach ((int rows, int cols) in new[] { (1, 1), (7, 33), (129, 7) })
+                data.Add(activation, rows, cols);
+        return data;
+    }
+
+    public static TheoryData<Activation, int, bool> ActivationCounts()
+    {
+        var data = new TheoryData<Activation, int, bool>();
+        foreach (var activation in Enum.GetValues<Activation>())
+            foreach ((int count, bool inPlace) in new[] { (1, false), (33, true), (129, false) })
+                data.Add(activation, count, inPlace);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ActivationShapes), MemberType = typeof(BackendContractTests))]
+    public void BiasActivation_MatchesReference(Activation activation, int rows, int cols)
+    {
+        var rng = Rng(10, (int)activation, rows, cols);
+        float[] y0 = RandomFloats(rng, rows * cols, 3f), bias = RandomFloats(rng, cols, 3f);
+        var y = Place(y0, offset: 2, slack: 1);
+        Backend.BiasActivation(y, Place(bias, offset: 1), rows, cols, activation);
+
+        double[] want = ToDouble(y0);
+        ReferenceOps.BiasActivation(want, ToDouble(bias), rows, cols, activation);
+        AssertClose(Read(y, want.Length), want, $"{activation} y");
+    }
+
+    [Theory]
+    [MemberData(nameof(ActivationCounts), MemberType = typeof(BackendContractTests))]
+    public void ActivationForward_MatchesReference(Activation activation, int count, bool inPlace)
+    {
+        float[] z = RandomFloats(Rng(11, (int)activation, count), count, 4f);
+        var input = Place(z, offset: 3);
+        var output = inPlace ? input : Poisoned(count, offset: 1);
+        Backend.ActivationForward(input, output, count, activation);
+
+        var want = new double[count];
+        ReferenceOps.ActivationForward(ToDouble(z), want, count, activation);
+        AssertClose(Read(output, count), want, $"{activation} output");
+    }
+
+    [Theory]
+    [MemberData(nameof(ActivationCounts), MemberType = typeof(BackendContractTests))]
+    public void ActivationBackward_UsesTheForwardOutput(Activation activation, int count, bool inPlace)
+    {
+        var rng = Rng(12, (int)activation, count);
+        float[] gradOut = RandomFloats(rng, count);
+        // A real forward output: relu zeros, sigmoid in (0, 1), tanh in (−1, 1).
+        float[] y = Array.ConvertAll(RandomFloats(rng, count, 3f), z => (float)ReferenceOps.Activate(z, activation));
+        var gradOutput = Place(gradOut, offset: 1);
+        var gradInput = inPlace ? gradOutput : Poisoned(count, offset: 2);
+        Backend.ActivationBackward(gradOutput, Place(y, offset: 4), gradInput, count, activation);
+
+        var want = new double[count];
+        ReferenceOps.ActivationBackward(ToDouble(gradOut), ToDouble(y), want, count, activation);
+        AssertClose(Read(gradInput, count), want, $"{activation} gradInput");
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(7, 33)]
+    [InlineData(129, 7)]
+    [InlineData(33, 129)]
+    public void ColumnSums_MatchesReference(int rows, int cols)
+    {
+        float[] x = RandomFloats(Rng(13, rows, cols), rows * cols);
+        var sums = Poisoned(cols, offset: 1, slack: 1);
+        Backend.ColumnSums(Place(x, offset: 2), rows, cols, sums);
+
+        var want = new double[cols];
+        ReferenceOps.ColumnSums(ToDouble(x), rows, cols, want);
+        var scale = new double[cols];
+        ReferenceOps.ColumnSums(Array.ConvertAll(x, v => Math.Abs((double)v)), rows, cols, scale);
+        AssertClose(Read(sums, cols), want, scale, "column sums");
+    }
+
+    [Fact]
+    public void Fill_And_Copy_StayInsideTheirCount()
+    {
+        var buffer = Poisoned(40, offset: 3);
+        Backend.Fill(buffer, 33, 2.5f);
+        float[] filled = Read(buffer, 40);
+        Assert.All(filled[..33], v => Assert.Equal(2.5f, v));
+        Assert.All(filled[33..], v => Assert.True(float.IsNaN(v)));
+
+        float[] source = RandomFloats(Rng(14), 129);
+        var destination = Poisoned(130, offset: 5);
+        Backend.Copy(Place(source, offset: 7), destination, 129);
+        float[] copied = Read(destination, 130);
+        Assert.Equal(source, copied[..129]);
+        Assert.True(float.IsNaN(copied[129]));
+    }
+}

@@ -1,0 +1,43 @@
+using Xunit;
+using GpuNet.Backends;
+using GpuNet.Reference;
+
+namespace GpuNet.Tests.Backends;
+
+public abstract partial class BackendContractTests
+{
+    public static TheoryData<float, float, bool, int> SgdCases => new()
+    {
+        { 0f, 0f, false, 129 },
+        { 0.9f, 0f, false, 129 },
+        { 0.9f, 0f, true, 33 },
+        { 0.9f, 0.1f, false, 7 },
+        { 0.5f, 0.01f, true, 1 },
+        { 0f, 0.1f, false, 33 },
+    };
+
+    /// <summary>Two steps, so the second sees the velocity the first left (PyTorch's v = g on step one).</summary>
+    [Theory]
+    [MemberData(nameof(SgdCases), MemberType = typeof(BackendContractTests))]
+    public void SgdUpdate_MatchesPyTorchSemantics(float momentum, float weightDecay, bool nesterov, int count)
+    {
+        var sgd = new SgdParams(0.1f, momentum, weightDecay, nesterov);
+        var rng = Rng(30, (int)(momentum * 10), (int)(weightDecay * 100), nesterov ? 1 : 0, count);
+        float[] w0 = RandomFloats(rng, count);
+        var parameters = Place(w0, offset: 1, slack: 1);
+        // Momentum 0 must leave the velocity alone: NaN there would otherwise spread.
+        var velocity = momentum == 0 ? Poisoned(count, offset: 2) : Place(new float[count], offset: 2);
+        double[] wantW = ToDouble(w0), wantV = new double[count];
+        for (int step = 0; step < 2; step++)
+        {
+            float[] g = RandomFloats(rng, count);
+            Backend.SgdUpdate(parameters, Place(g, offset: 3), velocity, count, sgd);
+            ReferenceOps.SgdUpdate(wantW, ToDouble(g), wantV, count, sgd);
+        }
+        AssertClose(Read(parameters, count), wantW, "parameters");
+        if (momentum == 0)
+            Assert.All(Read(velocity, count), v => Assert.True(float.IsNaN(v)));
+        else
+            AssertClose(Read(velocity, count), wantV, "velocity");
+    }
+}
