@@ -1,3 +1,68 @@
 namespace GpuNet.Data;
-// TEMPORARY STUB so the CLI compiles before the data work merges; replaced by the data branch.
-public static class DataSources { public static DataSplit Load(DataOptions options) => throw new NotImplementedException(); }
+
+/// <summary>
+/// The one entry point the CLI calls: turns <see cref="DataOptions"/> into a train/test split.
+/// <see cref="DataOptions.Source"/> is tried as a catalog name, then a synthetic set name, then a CSV path;
+/// names win, so a CSV file literally called "blobs" must be given as ./blobs.
+/// </summary>
+public static class DataSources
+{
+    /// <summary>Every name --data accepts besides a file path, for help text and error messages.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. DatasetCatalog.Names, .. SyntheticData.Names];
+
+    public static DataSplit Load(DataOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        string source = options.Source?.Trim() ?? "";
+        ValidateCommon(options);
+
+        if (DatasetCatalog.Contains(source))
+        {
+            RejectSyntheticOptions(options, source);
+            RejectTestData(options, source);
+            return DatasetCatalog.Load(source, options.DataDir);
+        }
+        if (SyntheticData.Contains(source))
+        {
+            RejectTestData(options, source);
+            return SyntheticData.Generate(source, options.Samples, options.Classes, options.Noise, options.Seed, options.TestFraction);
+        }
+        if (File.Exists(source) || Directory.Exists(source) || LooksLikePath(source))
+        {
+            RejectSyntheticOptions(options, source);
+            return CsvReader.LoadSplit(source, options.TestData, new CsvFormat(options.LabelColumn, options.Header),
+                options.TestFraction, options.Seed);
+        }
+        throw new UsageException($"--data: unknown source '{source}': expected {string.Join(", ", Names)} or a path to a CSV file");
+    }
+
+    /// <summary>A missing file named like one ("data.csv", "dir/x") is a missing file, not an unknown dataset name.</summary>
+    private static bool LooksLikePath(string source)
+        => source.IndexOfAny(['/', '\\', '.']) >= 0;
+
+    private static void ValidateCommon(DataOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.Source))
+            throw new UsageException($"--data: missing: expected {string.Join(", ", Names)} or a path to a CSV file");
+        if (!(options.TestFraction > 0 && options.TestFraction < 1))
+            throw new UsageException($"--test-fraction {options.TestFraction}: must be between 0 and 1 (exclusive)");
+        if (options.LabelColumn < -1)
+            throw new UsageException($"--label-column {options.LabelColumn}: must be a column index ≥ 0, or -1 for the last column");
+        SyntheticData.ValidateOptions(options.Samples, options.Classes, options.Noise);
+    }
+
+    /// <summary>--classes and --noise shape generated data; on a file they would be silently ignored, so refuse them.</summary>
+    private static void RejectSyntheticOptions(DataOptions options, string source)
+    {
+        if (options.Classes is not null)
+            throw new UsageException($"--classes applies only to synthetic sets ({string.Join(", ", SyntheticData.Names)}), not to '{source}'");
+        if (options.Noise is not null)
+            throw new UsageException($"--noise applies only to synthetic sets ({string.Join(", ", SyntheticData.Names)}), not to '{source}'");
+    }
+
+    private static void RejectTestData(DataOptions options, string source)
+    {
+        if (options.TestData is not null)
+            throw new UsageException($"--test-data applies only to CSV files; '{source}' brings its own test split");
+    }
+}
