@@ -23,7 +23,9 @@ public static class GpuNetCli
         {
             var command = parsed.CommandResult.Command;
             var name = command == root ? "gpunet" : $"gpunet {command.Name}";
-            stderr.WriteLine($"{name}: {parsed.Errors[0].Message} (see '{name} --help')");
+            // System.CommandLine lists allowed values on separate lines; the user gets one line.
+            var message = string.Join(" ", parsed.Errors[0].Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            stderr.WriteLine($"{name}: {message} (see '{name} --help')");
             return ExitCodes.UsageError;
         }
         try

@@ -12,7 +12,7 @@ public sealed class TrainCliTests
     {
         if (!File.Exists(Path.Combine(FashionMnist, "train-images-idx3-ubyte.gz")))
             Assert.Skip($"Fashion-MNIST is not installed in {FashionMnist} (apt-get install dataset-fashion-mnist)");
-        using var outDir = new TempDir();
+        using var outDir = new TempDirectory();
 
         var run = CliRun.Of("train", "--data", "fashion-mnist", "--device", "cpu", "--epochs", "3", "--out", outDir.Path, "--json");
 
@@ -56,7 +56,9 @@ public sealed class TrainCliTests
     [InlineData("--epochs", "many", "many")]
     public void Bad_options_are_usage_errors_naming_the_option(string option, string value, string fragment)
     {
-        var run = CliRun.Of("train", "--data", "blobs", "--epochs", "1", option, value);
+        var defaults = new Dictionary<string, string> { ["--data"] = "blobs", ["--epochs"] = "1" };
+        defaults[option] = value;
+        var run = CliRun.Of(["train", .. defaults.SelectMany(d => new[] { d.Key, d.Value })]);
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains(fragment, run.Stderr);
         Assert.Single(run.Stderr.Trim().Split('\n'));

@@ -1,3 +1,4 @@
+using GpuNet.Tests.TestSupport;
 using GpuNet.Data;
 using Xunit;
 

@@ -39,6 +39,24 @@ public sealed class ConvergenceTests
         Assert.True(history[^1].Test.Accuracy >= 0.95, $"test accuracy {history[^1].Test.Accuracy:P2}");
     }
 
+    [Theory]
+    [InlineData("circles", null)]
+    [InlineData("spirals", 3)]
+    public void Mlp_fits_the_other_nonlinear_sets_on_cpu(string source, int? classes)
+    {
+        var history = TrainingRuns.Run("cpu", new DataOptions { Source = source, Classes = classes, Seed = 7 }, ModelKind.Mlp, Recipe with { Epochs = 150 }, hidden: [32]);
+        Assert.True(history[^1].Test.Accuracy >= 0.95, $"{source}: test accuracy {history[^1].Test.Accuracy:P2}");
+    }
+
+    [Theory]
+    [InlineData("spirals")]
+    [InlineData("circles")]
+    public void Linear_models_cannot_fit_the_nonlinear_sets(string source)
+    {
+        var history = TrainingRuns.Run("cpu", new DataOptions { Source = source, Seed = 7 }, ModelKind.Softmax, Recipe with { Epochs = 60 });
+        Assert.True(history[^1].Test.Accuracy < 0.75, $"a linear model reached {history[^1].Test.Accuracy:P2} on {source}");
+    }
+
     [Fact]
     public void Softmax_regression_cannot_fit_xor()
     {
