@@ -1,6 +1,7 @@
 using GpuNet.Backends;
 using GpuNet.Backends.Ilgpu;
 using GpuNet.Devices;
+using GpuNet.Kernels;
 using Xunit;
 
 namespace GpuNet.Tests.Ilgpu;
@@ -55,7 +56,8 @@ public abstract class IlgpuFixture : IDisposable
     }
 }
 
-public sealed class IlgpuCpuFixture() : IlgpuFixture(() => DeviceCatalog.OpenIlgpuCpu(), "ilgpu-cpu unavailable", required: true);
+/// <summary>The 256-thread-group simulator, so that every GEMM rung (Tiled16 included) can run.</summary>
+public sealed class IlgpuCpuFixture() : IlgpuFixture(() => DeviceCatalog.OpenIlgpuCpu(GemmKernel.Tiled16), "ilgpu-cpu unavailable", required: true);
 
 public sealed class OpenCLFixture : IlgpuFixture
 {
