@@ -272,7 +272,7 @@ public static class DeviceCatalog
                     : patchable && optIn ? "; PoCL enabled by GPUNET_OPENCL_POCL=1 (no atomics)"
                     : patchable ? "; set GPUNET_OPENCL_POCL=1 to use this PoCL device"
                     : "; ILGPU needs OpenCL C 2.0+ with generic address space";
-                string details = $"{d.DeviceVersion}, OpenCL C {d.CVersion}, {TypeName(d.DeviceType)}, "
+                string details = $"OpenCL {d.DeviceVersion}, OpenCL C {d.CVersion.Major}.{d.CVersion.Minor}, {TypeName(d.DeviceType)}, "
                     + $"{d.PlatformName}, {ExtensionSummary(d)}{note}";
                 int index = result.Count;
                 result.Add(new Found(index,

@@ -26,6 +26,18 @@ public sealed class IlgpuBenchmarks
             File.AppendAllText(path, line + Environment.NewLine);
     }
 
+    [Fact]
+    public void ListDevices()
+    {
+        SkipUnlessAsked();
+        foreach (var pocl in new[] { "0", "1" })
+        {
+            Environment.SetEnvironmentVariable(PoclOptIn.EnvironmentVariable, pocl);
+            foreach (var d in DeviceCatalog.Discover())
+                Report($"POCL={pocl} {d.Id} | {d.Name} | {d.Kind} | {d.MemoryBytes >> 20} MiB | usable={d.Usable} gpu={d.IsGpu} | {d.Details}");
+        }
+    }
+
     [Theory]
     [InlineData("ilgpu-cpu")]
     [InlineData("opencl")]
