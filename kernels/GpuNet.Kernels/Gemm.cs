@@ -1,0 +1,28 @@
+namespace GpuNet.Kernels;
+
+/// <summary>
+/// The GEMM ladder: each rung is one kernel in its own file, all computing the same
+/// C = alpha·op(A)·op(B) + beta·C so that any rung can be swapped in and checked against
+/// the others. Later rungs (register blocking, double buffering) are added here.
+/// </summary>
+public enum GemmKernel
+{
+    /// <summary>One thread per output element, no shared memory, no barriers (GemmNaive.cs).</summary>
+    Naive = 0,
+    /// <summary>16×16 shared-memory tiles, one output per thread (GemmTiled16.cs).</summary>
+    Tiled16 = 1,
+}
+
+/// <summary>
+/// Scalar arguments of every GEMM rung, packed into one blittable struct so the kernel
+/// delegates stay short. Storage follows <c>GemmShape</c>: A is M×K (K×M when TransA),
+/// B is K×N (N×K when TransB), C is M×N, all row-major and tight; batch b is offset by
+/// b·Stride elements. Flags are ints (0/1) because they cross the kernel boundary.
+/// </summary>
+public struct GemmParams
+{
+    public int M, N, K;
+    public int TransA, TransB;
+    public float Alpha, Beta;
+    public long StrideA, StrideB, StrideC;
+}

@@ -1,0 +1,108 @@
+using ILGPU;
+
+namespace GpuNet.Kernels;
+
+/// <summary>
+/// Rung 1 of the GEMM ladder: classic shared-memory tiling. A 16×16 group computes a 16×16
+/// block of C, one output per thread; per step of 16 along K every thread loads one element
+/// of A and one of B into shared memory, so each global element is read M/16 (or N/16)
+/// times instead of M (or N) times.
+///
+/// Written for PoCL too: shared views are used only inside this method (never passed to
+/// helpers or stored in structs), and no atomics are used.
+/// </summary>
+public static class GemmTiled16
+{
+    /// <summary>Tile edge; the launch must use a Tile×Tile group.</summary>
+    public const int Tile = 16;
+
+    /// <summary>
+    /// Launch with grid (ceil(N/16), ceil(M/16), batch) and group (16, 16, 1).
+    /// </summary>
+    public static void Kernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p)
+    {
+        // tileA holds op(A)[row0 + i, k0 + k] at i*Tile + k; tileB holds op(B)[k0 + k, col0 + j] at k*Tile + j.
+        var tileA = SharedMemory.Allocate<float>(Tile * Tile);
+        var tileB = SharedMemory.Allocate<float>(Tile * Tile);
+
+        int tx = Group.IdxX;
+        int ty = Group.IdxY;
+        int row0 = Grid.IdxY * Tile;
+        int col0 = Grid.IdxX * Tile;
+        int batch = Grid.IdxZ;
+        int row = row0 + ty;
+        int col = col0 + tx;
+
+        long aBase = batch * p.StrideA;
+        long bBase = batch * p.StrideB;
+        int aRow = ty * Tile;
+
+        float acc = 0f;
+        for (int k0 = 0; k0 < p.K; k0 += Tile)
+        {
+            // Loads are arranged so that tx (the fastest-varying thread index) walks
+            // contiguous memory in every layout: coalesced global reads. Out-of-range
+            // elements are zero, so partial tiles need no special case in the product loop.
+            if (p.TransA == 0)
+            {
+                // A is M×K: thread (tx, ty) loads op(A)[row0 + ty, k0 + tx].
+                int k = k0 + tx;
+                tileA[ty * Tile + tx] = row < p.M && k < p.K ? a[aBase + (long)row * p.K + k] : 0f;
+            }
+            else
+            {
+                // A is K×M: thread (tx, ty) loads op(A)[row0 + tx, k0 + ty] = A[k0 + ty, row0 + tx].
+                int i = row0 + tx;
+                int k = k0 + ty;
+                tileA[tx * Tile + ty] = i < p.M && k < p.K ? a[aBase + (long)k * p.M + i] : 0f;
+            }
+
+            if (p.TransB == 0)
+            {
+                // B is K×N: thread (tx, ty) loads op(B)[k0 + ty, col0 + tx].
+                int k = k0 + ty;
+                tileB[ty * Tile + tx] = k < p.K && col < p.N ? b[bBase + (long)k * p.N + col] : 0f;
+            }
+            else
+            {
+                // B is N×K: thread (tx, ty) loads op(B)[k0 + tx, col0 + ty] = B[col0 + ty, k0 + tx].
+                int j = col0 + ty;
+                int k = k0 + tx;
+                tileB[tx * Tile + ty] = k < p.K && j < p.N ? b[bBase + (long)j * p.K + k] : 0f;
+            }
+
+            Group.Barrier();
+
+            // ILGPU 1.5.3 does not unroll loops, so the 16 multiply-adds are spelled out.
+            acc += tileA[aRow + 0] * tileB[0 + tx];
+            acc += tileA[aRow + 1] * tileB[16 + tx];
+            acc += tileA[aRow + 2] * tileB[32 + tx];
+            acc += tileA[aRow + 3] * tileB[48 + tx];
+            acc += tileA[aRow + 4] * tileB[64 + tx];
+            acc += tileA[aRow + 5] * tileB[80 + tx];
+            acc += tileA[aRow + 6] * tileB[96 + tx];
+            acc += tileA[aRow + 7] * tileB[112 + tx];
+            acc += tileA[aRow + 8] * tileB[128 + tx];
+            acc += tileA[aRow + 9] * tileB[144 + tx];
+            acc += tileA[aRow + 10] * tileB[160 + tx];
+            acc += tileA[aRow + 11] * tileB[176 + tx];
+            acc += tileA[aRow + 12] * tileB[192 + tx];
+            acc += tileA[aRow + 13] * tileB[208 + tx];
+            acc += tileA[aRow + 14] * tileB[224 + tx];
+            acc += tileA[aRow + 15] * tileB[240 + tx];
+
+            // Nobody may overwrite the tiles while another thread still reads them.
+            Group.Barrier();
+        }
+
+        if (row < p.M && col < p.N)
+        {
+            long cIndex = batch * p.StrideC + (long)row * p.N + col;
+            // BLAS semantics: with beta == 0, C is write-only, so NaN already in C cannot leak.
+            if (p.Beta == 0f)
+                c[cIndex] = p.Alpha * acc;
+            else
+                c[cIndex] = p.Alpha * acc + p.Beta * c[cIndex];
+        }
+    }
+}
