@@ -12,6 +12,12 @@ public sealed class TrainCommandOptions
 {
     private static readonly TrainOptions Defaults = new();
 
+    /// <summary>
+    /// The 2-D toy sets are tiny and well scaled: 0.01 (right for images) needs thousands more
+    /// steps there, so they default to 0.1 — spirals then converge within the auto epoch count.
+    /// </summary>
+    public const float ToySetLearningRate = 0.1f;
+
     public Option<string> Data { get; } = new("--data") { Description = "fashion-mnist, mnist, blobs, xor, spirals, circles, or a CSV file", DefaultValueFactory = _ => "fashion-mnist" };
     public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Where to look first for fashion-mnist/mnist (then $GPUNET_DATA, ~/.cache/gpunet/<name>, /usr/share/datasets/<name>)" };
     public Option<string?> TestData { get; } = new("--test-data") { Description = "A separate CSV test file (otherwise a CSV's last --test-fraction is held out)" };
@@ -27,7 +33,7 @@ public sealed class TrainCommandOptions
     public Option<string> Init { get; } = new Option<string>("--init") { Description = "Weight initialisation: auto (He for relu, Xavier otherwise), he, xavier, zeros (linear models only)", DefaultValueFactory = _ => "auto" }.AcceptOnlyFromAmong("auto", "he", "xavier", "zeros");
     public Option<int?> Epochs { get; } = new("--epochs") { Description = "Passes over the training set [default: 10, more for small data sets: enough for 2000 SGD steps]" };
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Rows per SGD step (the last partial batch is kept)", DefaultValueFactory = _ => Defaults.BatchSize };
-    public Option<float> LearningRate { get; } = new("--lr") { Description = "SGD learning rate", DefaultValueFactory = _ => Defaults.LearningRate };
+    public Option<float?> LearningRate { get; } = new("--lr") { Description = $"SGD learning rate [default: {Defaults.LearningRate}, or {ToySetLearningRate} for the synthetic 2-D sets]" };
     public Option<float> Momentum { get; } = new("--momentum") { Description = "SGD momentum (PyTorch semantics; 0 for plain SGD)", DefaultValueFactory = _ => Defaults.Momentum };
     public Option<float> WeightDecay { get; } = new("--weight-decay") { Description = "L2 penalty added to the gradient (PyTorch's weight_decay)", DefaultValueFactory = _ => Defaults.WeightDecay };
     public Option<bool> Nesterov { get; } = new("--nesterov") { Description = "Nesterov momentum" };
@@ -67,7 +73,7 @@ public sealed class TrainCommandOptions
         {
             Epochs = parsed.GetValue(Epochs) ?? Defaults.Epochs,
             BatchSize = parsed.GetValue(BatchSize),
-            LearningRate = parsed.GetValue(LearningRate),
+            LearningRate = parsed.GetValue(LearningRate) ?? (SyntheticData.Contains(data.Source) ? ToySetLearningRate : Defaults.LearningRate),
             Momentum = parsed.GetValue(Momentum),
             WeightDecay = parsed.GetValue(WeightDecay),
             Nesterov = parsed.GetValue(Nesterov),

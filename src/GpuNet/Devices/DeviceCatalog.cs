@@ -46,7 +46,7 @@ public static class DeviceCatalog
     /// <summary>
     /// Opens auto | cpu | ilgpu-cpu | cuda[:N] | opencl[:N]. <paramref name="notice"/> is one line
     /// saying which device was taken and, for auto, why. A malformed spec throws UsageException;
-    /// a device that is not there throws GpuNetException whose message lists the devices that are.
+    /// a device that is not there throws UsageException whose message lists the devices that are.
     /// </summary>
     public static IBackend Open(string spec, out string notice)
     {
@@ -122,7 +122,7 @@ public static class DeviceCatalog
             throw Missing($"cuda:{index}");
         var target = found[index];
         if (!target.Info.Usable)
-            throw new GpuNetException($"{target.Info.Id} ({target.Info.Name}) cannot be used: {target.Info.Details}");
+            throw new UsageException($"--device {target.Info.Id} ({target.Info.Name}) cannot be used: {target.Info.Details}");
 
         NativeOpenCL.EnsureResolver();
         int deviceId = target.DeviceId;
@@ -148,7 +148,7 @@ public static class DeviceCatalog
             throw Missing($"opencl:{index}");
         var target = found[index];
         if (!target.Info.Usable)
-            throw new GpuNetException($"{target.Info.Id} ({target.Info.Name}) cannot be used: {target.Info.Details}");
+            throw new UsageException($"--device {target.Info.Id} ({target.Info.Name}) cannot be used: {target.Info.Details}");
 
         NativeOpenCL.EnsureResolver();
         bool patch = target.NeedsPocl;
@@ -181,45 +181,19 @@ public static class DeviceCatalog
 
     private sealed record Found(int Index, DeviceInfo Info, int DeviceId = -1, bool NeedsPocl = false);
 
-    private static GpuNetException Missing(string id)
+    /// <summary>Asking for a device this machine lacks is a usage error (exit 2): the option names something that is not there.</summary>
+    private static UsageException Missing(string id)
     {
         var there = Discover().Select(d => d.Usable ? d.Id : d.Id + " (unusable)");
-        return new GpuNetException($"device {id} not found; devices here: {string.Join(", ", there)}");
+        return new UsageException($"--device {id}: not found; devices here: {string.Join(", ", there)}");
     }
 
-    private static DeviceInfo CpuInfo() =>
-        new("cpu", HostCpuName(), DeviceKind.Cpu, HostMemory(),
-            $"managed SIMD backend, {Environment.ProcessorCount} cores", IsGpu: false);
+    private static DeviceInfo CpuInfo() => CpuBackend.DefaultDevice;
 
     private static DeviceInfo IlgpuCpuInfo(CPUDevice? device = null) =>
-        new("ilgpu-cpu", "ILGPU CPU accelerator", DeviceKind.IlgpuCpu, HostMemory(),
+        new("ilgpu-cpu", "ILGPU CPU accelerator", DeviceKind.IlgpuCpu, HostMachine.MemoryBytes,
             $"GPU kernels simulated on the host, {(device ?? IlgpuCpuDevice).MaxNumThreadsPerGroup} threads per group; slow, for correctness",
             IsGpu: false);
-
-    private static long HostMemory() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-
-    private static string HostCpuName()
-    {
-        try
-        {
-            const string key = "model name";
-            if (File.Exists("/proc/cpuinfo"))
-            {
-                foreach (var line in File.ReadLines("/proc/cpuinfo"))
-                {
-                    if (line.StartsWith(key, StringComparison.Ordinal) && line.IndexOf(':') is int colon and >= 0)
-                        return line[(colon + 1)..].Trim();
-                }
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-        return "host CPU";
-    }
 
     /// <summary>CUDA devices in driver order; empty (never throws) without a driver.</summary>
     private static List<Found> FindCuda()

@@ -23,11 +23,19 @@ public sealed class CpuBackend : IBackend
     {
         var workers = CpuWorkers.Shared;
         gemm = useVector512 ? new CpuGemm<Vector512Kernel>(workers) : new CpuGemm<PortableVectorKernel>(workers);
+        Device = Describe(useVector512);
+    }
+
+    /// <summary>What <c>gpunet devices</c> shows for "cpu": the host, the thread count and the SIMD width in use.</summary>
+    public static DeviceInfo DefaultDevice => Describe(Vector512.IsHardwareAccelerated);
+
+    private static DeviceInfo Describe(bool useVector512)
+    {
         string simd = useVector512 ? "Vector512"
             : Vector<float>.Count == 8 && Vector256.IsHardwareAccelerated ? "Vector256"
             : $"Vector<T> ({Vector<float>.Count * 32}-bit)";
-        Device = new DeviceInfo("cpu", CpuModelName(), DeviceKind.Cpu, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes,
-            $"{workers.Threads} threads, {simd} SIMD", IsGpu: false);
+        return new DeviceInfo("cpu", HostMachine.CpuName, DeviceKind.Cpu, HostMachine.MemoryBytes,
+            $"managed SIMD backend, {CpuWorkers.Shared.Threads} threads, {simd}", IsGpu: false);
     }
 
     public DeviceInfo Device { get; }
@@ -130,18 +138,5 @@ public sealed class CpuBackend : IBackend
     {
         if (extent > buffer.Length)
             throw new ArgumentException($"GEMM reads {extent} elements of {name}, which holds {buffer.Length}", name);
-    }
-
-    private static string CpuModelName()
-    {
-        try
-        {
-            foreach (string line in File.ReadLines("/proc/cpuinfo"))
-                if (line.StartsWith("model name", StringComparison.Ordinal) && line.IndexOf(':') is var colon and >= 0)
-                    return line[(colon + 1)..].Trim();
-        }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-        return "CPU";
     }
 }
