@@ -1,7 +1,8 @@
 using System.CommandLine;
+using GpuNet.Cli.Display;
 using GpuNet.Data;
 using GpuNet.Devices;
-using GpuNet.Kernels;
+using GpuNet.IO;
 using GpuNet.Nn;
 using GpuNet.Training;
 
@@ -22,42 +23,43 @@ public static class TrainCommand
     private static int Run(TrainRequest request, TextWriter stdout, TextWriter stderr)
     {
         request.Train.Validate();
+        if (!(request.ValFraction >= 0 && request.ValFraction < 1))
+            throw new UsageException($"--val-fraction must be in [0, 1) (got {request.ValFraction})");
         // With --json, stdout carries only the summary; progress goes to stderr.
-        var log = request.Json ? stderr : stdout;
+        using var display = TrainingDisplays.Create(request.Json ? stderr : stdout, request.Quiet);
 
-        var data = DataSources.Load(request.Data);
+        var loaded = DataSources.Load(request.Data);
+        var (trainSet, validationSet) = ValidationSplit.Carve(loaded.Train, request.ValFraction, request.Train.Seed);
+        var data = loaded with { Train = trainSet };
         var options = request.ResolveEpochs(data.Train.Count);
         var spec = ModelSpec.Create(request.Model, data.Train.FeatureCount, data.Train.ClassCount, request.Hidden, request.Activation);
         if (request.Init == InitScheme.Zeros && spec.Kind == ModelKind.Mlp)
             throw new UsageException("--init zeros would leave every hidden unit identical; use it with --model logistic or softmax");
 
         using var backend = DeviceCatalog.Open(request.Device, out var notice);
-        log.WriteLine(notice);
-        log.WriteLine($"data: {data.Train.Name}, {data.Train.Count} train / {data.Test.Count} test rows, {data.Train.FeatureCount} features, {data.Train.ClassCount} classes");
-        log.WriteLine($"model: {spec.Describe()}, {spec.ParameterCount:N0} parameters; SGD lr {options.LearningRate} momentum {options.Momentum} weight decay {options.WeightDecay}, batch {options.BatchSize}, {options.Epochs} epochs");
+        display.Note(notice);
+        display.Note($"data: {data.Train.Name}, {data.Train.Count} train / {validationSet?.Count ?? 0} validation / {data.Test.Count} test rows, {data.Train.FeatureCount} features, {data.Train.ClassCount} classes");
+        display.Note($"model: {spec.Describe()}, {spec.ParameterCount:N0} parameters; SGD lr {options.LearningRate} ({options.Schedule.ToString().ToLowerInvariant()}) momentum {options.Momentum} weight decay {options.WeightDecay}, batch {options.BatchSize}, {options.Epochs} epochs");
 
         int maxRows = Math.Max(options.BatchSize, options.EvalBatchSize);
         using var network = new Network(backend, spec, maxRows);
         network.Initialise(request.Init, options.Seed);
-        using var trainer = new Trainer(backend, network, data, options);
+        using var trainer = new Trainer(backend, network, data, options, validationSet);
 
         var history = new List<EpochMetrics>();
+        trainer.ProgressReported += display.Progress;
         trainer.EpochCompleted += e =>
         {
             history.Add(e);
-            log.WriteLine(EpochLine(e, options.Epochs));
+            display.Epoch(e, options.Epochs);
             if (request.OutDir is { } dir) MetricsCsv.Write(Path.Combine(dir, "metrics.csv"), history);
         };
-        trainer.Fit();
+        var result = trainer.Fit();
 
-        var summary = RunSummary.From(ModelSpec.Name(spec.Kind), backend.Device.Id, options, history, history[^1].ElapsedSeconds);
-        if (request.OutDir is { } outDir) IO.AtomicFile.WriteAllText(Path.Combine(outDir, "summary.json"), summary.ToJson() + "\n");
+        var summary = RunSummary.From(ModelSpec.Name(spec.Kind), backend.Device.Id, options, result, history[^1].ElapsedSeconds);
+        if (request.OutDir is { } outDir) AtomicFile.WriteAllText(Path.Combine(outDir, "summary.json"), summary.ToJson() + "\n");
+        display.Finish(history, summary);
         if (request.Json) stdout.WriteLine(summary.ToJson());
-        else stdout.WriteLine($"done: test accuracy {Units.Percent(summary.TestAccuracy)} (loss {summary.TestLoss:0.0000}) after {summary.Epochs} epochs on {summary.Device}, {Units.Rate(summary.SamplesPerSecond)} samples/s, {summary.Seconds:0.0} s");
         return ExitCodes.Success;
     }
-
-    public static string EpochLine(EpochMetrics e, int epochs) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"epoch {e.Epoch.ToString().PadLeft(epochs.ToString().Length)}/{epochs}  train loss {e.Train.Loss:0.0000} acc {Units.Percent(e.Train.Accuracy)}  test loss {e.Test.Loss:0.0000} acc {Units.Percent(e.Test.Accuracy)}  {Units.Rate(e.SamplesPerSecond)} samples/s  {e.ElapsedSeconds:0.0}s");
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using GpuNet.Data;
 using GpuNet.Kernels;
 using GpuNet.Nn;
+using GpuNet.Optim;
 using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
@@ -37,18 +38,26 @@ public sealed class TrainCommandOptions
     public Option<float> Momentum { get; } = new("--momentum") { Description = "SGD momentum (PyTorch semantics; 0 for plain SGD)", DefaultValueFactory = _ => Defaults.Momentum };
     public Option<float> WeightDecay { get; } = new("--weight-decay") { Description = "L2 penalty added to the gradient (PyTorch's weight_decay)", DefaultValueFactory = _ => Defaults.WeightDecay };
     public Option<bool> Nesterov { get; } = new("--nesterov") { Description = "Nesterov momentum" };
+    public Option<string> Schedule { get; } = new Option<string>("--lr-schedule") { Description = "Learning-rate schedule: constant, step (×--lr-gamma every --lr-step epochs) or cosine (to zero over the run)", DefaultValueFactory = _ => "constant" }.AcceptOnlyFromAmong("constant", "step", "cosine");
+    public Option<int> StepEpochs { get; } = new("--lr-step") { Description = "Step schedule: epochs between decays", DefaultValueFactory = _ => Defaults.StepEpochs };
+    public Option<float> Gamma { get; } = new("--lr-gamma") { Description = "Step schedule: decay factor", DefaultValueFactory = _ => Defaults.Gamma };
+    public Option<double> Warmup { get; } = new("--warmup") { Description = "Linear learning-rate warm-up, in epochs", DefaultValueFactory = _ => 0.0 };
+    public Option<double> ValFraction { get; } = new("--val-fraction") { Description = "Share of the training set held out for validation (after a seeded shuffle); 0 = none", DefaultValueFactory = _ => 0.1 };
+    public Option<int> EarlyStopping { get; } = new("--early-stopping") { Description = "Stop after N epochs without a lower validation loss, keeping the best weights; 0 = off", DefaultValueFactory = _ => 0 };
     public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, ilgpu-cpu, cuda[:N] or opencl[:N] (see 'gpunet devices')", DefaultValueFactory = _ => "auto" };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for initialisation, shuffling and synthetic data", DefaultValueFactory = _ => Defaults.Seed };
     public Option<bool> NoShuffle { get; } = new("--no-shuffle") { Description = "Keep file order instead of reshuffling every epoch" };
     public Option<string?> Out { get; } = new("--out") { Description = "Directory for metrics.csv and summary.json" };
     public Option<bool> Json { get; } = new("--json") { Description = "Print the run summary as JSON on stdout (progress goes to stderr)" };
+    public Option<bool> Quiet { get; } = new("--quiet") { Description = "One plain line per epoch, no live progress bar" };
 
     public IEnumerable<Option> All =>
     [
         Data, DataDir, TestData, TestFraction, LabelColumn, Header, Samples, Classes, Noise,
         Model, Hidden, Activation, Init,
-        Epochs, BatchSize, LearningRate, Momentum, WeightDecay, Nesterov,
-        Device, Seed, NoShuffle, Out, Json,
+        Epochs, BatchSize, LearningRate, Momentum, WeightDecay, Nesterov, Schedule, StepEpochs, Gamma, Warmup,
+        ValFraction, EarlyStopping,
+        Device, Seed, NoShuffle, Out, Json, Quiet,
     ];
 
     public TrainRequest Read(ParseResult parsed)
@@ -79,13 +88,20 @@ public sealed class TrainCommandOptions
             Nesterov = parsed.GetValue(Nesterov),
             Shuffle = !parsed.GetValue(NoShuffle),
             Seed = parsed.GetValue(Seed),
+            Schedule = Enum.Parse<ScheduleKind>(parsed.GetValue(Schedule)!, ignoreCase: true),
+            StepEpochs = parsed.GetValue(StepEpochs),
+            Gamma = parsed.GetValue(Gamma),
+            WarmupEpochs = parsed.GetValue(Warmup),
+            EarlyStoppingPatience = parsed.GetValue(EarlyStopping),
         };
         return new TrainRequest(data, model, hidden,
             Enum.Parse<Activation>(parsed.GetValue(Activation)!, ignoreCase: true),
             Enum.Parse<InitScheme>(parsed.GetValue(Init)!, ignoreCase: true),
             train with { EvalBatchSize = Math.Max(train.BatchSize, Defaults.EvalBatchSize) },
             parsed.GetValue(Device)!, parsed.GetValue(Out), parsed.GetValue(Json),
-            EpochsGiven: parsed.GetValue(Epochs) is not null);
+            EpochsGiven: parsed.GetValue(Epochs) is not null,
+            ValFraction: parsed.GetValue(ValFraction),
+            Quiet: parsed.GetValue(Quiet));
     }
 
     /// <summary>"256,128" → [256, 128]; anything else is a usage error naming --hidden.</summary>

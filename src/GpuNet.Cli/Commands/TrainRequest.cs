@@ -16,7 +16,9 @@ public sealed record TrainRequest(
     string Device,
     string? OutDir,
     bool Json,
-    bool EpochsGiven)
+    bool EpochsGiven,
+    double ValFraction,
+    bool Quiet)
 {
     /// <summary>The training options, with the epoch count chosen from the data size when --epochs was not given (see <see cref="TrainOptions.AutoEpochs"/>).</summary>
     public TrainOptions ResolveEpochs(int trainRows) =>

@@ -126,14 +126,26 @@ public sealed class Network : IDisposable
     /// <summary>Host copies of the gradients of the last <see cref="Backward"/>, named like the parameters.</summary>
     public IReadOnlyList<NamedTensor> ExportGradients() => Export(l => (l.WeightGrad, l.BiasGrad));
 
+    /// <summary>False when any weight or bias is NaN or infinite (waits for the device and copies the parameters to the host).</summary>
+    public bool ParametersAreFinite() => ExportParameters().All(t => Array.TrueForAll(t.Data, float.IsFinite));
+
+    /// <summary>Host copies of the SGD momentum buffers, named like the parameters (optimiser state for resuming).</summary>
+    public IReadOnlyList<NamedTensor> ExportVelocities() => Export(l => (l.WeightVelocity, l.BiasVelocity));
+
     /// <summary>Uploads parameters by name; every tensor of the spec must be present with its exact shape.</summary>
-    public void ImportParameters(IReadOnlyList<NamedTensor> tensors)
+    public void ImportParameters(IReadOnlyList<NamedTensor> tensors) => Import(tensors, l => (l.Weight, l.Bias));
+
+    /// <summary>Uploads SGD momentum buffers by name, as written by <see cref="ExportVelocities"/>.</summary>
+    public void ImportVelocities(IReadOnlyList<NamedTensor> tensors) => Import(tensors, l => (l.WeightVelocity, l.BiasVelocity));
+
+    private void Import(IReadOnlyList<NamedTensor> tensors, Func<Linear, (DeviceBuffer<float> W, DeviceBuffer<float> B)> pick)
     {
         var byName = tensors.ToDictionary(t => t.Name);
         for (int i = 0; i < _layers.Length; i++)
         {
-            Upload(byName, $"layers.{i}.weight", _layers[i].Weight, [_layers[i].Spec.Out, _layers[i].Spec.In]);
-            Upload(byName, $"layers.{i}.bias", _layers[i].Bias, [_layers[i].Spec.Out]);
+            var (w, b) = pick(_layers[i]);
+            Upload(byName, $"layers.{i}.weight", w, [_layers[i].Spec.Out, _layers[i].Spec.In]);
+            Upload(byName, $"layers.{i}.bias", b, [_layers[i].Spec.Out]);
         }
     }
 

@@ -7,7 +7,7 @@ namespace GpuNet.Training;
 /// <summary>metrics.csv: one row per epoch, rewritten atomically after every epoch so a crash keeps the epochs already done.</summary>
 public static class MetricsCsv
 {
-    public const string Header = "epoch,train_loss,train_accuracy,test_loss,test_accuracy,samples_per_second,train_seconds,epoch_seconds,elapsed_seconds";
+    public const string Header = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,test_loss,test_accuracy,lr,samples_per_second,train_seconds,epoch_seconds,elapsed_seconds";
 
     public static string Format(IEnumerable<EpochMetrics> history)
     {
@@ -17,7 +17,9 @@ public static class MetricsCsv
             text.AppendJoin(',', new[]
             {
                 e.Epoch.ToString(CultureInfo.InvariantCulture),
-                F(e.Train.Loss), F(e.Train.Accuracy), F(e.Test.Loss), F(e.Test.Accuracy),
+                F(e.Train.Loss), F(e.Train.Accuracy),
+                e.Validation is { } v ? F(v.Loss) : "", e.Validation is { } va ? F(va.Accuracy) : "",
+                F(e.Test.Loss), F(e.Test.Accuracy), F(e.LearningRate),
                 F(e.SamplesPerSecond), F(e.TrainSeconds), F(e.EpochSeconds), F(e.ElapsedSeconds),
             }).Append('\n');
         }

@@ -15,24 +15,33 @@ public sealed record RunSummary(
     [property: JsonPropertyName("test_loss")] double TestLoss,
     [property: JsonPropertyName("test_accuracy")] double TestAccuracy,
     [property: JsonPropertyName("samples_per_second")] double SamplesPerSecond,
-    [property: JsonPropertyName("seconds")] double Seconds)
+    [property: JsonPropertyName("seconds")] double Seconds,
+    [property: JsonPropertyName("val_loss")] double? ValidationLoss = null,
+    [property: JsonPropertyName("val_accuracy")] double? ValidationAccuracy = null,
+    [property: JsonPropertyName("best_epoch")] int? BestEpoch = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>The summary of a run: the last epoch's losses and accuracies, and training throughput over all epochs (evaluation excluded).</summary>
-    public static RunSummary From(string model, string device, TrainOptions options, IReadOnlyList<EpochMetrics> history, double seconds)
+    /// <summary>
+    /// The summary of a run: the figures of the epoch whose weights the model ends with (the best
+    /// epoch when early stopping restored it, else the last), and training throughput over all
+    /// epochs (evaluation excluded).
+    /// </summary>
+    public static RunSummary From(string model, string device, TrainOptions options, TrainResult result, double seconds)
     {
-        var last = history[^1];
+        var history = result.History;
+        var last = history.LastOrDefault(e => e.Epoch == result.BestEpoch) ?? history[^1];
         double trainSeconds = history.Sum(e => e.TrainSeconds);
         double samples = history.Sum(e => e.SamplesPerSecond * e.TrainSeconds);
         return new RunSummary(model, device, history.Count, options.BatchSize, options.LearningRate,
             last.Train.Loss, last.Train.Accuracy, last.Test.Loss, last.Test.Accuracy,
-            samples / trainSeconds, seconds);
+            samples / trainSeconds, seconds, last.Validation?.Loss, last.Validation?.Accuracy, result.BestEpoch > 0 ? result.BestEpoch : null);
     }
 }

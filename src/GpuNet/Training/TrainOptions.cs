@@ -1,4 +1,5 @@
 using GpuNet.Backends;
+using GpuNet.Optim;
 
 namespace GpuNet.Training;
 
@@ -16,8 +17,22 @@ public sealed record TrainOptions
     public int Seed { get; init; }
     /// <summary>Rows per forward pass when evaluating; larger than training batches since no gradients are kept.</summary>
     public int EvalBatchSize { get; init; } = 1024;
+    public ScheduleKind Schedule { get; init; } = ScheduleKind.Constant;
+    /// <summary>Step schedule: epochs between decays.</summary>
+    public int StepEpochs { get; init; } = 30;
+    /// <summary>Step schedule: the factor applied at each decay.</summary>
+    public float Gamma { get; init; } = 0.1f;
+    /// <summary>Linear warm-up length, in epochs (fractions allowed).</summary>
+    public double WarmupEpochs { get; init; }
+    /// <summary>Stop after this many epochs without a lower validation loss and restore the best weights; 0 = never.</summary>
+    public int EarlyStoppingPatience { get; init; }
+    /// <summary>Reports of the running training loss inside an epoch at most this often (each costs one device wait).</summary>
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    public SgdParams Sgd => new(LearningRate, Momentum, WeightDecay, Nesterov);
+    public LearningRateSchedule LearningRateSchedule => new(LearningRate, Schedule, Epochs, StepEpochs, Gamma, WarmupEpochs);
+
+    /// <summary>The SGD settings of one step, at that step's learning rate.</summary>
+    public SgdParams SgdAt(float learningRate) => new(learningRate, Momentum, WeightDecay, Nesterov);
 
     /// <summary>Steps (minibatches) in one epoch over <paramref name="rows"/> rows: the last partial batch is kept.</summary>
     public static int StepsPerEpoch(int rows, int batchSize) => (rows + batchSize - 1) / batchSize;
@@ -42,5 +57,9 @@ public sealed record TrainOptions
         if (!(WeightDecay >= 0) || float.IsInfinity(WeightDecay)) throw new UsageException($"--weight-decay must be zero or positive (got {WeightDecay})");
         if (Nesterov && Momentum == 0) throw new UsageException("--nesterov needs a non-zero --momentum (as in PyTorch)");
         if (EvalBatchSize < 1) throw new UsageException($"the evaluation batch size must be at least 1 (got {EvalBatchSize})");
+        if (StepEpochs < 1) throw new UsageException($"--lr-step must be at least 1 epoch (got {StepEpochs})");
+        if (!(Gamma > 0 && Gamma <= 1)) throw new UsageException($"--lr-gamma must be in (0, 1] (got {Gamma})");
+        if (!(WarmupEpochs >= 0) || double.IsInfinity(WarmupEpochs)) throw new UsageException($"--warmup must be zero or more epochs (got {WarmupEpochs})");
+        if (EarlyStoppingPatience < 0) throw new UsageException($"--early-stopping must be zero (off) or a number of epochs (got {EarlyStoppingPatience})");
     }
 }

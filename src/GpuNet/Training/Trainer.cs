@@ -8,8 +8,9 @@ namespace GpuNet.Training;
 /// <summary>
 /// Minibatch SGD over a dataset that lives on the device. Each epoch uploads one permutation;
 /// each step gathers its rows on the device and runs forward, loss, backward and update with
-/// no host round trip. The host waits for the device only when an epoch's figures are read.
-/// The trainer knows nothing of the console: it raises <see cref="EpochCompleted"/>.
+/// no host round trip. The host waits for the device only when figures are read: at the end of
+/// an epoch, and for a progress report (at most every <see cref="TrainOptions.ProgressInterval"/>,
+/// and only when someone listens). The trainer knows nothing of the console: it raises events.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -17,6 +18,7 @@ public sealed class Trainer : IDisposable
     private readonly Network _network;
     private readonly TrainOptions _options;
     private readonly DeviceDataset _train;
+    private readonly DeviceDataset? _validation;
     private readonly DeviceDataset _test;
     private readonly DeviceBuffer<int> _order;
     private readonly DeviceBuffer<float> _batchX;
@@ -24,19 +26,22 @@ public sealed class Trainer : IDisposable
     private readonly LossStats _trainStats;
     private readonly LossStats _evalStats;
     private readonly int[] _hostOrder;
+    private readonly ParameterSnapshot? _best;
 
-    public Trainer(IBackend backend, Network network, DataSplit data, TrainOptions options)
+    public Trainer(IBackend backend, Network network, DataSplit data, TrainOptions options, Dataset? validation = null)
     {
         options.Validate();
         if (data.Train.Count == 0) throw new DataException($"{data.Train.Name}: the training set is empty");
-        if (data.Train.FeatureCount != network.Spec.Inputs)
-            throw new UsageException($"the data has {data.Train.FeatureCount} features but the model expects {network.Spec.Inputs}");
+        foreach (var set in new[] { data.Train, data.Test, validation })
+            if (set is not null && set.FeatureCount != network.Spec.Inputs)
+                throw new UsageException($"{set.Name} has {set.FeatureCount} features but the model expects {network.Spec.Inputs}");
         if (network.MaxRows < options.BatchSize)
             throw new ArgumentException($"network holds {network.MaxRows} rows, batch size is {options.BatchSize}");
         _backend = backend;
         _network = network;
         _options = options;
         _train = new DeviceDataset(backend, data.Train);
+        _validation = validation is { Count: > 0 } ? new DeviceDataset(backend, validation) : null;
         _test = new DeviceDataset(backend, data.Test);
         _hostOrder = new int[data.Train.Count];
         _order = backend.Allocate<int>(data.Train.Count);
@@ -44,52 +49,118 @@ public sealed class Trainer : IDisposable
         _batchY = backend.Allocate<int>(options.BatchSize);
         _trainStats = new LossStats(backend, options.BatchSize);
         _evalStats = new LossStats(backend, network.MaxRows);
+        if (options.EarlyStoppingPatience > 0 && _validation is null)
+            throw new UsageException("--early-stopping needs a validation split (--val-fraction above 0)");
+        _best = options.EarlyStoppingPatience > 0 ? new ParameterSnapshot(backend, network) : null;
     }
 
     /// <summary>Raised after every epoch, with that epoch's figures.</summary>
     public event Action<EpochMetrics>? EpochCompleted;
 
-    /// <summary>Trains for <see cref="TrainOptions.Epochs"/> epochs and returns every epoch's figures.</summary>
-    public IReadOnlyList<EpochMetrics> Fit(CancellationToken cancellation = default)
+    /// <summary>Raised inside an epoch with the running training figures (each report waits for the device once).</summary>
+    public event Action<TrainProgress>? ProgressReported;
+
+    /// <summary>Where training stands: updated after every step and epoch, for checkpoints.</summary>
+    public TrainingState State { get; private set; } = TrainingState.Start;
+
+    public int StepsPerEpoch => TrainOptions.StepsPerEpoch(_train.Count, _options.BatchSize);
+
+    /// <summary>
+    /// Trains until <see cref="TrainOptions.Epochs"/>, early stopping, or cancellation (which lets the
+    /// step in progress finish). <paramref name="resumeFrom"/> continues a saved run exactly: the
+    /// network must already hold that run's weights and momentum buffers.
+    /// </summary>
+    public TrainResult Fit(TrainingState? resumeFrom = null, CancellationToken cancellation = default)
     {
+        State = resumeFrom ?? TrainingState.Start;
         var history = new List<EpochMetrics>();
+        var schedule = _options.LearningRateSchedule;
         var total = Stopwatch.StartNew();
-        var sgd = _options.Sgd;
-        for (int epoch = 1; epoch <= _options.Epochs; epoch++)
+        int sinceBest = State.BestEpoch == 0 ? 0 : State.Epoch - State.BestEpoch;
+        int firstEpoch = State.EpochComplete ? State.Epoch + 1 : State.Epoch;
+        int firstStep = State.EpochComplete ? 0 : State.StepInEpoch;
+        for (int epoch = firstEpoch; epoch <= _options.Epochs; epoch++, firstStep = 0)
         {
-            cancellation.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
+            var sinceReport = Stopwatch.StartNew();
             Permutation.ForEpoch(_hostOrder, _options.Seed, epoch, _options.Shuffle);
             _backend.Upload<int>(_hostOrder, _order);
             _trainStats.Reset();
-            for (int start = 0; start < _train.Count; start += _options.BatchSize)
+            float rate = 0;
+            int rowsSeen = 0;
+            for (int step = firstStep; step < StepsPerEpoch; step++)
             {
+                if (cancellation.IsCancellationRequested)
+                    return new TrainResult(history, Interrupted: true, StoppedEarly: false, BestEpoch: 0);
+                int start = step * _options.BatchSize;
                 int rows = Math.Min(_options.BatchSize, _train.Count - start);
+                rate = schedule.At(epoch, step, StepsPerEpoch);
                 _backend.GatherRows(_train.Features, _train.FeatureCount, _order, start, rows, _batchX);
                 _backend.GatherLabels(_train.Labels, _order, start, rows, _batchY);
-                _network.TrainStep(_batchX, _batchY, rows, sgd, _trainStats.Buffer);
+                _network.TrainStep(_batchX, _batchY, rows, _options.SgdAt(rate), _trainStats.Buffer);
+                rowsSeen += rows;
+                State = State with { Epoch = epoch, StepInEpoch = step + 1, EpochComplete = false };
+                if (ProgressReported is not null && sinceReport.Elapsed >= _options.ProgressInterval && step + 1 < StepsPerEpoch)
+                {
+                    var running = CheckFinite(_trainStats.Read(rowsSeen), epoch, step + 1);
+                    ProgressReported(new TrainProgress(epoch, _options.Epochs, step + 1, StepsPerEpoch, running, rowsSeen / clock.Elapsed.TotalSeconds));
+                    sinceReport.Restart();
+                }
             }
-            var train = _trainStats.Read(_train.Count); // the epoch's one wait for the device
+            var train = CheckFinite(_trainStats.Read(rowsSeen), epoch, StepsPerEpoch); // the epoch's wait for the device
+            if (!_network.ParametersAreFinite()) throw new DivergedException(epoch, StepsPerEpoch, "a weight is NaN or infinite");
             double trainSeconds = clock.Elapsed.TotalSeconds;
+            Score? validation = _validation is null ? null : Evaluator.Evaluate(_network, _validation, _evalStats);
             var test = _test.Count > 0 ? Evaluator.Evaluate(_network, _test, _evalStats) : new Score(double.NaN, double.NaN);
-            var metrics = new EpochMetrics(epoch, train, test, _train.Count / trainSeconds, trainSeconds, clock.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds);
+
+            bool isBest = validation is null || validation.Value.Loss < State.BestValidationLoss;
+            State = State with { EpochComplete = true, StepInEpoch = 0 };
+            if (isBest)
+            {
+                State = State with { BestValidationLoss = validation?.Loss ?? double.PositiveInfinity, BestEpoch = epoch };
+                _best?.Take();
+                sinceBest = 0;
+            }
+            else sinceBest++;
+
+            var metrics = new EpochMetrics(epoch, train, validation, test, rate, rowsSeen / trainSeconds, trainSeconds,
+                clock.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, isBest);
             history.Add(metrics);
             EpochCompleted?.Invoke(metrics);
+            if (_best is not null && sinceBest >= _options.EarlyStoppingPatience && epoch < _options.Epochs)
+            {
+                _best.Restore();
+                return new TrainResult(history, Interrupted: false, StoppedEarly: true, BestEpoch: State.BestEpoch);
+            }
         }
-        return history;
+        // Like Keras 3's restore_best_weights: with early stopping on, the run ends on its best epoch's weights.
+        _best?.Restore();
+        return new TrainResult(history, Interrupted: false, StoppedEarly: false, BestEpoch: _best is null ? 0 : State.BestEpoch);
     }
 
-    /// <summary>Loss and accuracy of the current weights over the training set, in one evaluation pass.</summary>
-    public Score EvaluateTrain() => Evaluator.Evaluate(_network, _train, _evalStats);
+    /// <summary>Seeds the early-stopping snapshot with given weights (the best checkpoint, when resuming).</summary>
+    public void SetBestWeights(IReadOnlyList<NamedTensor> bestParameters)
+    {
+        if (_best is null) return;
+        var current = _network.ExportParameters();
+        _network.ImportParameters(bestParameters);
+        _best.Take();
+        _network.ImportParameters(current);
+    }
+
+    private static Score CheckFinite(Score score, int epoch, int step) =>
+        double.IsFinite(score.Loss) ? score : throw new DivergedException(epoch, step, $"the training loss is {score.Loss}");
 
     public void Dispose()
     {
         _train.Dispose();
+        _validation?.Dispose();
         _test.Dispose();
         _order.Dispose();
         _batchX.Dispose();
         _batchY.Dispose();
         _trainStats.Dispose();
         _evalStats.Dispose();
+        _best?.Dispose();
     }
 }
