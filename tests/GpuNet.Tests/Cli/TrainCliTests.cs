@@ -28,7 +28,7 @@ public sealed class TrainCliTests
         Assert.Equal(run.Stdout.Trim(), File.ReadAllText(Path.Combine(outDir.Path, "summary.json")).Trim());
         var metrics = File.ReadAllLines(Path.Combine(outDir.Path, "metrics.csv"));
         Assert.Equal(4, metrics.Length);
-        Assert.StartsWith("epoch,train_loss,train_accuracy,test_loss,test_accuracy", metrics[0]);
+        Assert.StartsWith("epoch,train_loss,train_accuracy,val_loss,val_accuracy,test_loss,test_accuracy,lr", metrics[0]);
         Assert.Contains("epoch 3/3", run.Stderr); // with --json, progress goes to stderr
     }
 
