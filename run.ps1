@@ -25,6 +25,6 @@ if (-not $found) {
 
 dotnet src/GpuNet.Cli/bin/Release/net10.0/gpunet.dll train `
     --data fashion-mnist --model mlp --hidden 256 --activation relu `
-    --epochs 10 --batch-size 128 --lr 0.01 --momentum 0.9 `
+    --epochs 10 --batch-size 128 --lr 0.05 --momentum 0.9 --lr-schedule cosine `
     --device auto --seed 0 --out runs/default @args
 exit $LASTEXITCODE
