@@ -74,8 +74,8 @@ public sealed class IlgpuDeviceSpecTests
     [Fact]
     public void MissingDeviceListsTheDevicesThatAreThere()
     {
-        var e = Assert.Throws<GpuNetException>(() => DeviceCatalog.Open("cuda:99", out _));
-        Assert.Equal(ExitCodes.RuntimeError, e.ExitCode);
+        var e = Assert.Throws<UsageException>(() => DeviceCatalog.Open("cuda:99", out _));
+        Assert.Equal(ExitCodes.UsageError, e.ExitCode);
         Assert.Contains("cuda:99", e.Message);
         Assert.Contains("cpu", e.Message);
         Assert.Contains("ilgpu-cpu", e.Message);
