@@ -31,7 +31,7 @@ public sealed class TrainCommandOptions
     public Option<string> Model { get; } = new Option<string>("--model") { Description = "logistic (binary), softmax, or mlp", DefaultValueFactory = _ => "mlp" }.AcceptOnlyFromAmong("logistic", "softmax", "mlp");
     public Option<string?> Hidden { get; } = new("--hidden") { Description = "MLP hidden layer sizes, e.g. 256 or 256,128 [default: 256]" };
     public Option<string> Activation { get; } = new Option<string>("--activation") { Description = "MLP hidden nonlinearity", DefaultValueFactory = _ => "relu" }.AcceptOnlyFromAmong("relu", "sigmoid", "tanh");
-    public Option<string> Init { get; } = new Option<string>("--init") { Description = "Weight initialisation: auto (He for relu, Xavier otherwise), he, xavier, zeros (linear models only)", DefaultValueFactory = _ => "auto" }.AcceptOnlyFromAmong("auto", "he", "xavier", "zeros");
+    public Option<string> Init { get; } = new Option<string>("--init") { Description = "Weight initialisation: auto (He for relu, Xavier otherwise), he, xavier, normal (N(0, 0.01²)), zeros (linear models only)", DefaultValueFactory = _ => "auto" }.AcceptOnlyFromAmong("auto", "he", "xavier", "normal", "zeros");
     public Option<int?> Epochs { get; } = new("--epochs") { Description = "Passes over the training set [default: 10, more for small data sets: enough for 2000 SGD steps]" };
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Rows per SGD step (the last partial batch is kept)", DefaultValueFactory = _ => Defaults.BatchSize };
     public Option<float?> LearningRate { get; } = new("--lr") { Description = $"SGD learning rate [default: {Defaults.LearningRate}, or {ToySetLearningRate} for the synthetic 2-D sets]" };

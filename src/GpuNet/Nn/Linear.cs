@@ -36,6 +36,9 @@ public sealed class Linear : IDisposable
             case InitScheme.He:
                 backend.InitNormal(Weight, 0f, MathF.Sqrt(2f / fanIn), seed);
                 break;
+            case InitScheme.Normal:
+                backend.InitNormal(Weight, 0f, InitSchemes.NormalStd, seed);
+                break;
             case InitScheme.Xavier:
                 float limit = MathF.Sqrt(6f / (fanIn + fanOut));
                 backend.InitUniform(Weight, -limit, limit, seed);
