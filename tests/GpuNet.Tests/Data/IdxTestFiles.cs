@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace GpuNet.Tests.Data;
 
 /// <summary>Builds small IDX files in memory: valid ones for round trips, and the raw material the corruption tests bend.</summary>
-internal static class IdxTestFiles
+public static class IdxTestFiles
 {
     /// <summary>An unsigned-byte IDX file with the given dimensions and payload (no consistency check, on purpose).</summary>
     public static byte[] Build(uint[] dims, byte[] payload, byte type = 0x08)

@@ -1,0 +1,100 @@
+using GpuNet.Tests.Data;
+using GpuNet.Tests.TestSupport;
+
+namespace GpuNet.Tests.Cli;
+
+/// <summary>
+/// Bad files through the whole command line: each gives its exit code and a one-line message
+/// naming the problem, and a previous run's results in --out stay exactly as they were.
+/// </summary>
+public sealed class BadInputTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public static readonly TheoryData<string, string, string> BadCsvFiles = new()
+    {
+        { "ragged.csv", "0,1.0,2.0\n1,3.0\n", "line 2" },
+        { "word.csv", "0,1.0,2.0\n1,abc,3.0\n", "abc" },
+        { "nan.csv", "0,1.0,2.0\n1,NaN,3.0\n", "NaN" },
+        { "empty.csv", "", "empty" },
+        { "label.csv", "0,1.0,2.0\n1.5,3.0,4.0\n", "1.5" },
+        { "negative.csv", "0,1.0,2.0\n-1,3.0,4.0\n", "-1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadCsvFiles))]
+    public void A_bad_csv_file_is_a_one_line_data_error_that_keeps_earlier_results(string name, string contents, string fragment)
+    {
+        var outDir = PreviousRun();
+        var before = Snapshot(outDir);
+        var path = _dir.WriteText(name, contents);
+
+        var run = CliRun.Of("train", "--data", path, "--epochs", "1", "--out", outDir);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains(name, run.Stderr);
+        Assert.Contains(fragment, run.Stderr);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
+        Assert.Equal(before, Snapshot(outDir));
+    }
+
+    [Fact]
+    public void A_truncated_idx_file_names_the_file_and_the_shortfall()
+    {
+        var data = Path.Combine(_dir.Path, "fashion-mnist");
+        Directory.CreateDirectory(data);
+        var images = IdxTestFiles.Images(20, 28, 28);
+        File.WriteAllBytes(Path.Combine(data, "train-images-idx3-ubyte"), images[..(images.Length - 100)]);
+        File.WriteAllBytes(Path.Combine(data, "train-labels-idx1-ubyte"), IdxTestFiles.Labels(20));
+        File.WriteAllBytes(Path.Combine(data, "t10k-images-idx3-ubyte"), IdxTestFiles.Images(5, 28, 28));
+        File.WriteAllBytes(Path.Combine(data, "t10k-labels-idx1-ubyte"), IdxTestFiles.Labels(5));
+
+        var run = CliRun.Of("train", "--data", "fashion-mnist", "--data-dir", _dir.Path, "--epochs", "1");
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("train-images-idx3-ubyte", run.Stderr);
+        Assert.Contains("truncated", run.Stderr);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("--batch-size", "-5")]
+    [InlineData("--lr", "0")]
+    [InlineData("--val-fraction", "1.5")]
+    [InlineData("--hidden", "256,,128")]
+    [InlineData("--lr-gamma", "2")]
+    public void A_bad_option_keeps_earlier_results(string option, string value)
+    {
+        var outDir = PreviousRun();
+        var before = Snapshot(outDir);
+
+        var run = CliRun.Of("train", "--data", "blobs", "--epochs", "1", "--out", outDir, option, value);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains(option, run.Stderr);
+        Assert.Equal(before, Snapshot(outDir));
+    }
+
+    [Fact]
+    public void Divergence_stops_with_exit_code_3_and_names_epoch_and_step()
+    {
+        var run = CliRun.Of("train", "--data", "blobs", "--model", "softmax", "--lr", "1e38", "--epochs", "3");
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains("diverged at epoch 1, step", run.Stderr);
+        Assert.Contains("lower --lr", run.Stderr);
+    }
+
+    /// <summary>An --out directory holding a finished run's files.</summary>
+    private string PreviousRun()
+    {
+        var outDir = Path.Combine(_dir.Path, "previous-run");
+        var run = CliRun.Of("train", "--data", "blobs", "--model", "logistic", "--epochs", "2", "--out", outDir);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        return outDir;
+    }
+
+    private static Dictionary<string, string> Snapshot(string dir) =>
+        Directory.EnumerateFiles(dir).ToDictionary(Path.GetFileName, f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))))!;
+
+    public void Dispose() => _dir.Dispose();
+}
