@@ -65,8 +65,7 @@ public sealed class Trainer : IDisposable
             for (int start = 0; start < _train.Count; start += _options.BatchSize)
             {
                 int rows = Math.Min(_options.BatchSize, _train.Count - start);
-                _backend.GatherRows(_train.Features, _train.FeatureCount, _order, start, rows, _batchX);
-                _backend.GatherLabels(_train.Labels, _order, start, rows, _batchY);
+                _backend.GatherBatch(_train.Features, _train.FeatureCount, _train.Labels, _order, start, rows, _batchX, _batchY);
                 _network.TrainStep(_batchX, _batchY, rows, sgd, _trainStats.Buffer);
             }
             var train = _trainStats.Read(_train.Count); // the epoch's one wait for the device
