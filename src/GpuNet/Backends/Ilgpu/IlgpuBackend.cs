@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using GpuNet.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
-using ILGPU.Runtime.OpenCL;
 
 namespace GpuNet.Backends.Ilgpu;
 
@@ -108,22 +107,15 @@ public sealed class IlgpuBackend : IBackend
     public static bool NeedsGroups(GemmKernel kernel) => kernel != GemmKernel.Naive;
 
     /// <summary>
-    /// The rung an accelerator gets unless told otherwise.
-    /// ILGPU's CPU accelerator simulates barriers with OS threads (milliseconds per round), so
-    /// the barrier-free naive kernel is far faster there. PoCL and other CPU OpenCL devices
-    /// get the rung measured fastest on PoCL here (see perf/gpu/README.md). GPUs get the
-    /// double-buffered 128×128 rung: chosen by design (most reuse per load, latency hidden
-    /// behind the FMAs), not yet by measurement, since no GPU has run it.
+    /// The rung an accelerator gets unless told otherwise. ILGPU's CPU accelerator simulates
+    /// barriers with OS threads (milliseconds per round), so the barrier-free naive kernel is
+    /// far faster there. Everything else gets the double-buffered 128×128 rung: on PoCL's CPU
+    /// device it measured fastest of the four at every shape tried (perf/gpu/README.md); on
+    /// GPUs it is chosen by design (most reuse per global load, load latency behind the FMAs)
+    /// and not yet by measurement, since no GPU has run it.
     /// </summary>
-    public static GemmKernel DefaultGemmKernel(Accelerator accelerator) => accelerator switch
-    {
-        { AcceleratorType: AcceleratorType.CPU } => GemmKernel.Naive,
-        CLAccelerator { DeviceType: var type } when (type & CLDeviceType.CL_DEVICE_TYPE_GPU) == 0 => CpuOpenClGemmKernel,
-        _ => GemmKernel.DoubleBuffered128,
-    };
-
-    /// <summary>Fastest rung measured on PoCL's CPU device (perf/gpu/README.md).</summary>
-    private const GemmKernel CpuOpenClGemmKernel = GemmKernel.Register64;
+    public static GemmKernel DefaultGemmKernel(Accelerator accelerator) =>
+        accelerator.AcceleratorType == AcceleratorType.CPU ? GemmKernel.Naive : GemmKernel.DoubleBuffered128;
 
     private bool SupportsGroup(int x, int y) =>
         accelerator.MaxNumThreadsPerGroup >= x * y && accelerator.MaxGroupSize.X >= x && accelerator.MaxGroupSize.Y >= y;
