@@ -24,6 +24,9 @@ SQUARE_SHAPES="1024,4096"
 TRAIN_SHAPES="512x256x784:NT,256x784x512:TN,512x10x256:NT,10x256x512:TN,512x256x10:NN"
 TRAIN_SHAPES+=",4096x1024x784:NT,1024x784x4096:TN,4096x1024x1024:NT,1024x1024x4096:TN,4096x1024x1024:NN,4096x10x1024:NT,4096x1024x10:NN"
 BATCHES="128,256,512,1024,2048,4096,8192,16384"
+# Local dry runs of the device half (no GPU): GPUNET_PERF_DEVICE=opencl:0 GPUNET_PERF_SHAPES=64.
+DEVICE="${GPUNET_PERF_DEVICE:-cuda}"
+if [[ -n "${GPUNET_PERF_SHAPES:-}" ]]; then SQUARE_SHAPES="$GPUNET_PERF_SHAPES"; TRAIN_SHAPES=""; fi
 
 pack() {
     command -v xz >/dev/null || { echo "run.sh: xz is needed to pack" >&2; exit 1; }
@@ -67,7 +70,7 @@ device() {
 
     # 1. correctness of every rung and of a training step, then every rung timed.
     local rc=0
-    "$gpunet" selftest --device cuda --time "$SQUARE_SHAPES,$TRAIN_SHAPES" --seconds 1 --json > "$raw/selftest.json" || rc=$?
+    "$gpunet" selftest --device "$DEVICE" --time "$SQUARE_SHAPES,$TRAIN_SHAPES" --seconds 1 --json > "$raw/selftest.json" || rc=$?
     echo "selftest exit code $rc" | tee "$raw/selftest-exit.txt"
 
     # 2. cuBLAS through torch.matmul on the same card, same shapes.
@@ -81,8 +84,8 @@ device() {
 
     # 3. gpunet training throughput (the bench verb belongs to perf/; skipped if this build lacks it).
     if "$gpunet" bench --help >/dev/null 2>&1; then
-        "$gpunet" bench --device cuda --model mlp --hidden 256 --batch-sizes "$BATCHES" --json > "$raw/gpunet_mlp_256.json" || true
-        "$gpunet" bench --device cuda --model mlp --hidden 1024,1024 --batch-sizes "$BATCHES" --json > "$raw/gpunet_mlp_1024_1024.json" || true
+        "$gpunet" bench --device "$DEVICE" --model mlp --hidden 256 --batch-sizes "$BATCHES" --json > "$raw/gpunet_mlp_256.json" || true
+        "$gpunet" bench --device "$DEVICE" --model mlp --hidden 1024,1024 --batch-sizes "$BATCHES" --json > "$raw/gpunet_mlp_1024_1024.json" || true
     else
         echo '{"skipped": "this gpunet build has no bench verb"}' > "$raw/gpunet_mlp_256.json"
     fi
