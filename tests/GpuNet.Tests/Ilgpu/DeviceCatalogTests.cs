@@ -74,8 +74,9 @@ public sealed class IlgpuDeviceSpecTests
     [Fact]
     public void MissingDeviceListsTheDevicesThatAreThere()
     {
-        var e = Assert.Throws<GpuNetException>(() => DeviceCatalog.Open("cuda:99", out _));
-        Assert.Equal(ExitCodes.RuntimeError, e.ExitCode);
+        // A device this machine lacks is a usage error: the option names something that is not there.
+        var e = Assert.Throws<UsageException>(() => DeviceCatalog.Open("cuda:99", out _));
+        Assert.Equal(ExitCodes.UsageError, e.ExitCode);
         Assert.Contains("cuda:99", e.Message);
         Assert.Contains("cpu", e.Message);
         Assert.Contains("ilgpu-cpu", e.Message);
