@@ -22,4 +22,20 @@ public static class GatherKernels
         int i = index.X;
         destination[i] = source[indices[indexOffset + i]];
     }
+
+    /// <summary>
+    /// A whole minibatch in one launch: <see cref="Rows"/> over [rows, cols] (cols ≥ 1), and the
+    /// thread of column 0 of each row also copies that row's label.
+    /// </summary>
+    public static void Batch(Index1D index, ArrayView<float> features, ArrayView<int> labels, ArrayView<int> indices,
+        ArrayView<float> batchX, ArrayView<int> batchY, int cols, int indexOffset)
+    {
+        int flat = index.X;
+        int r = flat / cols;
+        int c = flat - r * cols;
+        int source = indices[indexOffset + r];
+        batchX[flat] = features[(long)source * cols + c];
+        if (c == 0)
+            batchY[r] = labels[source];
+    }
 }

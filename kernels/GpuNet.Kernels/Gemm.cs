@@ -3,7 +3,7 @@ namespace GpuNet.Kernels;
 /// <summary>
 /// The GEMM ladder: each rung is one kernel in its own file, all computing the same
 /// C = alpha·op(A)·op(B) + beta·C so that any rung can be swapped in and checked against
-/// the others. Later rungs (register blocking, double buffering) are added here.
+/// the others and measured rung by rung.
 /// </summary>
 public enum GemmKernel
 {
@@ -11,6 +11,10 @@ public enum GemmKernel
     Naive = 0,
     /// <summary>16×16 shared-memory tiles, one output per thread (GemmTiled16.cs).</summary>
     Tiled16 = 1,
+    /// <summary>64×64 blocks, 4×4 outputs per thread in registers (GemmRegister64.cs).</summary>
+    Register64 = 2,
+    /// <summary>128×128 blocks, 8×8 per thread, double-buffered shared memory (GemmDoubleBuffered128.cs).</summary>
+    DoubleBuffered128 = 3,
 }
 
 /// <summary>

@@ -80,11 +80,33 @@ public interface IBackend : IDisposable
     /// <summary>One SGD step over the first <paramref name="count"/> parameters, see <see cref="SgdParams"/>.</summary>
     void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd);
 
+    /// <summary>
+    /// <see cref="SgdUpdate"/> on two whole tensors with the same settings (a layer's weight and
+    /// bias); devices that can fuse the two do it in one launch.
+    /// </summary>
+    void SgdUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity,
+        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> velocity2, in SgdParams sgd)
+    {
+        SgdUpdate(parameters, gradients, velocity, parameters.Length, sgd);
+        SgdUpdate(parameters2, gradients2, velocity2, parameters2.Length, sgd);
+    }
+
     /// <summary>destination[r, :] = source[indices[indexOffset + r], :] for r &lt; rows, rows of <paramref name="cols"/> floats.</summary>
     void GatherRows(DeviceBuffer<float> source, int cols, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination);
 
     /// <summary>destination[r] = source[indices[indexOffset + r]] for r &lt; count.</summary>
     void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination);
+
+    /// <summary>
+    /// <see cref="GatherRows"/> and <see cref="GatherLabels"/> of one minibatch with the same
+    /// indices; devices that can fuse the two do it in one launch.
+    /// </summary>
+    void GatherBatch(DeviceBuffer<float> features, int cols, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
+        DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
+    {
+        GatherRows(features, cols, indices, indexOffset, rows, batchX);
+        GatherLabels(labels, indices, indexOffset, rows, batchY);
+    }
 
     /// <summary>buffer[i] = low + (high − low)·CounterRandom.Uniform(seed, i) over the whole buffer.</summary>
     void InitUniform(DeviceBuffer<float> buffer, float low, float high, ulong seed);

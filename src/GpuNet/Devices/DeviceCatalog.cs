@@ -29,7 +29,7 @@ public static class DeviceCatalog
 
     /// <summary>
     /// A CPU simulator with 256-thread groups (16 warps of 16, one multiprocessor), needed
-    /// only to run the 16×16 tiled GEMM rung on the host (tests, comparisons).
+    /// only to run the 16×16-group GEMM rungs on the host (tests, comparisons).
     /// </summary>
     internal static CPUDevice IlgpuCpuWideDevice { get; } =
         new(numThreadsPerWarp: 16, numWarpsPerMultiprocessor: 16, numMultiprocessors: 1);
@@ -95,13 +95,13 @@ public static class DeviceCatalog
     };
 
     /// <summary>
-    /// ILGPU's CPU accelerator. A GEMM rung that needs 16×16 groups (Tiled16) gets the
+    /// ILGPU's CPU accelerator. A GEMM rung that needs 16×16 groups (every rung but Naive) gets the
     /// 256-thread simulator (<see cref="IlgpuCpuWideDevice"/>), where every rung can be
     /// selected later; otherwise the default 16-thread one with cheap launches.
     /// </summary>
     public static IlgpuBackend OpenIlgpuCpu(GemmKernel? gemm = null)
     {
-        var device = gemm is GemmKernel.Tiled16 ? IlgpuCpuWideDevice : IlgpuCpuDevice;
+        var device = gemm is { } kernel && IlgpuBackend.NeedsGroups(kernel) ? IlgpuCpuWideDevice : IlgpuCpuDevice;
         var context = Context.Create(b => b.CPU(device).EnableAlgorithms());
         try
         {

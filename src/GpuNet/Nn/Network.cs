@@ -93,10 +93,7 @@ public sealed class Network : IDisposable
     public void Step(in SgdParams sgd)
     {
         foreach (var layer in _layers)
-        {
-            _backend.SgdUpdate(layer.Weight, layer.WeightGrad, layer.WeightVelocity, layer.Weight.Length, sgd);
-            _backend.SgdUpdate(layer.Bias, layer.BiasGrad, layer.BiasVelocity, layer.Bias.Length, sgd);
-        }
+            _backend.SgdUpdatePair(layer.Weight, layer.WeightGrad, layer.WeightVelocity, layer.Bias, layer.BiasGrad, layer.BiasVelocity, sgd);
     }
 
     /// <summary>Forward, loss with gradient, backward and update: one minibatch of training.</summary>

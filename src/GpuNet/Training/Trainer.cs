@@ -95,8 +95,7 @@ public sealed class Trainer : IDisposable
                 int start = step * _options.BatchSize;
                 int rows = Math.Min(_options.BatchSize, _train.Count - start);
                 rate = schedule.At(epoch, step, StepsPerEpoch);
-                _backend.GatherRows(_train.Features, _train.FeatureCount, _order, start, rows, _batchX);
-                _backend.GatherLabels(_train.Labels, _order, start, rows, _batchY);
+                _backend.GatherBatch(_train.Features, _train.FeatureCount, _train.Labels, _order, start, rows, _batchX, _batchY);
                 _network.TrainStep(_batchX, _batchY, rows, _options.SgdAt(rate), _trainStats.Buffer);
                 rowsSeen += rows;
                 State = State with { Epoch = epoch, StepInEpoch = step + 1, EpochComplete = false };

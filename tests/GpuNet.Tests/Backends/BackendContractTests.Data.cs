@@ -33,6 +33,30 @@ public abstract partial class BackendContractTests
         Assert.Equal(wantLabels, Read(labelDestination, rows));
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(9, 7)]
+    [InlineData(33, 129)]
+    public void GatherBatch_GathersRowsAndLabelsTogether(int rows, int cols)
+    {
+        const int sourceRows = 40, indexOffset = 3;
+        var rng = Rng(41, rows, cols);
+        float[] source = RandomFloats(rng, sourceRows * cols);
+        int[] labels = RandomInts(rng, sourceRows, 10);
+        int[] indices = RandomInts(rng, indexOffset + rows + 2, sourceRows);
+
+        var batchX = Poisoned(rows * cols, offset: 2);
+        var batchY = Place(new int[rows + 1], offset: 1);
+        Backend.GatherBatch(Place(source, offset: 1), cols, Place(labels, offset: 2), Place(indices, offset: 3), indexOffset, rows, batchX, batchY);
+
+        var wantRows = new double[rows * cols];
+        ReferenceOps.GatherRows(ToDouble(source), cols, indices, indexOffset, rows, wantRows);
+        Assert.Equal(wantRows, Array.ConvertAll(Read(batchX, rows * cols), v => (double)v));
+        var wantLabels = new int[rows];
+        ReferenceOps.GatherLabels(labels, indices, indexOffset, rows, wantLabels);
+        Assert.Equal(wantLabels, Read(batchY, rows));
+    }
+
     [Fact]
     public void InitUniform_MatchesCounterRandom()
     {

@@ -69,6 +69,40 @@ public abstract partial class BackendContractTests
         AssertClose(Read(gradInput, count), want, $"{activation} gradInput");
     }
 
+    /// <summary>
+    /// Tiny inputs, where exp-based tanh and sigmoid formulas lose their relative precision, and
+    /// saturated ones. The scale floor is 1e-3, not 1: a tiny output must be right relative to itself.
+    /// </summary>
+    [Theory]
+    [InlineData(Activation.Identity)]
+    [InlineData(Activation.Relu)]
+    [InlineData(Activation.Sigmoid)]
+    [InlineData(Activation.Tanh)]
+    public void Activations_KeepPrecisionAtTinyAndSaturatedInputs(Activation activation)
+    {
+        float[] z = [1e-4f, -3e-6f, 0f, 0.29f, -0.31f, 20f, -20f, 1e-30f, -7e-8f];
+        var bias = new float[z.Length];
+        var y = Place(z, offset: 1);
+        Backend.BiasActivation(y, Place(bias), 1, z.Length, activation);
+        var output = Poisoned(z.Length, offset: 2);
+        Backend.ActivationForward(Place(z, offset: 3), output, z.Length, activation);
+
+        var want = new double[z.Length];
+        ReferenceOps.ActivationForward(ToDouble(z), want, z.Length, activation);
+        double[] scale = Array.ConvertAll(want, w => Math.Max(1e-3, Math.Abs(w)));
+        AssertClose(Read(y, z.Length), want, scale, $"{activation} bias+activation");
+        AssertClose(Read(output, z.Length), want, scale, $"{activation} forward");
+    }
+
+    [Fact]
+    public void Allocate_ZeroFills()
+    {
+        using var buffer = Backend.Allocate<float>(129);
+        Assert.All(Read(buffer, 129), v => Assert.Equal(0f, v));
+        using var labels = Backend.Allocate<int>(33);
+        Assert.All(Read(labels, 33), v => Assert.Equal(0, v));
+    }
+
     [Theory]
     [InlineData(1, 1)]
     [InlineData(7, 33)]

@@ -47,6 +47,42 @@ public abstract partial class BackendContractTests
         AssertClose(Read(stats, 2 * rows), wantStats, "stats");
     }
 
+    /// <summary>Rows whose maximum is tied: "correct" means the FIRST argmax is the label.</summary>
+    [Fact]
+    public void SoftmaxCrossEntropy_TiedMaximum_CountsTheFirstArgmax()
+    {
+        const int classes = 4;
+        float[] z = [0f, 50f, 50f, -1f, 3f, 3f, 3f, 3f, 1f, 7f, 2f, 7f];
+        int[] y = [2, 0, 3]; // the second tied class, the first of four, the second of two
+        int rows = y.Length;
+        var stats = Place(new float[2 * rows]);
+        var grad = Poisoned(rows * classes, offset: 1);
+        Backend.SoftmaxCrossEntropy(Place(z, offset: 2), Place(y, offset: 1), rows, classes, grad, 1f / rows, stats);
+
+        double[] wantStats = new double[2 * rows], wantGrad = new double[rows * classes];
+        ReferenceOps.SoftmaxCrossEntropy(ToDouble(z), y, rows, classes, wantGrad, 1.0 / rows, wantStats);
+        Assert.Equal([0.0, 1.0, 0.0], [wantStats[1], wantStats[3], wantStats[5]]); // the reference applies the same rule
+        AssertClose(Read(stats, 2 * rows), wantStats, "stats");
+        AssertClose(Read(grad, rows * classes), wantGrad, "gradLogits");
+    }
+
+    /// <summary>Logits far out in both tails and at zero: the stable form must give no inf/NaN and the exact gradient.</summary>
+    [Fact]
+    public void SigmoidBinaryCrossEntropy_IsStableAtExtremeLogits()
+    {
+        float[] z = [0f, 1e-3f, -2f, 5f, -40f, 40f, 0.7f, -90f, 90f];
+        int[] y = [1, 0, 0, 1, 1, 0, 1, 0, 1];
+        int rows = z.Length;
+        var stats = Place(new float[2 * rows]);
+        var grad = Poisoned(rows, offset: 1);
+        Backend.SigmoidBinaryCrossEntropy(Place(z), Place(y, offset: 2), rows, grad, 0.5f, stats);
+
+        double[] wantStats = new double[2 * rows], wantGrad = new double[rows];
+        ReferenceOps.SigmoidBinaryCrossEntropy(ToDouble(z), y, rows, wantGrad, 0.5, wantStats);
+        AssertClose(Read(stats, 2 * rows), wantStats, "stats");
+        AssertClose(Read(grad, rows), wantGrad, "gradLogits");
+    }
+
     [Theory]
     [InlineData(1, true, false)]
     [InlineData(33, false, false)]

@@ -40,4 +40,40 @@ public abstract partial class BackendContractTests
         else
             AssertClose(Read(velocity, count), wantV, "velocity");
     }
+
+    /// <summary>A layer's weight and bias in one update: each tensor exactly as <see cref="ReferenceOps.SgdUpdate"/> steps it alone.</summary>
+    [Theory]
+    [InlineData(0f, 0f, false)]
+    [InlineData(0.9f, 0.01f, true)]
+    public void SgdUpdatePair_StepsBothTensors(float momentum, float weightDecay, bool nesterov)
+    {
+        const int weights = 129, biases = 7;
+        var sgd = new SgdParams(0.05f, momentum, weightDecay, nesterov);
+        var rng = Rng(31, (int)(momentum * 10), nesterov ? 1 : 0);
+        float[] w0 = RandomFloats(rng, weights), b0 = RandomFloats(rng, biases);
+        var w = Place(w0, offset: 1, slack: 1);
+        var b = Place(b0, offset: 2, slack: 1);
+        var vw = momentum == 0 ? Poisoned(weights, offset: 1) : Place(new float[weights], offset: 1);
+        var vb = momentum == 0 ? Poisoned(biases, offset: 3) : Place(new float[biases], offset: 3);
+        double[] wantW = ToDouble(w0), wantB = ToDouble(b0), wantVw = new double[weights], wantVb = new double[biases];
+        for (int step = 0; step < 2; step++)
+        {
+            float[] gw = RandomFloats(rng, weights), gb = RandomFloats(rng, biases);
+            Backend.SgdUpdatePair(w, Place(gw, offset: 2), vw, b, Place(gb, offset: 1), vb, sgd);
+            ReferenceOps.SgdUpdate(wantW, ToDouble(gw), wantVw, weights, sgd);
+            ReferenceOps.SgdUpdate(wantB, ToDouble(gb), wantVb, biases, sgd);
+        }
+        AssertClose(Read(w, weights), wantW, "weight");
+        AssertClose(Read(b, biases), wantB, "bias");
+        if (momentum == 0)
+        {
+            Assert.All(Read(vw, weights), v => Assert.True(float.IsNaN(v)));
+            Assert.All(Read(vb, biases), v => Assert.True(float.IsNaN(v)));
+        }
+        else
+        {
+            AssertClose(Read(vw, weights), wantVw, "weight velocity");
+            AssertClose(Read(vb, biases), wantVb, "bias velocity");
+        }
+    }
 }

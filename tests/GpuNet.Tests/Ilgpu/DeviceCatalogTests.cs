@@ -74,6 +74,7 @@ public sealed class IlgpuDeviceSpecTests
     [Fact]
     public void MissingDeviceListsTheDevicesThatAreThere()
     {
+        // A device this machine lacks is a usage error: the option names something that is not there.
         var e = Assert.Throws<UsageException>(() => DeviceCatalog.Open("cuda:99", out _));
         Assert.Equal(ExitCodes.UsageError, e.ExitCode);
         Assert.Contains("cuda:99", e.Message);

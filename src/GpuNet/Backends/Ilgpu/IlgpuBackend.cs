@@ -22,6 +22,8 @@ public sealed class IlgpuBackend : IBackend
 
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> gemmNaive;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> gemmTiled16;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> gemmRegister64;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> gemmDoubleBuffered128;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> biasActivation;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> activationForward;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> activationBackward;
@@ -32,6 +34,8 @@ public sealed class IlgpuBackend : IBackend
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams> sgd;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int> gatherRows;
     private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int> gatherLabels;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<int>, int, int> gatherBatch;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams> sgdPair;
     private readonly Action<Index1D, ArrayView<float>, float, float, ulong> initUniform;
     private readonly Action<Index1D, ArrayView<float>, float, float, ulong> initNormal;
     private readonly Action<Index1D, ArrayView<float>, float> fill;
@@ -49,22 +53,26 @@ public sealed class IlgpuBackend : IBackend
         stream = accelerator.DefaultStream;
         Device = device ?? DescribeAccelerator(accelerator);
 
-        gemmNaive = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmNaive.Kernel);
-        gemmTiled16 = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmTiled16.Kernel);
-        biasActivation = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ActivationKernels.BiasActivation);
-        activationForward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Forward);
-        activationBackward = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Backward);
-        columnSums = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ReduceKernels.ColumnSums);
-        softmaxCrossEntropy = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.CrossEntropy);
-        softmax = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(SoftmaxKernels.Softmax);
-        sigmoidBce = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.SigmoidBce);
-        sgd = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>(OptimKernels.Sgd);
-        gatherRows = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(GatherKernels.Rows);
-        gatherLabels = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(GatherKernels.Labels);
-        initUniform = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, float, ulong>(RandomKernels.Uniform);
-        initNormal = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, float, ulong>(RandomKernels.Normal);
-        fill = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(FillKernels.Fill);
-        copy = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(FillKernels.Copy);
+        gemmNaive = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmNaive.Kernel));
+        gemmTiled16 = Counted(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmTiled16.Kernel));
+        gemmRegister64 = Counted(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmRegister64.Kernel));
+        gemmDoubleBuffered128 = Counted(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel));
+        biasActivation = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ActivationKernels.BiasActivation));
+        activationForward = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Forward));
+        activationBackward = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Backward));
+        columnSums = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ReduceKernels.ColumnSums));
+        softmaxCrossEntropy = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.CrossEntropy));
+        softmax = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(SoftmaxKernels.Softmax));
+        sigmoidBce = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.SigmoidBce));
+        sgd = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>(OptimKernels.Sgd));
+        gatherRows = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(GatherKernels.Rows));
+        gatherLabels = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(GatherKernels.Labels));
+        gatherBatch = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<int>, int, int>(GatherKernels.Batch));
+        sgdPair = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams>(OptimKernels.SgdPair));
+        initUniform = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, float, ulong>(RandomKernels.Uniform));
+        initNormal = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, float, ulong>(RandomKernels.Normal));
+        fill = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(FillKernels.Fill));
+        copy = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(FillKernels.Copy));
 
         dummy = new IlgpuBuffer<float>(accelerator, 1);
         GemmKernel = gemm ?? DefaultGemmKernel(accelerator);
@@ -86,19 +94,28 @@ public sealed class IlgpuBackend : IBackend
         {
             if (!Enum.IsDefined(value))
                 throw new ArgumentOutOfRangeException(nameof(value), value, "unknown GEMM kernel");
-            if (value == GemmKernel.Tiled16 && !SupportsGroup(GemmTiled16.Tile, GemmTiled16.Tile))
-                throw new NotSupportedException($"GEMM kernel {value} needs {GemmTiled16.Tile}x{GemmTiled16.Tile} thread groups; {accelerator.Name} allows {accelerator.MaxNumThreadsPerGroup} threads per group");
+            if (NeedsGroups(value) && !SupportsGroup(GroupEdge, GroupEdge))
+                throw new NotSupportedException($"GEMM kernel {value} needs {GroupEdge}x{GroupEdge} thread groups; {accelerator.Name} allows {accelerator.MaxNumThreadsPerGroup} threads per group");
             gemmKernel = value;
         }
     }
 
+    /// <summary>Every rung but the naive one runs in 16×16 thread groups.</summary>
+    private const int GroupEdge = 16;
+
+    /// <summary>Whether a rung needs <see cref="GroupEdge"/>² threads per group (every rung but the naive one).</summary>
+    public static bool NeedsGroups(GemmKernel kernel) => kernel != GemmKernel.Naive;
+
     /// <summary>
     /// The rung an accelerator gets unless told otherwise. ILGPU's CPU accelerator simulates
     /// barriers with OS threads (milliseconds per round), so the barrier-free naive kernel is
-    /// far faster there; real GPUs (CUDA, OpenCL) get the shared-memory tiled kernel.
+    /// far faster there. Everything else gets the double-buffered 128×128 rung: on PoCL's CPU
+    /// device it measured fastest of the four at every shape tried (perf/gpu/README.md); on
+    /// GPUs it is chosen by design (most reuse per global load, load latency behind the FMAs)
+    /// and not yet by measurement, since no GPU has run it.
     /// </summary>
     public static GemmKernel DefaultGemmKernel(Accelerator accelerator) =>
-        accelerator.AcceleratorType == AcceleratorType.CPU ? GemmKernel.Naive : GemmKernel.Tiled16;
+        accelerator.AcceleratorType == AcceleratorType.CPU ? GemmKernel.Naive : GemmKernel.DoubleBuffered128;
 
     private bool SupportsGroup(int x, int y) =>
         accelerator.MaxNumThreadsPerGroup >= x * y && accelerator.MaxGroupSize.X >= x && accelerator.MaxGroupSize.Y >= y;
@@ -144,14 +161,48 @@ public sealed class IlgpuBackend : IBackend
         var src = Own(source, nameof(source));
         if (destination.Length > src.Length)
             throw new ArgumentException($"download of {destination.Length} elements from a buffer of {src.Length}", nameof(destination));
-        stream.Synchronize();
+        Synchronize();
         if (destination.Length == 0)
             return;
         fixed (T* p = destination)
             src.View.SubView(0, destination.Length).CopyToCPU(stream, ref Unsafe.AsRef<T>(p), destination.Length);
     }
 
-    public void Synchronize() => stream.Synchronize();
+    public void Synchronize()
+    {
+        Synchronizations++;
+        stream.Synchronize();
+    }
+
+    // ---- counters -----------------------------------------------------------------------
+
+    /// <summary>
+    /// Kernels enqueued since the backend was opened (memory copies and the zero-fill of
+    /// <see cref="Allocate{T}"/> not included). Tests pin the launches per training step with it.
+    /// </summary>
+    public long LaunchCount { get; private set; }
+
+    /// <summary>Host waits for the device so far: <see cref="Synchronize"/> and every <see cref="Download{T}"/>.</summary>
+    public long Synchronizations { get; private set; }
+
+    // One wrapper per kernel arity: each launch through a loaded kernel counts once.
+    private Action<T1, T2, T3> Counted<T1, T2, T3>(Action<T1, T2, T3> kernel) =>
+        (a1, a2, a3) => { LaunchCount++; kernel(a1, a2, a3); };
+
+    private Action<T1, T2, T3, T4> Counted<T1, T2, T3, T4>(Action<T1, T2, T3, T4> kernel) =>
+        (a1, a2, a3, a4) => { LaunchCount++; kernel(a1, a2, a3, a4); };
+
+    private Action<T1, T2, T3, T4, T5> Counted<T1, T2, T3, T4, T5>(Action<T1, T2, T3, T4, T5> kernel) =>
+        (a1, a2, a3, a4, a5) => { LaunchCount++; kernel(a1, a2, a3, a4, a5); };
+
+    private Action<T1, T2, T3, T4, T5, T6> Counted<T1, T2, T3, T4, T5, T6>(Action<T1, T2, T3, T4, T5, T6> kernel) =>
+        (a1, a2, a3, a4, a5, a6) => { LaunchCount++; kernel(a1, a2, a3, a4, a5, a6); };
+
+    private Action<T1, T2, T3, T4, T5, T6, T7, T8> Counted<T1, T2, T3, T4, T5, T6, T7, T8>(Action<T1, T2, T3, T4, T5, T6, T7, T8> kernel) =>
+        (a1, a2, a3, a4, a5, a6, a7, a8) => { LaunchCount++; kernel(a1, a2, a3, a4, a5, a6, a7, a8); };
+
+    private Action<T1, T2, T3, T4, T5, T6, T7, T8, T9> Counted<T1, T2, T3, T4, T5, T6, T7, T8, T9>(Action<T1, T2, T3, T4, T5, T6, T7, T8, T9> kernel) =>
+        (a1, a2, a3, a4, a5, a6, a7, a8, a9) => { LaunchCount++; kernel(a1, a2, a3, a4, a5, a6, a7, a8, a9); };
 
     public void Fill(DeviceBuffer<float> buffer, int count, float value)
     {
@@ -205,16 +256,25 @@ public sealed class IlgpuBackend : IBackend
                 break;
             }
             case GemmKernel.Tiled16:
-            {
-                const int t = GemmTiled16.Tile;
-                var grid = new Index3D((shape.N + t - 1) / t, (shape.M + t - 1) / t, shape.Batch);
-                var max = accelerator.MaxGridSize;
-                if (grid.X > max.X || grid.Y > max.Y || grid.Z > max.Z)
-                    throw new ArgumentException($"GEMM grid {grid} exceeds the device's {max}", nameof(shape));
-                gemmTiled16(new KernelConfig(grid, new Index3D(t, t, 1)), av.View, bv.View, cv.View, p);
+                gemmTiled16(BlockLaunch(shape, GemmTiled16.Tile), av.View, bv.View, cv.View, p);
                 break;
-            }
+            case GemmKernel.Register64:
+                gemmRegister64(BlockLaunch(shape, GemmRegister64.Block), av.View, bv.View, cv.View, p);
+                break;
+            case GemmKernel.DoubleBuffered128:
+                gemmDoubleBuffered128(BlockLaunch(shape, GemmDoubleBuffered128.Block), av.View, bv.View, cv.View, p);
+                break;
         }
+    }
+
+    /// <summary>One 16×16 group per <paramref name="block"/>² block of C, batches along Z.</summary>
+    private KernelConfig BlockLaunch(in GemmShape shape, int block)
+    {
+        var grid = new Index3D((shape.N + block - 1) / block, (shape.M + block - 1) / block, shape.Batch);
+        var max = accelerator.MaxGridSize;
+        if (grid.X > max.X || grid.Y > max.Y || grid.Z > max.Z)
+            throw new ArgumentException($"GEMM grid {grid} exceeds the device's {max}", nameof(shape));
+        return new KernelConfig(grid, new Index3D(GroupEdge, GroupEdge, 1));
     }
 
     // ---- elementwise --------------------------------------------------------------------
@@ -307,15 +367,31 @@ public sealed class IlgpuBackend : IBackend
         var g = Need(gradients, count, nameof(gradients));
         // With momentum 0 the velocity is never touched, so its length does not matter.
         var v = sgd.Momentum != 0f ? Need(velocity, count, nameof(velocity)) : Own(velocity, nameof(velocity));
-        if (count == 0)
-            return;
-        var p = new SgdKernelParams
-        {
-            LearningRate = sgd.LearningRate, Momentum = sgd.Momentum,
-            WeightDecay = sgd.WeightDecay, Nesterov = sgd.Nesterov ? 1 : 0,
-        };
-        this.sgd(count, w.View, g.View, v.View, p);
+        if (count > 0)
+            this.sgd(count, w.View, g.View, v.View, KernelParams(sgd));
     }
+
+    public void SgdUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity,
+        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> velocity2, in SgdParams sgd)
+    {
+        var w = Own(parameters, nameof(parameters));
+        var g = Need(gradients, w.Length, nameof(gradients));
+        var v = sgd.Momentum != 0f ? Need(velocity, w.Length, nameof(velocity)) : Own(velocity, nameof(velocity));
+        var w2 = Own(parameters2, nameof(parameters2));
+        var g2 = Need(gradients2, w2.Length, nameof(gradients2));
+        var v2 = sgd.Momentum != 0f ? Need(velocity2, w2.Length, nameof(velocity2)) : Own(velocity2, nameof(velocity2));
+        long total = (long)w.Length + w2.Length;
+        if (total > int.MaxValue)
+            throw new ArgumentException($"{total} parameters exceed a 32-bit launch", nameof(parameters2));
+        if (total > 0)
+            sgdPair((int)total, w.View, g.View, v.View, w2.View, g2.View, v2.View, w.Length, KernelParams(sgd));
+    }
+
+    private static SgdKernelParams KernelParams(in SgdParams sgd) => new()
+    {
+        LearningRate = sgd.LearningRate, Momentum = sgd.Momentum,
+        WeightDecay = sgd.WeightDecay, Nesterov = sgd.Nesterov ? 1 : 0,
+    };
 
     // ---- batching -----------------------------------------------------------------------
 
@@ -339,6 +415,26 @@ public sealed class IlgpuBackend : IBackend
         var d = Need(destination, count, nameof(destination));
         if (count > 0)
             gatherLabels(count, s.View, ix.View, d.View, indexOffset);
+    }
+
+    public void GatherBatch(DeviceBuffer<float> features, int cols, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
+        DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
+    {
+        if (cols == 0)
+        {
+            // No feature threads to carry the labels: gather them on their own.
+            GatherLabels(labels, indices, indexOffset, rows, batchY);
+            return;
+        }
+        int count = Elements(rows, cols);
+        ArgumentOutOfRangeException.ThrowIfNegative(indexOffset);
+        var f = Own(features, nameof(features));
+        var l = Own(labels, nameof(labels));
+        var ix = Need(indices, (long)indexOffset + rows, nameof(indices));
+        var x = Need(batchX, count, nameof(batchX));
+        var y = Need(batchY, rows, nameof(batchY));
+        if (count > 0)
+            gatherBatch(count, f.View, l.View, ix.View, x.View, y.View, cols, indexOffset);
     }
 
     // ---- initialisation -----------------------------------------------------------------

@@ -1,0 +1,120 @@
+using System.Runtime.CompilerServices;
+using ILGPU;
+
+namespace GpuNet.Kernels;
+
+/// <summary>
+/// Global-memory helpers shared by the register-blocked GEMM rungs. An operand tile is seen
+/// as op(X)[r, k]: for A, r runs over M; for B, r runs over N (op(B) transposed). Whether k or
+/// r is the contiguous direction in memory depends on the transpose flag, and the slot mapping
+/// makes neighbouring threads walk the contiguous direction in both cases (coalesced reads).
+///
+/// Only global views are passed here: PoCL cannot take shared views as helper arguments, so
+/// the rungs do every shared-memory access inline.
+/// </summary>
+public static class GemmTileIO
+{
+    /// <summary>
+    /// Tile row of load slot <paramref name="slot"/> of thread <paramref name="t"/> for an
+    /// operand tile of <paramref name="rows"/>×<paramref name="depth"/> loaded by
+    /// <paramref name="threads"/> threads. k-contiguous: consecutive threads take consecutive k
+    /// in a row; otherwise consecutive threads take consecutive rows at one k.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int SlotRow(int t, int slot, int kContiguous, int rows, int depth, int threads) =>
+        kContiguous != 0 ? t / depth + slot * (threads / depth) : t % rows;
+
+    /// <summary>Tile k of the same slot, see <see cref="SlotRow"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int SlotK(int t, int slot, int kContiguous, int rows, int depth, int threads) =>
+        kContiguous != 0 ? t % depth : t / rows + slot * (threads / rows);
+
+    /// <summary>
+    /// op(X)[r, k] of an operand with <paramref name="rows"/> rows and depth K, or 0 outside it
+    /// (so partial tiles need no special case in the product). k-contiguous storage is
+    /// rows×K row-major, otherwise K×rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Element(ArrayView<float> x, long offset, int kContiguous, int rows, int depth, int r, int k)
+    {
+        if (r >= rows || k >= depth)
+            return 0f;
+        return kContiguous != 0 ? x[offset + (long)r * depth + k] : x[offset + (long)k * rows + r];
+    }
+
+    /// <summary>
+    /// Writes alpha·acc (+ beta·C) into C[row, col] when inside M×N. BLAS semantics: with
+    /// beta == 0, C is write-only, so NaN already in C cannot leak.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(ArrayView<float> c, long offset, GemmParams p, int row, int col, float acc)
+    {
+        if (row >= p.M || col >= p.N)
+            return;
+        long index = offset + (long)row * p.N + col;
+        if (p.Beta == 0f)
+            c[index] = p.Alpha * acc;
+        else
+            c[index] = p.Alpha * acc + p.Beta * c[index];
+    }
+}
+
+/// <summary>
+/// Four accumulators of one output row, kept in registers (ILGPU scalarises struct fields;
+/// a local array would live in slow local memory because ILGPU does not unroll loops).
+/// </summary>
+public struct Vec4
+{
+    public float V0, V1, V2, V3;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vec4(float v0, float v1, float v2, float v3)
+    {
+        V0 = v0; V1 = v1; V2 = v2; V3 = v3;
+    }
+
+    /// <summary>acc + a·b, element by element: one row of a rank-1 update.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec4 MulAdd(Vec4 acc, float a, Vec4 b) =>
+        new(acc.V0 + a * b.V0, acc.V1 + a * b.V1, acc.V2 + a * b.V2, acc.V3 + a * b.V3);
+
+    /// <summary>Stores the row at columns col0, col0 + step, col0 + 2·step, col0 + 3·step.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(ArrayView<float> c, long offset, GemmParams p, int row, int col0, int step, Vec4 v)
+    {
+        GemmTileIO.Store(c, offset, p, row, col0, v.V0);
+        GemmTileIO.Store(c, offset, p, row, col0 + step, v.V1);
+        GemmTileIO.Store(c, offset, p, row, col0 + 2 * step, v.V2);
+        GemmTileIO.Store(c, offset, p, row, col0 + 3 * step, v.V3);
+    }
+}
+
+/// <summary>Eight accumulators of one output row, see <see cref="Vec4"/>.</summary>
+public struct Vec8
+{
+    public float V0, V1, V2, V3, V4, V5, V6, V7;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vec8(float v0, float v1, float v2, float v3, float v4, float v5, float v6, float v7)
+    {
+        V0 = v0; V1 = v1; V2 = v2; V3 = v3; V4 = v4; V5 = v5; V6 = v6; V7 = v7;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec8 MulAdd(Vec8 acc, float a, Vec8 b) =>
+        new(acc.V0 + a * b.V0, acc.V1 + a * b.V1, acc.V2 + a * b.V2, acc.V3 + a * b.V3,
+            acc.V4 + a * b.V4, acc.V5 + a * b.V5, acc.V6 + a * b.V6, acc.V7 + a * b.V7);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(ArrayView<float> c, long offset, GemmParams p, int row, int col0, int step, Vec8 v)
+    {
+        GemmTileIO.Store(c, offset, p, row, col0, v.V0);
+        GemmTileIO.Store(c, offset, p, row, col0 + step, v.V1);
+        GemmTileIO.Store(c, offset, p, row, col0 + 2 * step, v.V2);
+        GemmTileIO.Store(c, offset, p, row, col0 + 3 * step, v.V3);
+        GemmTileIO.Store(c, offset, p, row, col0 + 4 * step, v.V4);
+        GemmTileIO.Store(c, offset, p, row, col0 + 5 * step, v.V5);
+        GemmTileIO.Store(c, offset, p, row, col0 + 6 * step, v.V6);
+        GemmTileIO.Store(c, offset, p, row, col0 + 7 * step, v.V7);
+    }
+}

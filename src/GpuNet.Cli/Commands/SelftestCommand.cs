@@ -1,0 +1,78 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using GpuNet.Backends.Ilgpu;
+using GpuNet.Devices;
+using GpuNet.Kernels;
+
+namespace GpuNet.Cli.Commands;
+
+/// <summary>
+/// <c>gpunet selftest --device D [--time SHAPES] [--json]</c> (hidden): checks every GEMM rung and
+/// a few training steps of an ILGPU device against the CPU backend, then optionally times every
+/// rung. Exit 1 on any mismatch. perf/gpu runs it on the lent GPU machine from the published binary.
+/// </summary>
+public static class SelftestCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var device = new Option<string>("--device") { Description = "An ILGPU device: ilgpu-cpu, cuda[:N] or opencl[:N]", Required = true };
+        var time = new Option<string?>("--time") { Description = "Comma-separated GEMM shapes to time per rung, MxNxK[:NN|NT|TN|TT] or N for N³" };
+        var seconds = new Option<double>("--seconds") { Description = "Seconds of timing per rung and shape", DefaultValueFactory = _ => 1.0 };
+        var json = new Option<bool>("--json") { Description = "One JSON object on stdout instead of text lines" };
+        var command = new Command("selftest", "Check every GEMM rung and a training step against the CPU backend; optionally time the rungs.")
+        {
+            Hidden = true,
+        };
+        command.Options.Add(device);
+        command.Options.Add(time);
+        command.Options.Add(seconds);
+        command.Options.Add(json);
+        command.SetAction(parsed =>
+        {
+            var spec = DeviceSpec.Parse(parsed.GetValue(device));
+            if (spec.Kind is not (DeviceSpecKind.IlgpuCpu or DeviceSpecKind.Cuda or DeviceSpecKind.OpenCL))
+                throw new UsageException($"selftest checks ILGPU devices (ilgpu-cpu, cuda[:N], opencl[:N]), not {spec}");
+            var shapes = (parsed.GetValue(time) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(GemmLadder.ParseShape).ToList();
+            // On ilgpu-cpu, asking for a grouped rung opens the simulator that can run every rung.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            using var backend = (IlgpuBackend)DeviceCatalog.Open(spec, spec.Kind == DeviceSpecKind.IlgpuCpu ? GemmKernel.DoubleBuffered128 : null);
+            double startup = clock.Elapsed.TotalSeconds; // context and every kernel compiled and loaded
+            var defaultKernel = IlgpuBackend.DefaultGemmKernel(backend.Accelerator);
+            var checks = GemmLadder.Verify(backend);
+            double stepRatio = StepCheck.WorstRatio(backend);
+            var timings = shapes.SelectMany(s => GemmLadder.Time(backend, s, parsed.GetValue(seconds))).ToList();
+            bool passed = checks.All(c => c.Passed) && stepRatio <= 1;
+
+            if (parsed.GetValue(json))
+            {
+                stdout.WriteLine(JsonSerializer.Serialize(new
+                {
+                    device = backend.Device.Id,
+                    name = backend.Device.Name,
+                    default_gemm = defaultKernel.ToString(),
+                    startup_seconds = startup,
+                    passed,
+                    gemm_checks = checks.Select(c => new { kernel = c.Kernel.ToString(), shape = c.Shape, worst_error_over_bound = c.WorstRatio, passed = c.Passed }),
+                    step_check = new { worst_error_over_bound = stepRatio, passed = stepRatio <= 1 },
+                    gemm_timings = timings.Select(t => new { kernel = t.Kernel.ToString(), shape = t.Shape, ms = t.Milliseconds, gflops = t.Gflops }),
+                }));
+            }
+            else
+            {
+                stdout.WriteLine(Invariant($"device: {backend.Device.Id} ({backend.Device.Name}), default GEMM rung {defaultKernel}, opened in {startup:F2} s"));
+                foreach (var c in checks)
+                    stdout.WriteLine(Invariant($"gemm {c.Kernel,-18} {c.Shape,-40} {(c.Passed ? "ok  " : "FAIL")} worst error {c.WorstRatio:G3} of the bound"));
+                stdout.WriteLine(Invariant($"training steps vs cpu      {(stepRatio <= 1 ? "ok  " : "FAIL")} worst error {stepRatio:G3} of the bound"));
+                foreach (var t in timings)
+                    stdout.WriteLine(Invariant($"time {t.Kernel,-18} {t.Shape,-24} {t.Milliseconds,10:F3} ms {t.Gflops,10:F1} GFLOP/s"));
+                stdout.WriteLine(passed ? "selftest passed" : "selftest FAILED");
+            }
+            return passed ? ExitCodes.Success : ExitCodes.RuntimeError;
+        });
+        return command;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

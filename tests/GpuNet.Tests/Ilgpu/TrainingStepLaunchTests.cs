@@ -1,0 +1,61 @@
+using GpuNet.Backends.Ilgpu;
+using GpuNet.Data;
+using GpuNet.Devices;
+using GpuNet.Nn;
+using GpuNet.Training;
+using Xunit;
+
+namespace GpuNet.Tests.Ilgpu;
+
+/// <summary>
+/// Pins what one training step costs on an ILGPU device, through the real <see cref="Trainer"/>:
+/// epochs of two and three steps differ by exactly one step, so their difference in launches is
+/// the per-step launch count and their difference in host waits must be zero. A change that adds
+/// a launch, a per-step upload or a Synchronize inside the step fails here.
+/// </summary>
+public sealed class TrainingStepLaunchTests
+{
+    private const int Batch = 8;
+
+    /// <summary>
+    /// MLP 784-256-10, per step: one fused gather of rows and labels; per layer a forward GEMM and
+    /// a fused bias+activation (4); the fused softmax cross-entropy (1); layer 1's weight-gradient
+    /// GEMM, bias column sums, input-gradient GEMM and activation backward (4), layer 0's
+    /// weight-gradient GEMM and column sums (2); one SGD launch per layer for weight and bias (2).
+    /// </summary>
+    private const int MlpLaunchesPerStep = 14;
+
+    [Fact]
+    public void MlpStep_HasAFixedLaunchCount_AndNoHostWait()
+    {
+        using var backend = DeviceCatalog.OpenIlgpuCpu();
+        var spec = ModelSpec.Create(ModelKind.Mlp, 784, 10, [256]);
+        var (launches2, waits2) = OneEpoch(backend, spec, steps: 2);
+        var (launches3, waits3) = OneEpoch(backend, spec, steps: 3);
+
+        Assert.Equal(MlpLaunchesPerStep, launches3 - launches2);
+        Assert.Equal(0, waits3 - waits2);
+        Assert.Equal(1, waits2); // the epoch's one wait: reading its loss and accuracy
+    }
+
+    /// <summary>Launches and host waits of one training epoch of <paramref name="steps"/> full batches (no test set).</summary>
+    private static (long Launches, long Waits) OneEpoch(IlgpuBackend backend, ModelSpec spec, int steps)
+    {
+        var rng = new Random(steps);
+        int rows = steps * Batch;
+        var features = new float[rows * spec.Inputs];
+        for (int i = 0; i < features.Length; i++)
+            features[i] = (float)rng.NextDouble();
+        var labels = Enumerable.Range(0, rows).Select(_ => rng.Next(spec.Classes)).ToArray();
+        var train = new Dataset("launches", features, labels, spec.Inputs, spec.Classes);
+        var test = new Dataset("none", [], [], spec.Inputs, spec.Classes);
+
+        using var network = new Network(backend, spec, Batch);
+        network.Initialise(InitScheme.Auto, seed: 1);
+        var options = new TrainOptions { Epochs = 1, BatchSize = Batch, EvalBatchSize = Batch };
+        using var trainer = new Trainer(backend, network, new DataSplit(train, test), options);
+        long launches = backend.LaunchCount, waits = backend.Synchronizations;
+        trainer.Fit();
+        return (backend.LaunchCount - launches, backend.Synchronizations - waits);
+    }
+}
