@@ -101,16 +101,17 @@ public sealed class Trainer : IDisposable
                 State = State with { Epoch = epoch, StepInEpoch = step + 1, EpochComplete = false };
                 if (ProgressReported is not null && sinceReport.Elapsed >= _options.ProgressInterval && step + 1 < StepsPerEpoch)
                 {
-                    var running = CheckFinite(_trainStats.Read(rowsSeen), epoch, step + 1);
+                    var running = CheckFinite(_trainStats.Read(rowsSeen), epoch, step + 1, "training");
                     ProgressReported(new TrainProgress(epoch, _options.Epochs, step + 1, StepsPerEpoch, running, rowsSeen / clock.Elapsed.TotalSeconds));
                     sinceReport.Restart();
                 }
             }
-            var train = CheckFinite(_trainStats.Read(rowsSeen), epoch, StepsPerEpoch); // the epoch's wait for the device
-            if (!_network.ParametersAreFinite()) throw new DivergedException(epoch, StepsPerEpoch, "a weight is NaN or infinite");
+            var train = CheckFinite(_trainStats.Read(rowsSeen), epoch, StepsPerEpoch, "training"); // the epoch's wait for the device
             double trainSeconds = clock.Elapsed.TotalSeconds;
-            Score? validation = _validation is null ? null : Evaluator.Evaluate(_network, _validation, _evalStats);
-            var test = _test.Count > 0 ? Evaluator.Evaluate(_network, _test, _evalStats) : new Score(double.NaN, double.NaN);
+            // Evaluation runs on the weights after the epoch's last update, so a NaN or infinite
+            // weight shows up in these losses: no separate (and device-waiting) weight scan is needed.
+            Score? validation = _validation is null ? null : CheckFinite(Evaluator.Evaluate(_network, _validation, _evalStats), epoch, StepsPerEpoch, "validation");
+            var test = _test.Count > 0 ? CheckFinite(Evaluator.Evaluate(_network, _test, _evalStats), epoch, StepsPerEpoch, "test") : new Score(double.NaN, double.NaN);
 
             bool isBest = validation is null || validation.Value.Loss < State.BestValidationLoss;
             State = State with { EpochComplete = true, StepInEpoch = 0 };
@@ -147,8 +148,8 @@ public sealed class Trainer : IDisposable
         _network.ImportParameters(current);
     }
 
-    private static Score CheckFinite(Score score, int epoch, int step) =>
-        double.IsFinite(score.Loss) ? score : throw new DivergedException(epoch, step, $"the training loss is {score.Loss}");
+    private static Score CheckFinite(Score score, int epoch, int step, string which) =>
+        double.IsFinite(score.Loss) ? score : throw new DivergedException(epoch, step, $"the {which} loss is {score.Loss}");
 
     public void Dispose()
     {
