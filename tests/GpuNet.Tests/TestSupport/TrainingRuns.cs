@@ -17,6 +17,6 @@ public static class TrainingRuns
         using var network = new Network(backend, spec, Math.Max(options.BatchSize, options.EvalBatchSize));
         network.Initialise(init, options.Seed);
         using var trainer = new Trainer(backend, network, split, options);
-        return trainer.Fit();
+        return trainer.Fit().History;
     }
 }
