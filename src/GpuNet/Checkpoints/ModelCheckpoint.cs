@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using GpuNet.Backends;
 using GpuNet.Kernels;
@@ -24,6 +25,9 @@ public sealed class ModelCheckpoint
 
     /// <summary>Bounds the model a corrupt header can make us build.</summary>
     private const int MaxHiddenLayers = 1000;
+
+    /// <summary>Class names stay readable in the header: only what JSON requires is escaped.</summary>
+    private static readonly JsonSerializerOptions ReadableJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly string[] ModelNames = Enum.GetValues<ModelKind>().Select(ModelSpec.Name).ToArray();
     private static readonly string[] ActivationNames = Enum.GetValues<Activation>().Select(ActivationName).ToArray();
@@ -148,7 +152,7 @@ public sealed class ModelCheckpoint
             [HiddenKey] = string.Join(",", Spec.Hidden.Select(h => h.ToString(CultureInfo.InvariantCulture))),
             [ActivationKey] = ActivationName(Spec.Activation),
             [PreprocessingKey] = Preprocessing.Name(),
-            [ClassNamesKey] = JsonSerializer.Serialize(ClassNames),
+            [ClassNamesKey] = JsonSerializer.Serialize(ClassNames, ReadableJson),
             [EpochKey] = CheckpointMetadata.Format(Epoch),
             [StepKey] = CheckpointMetadata.Format(Step),
         };

@@ -78,10 +78,9 @@ internal static class SafetensorsHeader
         }
     }
 
+    /// <summary>Reads the entries of the root object (a header that starts with '{' and parses is one).</summary>
     private static (SafetensorsEntry[], Dictionary<string, string>) Read(JsonElement root, long dataLength, string file)
     {
-        if (root.ValueKind != JsonValueKind.Object)
-            throw new DataException($"{file}: the header is a JSON {Kind(root)}, expected an object of tensors");
         var entries = new List<SafetensorsEntry>();
         Dictionary<string, string>? metadata = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -130,8 +129,6 @@ internal static class SafetensorsHeader
                 : $"{where} has unknown dtype {Text.Quote(dtype)}");
 
         long[] shape = ReadIntegers(element, "shape", where, expectedCount: null);
-        if (shape.Any(d => d > int.MaxValue))
-            throw new DataException($"{where}: shape [{string.Join(", ", shape)}] has a dimension over {int.MaxValue}");
         long[] offsets = ReadIntegers(element, "data_offsets", where, expectedCount: 2);
         (long begin, long end) = (offsets[0], offsets[1]);
         if (begin > end)
@@ -139,18 +136,18 @@ internal static class SafetensorsHeader
         if (end > dataLength)
             throw new DataException($"{where}: data_offsets [{begin}, {end}] run past the end of the {dataLength}-byte data section");
 
-        // Multiplying only while the product stays within what the range can hold keeps a shape like [2^40, 2^40] from overflowing.
-        long capacity = (end - begin) / 4, elements = 1;
+        // Multiplying only while the product stays within one array's limit keeps a shape like [2^40, 2^40] from overflowing.
+        long elements = 1;
         foreach (long d in shape)
         {
-            if (elements != 0 && d > capacity / elements)
-                throw new DataException($"{where}: shape [{string.Join(", ", shape)}] needs more than the {end - begin} bytes of data_offsets [{begin}, {end}]");
+            if (elements != 0 && d > Array.MaxLength / elements)
+                throw new DataException($"{where}: shape [{string.Join(", ", shape)}] has more than the {Array.MaxLength} elements a tensor may have");
             elements *= d;
         }
+        if (shape.Any(d => d > int.MaxValue))
+            throw new DataException($"{where}: shape [{string.Join(", ", shape)}] has a dimension over {int.MaxValue}");
         if (elements * 4 != end - begin)
             throw new DataException($"{where}: shape [{string.Join(", ", shape)}] needs {elements * 4} bytes of F32, but data_offsets [{begin}, {end}] hold {end - begin}");
-        if (elements > Array.MaxLength)
-            throw new DataException($"{where}: {elements} elements, over the limit of {Array.MaxLength} for one tensor");
         return new SafetensorsEntry(name, dtype, shape, begin, end);
     }
 
