@@ -11,11 +11,9 @@ public sealed class ConfusionMatrix
         Classes = classes;
         _counts = new long[classes * classes];
         for (int i = 0; i < actual.Length; i++) _counts[actual[i] * classes + predicted[i]]++;
-        Total = actual.Length;
     }
 
     public int Classes { get; }
-    public long Total { get; }
 
     public long this[int actual, int predicted] => _counts[actual * Classes + predicted];
 
