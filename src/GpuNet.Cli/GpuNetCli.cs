@@ -18,6 +18,8 @@ public static class GpuNetCli
         root.Subcommands.Add(TrainCommand.Create(stdout, stderr));
         root.Subcommands.Add(DevicesCommand.Create(stdout));
         root.Subcommands.Add(SelftestCommand.Create(stdout));
+        root.Subcommands.Add(EvalCommand.Create(stdout, stderr));
+        root.Subcommands.Add(PredictCommand.Create(stdout, stderr));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -10,7 +10,13 @@ public sealed record CsvTable(string Name, float[] Features, int[] Labels, int F
 }
 
 /// <summary>How to read a CSV file: which column holds the label and whether the first row is a header.</summary>
-public sealed record CsvFormat(int LabelColumn = 0, bool? Header = null);
+public sealed record CsvFormat(int LabelColumn = 0, bool? Header = null)
+{
+    internal const int NoLabelColumn = int.MinValue;
+
+    /// <summary>A file of features only (the input of predict): every column is a feature, and every row gets label 0.</summary>
+    public static CsvFormat FeaturesOnly(bool? header = null) => new(NoLabelColumn, header);
+}
 
 /// <summary>
 /// Reads numeric CSV files: every column is a float feature except one integer label column.
@@ -111,7 +117,7 @@ public static class CsvReader
             throw new DataException($"{name}: empty file: no rows");
         if (labels.Count == 0)
             throw new DataException($"{name}: no data rows after the header");
-        return new CsvTable(name, features.ToArray(), labels.ToArray(), columns - 1);
+        return new CsvTable(name, features.ToArray(), labels.ToArray(), labelColumn < 0 ? columns : columns - 1);
 
         void AddRow(string[] cells, int lineNo)
         {
@@ -124,6 +130,7 @@ public static class CsvReader
                 if (c == labelColumn) labels.Add(ParseLabel(cells[c], name, lineNo, c));
                 else features.Add(ParseFeature(cells[c], name, lineNo, c));
             }
+            if (labelColumn < 0) labels.Add(0);
         }
     }
 
@@ -155,6 +162,7 @@ public static class CsvReader
 
     private static int ResolveLabelColumn(int labelColumn, int columns, string name, int lineNumber)
     {
+        if (labelColumn == CsvFormat.NoLabelColumn) return -1;
         if (columns < 2)
             throw new DataException($"{name}: line {lineNumber}: found 1 column; need a label column and at least one feature column");
         int resolved = labelColumn == -1 ? columns - 1 : labelColumn;

@@ -1,0 +1,108 @@
+using System.CommandLine;
+using GpuNet.Checkpoints;
+using GpuNet.Data;
+using GpuNet.Devices;
+using GpuNet.Training;
+
+namespace GpuNet.Cli.Commands;
+
+/// <summary>
+/// <c>gpunet eval</c>: a saved model's loss, accuracy, per-class precision and recall, and confusion matrix
+/// on the test split that <c>gpunet train</c> with the same data options holds out — the 10k test images of
+/// fashion-mnist/mnist, the seeded test share of a synthetic set or CSV, or the --test-data file — or, with
+/// --all-rows, on every row of a CSV file (data the model never saw).
+/// </summary>
+public static class EvalCommand
+{
+    private static readonly TrainOptions Defaults = new();
+
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var model = new Option<string>("--model") { Description = "The checkpoint to evaluate (model.safetensors or model-best.safetensors from 'train --out')", Required = true };
+        var data = new Option<string>("--data") { Description = "fashion-mnist, mnist, blobs, xor, spirals, circles, or a CSV file", Required = true };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Where to look first for fashion-mnist/mnist" };
+        var testData = new Option<string?>("--test-data") { Description = "CSV: evaluate this file (as 'train --test-data' tests on it)" };
+        var testFraction = new Option<double>("--test-fraction") { Description = "Synthetic sets and a CSV without --test-data: the share held out as the test split, as given to train", DefaultValueFactory = _ => 0.2 };
+        var allRows = new Option<bool>("--all-rows") { Description = "CSV: evaluate every row of --data instead of its held-out test split" };
+        var labelColumn = new Option<int>("--label-column") { Description = "CSV: zero-based label column, -1 for the last", DefaultValueFactory = _ => 0 };
+        var header = new Option<bool>("--header") { Description = "CSV: the first row is a header (detected when not given)" };
+        var samples = new Option<int>("--samples") { Description = "Synthetic sets: number of points, as given to train", DefaultValueFactory = _ => 1000 };
+        var classes = new Option<int?>("--classes") { Description = "Synthetic sets: number of classes, as given to train" };
+        var noise = new Option<float?>("--noise") { Description = "Synthetic sets: noise, as given to train" };
+        var seed = new Option<int>("--seed") { Description = "The seed given to train (it fixes synthetic data and the held-out split)", DefaultValueFactory = _ => Defaults.Seed };
+        var device = new Option<string>("--device") { Description = "auto, cpu, ilgpu-cpu, cuda[:N] or opencl[:N]", DefaultValueFactory = _ => "auto" };
+        var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass", DefaultValueFactory = _ => Defaults.EvalBatchSize };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
+
+        var command = new Command("eval",
+            "Evaluate a saved model: loss, accuracy, per-class precision and recall, and the confusion matrix. " +
+            "It uses the test split 'gpunet train' with the same data options holds out (pass the same --seed, --test-fraction and synthetic-set options), " +
+            "or every row of a CSV file with --all-rows.");
+        foreach (var option in new Option[] { model, data, dataDir, testData, testFraction, allRows, labelColumn, header, samples, classes, noise, seed, device, batchSize, json })
+            command.Options.Add(option);
+        command.SetAction(parsed =>
+        {
+            var request = new DataOptions
+            {
+                Source = parsed.GetValue(data)!,
+                DataDir = parsed.GetValue(dataDir),
+                TestData = parsed.GetValue(testData),
+                TestFraction = parsed.GetValue(testFraction),
+                LabelColumn = parsed.GetValue(labelColumn),
+                Header = parsed.GetValue(header) ? true : null,
+                Samples = parsed.GetValue(samples),
+                Classes = parsed.GetValue(classes),
+                Noise = parsed.GetValue(noise),
+                Seed = parsed.GetValue(seed),
+            };
+            return Run(parsed.GetValue(model)!, request, parsed.GetValue(allRows), parsed.GetValue(device)!, parsed.GetValue(batchSize), parsed.GetValue(json), stdout, stderr);
+        });
+        return command;
+    }
+
+    private static int Run(string modelPath, DataOptions dataOptions, bool allRows, string deviceId, int batchSize, bool json, TextWriter stdout, TextWriter stderr)
+    {
+        if (batchSize < 1) throw new UsageException($"--batch-size must be at least 1 (got {batchSize})");
+        var checkpoint = ModelCheckpoint.Load(modelPath);
+        var (data, split) = LoadTestRows(dataOptions, allRows, checkpoint, modelPath);
+        Preprocessings.Convert(data.Features, Preprocessings.ForSource(dataOptions.Source), checkpoint.Preprocessing);
+
+        using var backend = DeviceCatalog.Open(deviceId, out var notice);
+        stderr.WriteLine(notice);
+        using var classifier = new Classifier(backend, checkpoint, batchSize);
+        var evaluation = classifier.Evaluate(data);
+
+        var report = new EvalCommandReport(modelPath, checkpoint, $"{data.Name} {split}", backend.Device.Id, evaluation);
+        if (json) stdout.WriteLine(report.ToJson());
+        else report.WriteTables(stdout);
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The rows to evaluate, labelled with the checkpoint's class count, and what they are ("test split", "all rows").</summary>
+    private static (Dataset Data, string Split) LoadTestRows(DataOptions options, bool allRows, ModelCheckpoint checkpoint, string modelPath)
+    {
+        string source = options.Source.Trim();
+        bool named = DatasetCatalog.Contains(source) || SyntheticData.Contains(source);
+        Dataset data;
+        string split;
+        if (allRows)
+        {
+            if (named) throw new UsageException($"--all-rows applies to CSV files; '{source}' is evaluated on its test split");
+            if (options.TestData is not null) throw new UsageException("--all-rows evaluates --data itself; leave out --test-data");
+            var table = CsvReader.Read(source, new CsvFormat(options.LabelColumn, options.Header));
+            data = new Dataset(Path.GetFileName(source), table.Features, table.Labels, table.FeatureCount, table.MaxLabel + 1);
+            split = "all rows";
+        }
+        else
+        {
+            data = DataSources.Load(options).Test;
+            split = options.TestData is null ? "test split" : "test file";
+        }
+        if (data.Count == 0) throw new DataException($"{data.Name}: no rows to evaluate");
+
+        // A CSV need not show every class; more classes than the model knows, or a named set unlike it, cannot be evaluated.
+        int classes = !named && data.ClassCount <= checkpoint.Spec.Classes ? checkpoint.Spec.Classes : data.ClassCount;
+        checkpoint.RequireFits(data.FeatureCount, classes, $"--data {source}", modelPath);
+        return (new Dataset(data.Name, data.Features, data.Labels, data.FeatureCount, classes, checkpoint.ClassNames), split);
+    }
+}

@@ -1,0 +1,74 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using GpuNet.Checkpoints;
+using GpuNet.Devices;
+using GpuNet.IO;
+using GpuNet.Training;
+
+namespace GpuNet.Cli.Commands;
+
+/// <summary>
+/// <c>gpunet predict</c>: class probabilities for unlabelled rows, as CSV <c>index,label,prob_0..prob_{k-1}</c>.
+/// <c>index</c> is the 0-based row (or image) number, <c>label</c> the predicted class index (the class names are
+/// in the checkpoint and in <c>gpunet eval</c>'s report). Each row's probabilities sum to 1; for logistic
+/// regression prob_0 = 1 − p and prob_1 = p.
+/// </summary>
+public static class PredictCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var model = new Option<string>("--model") { Description = "The checkpoint to predict with (model.safetensors from 'train --out')", Required = true };
+        var input = new Option<string>("--input") { Description = "A CSV of features only (no label column; a header row is detected) or an IDX image file (raw or gzipped)", Required = true };
+        var output = new Option<string?>("--output") { Description = "Write the CSV here (atomically) instead of to stdout" };
+        var header = new Option<bool>("--header") { Description = "CSV: the first row is a header (detected when not given)" };
+        var device = new Option<string>("--device") { Description = "auto, cpu, ilgpu-cpu, cuda[:N] or opencl[:N]", DefaultValueFactory = _ => "auto" };
+        var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass", DefaultValueFactory = _ => new TrainOptions().EvalBatchSize };
+        var command = new Command("predict",
+            "Predict with a saved model: writes index,label,prob_0..prob_k as CSV (label = the predicted class index). " +
+            "The input gets the preprocessing recorded in the checkpoint (IDX pixels are scaled by 1/255 for a model trained on IDX images).");
+        foreach (var option in new Option[] { model, input, output, header, device, batchSize })
+            command.Options.Add(option);
+        command.SetAction(parsed => Run(parsed.GetValue(model)!, parsed.GetValue(input)!, parsed.GetValue(output),
+            parsed.GetValue(header) ? true : null, parsed.GetValue(device)!, parsed.GetValue(batchSize), stdout, stderr));
+        return command;
+    }
+
+    private static int Run(string modelPath, string inputPath, string? outputPath, bool? header, string deviceId, int batchSize,
+        TextWriter stdout, TextWriter stderr)
+    {
+        if (batchSize < 1) throw new UsageException($"--batch-size must be at least 1 (got {batchSize})");
+        var checkpoint = ModelCheckpoint.Load(modelPath);
+        var features = PredictCommandInput.Read(inputPath, header, checkpoint, modelPath);
+
+        using var backend = DeviceCatalog.Open(deviceId, out var notice);
+        stderr.WriteLine(notice);
+        using var classifier = new Classifier(backend, checkpoint, batchSize);
+        var predictions = classifier.Predict(features);
+
+        if (outputPath is null)
+            Write(stdout, predictions);
+        else
+        {
+            AtomicFile.Write(outputPath, stream =>
+            {
+                using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
+                Write(writer, predictions);
+            });
+            stderr.WriteLine($"wrote {predictions.Rows} predictions to {outputPath}");
+        }
+        return ExitCodes.Success;
+    }
+
+    private static void Write(TextWriter output, Predictions predictions)
+    {
+        output.WriteLine(string.Join(",", new[] { "index", "label" }.Concat(Enumerable.Range(0, predictions.Classes).Select(c => $"prob_{c}"))));
+        var line = new StringBuilder();
+        for (int r = 0; r < predictions.Rows; r++)
+        {
+            line.Clear().Append(r).Append(',').Append(predictions.Labels[r]);
+            foreach (float p in predictions.Row(r)) line.Append(',').Append(p.ToString(CultureInfo.InvariantCulture));
+            output.WriteLine(line);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using GpuNet.Backends;
+using GpuNet.Data;
+using GpuNet.Nn;
+using GpuNet.Training;
+
+namespace GpuNet.Checkpoints;
+
+/// <summary>Class probabilities [Rows, Classes] and the predicted class of each row.</summary>
+public sealed record Predictions(int Rows, int Classes, int[] Labels, float[] Probabilities)
+{
+    public ReadOnlySpan<float> Row(int row) => Probabilities.AsSpan(row * Classes, Classes);
+}
+
+/// <summary>A model's figures on a labelled dataset: mean loss and accuracy as training reports them, and the confusion matrix.</summary>
+public sealed record Evaluation(int Rows, double Loss, double Accuracy, ConfusionMatrix Confusion);
+
+/// <summary>
+/// A checkpoint's model on a device, run forward over whole datasets in batches of its row capacity.
+/// The predicted class is the largest logit (the first on ties), or z &gt; 0 for logistic regression:
+/// the rule the loss ops count accuracy by, so the confusion matrix agrees with the reported accuracy.
+/// For logistic regression the probabilities are the two columns 1 − p and p.
+/// </summary>
+public sealed class Classifier : IDisposable
+{
+    private readonly IBackend _backend;
+    private readonly Network _network;
+    private readonly DeviceBuffer<float> _probabilities;
+    private readonly float[] _hostLogits;
+    private readonly float[] _hostProbabilities;
+
+    public Classifier(IBackend backend, ModelCheckpoint checkpoint, int batchSize)
+    {
+        _backend = backend;
+        _network = checkpoint.CreateNetwork(backend, batchSize);
+        _probabilities = backend.Allocate<float>(batchSize * Spec.Outputs);
+        _hostLogits = new float[batchSize * Spec.Outputs];
+        _hostProbabilities = new float[batchSize * Spec.Outputs];
+    }
+
+    public ModelSpec Spec => _network.Spec;
+
+    /// <summary>Predictions for <paramref name="features"/> [rows, Spec.Inputs].</summary>
+    public Predictions Predict(float[] features)
+    {
+        if (features.Length % Spec.Inputs != 0)
+            throw new ArgumentException($"{features.Length} values are not whole rows of {Spec.Inputs}", nameof(features));
+        int rows = features.Length / Spec.Inputs;
+        using var x = _backend.Allocate<float>(Math.Max(1, features.Length));
+        _backend.Upload<float>(features, x);
+        return Run(x, rows, labels: null, stats: null);
+    }
+
+    /// <summary>Loss, accuracy and confusion matrix on <paramref name="data"/>, whose labels must be below Spec.Classes.</summary>
+    public Evaluation Evaluate(Dataset data)
+    {
+        using var device = new DeviceDataset(_backend, data);
+        using var stats = new LossStats(_backend, _network.MaxRows);
+        stats.Reset();
+        var predictions = Run(device.Features, data.Count, device.Labels, stats);
+        var score = stats.Read(data.Count);
+        return new Evaluation(data.Count, score.Loss, score.Accuracy, new ConfusionMatrix(Spec.Classes, data.Labels, predictions.Labels));
+    }
+
+    /// <summary>Forward over every batch; with labels, also accumulates the loss of each batch into <paramref name="stats"/>.</summary>
+    private Predictions Run(DeviceBuffer<float> x, int count, DeviceBuffer<int>? labels, LossStats? stats)
+    {
+        int inputs = Spec.Inputs, outputs = Spec.Outputs, classes = Spec.Classes;
+        var result = new Predictions(count, classes, new int[count], new float[count * classes]);
+        for (int start = 0; start < count; start += _network.MaxRows)
+        {
+            int rows = Math.Min(_network.MaxRows, count - start);
+            _network.Forward(x.Slice(start * inputs, rows * inputs), rows);
+            if (labels is not null && stats is not null)
+                _network.Loss(labels.Slice(start, rows), rows, stats.Buffer, withGradient: false);
+            _network.Probabilities(rows, _probabilities);
+            var logits = _hostLogits.AsSpan(0, rows * outputs);
+            var probabilities = _hostProbabilities.AsSpan(0, rows * outputs);
+            _backend.Download(_network.Logits, logits);
+            _backend.Download(_probabilities, probabilities);
+            for (int r = 0; r < rows; r++)
+            {
+                var target = result.Probabilities.AsSpan((start + r) * classes, classes);
+                if (Spec.Kind == ModelKind.Logistic)
+                {
+                    result.Labels[start + r] = logits[r] > 0f ? 1 : 0;
+                    target[0] = 1f - probabilities[r];
+                    target[1] = probabilities[r];
+                }
+                else
+                {
+                    result.Labels[start + r] = ArgMax(logits.Slice(r * outputs, outputs));
+                    probabilities.Slice(r * outputs, outputs).CopyTo(target);
+                }
+            }
+        }
+        return result;
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+            if (values[i] > values[best]) best = i;
+        return best;
+    }
+
+    public void Dispose()
+    {
+        _network.Dispose();
+        _probabilities.Dispose();
+    }
+}

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using GpuNet.Backends;
+using GpuNet.Kernels;
+using GpuNet.Nn;
+
+namespace GpuNet.Checkpoints;
+
+/// <summary>
+/// A trained model as a file: a clean PyTorch-style state dict (layers.{i}.weight [out, in], layers.{i}.bias [out])
+/// in safetensors, with everything needed to use it again in the metadata — the architecture, the preprocessing,
+/// the class names, the epoch and step it was saved at, and any pairs the caller adds (<see cref="Extra"/>).
+/// A checkpoint always matches its own spec: every tensor present, with its exact shape and finite values.
+/// </summary>
+public sealed class ModelCheckpoint
+{
+    // Metadata keys. "format": "pt" is what PyTorch tooling (transformers) looks for in a state dict.
+    public const string FormatKey = "format", ModelKey = "model", InputsKey = "inputs", ClassesKey = "classes",
+        HiddenKey = "hidden", ActivationKey = "activation", PreprocessingKey = "preprocessing",
+        ClassNamesKey = "class_names", EpochKey = "epoch", StepKey = "step";
+
+    private static readonly HashSet<string> ReservedKeys =
+        [FormatKey, ModelKey, InputsKey, ClassesKey, HiddenKey, ActivationKey, PreprocessingKey, ClassNamesKey, EpochKey, StepKey, SafetensorsFile.ChecksumKey];
+
+    /// <summary>Bounds the model a corrupt header can make us build.</summary>
+    private const int MaxHiddenLayers = 1000;
+
+    /// <summary>Class names stay readable in the header: only what JSON requires is escaped.</summary>
+    private static readonly JsonSerializerOptions ReadableJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly string[] ModelNames = Enum.GetValues<ModelKind>().Select(ModelSpec.Name).ToArray();
+    private static readonly string[] ActivationNames = Enum.GetValues<Activation>().Select(ActivationName).ToArray();
+
+    /// <param name="parameters">The spec's tensors, in any order (kept in state-dict order).</param>
+    /// <param name="classNames">One name per class (<see cref="ModelSpec.Classes"/>).</param>
+    /// <param name="epoch">The epoch the weights come from (0 before training).</param>
+    /// <param name="step">SGD steps taken to get them (<see cref="Training.TrainingState.GlobalStep"/>).</param>
+    /// <param name="extra">More metadata pairs to store, e.g. the training options; keys must not be one of this class's keys.</param>
+    public ModelCheckpoint(ModelSpec spec, IReadOnlyList<NamedTensor> parameters, Preprocessing preprocessing,
+        IReadOnlyList<string> classNames, int epoch, long step, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(epoch);
+        ArgumentOutOfRangeException.ThrowIfNegative(step);
+        if (classNames.Count != spec.Classes)
+            throw new ArgumentException($"{classNames.Count} class names for {spec.Classes} classes", nameof(classNames));
+        var clash = extra?.Keys.FirstOrDefault(ReservedKeys.Contains);
+        if (clash is not null)
+            throw new ArgumentException($"metadata key '{clash}' is reserved for the checkpoint itself", nameof(extra));
+        Spec = spec;
+        Parameters = SpecTensors.Check(spec, parameters, "checkpoint");
+        Preprocessing = preprocessing;
+        ClassNames = classNames.ToArray();
+        Epoch = epoch;
+        Step = step;
+        Extra = new Dictionary<string, string>(extra ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+    }
+
+    public ModelSpec Spec { get; }
+    /// <summary>layers.0.weight, layers.0.bias, layers.1.weight, ...</summary>
+    public IReadOnlyList<NamedTensor> Parameters { get; }
+    public Preprocessing Preprocessing { get; }
+    public IReadOnlyList<string> ClassNames { get; }
+    public int Epoch { get; }
+    public long Step { get; }
+    /// <summary>The caller's own metadata pairs (every pair of the file that is not one of the checkpoint's keys).</summary>
+    public IReadOnlyDictionary<string, string> Extra { get; }
+
+    /// <summary>A checkpoint of a network's current weights (waits for the device and copies them to the host).</summary>
+    public static ModelCheckpoint FromNetwork(Network network, Preprocessing preprocessing, IReadOnlyList<string> classNames,
+        int epoch, long step, IReadOnlyDictionary<string, string>? extra = null)
+        => new(network.Spec, network.ExportParameters(), preprocessing, classNames, epoch, step, extra);
+
+    /// <summary>A network on <paramref name="backend"/> holding these weights, for batches of up to <paramref name="maxRows"/> rows.</summary>
+    public Network CreateNetwork(IBackend backend, int maxRows)
+    {
+        var network = new Network(backend, Spec, maxRows);
+        try
+        {
+            network.ImportParameters(Parameters);
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes the checkpoint atomically: a crash leaves the previous file at <paramref name="path"/> intact.</summary>
+    public void Save(string path) => SaveReturningChecksum(path);
+
+    /// <summary>Saves and returns the checksum stored in the file (the run directory pairs the optimiser file with it).</summary>
+    internal string SaveReturningChecksum(string path) => SafetensorsFile.Save(path, Parameters, Metadata());
+
+    public static ModelCheckpoint Load(string path) => FromContent(SafetensorsFile.Load(path), path);
+
+    internal static ModelCheckpoint FromContent(SafetensorsContent content, string file)
+    {
+        if (content.Checksum is null)
+            throw new DataException($"{file}: the metadata has no '{SafetensorsFile.ChecksumKey}' checksum: not a gpunet checkpoint, or a damaged one");
+        var m = new CheckpointMetadata(content.Metadata, file);
+        var kind = Enum.Parse<ModelKind>(m.OneOf(ModelKey, ModelNames), ignoreCase: true);
+        int inputs = (int)m.Integer(InputsKey, 1, int.MaxValue);
+        int classes = (int)m.Integer(ClassesKey, 2, int.MaxValue);
+        var hidden = ParseHidden(m.String(HiddenKey), file);
+        var activation = Enum.Parse<Activation>(m.OneOf(ActivationKey, ActivationNames), ignoreCase: true);
+        if (!Preprocessings.TryParse(m.String(PreprocessingKey), out var preprocessing))
+            throw new DataException($"{file}: metadata '{PreprocessingKey}' is {Text.Quote(m.String(PreprocessingKey))}, expected 'none' or 'scale 1/255'");
+        var classNames = ParseClassNames(m.String(ClassNamesKey), classes, file);
+        int epoch = (int)m.Integer(EpochKey, 0, int.MaxValue);
+        long step = m.Integer(StepKey, 0, long.MaxValue);
+
+        ModelSpec spec;
+        try
+        {
+            spec = ModelSpec.Create(kind, inputs, classes, hidden, activation);
+        }
+        catch (UsageException e)
+        {
+            throw new DataException($"{file}: the metadata describes no valid model: {e.Message}", e);
+        }
+        var parameters = SpecTensors.Check(spec, content.Tensors, file);
+        var extra = content.Metadata.Where(p => !ReservedKeys.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
+        return new ModelCheckpoint(spec, parameters, preprocessing, classNames, epoch, step, extra);
+    }
+
+    /// <summary>Throws a <see cref="UsageException"/> unless this checkpoint has exactly the architecture <paramref name="expected"/> (e.g. for --init-from).</summary>
+    public void RequireArchitecture(ModelSpec expected, string what)
+    {
+        if (expected.Describe() != Spec.Describe())
+            throw new UsageException($"{what} holds a {Spec.Describe()} model, but the options describe {expected.Describe()}");
+    }
+
+    /// <summary>Throws a <see cref="UsageException"/> unless data of this width and class count fits the model, naming both.</summary>
+    public void RequireFits(int features, int classes, string data, string modelFile)
+    {
+        if (features != Spec.Inputs)
+            throw new UsageException($"{data} has {features} features per row, but the model in {modelFile} ({Spec.Describe()}) expects {Spec.Inputs}");
+        if (classes != Spec.Classes)
+            throw new UsageException($"{data} has {classes} classes, but the model in {modelFile} ({Spec.Describe()}) has {Spec.Classes}");
+    }
+
+    private Dictionary<string, string> Metadata()
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [FormatKey] = "pt",
+            [ModelKey] = ModelSpec.Name(Spec.Kind),
+            [InputsKey] = CheckpointMetadata.Format(Spec.Inputs),
+            [ClassesKey] = CheckpointMetadata.Format(Spec.Classes),
+            [HiddenKey] = string.Join(",", Spec.Hidden.Select(h => h.ToString(CultureInfo.InvariantCulture))),
+            [ActivationKey] = ActivationName(Spec.Activation),
+            [PreprocessingKey] = Preprocessing.Name(),
+            [ClassNamesKey] = JsonSerializer.Serialize(ClassNames, ReadableJson),
+            [EpochKey] = CheckpointMetadata.Format(Epoch),
+            [StepKey] = CheckpointMetadata.Format(Step),
+        };
+        foreach (var (key, value) in Extra) metadata[key] = value;
+        return metadata;
+    }
+
+    private static string ActivationName(Activation activation) => activation.ToString().ToLowerInvariant();
+
+    /// <summary>"" (no hidden layers) or "256,128", as --hidden writes them.</summary>
+    private static int[] ParseHidden(string text, string file)
+    {
+        if (text.Length == 0) return [];
+        var sizes = text.Split(',');
+        if (sizes.Length > MaxHiddenLayers)
+            throw new DataException($"{file}: metadata '{HiddenKey}' lists {sizes.Length} hidden layers, more than the {MaxHiddenLayers} a checkpoint may have");
+        var result = new int[sizes.Length];
+        for (int i = 0; i < sizes.Length; i++)
+            if (!int.TryParse(sizes[i], NumberStyles.None, CultureInfo.InvariantCulture, out result[i]) || result[i] <= 0)
+                throw new DataException($"{file}: metadata '{HiddenKey}' is {Text.Quote(text)}, expected layer sizes such as 256,128");
+        return result;
+    }
+
+    private static string[] ParseClassNames(string json, int classes, string file)
+    {
+        string[]? names;
+        try
+        {
+            names = JsonSerializer.Deserialize<string[]>(json);
+        }
+        catch (JsonException)
+        {
+            names = null;
+        }
+        if (names is null || names.Any(n => n is null))
+            throw new DataException($"{file}: metadata '{ClassNamesKey}' is {Text.Quote(json)}, expected a JSON array of strings");
+        if (names.Length != classes)
+            throw new DataException($"{file}: metadata '{ClassNamesKey}' lists {names.Length} names for {classes} classes");
+        return names;
+    }
+}
