@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GpuNet.Checkpoints;
 using GpuNet.Cli.Display;
 using GpuNet.Data;
 using GpuNet.Devices;
@@ -8,7 +9,7 @@ using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
 
-/// <summary><c>gpunet train</c>: load data, build the model, open the device, run minibatch SGD, report.</summary>
+/// <summary><c>gpunet train</c>: load data, build the model, open the device, run minibatch SGD, report and save.</summary>
 public static class TrainCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -22,6 +23,11 @@ public static class TrainCommand
 
     private static int Run(TrainRequest request, TextWriter stdout, TextWriter stderr)
     {
+        if (request.Resume is { } resumeDir)
+        {
+            if (request.InitFrom is not null) throw new UsageException("--resume and --init-from cannot be combined: a resumed run continues from its own weights");
+            request = request.ContinuedFrom(RunManifest.Load(resumeDir), resumeDir);
+        }
         request.Train.Validate();
         if (!(request.ValFraction >= 0 && request.ValFraction < 1))
             throw new UsageException($"--val-fraction must be in [0, 1) (got {request.ValFraction})");
@@ -35,29 +41,57 @@ public static class TrainCommand
         var spec = ModelSpec.Create(request.Model, data.Train.FeatureCount, data.Train.ClassCount, request.Hidden, request.Activation);
         if (request.Init == InitScheme.Zeros && spec.Kind == ModelKind.Mlp)
             throw new UsageException("--init zeros would leave every hidden unit identical; use it with --model logistic or softmax");
+        var initFrom = request.InitFrom is { } initFile ? ModelCheckpoint.Load(initFile) : null;
+        initFrom?.RequireArchitecture(spec, $"--init-from {request.InitFrom}");
+        var resumePoint = request.Resume is { } dir ? RunCheckpoints.LoadForResume(dir) : null;
 
         using var backend = DeviceCatalog.Open(request.Device, out var notice);
         display.Note(notice);
         display.Note($"data: {data.Train.Name}, {data.Train.Count} train / {validationSet?.Count ?? 0} validation / {data.Test.Count} test rows, {data.Train.FeatureCount} features, {data.Train.ClassCount} classes");
         display.Note($"model: {spec.Describe()}, {spec.ParameterCount:N0} parameters; SGD lr {options.LearningRate} ({options.Schedule.ToString().ToLowerInvariant()}) momentum {options.Momentum} weight decay {options.WeightDecay}, batch {options.BatchSize}, {options.Epochs} epochs");
 
-        int maxRows = Math.Max(options.BatchSize, options.EvalBatchSize);
-        using var network = new Network(backend, spec, maxRows);
+        using var network = new Network(backend, spec, Math.Max(options.BatchSize, options.EvalBatchSize));
         network.Initialise(request.Init, options.Seed);
+        if (initFrom is not null) network.ImportParameters(initFrom.Parameters);
         using var trainer = new Trainer(backend, network, data, options, validationSet);
+        resumePoint?.Restore(network);
+        if (resumePoint?.Best is { } best) trainer.SetBestWeights(best.Parameters);
+        var start = resumePoint?.Optimizer.State;
+        if (start is not null)
+            display.Note($"resuming {request.Resume} after epoch {start.Epoch}{(start.EpochComplete ? "" : $", step {start.StepInEpoch}")}");
 
+        var saver = request.OutDir is { } outDir ? new RunSaver(outDir, request, data.Train, Preprocessings.ForSource(request.Data.Source)) : null;
         var history = new List<EpochMetrics>();
         trainer.ProgressReported += display.Progress;
         trainer.EpochCompleted += e =>
         {
             history.Add(e);
             display.Epoch(e, options.Epochs);
-            if (request.OutDir is { } dir) MetricsCsv.Write(Path.Combine(dir, "metrics.csv"), history);
+            saver?.AfterEpoch(network, trainer, e, history);
         };
-        var result = trainer.Fit();
+
+        using var interrupt = new InterruptHandler(display.Note);
+        var result = trainer.Fit(start, interrupt.Token);
+        if (result.Interrupted)
+        {
+            var state = trainer.State;
+            var where = $"epoch {state.Epoch}, step {state.StepInEpoch} of {trainer.StepsPerEpoch}";
+            if (saver is not null && network.ParametersAreFinite())
+            {
+                saver.SaveLast(network, trainer);
+                display.Note($"interrupted at {where}; saved to {request.OutDir}; continue with: gpunet train --resume {request.OutDir}");
+            }
+            else display.Note($"interrupted at {where}; nothing saved (no --out)");
+            return ExitCodes.Interrupted;
+        }
+        if (history.Count == 0)
+        {
+            display.Note($"nothing to do: the run already has {options.Epochs} epochs (give --epochs to extend it)");
+            return ExitCodes.Success;
+        }
 
         var summary = RunSummary.From(ModelSpec.Name(spec.Kind), backend.Device.Id, options, result, history[^1].ElapsedSeconds);
-        if (request.OutDir is { } outDir) AtomicFile.WriteAllText(Path.Combine(outDir, "summary.json"), summary.ToJson() + "\n");
+        saver?.AfterTraining(summary);
         display.Finish(history, summary);
         if (request.Json) stdout.WriteLine(summary.ToJson());
         return ExitCodes.Success;

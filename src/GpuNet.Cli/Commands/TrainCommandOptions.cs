@@ -47,7 +47,9 @@ public sealed class TrainCommandOptions
     public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, ilgpu-cpu, cuda[:N] or opencl[:N] (see 'gpunet devices')", DefaultValueFactory = _ => "auto" };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for initialisation, shuffling and synthetic data", DefaultValueFactory = _ => Defaults.Seed };
     public Option<bool> NoShuffle { get; } = new("--no-shuffle") { Description = "Keep file order instead of reshuffling every epoch" };
-    public Option<string?> Out { get; } = new("--out") { Description = "Directory for metrics.csv and summary.json" };
+    public Option<string?> Out { get; } = new("--out") { Description = "Directory for run.json, metrics.csv, summary.json, model.safetensors (last), model-best.safetensors, optimizer.safetensors and plots" };
+    public Option<string?> Resume { get; } = new("--resume") { Description = "Continue the run saved in this --out directory (same options; --epochs may extend it)" };
+    public Option<string?> InitFrom { get; } = new("--init-from") { Description = "Start from the weights of this .safetensors checkpoint (same architecture)" };
     public Option<bool> Json { get; } = new("--json") { Description = "Print the run summary as JSON on stdout (progress goes to stderr)" };
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "One plain line per epoch, no live progress bar" };
 
@@ -57,7 +59,7 @@ public sealed class TrainCommandOptions
         Model, Hidden, Activation, Init,
         Epochs, BatchSize, LearningRate, Momentum, WeightDecay, Nesterov, Schedule, StepEpochs, Gamma, Warmup,
         ValFraction, EarlyStopping,
-        Device, Seed, NoShuffle, Out, Json, Quiet,
+        Device, Seed, NoShuffle, Out, Resume, InitFrom, Json, Quiet,
     ];
 
     public TrainRequest Read(ParseResult parsed)
@@ -101,7 +103,9 @@ public sealed class TrainCommandOptions
             parsed.GetValue(Device)!, parsed.GetValue(Out), parsed.GetValue(Json),
             EpochsGiven: parsed.GetValue(Epochs) is not null,
             ValFraction: parsed.GetValue(ValFraction),
-            Quiet: parsed.GetValue(Quiet));
+            Quiet: parsed.GetValue(Quiet),
+            Resume: parsed.GetValue(Resume),
+            InitFrom: parsed.GetValue(InitFrom));
     }
 
     /// <summary>"256,128" → [256, 128]; anything else is a usage error naming --hidden.</summary>

@@ -28,5 +28,19 @@ public static class MetricsCsv
 
     public static void Write(string path, IEnumerable<EpochMetrics> history) => AtomicFile.WriteAllText(path, Format(history));
 
+    /// <summary>
+    /// Writes <paramref name="history"/> after the rows an earlier sitting of the same run left in
+    /// <paramref name="path"/> for epochs before <paramref name="firstEpoch"/> (a resumed run keeps its past).
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<EpochMetrics> history, int firstEpoch)
+    {
+        var earlier = File.Exists(path)
+            ? File.ReadLines(path).Skip(1).Where(line => int.TryParse(line.Split(',')[0], NumberStyles.None, CultureInfo.InvariantCulture, out int epoch) && epoch < firstEpoch).ToList()
+            : [];
+        var text = Format(history);
+        if (earlier.Count > 0) text = Header + "\n" + string.Join("", earlier.Select(l => l + "\n")) + text[(Header.Length + 1)..];
+        AtomicFile.WriteAllText(path, text);
+    }
+
     private static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

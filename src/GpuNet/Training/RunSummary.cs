@@ -40,7 +40,7 @@ public sealed record RunSummary(
         var last = history.LastOrDefault(e => e.Epoch == result.BestEpoch) ?? history[^1];
         double trainSeconds = history.Sum(e => e.TrainSeconds);
         double samples = history.Sum(e => e.SamplesPerSecond * e.TrainSeconds);
-        return new RunSummary(model, device, history.Count, options.BatchSize, options.LearningRate,
+        return new RunSummary(model, device, history[^1].Epoch, options.BatchSize, options.LearningRate,
             last.Train.Loss, last.Train.Accuracy, last.Test.Loss, last.Test.Accuracy,
             samples / trainSeconds, seconds, last.Validation?.Loss, last.Validation?.Accuracy, result.BestEpoch > 0 ? result.BestEpoch : null);
     }
