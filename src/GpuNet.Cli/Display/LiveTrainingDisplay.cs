@@ -53,7 +53,7 @@ public sealed class LiveTrainingDisplay : ITrainingDisplay
     public void Epoch(EpochMetrics e, int epochs)
     {
         EnsureBars(e.Epoch, epochs);
-        _clock.EpochDone();
+        _clock.EpochDone(e.ElapsedSeconds);
         if (e.Validation is { } v && e.IsBest)
             _bestText = string.Create(CultureInfo.InvariantCulture, $"best val loss {v.Loss:0.0000} (epoch {e.Epoch})");
         _runTask!.Value = e.Epoch;
@@ -65,7 +65,9 @@ public sealed class LiveTrainingDisplay : ITrainingDisplay
             _epochTask.Tag = new Figures("", "-:--");
         }
         else _epochTask!.Value = _epochTask.MaxValue;
-        // After the bars moved on: writing redraws them at once, and they must not show the finished epoch as current.
+        // Writing a line redraws the bars as last laid out; lay them out anew first, or they would
+        // show the finished epoch as the current one until the next refresh.
+        _progress!.Context.Refresh();
         _console.WriteLine(PlainTrainingDisplay.EpochLine(e, epochs));
     }
 
@@ -76,11 +78,8 @@ public sealed class LiveTrainingDisplay : ITrainingDisplay
         _console.Write(new Text(PlainTrainingDisplay.DoneLine(summary) + Environment.NewLine, new Style(decoration: Decoration.Bold)));
     }
 
-    public void Dispose()
-    {
-        _progress?.Dispose();
-        _progress = null;
-    }
+    /// <summary>Stops the bars, if still live, without throwing: disposal may run while an error is on its way out.</summary>
+    public void Dispose() => StopBars(quietly: true);
 
     private void EnsureBars(int epoch, int epochs)
     {
@@ -95,18 +94,28 @@ public sealed class LiveTrainingDisplay : ITrainingDisplay
             new TextColumn(44, Justify.Left, t => (t.Tag as Figures)?.Text ?? ""),
             new TextColumn(13, Justify.Right, t => (t.Tag as Figures) is { } f ? $"{f.Remaining} left" : ""));
         _progress = new BackgroundProgress(progress);
+        Console.CancelKeyPress += ShowCursor;
         _epochTask = _progress.Context.AddTask(EpochLabel(epoch, epochs), maxValue: 1);
         _runTask = _progress.Context.AddTask("run", maxValue: epochs);
         _runTask.Value = epoch - 1;
+        _clock.Start(epoch);
     }
 
-    private void StopBars()
+    private void StopBars(bool quietly = false)
     {
         if (_progress is null) return;
         var progress = _progress;
         _progress = null;
-        progress.Stop();
+        Console.CancelKeyPress -= ShowCursor;
+        if (quietly) progress.Dispose();
+        else progress.Stop();
     }
+
+    /// <summary>
+    /// The bars hide the cursor and show it again when they stop; a Ctrl+C that ends the process
+    /// first would leave the user's shell without one.
+    /// </summary>
+    private void ShowCursor(object? sender, ConsoleCancelEventArgs e) => _console.Cursor.Show(true);
 
     private static string EpochLabel(int epoch, int epochs) =>
         string.Create(CultureInfo.InvariantCulture, $"epoch {epoch.ToString(CultureInfo.InvariantCulture).PadLeft(epochs.ToString(CultureInfo.InvariantCulture).Length)}/{epochs}");

@@ -5,26 +5,37 @@ namespace GpuNet.Cli.Display;
 
 /// <summary>
 /// Remaining-time estimates for a run and for the epoch in progress, by linear extrapolation of
-/// the time spent so far (in this process: a resumed run is timed from where it resumed).
+/// the time spent so far. The run's time is the trainer's own clock at the last epoch end (so an
+/// epoch that finished before the first report still counts) plus the time since.
 /// </summary>
 internal sealed class RunClock
 {
-    private readonly Stopwatch _run = Stopwatch.StartNew();
-    private readonly Stopwatch _epoch = Stopwatch.StartNew();
-    private int _firstEpoch;
+    private readonly Stopwatch _sinceEpochEnd = new();
+    private TimeSpan _runAtEpochEnd;
+    private int _firstEpoch = 1;
 
-    /// <summary>An epoch finished: the next one is timed from now.</summary>
-    public void EpochDone() => _epoch.Restart();
+    /// <summary>The first report: training started (or resumed) at <paramref name="firstEpoch"/>.</summary>
+    public void Start(int firstEpoch)
+    {
+        _firstEpoch = firstEpoch;
+        _sinceEpochEnd.Restart();
+    }
+
+    /// <summary>An epoch finished <paramref name="elapsedSeconds"/> into the run; the next one is timed from now.</summary>
+    public void EpochDone(double elapsedSeconds)
+    {
+        _runAtEpochEnd = TimeSpan.FromSeconds(elapsedSeconds);
+        _sinceEpochEnd.Restart();
+    }
 
     /// <summary>Time left in the epoch after <paramref name="step"/> of <paramref name="steps"/>; null before the first step.</summary>
-    public TimeSpan? EpochRemaining(int step, int steps) => Extrapolate(_epoch.Elapsed, step / (double)steps);
+    public TimeSpan? EpochRemaining(int step, int steps) => Extrapolate(_sinceEpochEnd.Elapsed, step / (double)steps);
 
     /// <summary>Time left in the run, standing at <paramref name="step"/> of <paramref name="steps"/> in <paramref name="epoch"/>.</summary>
     public TimeSpan? RunRemaining(int epoch, int epochs, int step, int steps)
     {
-        if (_firstEpoch == 0) _firstEpoch = epoch;
         double done = epoch - _firstEpoch + step / (double)steps;
-        return Extrapolate(_run.Elapsed, done / (epochs - _firstEpoch + 1));
+        return Extrapolate(_runAtEpochEnd + _sinceEpochEnd.Elapsed, done / (epochs - _firstEpoch + 1));
     }
 
     internal static TimeSpan? Extrapolate(TimeSpan elapsed, double fraction) =>

@@ -133,4 +133,17 @@ public sealed partial class TrainingDisplayTests
         Assert.Equal("12:05", RunClock.Format(TimeSpan.FromSeconds(725)));
         Assert.Equal("26:00:03", RunClock.Format(TimeSpan.FromHours(26) + TimeSpan.FromSeconds(3)));
     }
+
+    [Fact]
+    public void The_run_estimate_counts_from_the_first_epoch_seen_on_the_trainers_clock()
+    {
+        var clock = new RunClock();
+        clock.Start(firstEpoch: 3); // resumed at epoch 3 of 10: 8 epochs to run
+        clock.EpochDone(elapsedSeconds: 20); // epochs 3 and 4 took 20 s
+
+        var left = clock.RunRemaining(epoch: 5, epochs: 10, step: 0, steps: 100);
+
+        Assert.NotNull(left);
+        Assert.InRange(left.Value.TotalSeconds, 59, 61); // 6 more epochs at 10 s
+    }
 }
