@@ -49,6 +49,7 @@ public static class CurvesPlot
             marker.LegendText = $"best validation loss (epoch {best})";
         }
         plot.Title(title);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true }; // no epoch 1.5
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
         plot.ShowLegend(legendAt);
