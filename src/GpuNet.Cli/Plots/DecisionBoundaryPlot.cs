@@ -55,11 +55,11 @@ public static class DecisionBoundaryPlot
         // area is square; the second gives the view that equal units leave, so the predicted
         // regions can cover all of it rather than only the data's square.
         plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
-        plot.RenderInMemory(MaxWidth, Height);
+        PlotImage.Layout(path, plot, MaxWidth, Height);
         var area = plot.RenderManager.LastRender.DataRect;
         int width = Math.Clamp((int)Math.Round(MaxWidth - area.Width + area.Height), Height / 2, MaxWidth);
         plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
-        plot.RenderInMemory(width, Height);
+        PlotImage.Layout(path, plot, width, Height);
         var view = plot.Axes.GetLimits();
         var grid = double.IsFinite(view.Left + view.Right + view.Bottom + view.Top)
             ? PlaneGrid.Over(view.Left, view.Right, view.Bottom, view.Top, resolution)
