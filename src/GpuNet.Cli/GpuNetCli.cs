@@ -20,6 +20,7 @@ public static class GpuNetCli
         root.Subcommands.Add(SelftestCommand.Create(stdout));
         root.Subcommands.Add(EvalCommand.Create(stdout, stderr));
         root.Subcommands.Add(PredictCommand.Create(stdout, stderr));
+        root.Subcommands.Add(GradcheckCommand.Create(stdout));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
