@@ -1,6 +1,7 @@
 using System.CommandLine;
 using GpuNet.Checkpoints;
 using GpuNet.Cli.Display;
+using GpuNet.Cli.Plots;
 using GpuNet.Data;
 using GpuNet.Devices;
 using GpuNet.IO;
@@ -31,6 +32,7 @@ public static class TrainCommand
         request.Train.Validate();
         if (!(request.ValFraction >= 0 && request.ValFraction < 1))
             throw new UsageException($"--val-fraction must be in [0, 1) (got {request.ValFraction})");
+        if (request.PlotEvery < 0) throw new UsageException($"--plot-every must be 0 or a number of epochs (got {request.PlotEvery})");
         // With --json, stdout carries only the summary; progress goes to stderr.
         using var display = TrainingDisplays.Create(request.Json ? stderr : stdout, request.Quiet);
 
@@ -61,6 +63,7 @@ public static class TrainCommand
             display.Note($"resuming {request.Resume} after epoch {start.Epoch}{(start.EpochComplete ? "" : $", step {start.StepInEpoch}")}");
 
         var saver = request.OutDir is { } outDir ? new RunSaver(outDir, request, data.Train, Preprocessings.ForSource(request.Data.Source)) : null;
+        var plots = request.OutDir is { } plotDir ? new TrainingPlots(plotDir, backend, data.Train, data.Test, request.PlotEvery) : null;
         var history = new List<EpochMetrics>();
         trainer.ProgressReported += display.Progress;
         trainer.EpochCompleted += e =>
@@ -68,6 +71,7 @@ public static class TrainCommand
             history.Add(e);
             display.Epoch(e, options.Epochs);
             saver?.AfterEpoch(network, trainer, e, history);
+            plots?.AfterEpoch(network, e);
         };
 
         using var interrupt = new InterruptHandler(display.Note);
@@ -92,6 +96,7 @@ public static class TrainCommand
 
         var summary = RunSummary.From(ModelSpec.Name(spec.Kind), backend.Device.Id, options, result, history[^1].ElapsedSeconds);
         saver?.AfterTraining(summary);
+        plots?.AfterTraining(network, history, result.BestEpoch);
         display.Finish(history, summary);
         if (request.Json) stdout.WriteLine(summary.ToJson());
         return ExitCodes.Success;

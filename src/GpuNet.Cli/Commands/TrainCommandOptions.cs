@@ -48,6 +48,7 @@ public sealed class TrainCommandOptions
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for initialisation, shuffling and synthetic data", DefaultValueFactory = _ => Defaults.Seed };
     public Option<bool> NoShuffle { get; } = new("--no-shuffle") { Description = "Keep file order instead of reshuffling every epoch" };
     public Option<string?> Out { get; } = new("--out") { Description = "Directory for run.json, metrics.csv, summary.json, model.safetensors (last), model-best.safetensors, optimizer.safetensors and plots" };
+    public Option<int> PlotEvery { get; } = new("--plot-every") { Description = "With --out and 2-D data: save a decision-boundary snapshot every N epochs (0 = only at the end)", DefaultValueFactory = _ => 0 };
     public Option<string?> Resume { get; } = new("--resume") { Description = "Continue the run saved in this --out directory (same options; --epochs may extend it)" };
     public Option<string?> InitFrom { get; } = new("--init-from") { Description = "Start from the weights of this .safetensors checkpoint (same architecture)" };
     public Option<bool> Json { get; } = new("--json") { Description = "Print the run summary as JSON on stdout (progress goes to stderr)" };
@@ -59,7 +60,7 @@ public sealed class TrainCommandOptions
         Model, Hidden, Activation, Init,
         Epochs, BatchSize, LearningRate, Momentum, WeightDecay, Nesterov, Schedule, StepEpochs, Gamma, Warmup,
         ValFraction, EarlyStopping,
-        Device, Seed, NoShuffle, Out, Resume, InitFrom, Json, Quiet,
+        Device, Seed, NoShuffle, Out, PlotEvery, Resume, InitFrom, Json, Quiet,
     ];
 
     public TrainRequest Read(ParseResult parsed)
@@ -104,6 +105,7 @@ public sealed class TrainCommandOptions
             EpochsGiven: parsed.GetValue(Epochs) is not null,
             ValFraction: parsed.GetValue(ValFraction),
             Quiet: parsed.GetValue(Quiet),
+            PlotEvery: parsed.GetValue(PlotEvery),
             Resume: parsed.GetValue(Resume),
             InitFrom: parsed.GetValue(InitFrom));
     }

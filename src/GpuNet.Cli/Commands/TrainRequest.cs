@@ -19,6 +19,7 @@ public sealed record TrainRequest(
     bool EpochsGiven,
     double ValFraction,
     bool Quiet,
+    int PlotEvery = 0,
     string? Resume = null,
     string? InitFrom = null)
 {
@@ -34,6 +35,7 @@ public sealed record TrainRequest(
         OutDir = dir,
         Json = Json,
         Quiet = Quiet,
+        PlotEvery = PlotEvery,
         Resume = dir,
         InitFrom = null,
     };
