@@ -14,7 +14,7 @@ public sealed class GradcheckCommandOptions
 {
     public Option<string> Model { get; } = new Option<string>("--model") { Description = "logistic (binary), softmax, or mlp", DefaultValueFactory = _ => "mlp" }.AcceptOnlyFromAmong("logistic", "softmax", "mlp");
     public Option<string?> Hidden { get; } = new("--hidden") { Description = "MLP hidden layer sizes, e.g. 7 or 6,5 [default: 7]" };
-    public Option<string> Activation { get; } = new Option<string>("--activation") { Description = "MLP hidden nonlinearity [default: tanh, smooth everywhere; at relu's kink a finite difference can disagree with a correct gradient]", DefaultValueFactory = _ => "tanh" }.AcceptOnlyFromAmong("relu", "sigmoid", "tanh");
+    public Option<string> Activation { get; } = new Option<string>("--activation") { Description = "MLP hidden nonlinearity (tanh by default: it is smooth everywhere, while at relu's kink a finite difference can disagree with a correct gradient)", DefaultValueFactory = _ => "tanh" }.AcceptOnlyFromAmong("relu", "sigmoid", "tanh");
     public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, ilgpu-cpu, cuda[:N] or opencl[:N] (see 'gpunet devices')", DefaultValueFactory = _ => "auto" };
     public Option<int> Inputs { get; } = new("--inputs") { Description = "Input features of the test model", DefaultValueFactory = _ => 5 };
     public Option<int?> Classes { get; } = new("--classes") { Description = "Classes of the test model [default: 3, or 2 for logistic]" };
