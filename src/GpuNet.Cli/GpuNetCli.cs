@@ -17,6 +17,7 @@ public static class GpuNetCli
         root.Options.Add(verbose);
         root.Subcommands.Add(TrainCommand.Create(stdout, stderr));
         root.Subcommands.Add(DevicesCommand.Create(stdout));
+        root.Subcommands.Add(BenchCommand.Create(stdout, stderr));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

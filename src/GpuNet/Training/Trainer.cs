@@ -54,21 +54,13 @@ public sealed class Trainer : IDisposable
     {
         var history = new List<EpochMetrics>();
         var total = Stopwatch.StartNew();
-        var sgd = _options.Sgd;
         for (int epoch = 1; epoch <= _options.Epochs; epoch++)
         {
             cancellation.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            Permutation.ForEpoch(_hostOrder, _options.Seed, epoch, _options.Shuffle);
-            _backend.Upload<int>(_hostOrder, _order);
-            _trainStats.Reset();
-            for (int start = 0; start < _train.Count; start += _options.BatchSize)
-            {
-                int rows = Math.Min(_options.BatchSize, _train.Count - start);
-                _backend.GatherRows(_train.Features, _train.FeatureCount, _order, start, rows, _batchX);
-                _backend.GatherLabels(_train.Labels, _order, start, rows, _batchY);
-                _network.TrainStep(_batchX, _batchY, rows, sgd, _trainStats.Buffer);
-            }
+            BeginEpoch(epoch);
+            for (int step = 0; step < StepsPerEpoch; step++)
+                TrainStep(step);
             var train = _trainStats.Read(_train.Count); // the epoch's one wait for the device
             double trainSeconds = clock.Elapsed.TotalSeconds;
             var test = _test.Count > 0 ? Evaluator.Evaluate(_network, _test, _evalStats) : new Score(double.NaN, double.NaN);
@@ -77,6 +69,34 @@ public sealed class Trainer : IDisposable
             EpochCompleted?.Invoke(metrics);
         }
         return history;
+    }
+
+    /// <summary>Minibatches in one epoch; the last may be partial.</summary>
+    public int StepsPerEpoch => TrainOptions.StepsPerEpoch(_train.Count, _options.BatchSize);
+
+    /// <summary>
+    /// Uploads epoch <paramref name="epoch"/>'s row order and clears the running training figures.
+    /// <see cref="Fit"/> drives epochs through it and <see cref="TrainStep"/>; so does <c>gpunet bench</c>,
+    /// which times single steps with the same code.
+    /// </summary>
+    public void BeginEpoch(int epoch)
+    {
+        Permutation.ForEpoch(_hostOrder, _options.Seed, epoch, _options.Shuffle);
+        _backend.Upload<int>(_hostOrder, _order);
+        _trainStats.Reset();
+    }
+
+    /// <summary>
+    /// Enqueues minibatch <paramref name="step"/> (0 ≤ step &lt; <see cref="StepsPerEpoch"/>) of the current
+    /// epoch: gathers its rows on the device, then forward, loss, backward and update. Does not wait.
+    /// </summary>
+    public void TrainStep(int step)
+    {
+        int start = step * _options.BatchSize;
+        int rows = Math.Min(_options.BatchSize, _train.Count - start);
+        _backend.GatherRows(_train.Features, _train.FeatureCount, _order, start, rows, _batchX);
+        _backend.GatherLabels(_train.Labels, _order, start, rows, _batchY);
+        _network.TrainStep(_batchX, _batchY, rows, _options.Sgd, _trainStats.Buffer);
     }
 
     /// <summary>Loss and accuracy of the current weights over the training set, in one evaluation pass.</summary>
