@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using GpuNet.Bench;
+using GpuNet.Devices;
 using GpuNet.Kernels;
 using GpuNet.Nn;
 
@@ -53,9 +54,12 @@ public sealed class BenchCommandOptions
             throw new UsageException($"--plot '{plot}': the chart is a PNG, so the file name must end in .png");
 
         var timing = new BenchTiming { WarmupRuns = parsed.GetValue(Warmup), MinSeconds = parsed.GetValue(Seconds) };
-        if (parsed.GetValue(Steps) is { } steps)
-            timing = timing.WithFixedRuns(steps);
         timing.Validate();
+        if (parsed.GetValue(Steps) is { } steps)
+        {
+            timing = timing.WithFixedRuns(steps);
+            timing.Validate();
+        }
 
         return new BenchRequest(
             gemm ? BenchOp.Gemm : BenchOp.Train,
@@ -73,6 +77,8 @@ public sealed class BenchCommandOptions
         var devices = values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)).ToList();
         if (devices.Count == 0 || devices.Any(d => d.Length == 0))
             throw new UsageException("--device needs one or more device ids, e.g. cpu or cpu,cuda");
+        foreach (var device in devices)
+            DeviceSpec.Parse(device); // a malformed id fails here, before any device is opened or timed
         return devices.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
     }
 
