@@ -44,7 +44,12 @@ public static class BenchCommand
         log.WriteLine($"model: {spec.Describe()} on {data.Train.Name}, {data.Train.Count} rows; SGD lr 0.01 momentum 0.9");
         var model = ModelSpec.Name(spec.Kind);
         var results = OnEachDevice(request, log, backend => request.BatchSizes.Select(batch =>
-            TrainBenchResult.From(backend.Device.Id, model, batch, TrainingBenchmark.Measure(backend, spec, data, batch, request.Timing, request.Seed))));
+        {
+            var result = TrainBenchResult.From(backend.Device.Id, model, batch, TrainingBenchmark.Measure(backend, spec, data, batch, request.Timing, request.Seed));
+            if (request.Profile)
+                BenchTable.WriteProfile(log, result, TrainingBenchmark.Profile(backend, spec, data, batch, request.Timing.WarmupRuns, Math.Max(20, result.StepsIn(1.0)), request.Seed));
+            return result;
+        }).ToArray());
         BenchTable.WriteTraining(log, results);
         Emit(request, stdout, results, BenchReport.Csv(results));
         if (request.PlotPath is { } plot)

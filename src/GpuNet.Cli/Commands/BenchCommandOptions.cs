@@ -29,12 +29,13 @@ public sealed class BenchCommandOptions
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for the weights, the row order and the random data", DefaultValueFactory = _ => 0 };
     public Option<bool> Json { get; } = new("--json") { Description = "Print the results as a JSON array on stdout (the table goes to stderr)" };
     public Option<string?> Csv { get; } = new("--csv") { Description = "Also write the results to this CSV file" };
+    public Option<bool> Profile { get; } = new("--profile") { Description = "--op train: also split one step's time by op (each op synchronised), per device and batch size" };
     public Option<string?> Plot { get; } = new("--plot") { Description = "--op train: write a throughput-versus-batch-size chart to this PNG file" };
 
     public IEnumerable<Option> All =>
     [
         Op, Device, Model, Hidden, Activation, BatchSizes, Sizes,
-        Data, DataDir, Samples, Warmup, Steps, Seconds, Seed, Json, Csv, Plot,
+        Data, DataDir, Samples, Warmup, Steps, Seconds, Seed, Json, Csv, Plot, Profile,
     ];
 
     public BenchRequest Read(ParseResult parsed)
@@ -50,6 +51,8 @@ public sealed class BenchCommandOptions
         var plot = parsed.GetValue(Plot);
         if (plot is not null && gemm)
             throw new UsageException("--plot applies to --op train only");
+        if (parsed.GetValue(Profile) && gemm)
+            throw new UsageException("--profile applies to --op train only");
         if (plot is not null && !plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--plot '{plot}': the chart is a PNG, so the file name must end in .png");
 
@@ -68,7 +71,7 @@ public sealed class BenchCommandOptions
             batchText is null ? (gemm ? [128] : [32, 128, 512, 2048]) : ParseSizes("--batch-sizes", batchText),
             sizesText is null ? (gemm ? [512, 1024, 2048] : []) : ParseSizes("--sizes", sizesText),
             parsed.GetValue(Data)!, parsed.GetValue(DataDir), parsed.GetValue(Samples), timing, parsed.GetValue(Seed),
-            parsed.GetValue(Json), parsed.GetValue(Csv), plot);
+            parsed.GetValue(Json), parsed.GetValue(Csv), plot, parsed.GetValue(Profile));
     }
 
     /// <summary>Comma-separated and repeated --device values, in order, each once.</summary>
@@ -114,4 +117,5 @@ public sealed record BenchRequest(
     int Seed,
     bool Json,
     string? CsvPath,
-    string? PlotPath);
+    string? PlotPath,
+    bool Profile);

@@ -29,11 +29,22 @@ public static class BenchTable
         Render(output, table);
     }
 
+    /// <summary>One step's time split by op, after the point it belongs to.</summary>
+    public static void WriteProfile(TextWriter output, TrainBenchResult point, IReadOnlyList<(string Op, double MsPerStep, double CallsPerStep)> ops)
+    {
+        double total = ops.Sum(o => o.MsPerStep);
+        output.WriteLine(Invariant($"profile: {point.Device}, batch {point.BatchSize}: {total:0.000} ms/step with every op synchronised ({point.MsPerStep:0.000} ms/step unprofiled)"));
+        var table = NewTable("op", "ms/step", "share", "calls/step");
+        foreach (var (op, ms, calls) in ops)
+            table.AddRow(Cells(op, Invariant($"{ms:0.0000}"), Invariant($"{100 * ms / total:0.0}%"), Invariant($"{calls:0.##}")));
+        Render(output, table);
+    }
+
     private static Table NewTable(params string[] headers)
     {
         var table = new Table().Border(TableBorder.Markdown);
         foreach (var h in headers)
-            table.AddColumn(new TableColumn(new Text(h)) { Alignment = h is "device" or "shape" ? Justify.Left : Justify.Right });
+            table.AddColumn(new TableColumn(new Text(h)) { Alignment = h is "device" or "shape" or "op" ? Justify.Left : Justify.Right });
         return table;
     }
 

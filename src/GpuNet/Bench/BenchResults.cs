@@ -14,6 +14,9 @@ public sealed record TrainBenchResult(
 {
     public static TrainBenchResult From(string device, string model, int batchSize, StepTimes times) =>
         new(device, model, batchSize, batchSize * 1000.0 / times.MedianMs, times.MedianMs, times.P10Ms, times.P90Ms);
+
+    /// <summary>How many median steps fit in <paramref name="seconds"/>.</summary>
+    public int StepsIn(double seconds) => (int)Math.Min(100_000, seconds * 1000 / MsPerStep);
 }
 
 /// <summary>One GEMM shape on one device; GFLOP/s from the median call (2·M·N·K flops).</summary>

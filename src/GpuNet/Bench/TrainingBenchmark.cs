@@ -12,7 +12,28 @@ namespace GpuNet.Bench;
 /// </summary>
 public static class TrainingBenchmark
 {
-    public static StepTimes Measure(IBackend backend, ModelSpec spec, DataSplit data, int batchSize, BenchTiming timing, int seed = 0)
+    public static StepTimes Measure(IBackend backend, ModelSpec spec, DataSplit data, int batchSize, BenchTiming timing, int seed = 0) =>
+        WithSteps(backend, spec, data, batchSize, seed, step => timing.Measure(backend, step));
+
+    /// <summary>
+    /// Milliseconds per step spent in each op kind, over <paramref name="steps"/> steps after
+    /// <paramref name="warmupSteps"/> (see <see cref="ProfilingBackend"/>), largest first.
+    /// </summary>
+    public static IReadOnlyList<(string Op, double MsPerStep, double CallsPerStep)> Profile(
+        IBackend backend, ModelSpec spec, DataSplit data, int batchSize, int warmupSteps, int steps, int seed = 0)
+    {
+        var profiler = new ProfilingBackend(backend);
+        return WithSteps(profiler, spec, data, batchSize, seed, step =>
+        {
+            for (int i = 0; i < warmupSteps; i++) step();
+            profiler.Reset();
+            for (int i = 0; i < steps; i++) step();
+            return profiler.Totals.Select(t => (t.Op, t.Ms / steps, (double)t.Calls / steps)).ToArray();
+        });
+    }
+
+    /// <summary>Builds the network and trainer for one batch size and hands <paramref name="use"/> a function that runs the next full training step.</summary>
+    private static T WithSteps<T>(IBackend backend, ModelSpec spec, DataSplit data, int batchSize, int seed, Func<Action, T> use)
     {
         if (data.Train.Count < batchSize)
             throw new UsageException($"batch size {batchSize} is larger than the {data.Train.Count} training rows of {data.Train.Name}");
@@ -23,7 +44,7 @@ public static class TrainingBenchmark
         int fullSteps = data.Train.Count / batchSize;
         int epoch = 1, step = 0;
         trainer.BeginEpoch(epoch);
-        return timing.Measure(backend, () =>
+        return use(() =>
         {
             if (step == fullSteps)
             {
