@@ -52,8 +52,12 @@ internal static class GemmPacking
         // registers instead of scattering one float at a time, which cost as much as the GEMM itself
         // at batch 32. A pure copy either way: the packed values, and so the results, are identical.
         if (kStride == 1 && Avx.IsSupported)
+        {
             for (; r + 8 <= valid; r += 8)
                 Transpose8Rows(ref Unsafe.Add(ref src, (nint)r * rowStride), rowStride, kc, width, ref Unsafe.Add(ref dst, r));
+            for (; r + 4 <= valid; r += 4) // the 6-row A slivers of the AVX2 kernel: 4 rows here, 2 below
+                Transpose4Rows(ref Unsafe.Add(ref src, (nint)r * rowStride), rowStride, kc, width, ref Unsafe.Add(ref dst, r));
+        }
         for (; r < width; r++)
         {
             ref float to = ref Unsafe.Add(ref dst, r);
@@ -67,6 +71,30 @@ internal static class GemmPacking
             for (int k = 0; k < kc; k++)
                 Unsafe.Add(ref to, (nint)k * width) = Unsafe.Add(ref from, (nint)k * kStride);
         }
+    }
+
+    // As Transpose8Rows, for four rows with 128-bit vectors.
+    private static void Transpose4Rows(ref float src, int rowStride, int kc, int width, ref float dst)
+    {
+        int k = 0;
+        for (; k + 4 <= kc; k += 4)
+        {
+            ref float s0 = ref Unsafe.Add(ref src, k);
+            var r0 = Vector128.LoadUnsafe(ref s0);
+            var r1 = Vector128.LoadUnsafe(ref s0, (nuint)rowStride);
+            var r2 = Vector128.LoadUnsafe(ref s0, (nuint)(2 * rowStride));
+            var r3 = Vector128.LoadUnsafe(ref s0, (nuint)(3 * rowStride));
+            var t0 = Sse.UnpackLow(r0, r1); var t1 = Sse.UnpackLow(r2, r3);
+            var t2 = Sse.UnpackHigh(r0, r1); var t3 = Sse.UnpackHigh(r2, r3);
+            ref float d = ref Unsafe.Add(ref dst, (nint)k * width);
+            Sse.MoveLowToHigh(t0, t1).StoreUnsafe(ref d);
+            Sse.MoveHighToLow(t1, t0).StoreUnsafe(ref d, (nuint)width);
+            Sse.MoveLowToHigh(t2, t3).StoreUnsafe(ref d, (nuint)(2 * width));
+            Sse.MoveHighToLow(t3, t2).StoreUnsafe(ref d, (nuint)(3 * width));
+        }
+        for (; k < kc; k++)
+            for (int i = 0; i < 4; i++)
+                Unsafe.Add(ref dst, (nint)k * width + i) = Unsafe.Add(ref src, (nint)i * rowStride + k);
     }
 
     // Eight source rows (k contiguous, rowStride apart) into eight consecutive packed columns:
