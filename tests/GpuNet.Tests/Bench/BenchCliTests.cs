@@ -104,11 +104,24 @@ public sealed class BenchCliTests
         Assert.Single(run.Stderr.Trim().Split('\n'));
     }
 
-    [Fact]
-    public void A_plot_of_gemm_results_is_a_usage_error()
+    [Theory]
+    [InlineData("--plot", "gemm.png")]
+    [InlineData("--profile", null)]
+    public void Training_only_options_with_gemm_are_usage_errors(string option, string? value)
     {
-        var run = CliRun.Of("bench", "--op", "gemm", "--plot", "gemm.png");
+        var run = CliRun.Of(["bench", "--op", "gemm", option, .. value is null ? Array.Empty<string>() : [value]]);
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--plot", run.Stderr);
+        Assert.Contains(option, run.Stderr);
+    }
+
+    [Fact]
+    public void Profile_splits_a_step_into_every_op_of_the_training_step()
+    {
+        var run = Bench("--batch-sizes", "8", "--profile");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("profile: cpu, batch 8", run.Stdout);
+        foreach (var op in new[] { "gemm 8x256x784 NT", "gemm 256x784x8 TN", "gemm 8x256x10 NN", "bias+relu 8x256", "softmax CE 8x10", "relu backward", "column sums", "sgd 200704", "gather rows 8x784", "gather labels 8" })
+            Assert.Contains($"| {op}", run.Stdout);
     }
 }
