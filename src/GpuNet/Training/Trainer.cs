@@ -83,21 +83,15 @@ public sealed class Trainer : IDisposable
         {
             var clock = Stopwatch.StartNew();
             var sinceReport = Stopwatch.StartNew();
-            Permutation.ForEpoch(_hostOrder, _options.Seed, epoch, _options.Shuffle);
-            _backend.Upload<int>(_hostOrder, _order);
-            _trainStats.Reset();
+            BeginEpoch(epoch);
             float rate = 0;
             int rowsSeen = 0;
             for (int step = firstStep; step < StepsPerEpoch; step++)
             {
                 if (cancellation.IsCancellationRequested)
                     return new TrainResult(history, Interrupted: true, StoppedEarly: false, BestEpoch: 0);
-                int start = step * _options.BatchSize;
-                int rows = Math.Min(_options.BatchSize, _train.Count - start);
                 rate = schedule.At(epoch, step, StepsPerEpoch);
-                _backend.GatherBatch(_train.Features, _train.FeatureCount, _train.Labels, _order, start, rows, _batchX, _batchY);
-                _network.TrainStep(_batchX, _batchY, rows, _options.SgdAt(rate), _trainStats.Buffer);
-                rowsSeen += rows;
+                rowsSeen += TrainStep(step, rate);
                 State = State with { Epoch = epoch, StepInEpoch = step + 1, EpochComplete = false };
                 if (ProgressReported is not null && sinceReport.Elapsed >= _options.ProgressInterval && step + 1 < StepsPerEpoch)
                 {
@@ -150,6 +144,32 @@ public sealed class Trainer : IDisposable
 
     private static Score CheckFinite(Score score, int epoch, int step, string which) =>
         double.IsFinite(score.Loss) ? score : throw new DivergedException(epoch, step, $"the {which} loss is {score.Loss}");
+
+    /// <summary>
+    /// Uploads epoch <paramref name="epoch"/>'s row order and clears the running training figures.
+    /// <see cref="Fit"/> drives epochs through it and <see cref="TrainStep"/>; so does <c>gpunet bench</c>,
+    /// which times single steps with the same code.
+    /// </summary>
+    public void BeginEpoch(int epoch)
+    {
+        Permutation.ForEpoch(_hostOrder, _options.Seed, epoch, _options.Shuffle);
+        _backend.Upload<int>(_hostOrder, _order);
+        _trainStats.Reset();
+    }
+
+    /// <summary>
+    /// Enqueues minibatch <paramref name="step"/> (0 ≤ step &lt; <see cref="StepsPerEpoch"/>) of the current
+    /// epoch at <paramref name="learningRate"/> (the base rate when not given): gathers its rows on the
+    /// device, then forward, loss, backward and update. Does not wait. Returns the rows in the batch.
+    /// </summary>
+    public int TrainStep(int step, float? learningRate = null)
+    {
+        int start = step * _options.BatchSize;
+        int rows = Math.Min(_options.BatchSize, _train.Count - start);
+        _backend.GatherBatch(_train.Features, _train.FeatureCount, _train.Labels, _order, start, rows, _batchX, _batchY);
+        _network.TrainStep(_batchX, _batchY, rows, _options.SgdAt(learningRate ?? _options.LearningRate), _trainStats.Buffer);
+        return rows;
+    }
 
     public void Dispose()
     {

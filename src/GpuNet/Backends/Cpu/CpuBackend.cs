@@ -6,12 +6,13 @@ namespace GpuNet.Backends.Cpu;
 
 /// <summary>
 /// The managed backend: plain C# with SIMD intrinsics, every op finished when the call returns.
-/// Only GEMM uses several threads (<see cref="CpuWorkers"/>); the rest is single-threaded.
+/// Only GEMM and the SGD update use several threads (<see cref="CpuWorkers"/>); the rest is single-threaded.
 /// Not thread-safe: one backend serves one training loop, like a device queue.
 /// </summary>
 public sealed class CpuBackend : IBackend
 {
     private readonly ICpuGemm gemm;
+    private readonly ParallelSgd sgd;
 
     public CpuBackend() : this(Vector512.IsHardwareAccelerated) { }
 
@@ -23,6 +24,7 @@ public sealed class CpuBackend : IBackend
     {
         var workers = CpuWorkers.Shared;
         gemm = useVector512 ? new CpuGemm<Vector512Kernel>(workers) : new CpuGemm<PortableVectorKernel>(workers);
+        sgd = new ParallelSgd(workers);
         Device = Describe(useVector512);
     }
 
@@ -91,7 +93,7 @@ public sealed class CpuBackend : IBackend
         CpuLoss.Softmax(Own(logits).First(rows * classes), Own(probabilities).First(rows * classes), rows, classes);
 
     public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd) =>
-        CpuOptim.Sgd(Own(parameters).First(count), Own(gradients).First(count), Own(velocity).Span, sgd);
+        this.sgd.Run(Own(parameters), Own(gradients), Own(velocity), count, sgd);
 
     public void GatherRows(DeviceBuffer<float> source, int cols, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination)
     {

@@ -19,7 +19,9 @@ internal sealed class CpuWorkers
 
     private readonly object gate = new();
     private readonly SemaphoreSlim start = new(0);
-    private readonly ManualResetEventSlim finished = new(false);
+    // A semaphore, not a ManualResetEventSlim: that one allocates its lock object the first time a
+    // caller blocks, which could fall in the middle of a warm training run.
+    private readonly SemaphoreSlim finished = new(0);
     private IParallelWork? work;
     private int itemCount;
     private int nextItem;
@@ -52,7 +54,6 @@ internal sealed class CpuWorkers
             failure = null;
             int helpers = Math.Min(Threads - 1, items - 1);
             runningHelpers = helpers;
-            finished.Reset();
             start.Release(helpers);
             Drain();
             finished.Wait();
@@ -88,7 +89,7 @@ internal sealed class CpuWorkers
             start.Wait();
             Drain();
             if (Interlocked.Decrement(ref runningHelpers) == 0)
-                finished.Set();
+                finished.Release();
         }
     }
 }

@@ -1,0 +1,82 @@
+using System.Globalization;
+using GpuNet.Bench;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace GpuNet.Cli.Commands;
+
+/// <summary>The human-readable bench tables. Markdown borders and no colour, so they paste into notes and files unchanged.</summary>
+public static class BenchTable
+{
+    public static void WriteTraining(TextWriter output, IReadOnlyList<TrainBenchResult> results)
+    {
+        var table = NewTable("device", "batch", "samples/s", "ms/step", "p10–p90 ms", "vs cpu");
+        foreach (var r in results)
+            table.AddRow(Cells(r.Device, Invariant($"{r.BatchSize}"), Units.Rate(r.SamplesPerSecond), Ms(r.MsPerStep),
+                $"{Ms(r.MsPerStepP10)}–{Ms(r.MsPerStepP90)}", Speedup(BenchReport.SpeedupOverCpu(results, r))));
+        Render(output, table);
+    }
+
+    public static void WriteGemm(TextWriter output, IReadOnlyList<GemmBenchResult> results)
+    {
+        var table = NewTable("device", "shape", "GFLOP/s", "ms/call", "p10–p90 ms", "vs cpu");
+        foreach (var r in results)
+        {
+            var cpu = results.FirstOrDefault(c => c.Device == "cpu" && c.Shape == r.Shape);
+            table.AddRow(Cells(r.Device, r.Shape, Invariant($"{r.Gflops:0.0}"), Ms(r.MsPerCall),
+                $"{Ms(r.MsPerCallP10)}–{Ms(r.MsPerCallP90)}", Speedup(cpu is null ? null : r.Gflops / cpu.Gflops)));
+        }
+        Render(output, table);
+    }
+
+    /// <summary>One step's time split by op, after the point it belongs to.</summary>
+    public static void WriteProfile(TextWriter output, TrainBenchResult point, IReadOnlyList<(string Op, double MsPerStep, double CallsPerStep)> ops)
+    {
+        double total = ops.Sum(o => o.MsPerStep);
+        output.WriteLine(Invariant($"profile: {point.Device}, batch {point.BatchSize}: {total:0.000} ms/step with every op synchronised ({point.MsPerStep:0.000} ms/step unprofiled)"));
+        var table = NewTable("op", "ms/step", "share", "calls/step");
+        foreach (var (op, ms, calls) in ops)
+            table.AddRow(Cells(op, Invariant($"{ms:0.0000}"), Invariant($"{100 * ms / total:0.0}%"), Invariant($"{calls:0.##}")));
+        Render(output, table);
+    }
+
+    private static Table NewTable(params string[] headers)
+    {
+        var table = new Table().Border(TableBorder.Markdown);
+        foreach (var h in headers)
+            table.AddColumn(new TableColumn(new Text(h)) { Alignment = h is "device" or "shape" or "op" ? Justify.Left : Justify.Right });
+        return table;
+    }
+
+    // Text, not markup: a device name or shape label is never parsed for [style] tags.
+    private static IRenderable[] Cells(params string[] cells) => cells.Select(c => (IRenderable)new Text(c)).ToArray();
+
+    private static void RenderTo(TextWriter output, Table table)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 160; // a pipe or file has no width; never wrap a row
+        console.Write(table);
+    }
+
+    /// <summary>Spectre pads the table with blank lines of spaces; the output keeps only the table's own lines.</summary>
+    private static void Render(TextWriter output, Table table)
+    {
+        var text = new StringWriter();
+        RenderTo(text, table);
+        foreach (var line in text.ToString().Split('\n'))
+            if (line.Trim().Length > 0)
+                output.WriteLine(line.TrimEnd());
+    }
+
+    private static string Ms(double ms) => Invariant($"{ms:0.000}");
+
+    private static string Speedup(double? ratio) => ratio is { } r ? Invariant($"{r:0.00}×") : "-";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

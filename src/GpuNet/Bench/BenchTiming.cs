@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using GpuNet.Backends;
+
+namespace GpuNet.Bench;
+
+/// <summary>How long to measure: warm-up runs first, then timed runs until both minimums are met (or the cap).</summary>
+public sealed record BenchTiming
+{
+    public int WarmupRuns { get; init; } = 5;
+    /// <summary>Warm-up also lasts at least this long: .NET recompiles hot methods with full optimisation only after they have run a while.</summary>
+    public double WarmupSeconds { get; init; } = 0.5;
+    public int MinRuns { get; init; } = 20;
+    public int MaxRuns { get; init; } = 10_000;
+    public double MinSeconds { get; init; } = 1.0;
+
+    /// <summary>Exactly <paramref name="runs"/> timed runs (the <c>--steps</c> option).</summary>
+    public BenchTiming WithFixedRuns(int runs) => this with { MinRuns = runs, MaxRuns = runs, MinSeconds = 0 };
+
+    public void Validate()
+    {
+        if (WarmupRuns < 0) throw new UsageException($"--warmup must be zero or more (got {WarmupRuns})");
+        if (MinRuns < 1) throw new UsageException($"--steps must be at least 1 (got {MinRuns})");
+        if (!(MinSeconds >= 0) || double.IsInfinity(MinSeconds)) throw new UsageException($"--seconds must be zero or more (got {MinSeconds})");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> untimed for the warm-up, then times each run on its own. Every run is
+    /// followed by one <see cref="IBackend.Synchronize"/> inside its timed span, so a GPU's queued work
+    /// is counted in the run that queued it (a no-op on the cpu backend, whose ops finish on return).
+    /// </summary>
+    public StepTimes Measure(IBackend backend, Action run)
+    {
+        var warmup = Stopwatch.StartNew();
+        for (int i = 0; i < WarmupRuns || (WarmupRuns > 0 && warmup.Elapsed.TotalSeconds < WarmupSeconds); i++)
+            run();
+        backend.Synchronize();
+        var samples = new List<double>();
+        var total = Stopwatch.StartNew();
+        while (samples.Count < MaxRuns && (samples.Count < MinRuns || total.Elapsed.TotalSeconds < MinSeconds))
+        {
+            long start = Stopwatch.GetTimestamp();
+            run();
+            backend.Synchronize();
+            samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        return StepTimes.From(samples);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using GpuNet.Backends;
+using GpuNet.Kernels;
+
+namespace GpuNet.Bench;
+
+/// <summary>
+/// Wraps a backend and adds up the wall time of each op kind (GEMMs by shape), so a training
+/// step's time can be split by op: <c>gpunet bench --profile</c>. Each op is followed by a
+/// synchronise, which serialises a GPU's queue: the split is right, the total slower than a real step.
+/// </summary>
+public sealed class ProfilingBackend(IBackend inner) : IBackend
+{
+    private readonly Dictionary<string, (double Ms, long Calls)> _totals = [];
+
+    public DeviceInfo Device => inner.Device;
+
+    /// <summary>Milliseconds and calls per op since the last <see cref="Reset"/>, largest first.</summary>
+    public IReadOnlyList<(string Op, double Ms, long Calls)> Totals =>
+        _totals.Select(kv => (kv.Key, kv.Value.Ms, kv.Value.Calls)).OrderByDescending(t => t.Ms).ToArray();
+
+    public void Reset() => _totals.Clear();
+
+    private void Time(string op, Action run)
+    {
+        long start = Stopwatch.GetTimestamp();
+        run();
+        Record(op, start);
+    }
+
+    private void Record(string op, long start)
+    {
+        inner.Synchronize();
+        double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        var (total, calls) = _totals.GetValueOrDefault(op);
+        _totals[op] = (total + ms, calls + 1);
+    }
+
+    public DeviceBuffer<T> Allocate<T>(int length) where T : unmanaged => inner.Allocate<T>(length);
+    public void Upload<T>(ReadOnlySpan<T> source, DeviceBuffer<T> destination) where T : unmanaged
+    {
+        long start = Stopwatch.GetTimestamp(); // a span cannot enter a lambda
+        inner.Upload(source, destination);
+        Record("upload", start);
+    }
+    public void Download<T>(DeviceBuffer<T> source, Span<T> destination) where T : unmanaged => inner.Download(source, destination);
+    public void Synchronize() => inner.Synchronize();
+    public void Fill(DeviceBuffer<float> buffer, int count, float value) => Time("fill", () => inner.Fill(buffer, count, value));
+    public void Copy(DeviceBuffer<float> source, DeviceBuffer<float> destination, int count) => Time("copy", () => inner.Copy(source, destination, count));
+
+    public void Gemm(in GemmShape shape, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c)
+    {
+        var s = shape;
+        Time($"gemm {s.M}x{s.N}x{s.K} {(s.TransA ? 'T' : 'N')}{(s.TransB ? 'T' : 'N')}", () => inner.Gemm(s, a, b, c));
+    }
+
+    public void BiasActivation(DeviceBuffer<float> y, DeviceBuffer<float> bias, int rows, int cols, Activation activation) =>
+        Time($"bias+{activation.ToString().ToLowerInvariant()} {rows}x{cols}", () => inner.BiasActivation(y, bias, rows, cols, activation));
+    public void ActivationForward(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, Activation activation) =>
+        Time($"{activation.ToString().ToLowerInvariant()} forward", () => inner.ActivationForward(input, output, count, activation));
+    public void ActivationBackward(DeviceBuffer<float> gradOutput, DeviceBuffer<float> output, DeviceBuffer<float> gradInput, int count, Activation activation) =>
+        Time($"{activation.ToString().ToLowerInvariant()} backward {count}", () => inner.ActivationBackward(gradOutput, output, gradInput, count, activation));
+    public void ColumnSums(DeviceBuffer<float> x, int rows, int cols, DeviceBuffer<float> sums) =>
+        Time($"column sums {rows}x{cols}", () => inner.ColumnSums(x, rows, cols, sums));
+    public void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
+        Time($"softmax CE {rows}x{classes}", () => inner.SoftmaxCrossEntropy(logits, labels, rows, classes, gradLogits, gradScale, stats));
+    public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
+        Time($"sigmoid BCE {rows}", () => inner.SigmoidBinaryCrossEntropy(logits, labels, rows, gradLogits, gradScale, stats));
+    public void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes) =>
+        Time("softmax", () => inner.Softmax(logits, probabilities, rows, classes));
+    public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd)
+    {
+        var p = sgd;
+        Time($"sgd {count}", () => inner.SgdUpdate(parameters, gradients, velocity, count, p));
+    }
+    public void GatherRows(DeviceBuffer<float> source, int cols, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) =>
+        Time($"gather rows {rows}x{cols}", () => inner.GatherRows(source, cols, indices, indexOffset, rows, destination));
+    public void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination) =>
+        Time($"gather labels {count}", () => inner.GatherLabels(source, indices, indexOffset, count, destination));
+    public void InitUniform(DeviceBuffer<float> buffer, float low, float high, ulong seed) => inner.InitUniform(buffer, low, high, seed);
+    public void InitNormal(DeviceBuffer<float> buffer, float mean, float std, ulong seed) => inner.InitNormal(buffer, mean, std, seed);
+
+    public void Dispose() => inner.Dispose();
+}

@@ -1,0 +1,57 @@
+using GpuNet.Backends;
+using GpuNet.Data;
+using GpuNet.Nn;
+using GpuNet.Training;
+
+namespace GpuNet.Bench;
+
+/// <summary>
+/// Times training steps exactly as <see cref="Trainer"/> runs them (gather on the device, forward,
+/// loss, backward, SGD update), one batch size at a time, with the default SGD recipe
+/// (<see cref="TrainOptions"/>: lr 0.01, momentum 0.9). Only full batches are timed.
+/// </summary>
+public static class TrainingBenchmark
+{
+    public static StepTimes Measure(IBackend backend, ModelSpec spec, DataSplit data, int batchSize, BenchTiming timing, int seed = 0) =>
+        WithSteps(backend, spec, data, batchSize, seed, step => timing.Measure(backend, step));
+
+    /// <summary>
+    /// Milliseconds per step spent in each op kind, over <paramref name="steps"/> steps after
+    /// <paramref name="warmupSteps"/> (see <see cref="ProfilingBackend"/>), largest first.
+    /// </summary>
+    public static IReadOnlyList<(string Op, double MsPerStep, double CallsPerStep)> Profile(
+        IBackend backend, ModelSpec spec, DataSplit data, int batchSize, int warmupSteps, int steps, int seed = 0)
+    {
+        var profiler = new ProfilingBackend(backend);
+        return WithSteps(profiler, spec, data, batchSize, seed, step =>
+        {
+            for (int i = 0; i < warmupSteps; i++) step();
+            profiler.Reset();
+            for (int i = 0; i < steps; i++) step();
+            return profiler.Totals.Select(t => (t.Op, t.Ms / steps, (double)t.Calls / steps)).ToArray();
+        });
+    }
+
+    /// <summary>Builds the network and trainer for one batch size and hands <paramref name="use"/> a function that runs the next full training step.</summary>
+    private static T WithSteps<T>(IBackend backend, ModelSpec spec, DataSplit data, int batchSize, int seed, Func<Action, T> use)
+    {
+        if (data.Train.Count < batchSize)
+            throw new UsageException($"batch size {batchSize} is larger than the {data.Train.Count} training rows of {data.Train.Name}");
+        var options = new TrainOptions { BatchSize = batchSize, EvalBatchSize = batchSize, Seed = seed };
+        using var network = new Network(backend, spec, batchSize);
+        network.Initialise(InitScheme.Auto, seed);
+        using var trainer = new Trainer(backend, network, data, options);
+        int fullSteps = data.Train.Count / batchSize;
+        int epoch = 1, step = 0;
+        trainer.BeginEpoch(epoch);
+        return use(() =>
+        {
+            if (step == fullSteps)
+            {
+                trainer.BeginEpoch(++epoch);
+                step = 0;
+            }
+            trainer.TrainStep(step++);
+        });
+    }
+}

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using GpuNet.Tests.TestSupport;
+
+namespace GpuNet.Tests.Bench;
+
+/// <summary>
+/// <c>gpunet bench</c> end to end on small random data: the JSON and CSV contract, the table, the
+/// chart, and usage errors. No timing thresholds: only that the figures are there and consistent.
+/// </summary>
+public sealed class BenchCliTests
+{
+    private static readonly string[] Quick = ["--samples", "64", "--steps", "3", "--warmup", "1"];
+    private static readonly string[] JsonFields =
+        ["device", "model", "batch_size", "samples_per_second", "ms_per_step", "ms_per_step_p10", "ms_per_step_p90"];
+
+    private static CliRun Bench(params string[] args) => CliRun.Of(["bench", .. Quick, .. args]);
+
+    [Fact]
+    public void Json_is_one_object_per_device_and_batch_size_with_exactly_the_documented_fields()
+    {
+        var run = Bench("--device", "cpu", "--batch-sizes", "4,16", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.Stdout);
+        var rows = json.RootElement.EnumerateArray().ToArray();
+        Assert.Equal([4, 16], rows.Select(r => r.GetProperty("batch_size").GetInt32()));
+        foreach (var row in rows)
+        {
+            Assert.Equal(JsonFields, row.EnumerateObject().Select(p => p.Name));
+            Assert.Equal("cpu", row.GetProperty("device").GetString());
+            Assert.Equal("mlp", row.GetProperty("model").GetString());
+            double median = row.GetProperty("ms_per_step").GetDouble();
+            Assert.True(median > 0);
+            Assert.InRange(median, row.GetProperty("ms_per_step_p10").GetDouble(), row.GetProperty("ms_per_step_p90").GetDouble());
+            Assert.Equal(row.GetProperty("batch_size").GetInt32() * 1000 / median, row.GetProperty("samples_per_second").GetDouble(), 6);
+        }
+        Assert.Contains("| cpu", run.Stderr); // with --json the table goes to stderr
+    }
+
+    [Fact]
+    public void Devices_may_be_comma_separated_or_repeated_and_each_gets_a_speedup_over_cpu()
+    {
+        var run = Bench("--model", "softmax", "--device", "cpu,ilgpu-cpu", "--device", "cpu", "--batch-sizes", "8");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = run.Stdout.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("| cpu ") && l.TrimEnd().EndsWith("1.00× |"));
+        Assert.Contains(lines, l => l.StartsWith("| ilgpu-cpu ") && l.Contains('×'));
+        Assert.Equal(2, lines.Count(l => l.StartsWith("| cpu ") || l.StartsWith("| ilgpu-cpu ")));
+        Assert.Contains("samples/s", run.Stdout);
+    }
+
+    [Fact]
+    public void Csv_and_plot_files_are_written()
+    {
+        using var dir = new TempDirectory();
+        string csv = Path.Combine(dir.Path, "bench.csv"), png = Path.Combine(dir.Path, "bench.png");
+
+        var run = Bench("--model", "softmax", "--batch-sizes", "4,8,32", "--csv", csv, "--plot", png);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = File.ReadAllLines(csv);
+        Assert.Equal(string.Join(",", JsonFields), lines[0]);
+        Assert.Equal(["4", "8", "32"], lines.Skip(1).Select(l => l.Split(',')[2]));
+        Assert.All(lines.Skip(1), l => Assert.Equal(JsonFields.Length, l.Split(',').Length));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]);
+    }
+
+    [Fact]
+    public void Gemm_reports_positive_gflops_for_the_square_sizes_and_the_training_shapes()
+    {
+        var run = CliRun.Of("bench", "--op", "gemm", "--sizes", "16,33", "--batch-sizes", "8", "--steps", "2", "--warmup", "1", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = JsonDocument.Parse(run.Stdout);
+        var rows = json.RootElement.EnumerateArray().ToArray();
+        Assert.Equal(["square 16x16x16 NN", "square 33x33x33 NN", "fwd 8x256x784 NT", "dW 256x784x8 TN", "dX 8x784x256 NN"],
+            rows.Select(r => r.GetProperty("shape").GetString()));
+        Assert.All(rows, r => Assert.True(r.GetProperty("gflops").GetDouble() > 0, r.ToString()));
+        Assert.All(rows, r => Assert.Equal(2.0 * r.GetProperty("m").GetInt32() * r.GetProperty("n").GetInt32() * r.GetProperty("k").GetInt32()
+            / (r.GetProperty("ms_per_call").GetDouble() * 1e6), r.GetProperty("gflops").GetDouble(), 6));
+    }
+
+    [Theory]
+    [InlineData("--batch-sizes", "0,32", "--batch-sizes")]
+    [InlineData("--batch-sizes", "32,x", "--batch-sizes")]
+    [InlineData("--batch-sizes", "128", "128 training rows")] // more than --samples 64
+    [InlineData("--sizes", "512", "--sizes")]                 // only with --op gemm
+    [InlineData("--plot", "chart.jpg", ".png")]
+    [InlineData("--steps", "0", "--steps")]
+    [InlineData("--warmup", "-1", "--warmup")]
+    [InlineData("--seconds", "-1", "--seconds")]
+    [InlineData("--device", ",", "--device")]
+    [InlineData("--device", "tpu", "tpu")]
+    [InlineData("--op", "conv", "conv")]
+    [InlineData("--model", "svm", "svm")]
+    [InlineData("--samples", "0", "--samples")]
+    public void Bad_options_are_usage_errors_naming_the_option(string option, string value, string fragment)
+    {
+        var run = Bench(option, value);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains(fragment, run.Stderr);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("--plot", "gemm.png")]
+    [InlineData("--profile", null)]
+    public void Training_only_options_with_gemm_are_usage_errors(string option, string? value)
+    {
+        var run = CliRun.Of(["bench", "--op", "gemm", option, .. value is null ? Array.Empty<string>() : [value]]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains(option, run.Stderr);
+    }
+
+    [Fact]
+    public void Profile_splits_a_step_into_every_op_of_the_training_step()
+    {
+        var run = Bench("--batch-sizes", "8", "--profile");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("profile: cpu, batch 8", run.Stdout);
+        foreach (var op in new[] { "gemm 8x256x784 NT", "gemm 256x784x8 TN", "gemm 8x256x10 NN", "bias+relu 8x256", "softmax CE 8x10", "relu backward", "column sums", "sgd 200704", "gather rows 8x784", "gather labels 8" })
+            Assert.Contains($"| {op}", run.Stdout);
+    }
+}
