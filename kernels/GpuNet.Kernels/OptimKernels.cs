@@ -5,7 +5,7 @@ namespace GpuNet.Kernels;
 /// <summary>Scalars of one SGD step (torch.optim.SGD with dampening 0).</summary>
 public struct SgdKernelParams
 {
-    public float LearningRate, Momentum, WeightDecay;
+    public float LearningRate, Momentum, WeightDecay, GradScale;
     public int Nesterov;
 }
 
@@ -38,7 +38,7 @@ public static class OptimKernels
     private static void Step(ArrayView<float> parameters, ArrayView<float> gradients, ArrayView<float> velocity, int i, SgdKernelParams p)
     {
         float w = parameters[i];
-        float g = gradients[i] + p.WeightDecay * w;
+        float g = p.GradScale * gradients[i] + p.WeightDecay * w;
         float step = g;
         if (p.Momentum != 0f)
         {

@@ -42,6 +42,7 @@ public sealed class TrainCommandOptions
     public Option<int> StepEpochs { get; } = new("--lr-step") { Description = "Step schedule: epochs between decays", DefaultValueFactory = _ => Defaults.StepEpochs };
     public Option<float> Gamma { get; } = new("--lr-gamma") { Description = "Step schedule: decay factor", DefaultValueFactory = _ => Defaults.Gamma };
     public Option<double> Warmup { get; } = new("--warmup") { Description = "Linear learning-rate warm-up, in epochs", DefaultValueFactory = _ => 0.0 };
+    public Option<float> ClipNorm { get; } = new("--clip-norm") { Description = "Clip each step's gradients to this global L2 norm (PyTorch's clip_grad_norm_); 0 = off. Costs one device wait per step", DefaultValueFactory = _ => 0f };
     public Option<double> ValFraction { get; } = new("--val-fraction") { Description = "Share of the training set held out for validation (after a seeded shuffle); 0 = none", DefaultValueFactory = _ => 0.1 };
     public Option<int> EarlyStopping { get; } = new("--early-stopping") { Description = "Stop after N epochs without a lower validation loss, keeping the best weights; 0 = off", DefaultValueFactory = _ => 0 };
     public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, ilgpu-cpu, cuda[:N] or opencl[:N] (see 'gpunet devices')", DefaultValueFactory = _ => "auto" };
@@ -58,7 +59,7 @@ public sealed class TrainCommandOptions
     [
         Data, DataDir, TestData, TestFraction, LabelColumn, Header, Samples, Classes, Noise,
         Model, Hidden, Activation, Init,
-        Epochs, BatchSize, LearningRate, Momentum, WeightDecay, Nesterov, Schedule, StepEpochs, Gamma, Warmup,
+        Epochs, BatchSize, LearningRate, Momentum, WeightDecay, Nesterov, Schedule, StepEpochs, Gamma, Warmup, ClipNorm,
         ValFraction, EarlyStopping,
         Device, Seed, NoShuffle, Out, PlotEvery, Resume, InitFrom, Json, Quiet,
     ];
@@ -96,6 +97,7 @@ public sealed class TrainCommandOptions
             Gamma = parsed.GetValue(Gamma),
             WarmupEpochs = parsed.GetValue(Warmup),
             EarlyStoppingPatience = parsed.GetValue(EarlyStopping),
+            ClipNorm = parsed.GetValue(ClipNorm),
         };
         return new TrainRequest(data, model, hidden,
             Enum.Parse<Activation>(parsed.GetValue(Activation)!, ignoreCase: true),

@@ -14,6 +14,7 @@ public sealed class Network : IDisposable
     private readonly Linear[] _layers;
     private readonly DeviceBuffer<float>[] _outputs; // post-activation output of each layer, [MaxRows, Out]
     private readonly DeviceBuffer<float>[] _deltas;  // dLoss/d(pre-activation) of each layer, [MaxRows, Out]
+    private readonly Dictionary<DeviceBuffer<float>, float[]> _gradientHost = []; // reused by GradientNorm
 
     public Network(IBackend backend, ModelSpec spec, int maxRows)
     {
@@ -96,13 +97,36 @@ public sealed class Network : IDisposable
             _backend.SgdUpdatePair(layer.Weight, layer.WeightGrad, layer.WeightVelocity, layer.Bias, layer.BiasGrad, layer.BiasVelocity, sgd);
     }
 
-    /// <summary>Forward, loss with gradient, backward and update: one minibatch of training.</summary>
-    public void TrainStep(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, in SgdParams sgd, DeviceBuffer<float> stats)
+    /// <summary>
+    /// Forward, loss with gradient, backward and update: one minibatch of training. With
+    /// <paramref name="clipNorm"/> &gt; 0 the gradients are first scaled so their global L2 norm is at
+    /// most clipNorm (PyTorch's clip_grad_norm_); measuring the norm waits for the device once.
+    /// </summary>
+    public void TrainStep(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, in SgdParams sgd, DeviceBuffer<float> stats, float clipNorm = 0f)
     {
         Forward(x, rows);
         Loss(labels, rows, stats, withGradient: true);
         Backward(x, rows);
-        Step(sgd);
+        if (clipNorm > 0f)
+        {
+            double norm = GradientNorm();
+            Step(norm > clipNorm ? sgd with { GradScale = (float)(clipNorm / (norm + 1e-6)) } : sgd);
+        }
+        else Step(sgd);
+    }
+
+    /// <summary>The global L2 norm of every gradient of the last <see cref="Backward"/> (waits for the device).</summary>
+    public double GradientNorm()
+    {
+        double sumOfSquares = 0;
+        foreach (var layer in _layers)
+            foreach (var gradient in new[] { layer.WeightGrad, layer.BiasGrad })
+            {
+                var host = _gradientHost.TryGetValue(gradient, out var cached) ? cached : _gradientHost[gradient] = new float[gradient.Length];
+                _backend.Download(gradient, host.AsSpan());
+                foreach (float g in host) sumOfSquares += (double)g * g;
+            }
+        return Math.Sqrt(sumOfSquares);
     }
 
     /// <summary>

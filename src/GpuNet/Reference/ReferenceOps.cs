@@ -124,7 +124,7 @@ public static class ReferenceOps
     {
         for (int i = 0; i < count; i++)
         {
-            double g = gradients[i] + (double)sgd.WeightDecay * parameters[i];
+            double g = (double)sgd.GradScale * gradients[i] + (double)sgd.WeightDecay * parameters[i];
             double step = g;
             if (sgd.Momentum != 0)
             {

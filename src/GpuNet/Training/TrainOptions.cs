@@ -24,6 +24,8 @@ public sealed record TrainOptions
     public float Gamma { get; init; } = 0.1f;
     /// <summary>Linear warm-up length, in epochs (fractions allowed).</summary>
     public double WarmupEpochs { get; init; }
+    /// <summary>Scale each step's gradients so their global L2 norm is at most this (PyTorch's clip_grad_norm_); 0 = off.</summary>
+    public float ClipNorm { get; init; }
     /// <summary>Stop after this many epochs without a lower validation loss and restore the best weights; 0 = never.</summary>
     public int EarlyStoppingPatience { get; init; }
     /// <summary>Reports of the running training loss inside an epoch at most this often (each costs one device wait).</summary>
@@ -60,6 +62,7 @@ public sealed record TrainOptions
         if (StepEpochs < 1) throw new UsageException($"--lr-step must be at least 1 epoch (got {StepEpochs})");
         if (!(Gamma > 0 && Gamma <= 1)) throw new UsageException($"--lr-gamma must be in (0, 1] (got {Gamma})");
         if (!(WarmupEpochs >= 0) || double.IsInfinity(WarmupEpochs)) throw new UsageException($"--warmup must be zero or more epochs (got {WarmupEpochs})");
+        if (!(ClipNorm >= 0) || float.IsInfinity(ClipNorm)) throw new UsageException($"--clip-norm must be zero (off) or positive (got {ClipNorm})");
         if (EarlyStoppingPatience < 0) throw new UsageException($"--early-stopping must be zero (off) or a number of epochs (got {EarlyStoppingPatience})");
     }
 }

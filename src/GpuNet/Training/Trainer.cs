@@ -167,7 +167,7 @@ public sealed class Trainer : IDisposable
         int start = step * _options.BatchSize;
         int rows = Math.Min(_options.BatchSize, _train.Count - start);
         _backend.GatherBatch(_train.Features, _train.FeatureCount, _train.Labels, _order, start, rows, _batchX, _batchY);
-        _network.TrainStep(_batchX, _batchY, rows, _options.SgdAt(learningRate ?? _options.LearningRate), _trainStats.Buffer);
+        _network.TrainStep(_batchX, _batchY, rows, _options.SgdAt(learningRate ?? _options.LearningRate), _trainStats.Buffer, _options.ClipNorm);
         return rows;
     }
 

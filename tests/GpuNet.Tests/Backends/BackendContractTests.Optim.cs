@@ -41,6 +41,28 @@ public abstract partial class BackendContractTests
             AssertClose(Read(velocity, count), wantV, "velocity");
     }
 
+    /// <summary>GradScale (gradient clipping) scales the raw gradient before weight decay is added, as clip_grad_norm_ then SGD do.</summary>
+    [Theory]
+    [InlineData(0f, 0f, false)]
+    [InlineData(0.9f, 0.1f, true)]
+    public void SgdUpdate_ScalesTheGradientBeforeWeightDecay(float momentum, float weightDecay, bool nesterov)
+    {
+        const int count = 33;
+        var sgd = new SgdParams(0.1f, momentum, weightDecay, nesterov, GradScale: 0.25f);
+        var rng = Rng(31, (int)(momentum * 10), nesterov ? 1 : 0);
+        float[] w0 = RandomFloats(rng, count), g = RandomFloats(rng, count);
+        var parameters = Place(w0, offset: 1, slack: 1);
+        var velocity = Place(new float[count], offset: 2);
+        double[] wantW = ToDouble(w0), wantV = new double[count];
+        Backend.SgdUpdate(parameters, Place(g, offset: 3), velocity, count, sgd);
+        ReferenceOps.SgdUpdate(wantW, ToDouble(g), wantV, count, sgd);
+        AssertClose(Read(parameters, count), wantW, "parameters");
+        // The scale really applies: the same step without it lands elsewhere.
+        double[] unscaled = ToDouble(w0);
+        ReferenceOps.SgdUpdate(unscaled, ToDouble(g), new double[count], count, sgd with { GradScale = 1f });
+        Assert.NotEqual(unscaled, wantW);
+    }
+
     /// <summary>A layer's weight and bias in one update: each tensor exactly as <see cref="ReferenceOps.SgdUpdate"/> steps it alone.</summary>
     [Theory]
     [InlineData(0f, 0f, false)]

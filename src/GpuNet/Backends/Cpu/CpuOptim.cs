@@ -34,6 +34,8 @@ internal static class CpuOptim
     /// <summary>lr·(update direction), updating the velocity when there is momentum.</summary>
     private static Vector<float> Step(Vector<float> w, Vector<float> g, ref Vector<float> v, in SgdParams sgd)
     {
+        if (sgd.GradScale != 1f)
+            g *= sgd.GradScale;
         if (sgd.WeightDecay != 0f)
             g += sgd.WeightDecay * w;
         if (sgd.Momentum == 0f)

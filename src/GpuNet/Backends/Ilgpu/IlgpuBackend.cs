@@ -390,7 +390,7 @@ public sealed class IlgpuBackend : IBackend
     private static SgdKernelParams KernelParams(in SgdParams sgd) => new()
     {
         LearningRate = sgd.LearningRate, Momentum = sgd.Momentum,
-        WeightDecay = sgd.WeightDecay, Nesterov = sgd.Nesterov ? 1 : 0,
+        WeightDecay = sgd.WeightDecay, Nesterov = sgd.Nesterov ? 1 : 0, GradScale = sgd.GradScale,
     };
 
     // ---- batching -----------------------------------------------------------------------
