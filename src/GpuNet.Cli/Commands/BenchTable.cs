@@ -76,7 +76,7 @@ public static class BenchTable
 
     private static string Ms(double ms) => Invariant($"{ms:0.000}");
 
-    private static string Speedup(double? ratio) => ratio is { } r ? Invariant($"{r:0.00}×") : "-";
+    private static string Speedup(double? ratio) => ratio is { } r ? Invariant($"{r:0.00##}×") : "-";
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
