@@ -19,17 +19,8 @@ public static class EvalCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var model = new Option<string>("--model") { Description = "The checkpoint to evaluate (model.safetensors or model-best.safetensors from 'train --out')", Required = true };
-        var data = new Option<string>("--data") { Description = "fashion-mnist, mnist, blobs, xor, spirals, circles, or a CSV file", Required = true };
-        var dataDir = new Option<string?>("--data-dir") { Description = "Where to look first for fashion-mnist/mnist" };
-        var testData = new Option<string?>("--test-data") { Description = "CSV: evaluate this file (as 'train --test-data' tests on it)" };
-        var testFraction = new Option<double>("--test-fraction") { Description = "Synthetic sets and a CSV without --test-data: the share held out as the test split, as given to train", DefaultValueFactory = _ => 0.2 };
+        var data = new DataCommandOptions(dataRequired: true);
         var allRows = new Option<bool>("--all-rows") { Description = "CSV: evaluate every row of --data instead of its held-out test split" };
-        var labelColumn = new Option<int>("--label-column") { Description = "CSV: zero-based label column, -1 for the last", DefaultValueFactory = _ => 0 };
-        var header = new Option<bool>("--header") { Description = "CSV: the first row is a header (detected when not given)" };
-        var samples = new Option<int>("--samples") { Description = "Synthetic sets: number of points, as given to train", DefaultValueFactory = _ => 1000 };
-        var classes = new Option<int?>("--classes") { Description = "Synthetic sets: number of classes, as given to train" };
-        var noise = new Option<float?>("--noise") { Description = "Synthetic sets: noise, as given to train" };
-        var seed = new Option<int>("--seed") { Description = "The seed given to train (it fixes synthetic data and the held-out split)", DefaultValueFactory = _ => Defaults.Seed };
         var device = new Option<string>("--device") { Description = "auto, cpu, ilgpu-cpu, cuda[:N] or opencl[:N]", DefaultValueFactory = _ => "auto" };
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass", DefaultValueFactory = _ => Defaults.EvalBatchSize };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
@@ -38,23 +29,11 @@ public static class EvalCommand
             "Evaluate a saved model: loss, accuracy, per-class precision and recall, and the confusion matrix. " +
             "It uses the test split 'gpunet train' with the same data options holds out (pass the same --seed, --test-fraction and synthetic-set options), " +
             "or every row of a CSV file with --all-rows.");
-        foreach (var option in new Option[] { model, data, dataDir, testData, testFraction, allRows, labelColumn, header, samples, classes, noise, seed, device, batchSize, json })
+        foreach (var option in new Option[] { model, allRows, device, batchSize, json }.Concat(data.All))
             command.Options.Add(option);
         command.SetAction(parsed =>
         {
-            var request = new DataOptions
-            {
-                Source = parsed.GetValue(data)!,
-                DataDir = parsed.GetValue(dataDir),
-                TestData = parsed.GetValue(testData),
-                TestFraction = parsed.GetValue(testFraction),
-                LabelColumn = parsed.GetValue(labelColumn),
-                Header = parsed.GetValue(header) ? true : null,
-                Samples = parsed.GetValue(samples),
-                Classes = parsed.GetValue(classes),
-                Noise = parsed.GetValue(noise),
-                Seed = parsed.GetValue(seed),
-            };
+            var request = data.Read(parsed);
             return Run(parsed.GetValue(model)!, request, parsed.GetValue(allRows), parsed.GetValue(device)!, parsed.GetValue(batchSize), parsed.GetValue(json), stdout, stderr);
         });
         return command;

@@ -19,15 +19,7 @@ public sealed class TrainCommandOptions
     /// </summary>
     public const float ToySetLearningRate = 0.1f;
 
-    public Option<string> Data { get; } = new("--data") { Description = "fashion-mnist, mnist, blobs, xor, spirals, circles, or a CSV file", DefaultValueFactory = _ => "fashion-mnist" };
-    public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Where to look first for fashion-mnist/mnist (then $GPUNET_DATA, ~/.cache/gpunet/<name>, /usr/share/datasets/<name>)" };
-    public Option<string?> TestData { get; } = new("--test-data") { Description = "A separate CSV test file (otherwise a CSV's last --test-fraction is held out)" };
-    public Option<double> TestFraction { get; } = new("--test-fraction") { Description = "Share held out for testing from synthetic sets and from a CSV without --test-data", DefaultValueFactory = _ => 0.2 };
-    public Option<int> LabelColumn { get; } = new("--label-column") { Description = "CSV: zero-based label column, -1 for the last", DefaultValueFactory = _ => 0 };
-    public Option<bool> Header { get; } = new("--header") { Description = "CSV: the first row is a header (detected when not given)" };
-    public Option<int> Samples { get; } = new("--samples") { Description = "Synthetic sets: number of points", DefaultValueFactory = _ => 1000 };
-    public Option<int?> Classes { get; } = new("--classes") { Description = "Synthetic sets: number of classes (blobs, spirals)" };
-    public Option<float?> Noise { get; } = new("--noise") { Description = "Synthetic sets: noise standard deviation" };
+    public DataCommandOptions DataOptions { get; } = new(dataRequired: false);
     public Option<string> Model { get; } = new Option<string>("--model") { Description = "logistic (binary), softmax, or mlp", DefaultValueFactory = _ => "mlp" }.AcceptOnlyFromAmong("logistic", "softmax", "mlp");
     public Option<string?> Hidden { get; } = new("--hidden") { Description = "MLP hidden layer sizes, e.g. 256 or 256,128 [default: 256]" };
     public Option<string> Activation { get; } = new Option<string>("--activation") { Description = "MLP hidden nonlinearity", DefaultValueFactory = _ => "relu" }.AcceptOnlyFromAmong("relu", "sigmoid", "tanh");
@@ -46,7 +38,6 @@ public sealed class TrainCommandOptions
     public Option<double> ValFraction { get; } = new("--val-fraction") { Description = "Share of the training set held out for validation (after a seeded shuffle); 0 = none", DefaultValueFactory = _ => 0.1 };
     public Option<int> EarlyStopping { get; } = new("--early-stopping") { Description = "Stop after N epochs without a lower validation loss, keeping the best weights; 0 = off", DefaultValueFactory = _ => 0 };
     public Option<string> Device { get; } = new("--device") { Description = "auto, cpu, ilgpu-cpu, cuda[:N] or opencl[:N] (see 'gpunet devices')", DefaultValueFactory = _ => "auto" };
-    public Option<int> Seed { get; } = new("--seed") { Description = "Seed for initialisation, shuffling and synthetic data", DefaultValueFactory = _ => Defaults.Seed };
     public Option<bool> NoShuffle { get; } = new("--no-shuffle") { Description = "Keep file order instead of reshuffling every epoch" };
     public Option<string?> Out { get; } = new("--out") { Description = "Directory for run.json, metrics.csv, summary.json, model.safetensors (last), model-best.safetensors, optimizer.safetensors and plots" };
     public Option<int> PlotEvery { get; } = new("--plot-every") { Description = "With --out and 2-D data: save a decision-boundary snapshot every N epochs (0 = only at the end)", DefaultValueFactory = _ => 0 };
@@ -57,11 +48,11 @@ public sealed class TrainCommandOptions
 
     public IEnumerable<Option> All =>
     [
-        Data, DataDir, TestData, TestFraction, LabelColumn, Header, Samples, Classes, Noise,
+        .. DataOptions.All,
         Model, Hidden, Activation, Init,
         Epochs, BatchSize, LearningRate, Momentum, WeightDecay, Nesterov, Schedule, StepEpochs, Gamma, Warmup, ClipNorm,
         ValFraction, EarlyStopping,
-        Device, Seed, NoShuffle, Out, PlotEvery, Resume, InitFrom, Json, Quiet,
+        Device, NoShuffle, Out, PlotEvery, Resume, InitFrom, Json, Quiet,
     ];
 
     public TrainRequest Read(ParseResult parsed)
@@ -69,19 +60,7 @@ public sealed class TrainCommandOptions
         var model = Enum.Parse<ModelKind>(parsed.GetValue(Model)!, ignoreCase: true);
         var hiddenText = parsed.GetValue(Hidden);
         IReadOnlyList<int> hidden = hiddenText is null ? (model == ModelKind.Mlp ? [256] : []) : ParseHidden(hiddenText);
-        var data = new DataOptions
-        {
-            Source = parsed.GetValue(Data)!,
-            DataDir = parsed.GetValue(DataDir),
-            TestData = parsed.GetValue(TestData),
-            TestFraction = parsed.GetValue(TestFraction),
-            LabelColumn = parsed.GetValue(LabelColumn),
-            Header = parsed.GetValue(Header) ? true : null,
-            Samples = parsed.GetValue(Samples),
-            Classes = parsed.GetValue(Classes),
-            Noise = parsed.GetValue(Noise),
-            Seed = parsed.GetValue(Seed),
-        };
+        var data = DataOptions.Read(parsed);
         var train = new TrainOptions
         {
             Epochs = parsed.GetValue(Epochs) ?? Defaults.Epochs,
@@ -91,7 +70,7 @@ public sealed class TrainCommandOptions
             WeightDecay = parsed.GetValue(WeightDecay),
             Nesterov = parsed.GetValue(Nesterov),
             Shuffle = !parsed.GetValue(NoShuffle),
-            Seed = parsed.GetValue(Seed),
+            Seed = data.Seed,
             Schedule = Enum.Parse<ScheduleKind>(parsed.GetValue(Schedule)!, ignoreCase: true),
             StepEpochs = parsed.GetValue(StepEpochs),
             Gamma = parsed.GetValue(Gamma),
