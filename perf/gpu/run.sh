@@ -84,8 +84,8 @@ device() {
 
     # 3. gpunet training throughput (the bench verb belongs to perf/; skipped if this build lacks it).
     if "$gpunet" bench --help >/dev/null 2>&1; then
-        "$gpunet" bench --device "$DEVICE" --model mlp --hidden 256 --batch-sizes "$BATCHES" --json > "$raw/gpunet_mlp_256.json" || true
-        "$gpunet" bench --device "$DEVICE" --model mlp --hidden 1024,1024 --batch-sizes "$BATCHES" --json > "$raw/gpunet_mlp_1024_1024.json" || true
+        "$gpunet" bench --device "$DEVICE" --model mlp --hidden 256 --batch-sizes "$BATCHES" --window 10 --json > "$raw/gpunet_mlp_256.json" || true
+        "$gpunet" bench --device "$DEVICE" --model mlp --hidden 1024,1024 --batch-sizes "$BATCHES" --window 10 --json > "$raw/gpunet_mlp_1024_1024.json" || true
     else
         echo '{"skipped": "this gpunet build has no bench verb"}' > "$raw/gpunet_mlp_256.json"
     fi

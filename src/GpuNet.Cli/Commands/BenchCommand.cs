@@ -8,7 +8,7 @@ namespace GpuNet.Cli.Commands;
 
 /// <summary>
 /// <c>gpunet bench</c>: training throughput across batch sizes and devices, or GEMM alone (--op gemm).
-/// Each timed step ends with one device synchronise (see <see cref="BenchTiming.Measure"/>); training itself never waits per step.
+/// Each timed window of --window steps ends with one device synchronise (see <see cref="BenchTiming.Measure"/>); training itself never waits per step.
 /// </summary>
 public static class BenchCommand
 {

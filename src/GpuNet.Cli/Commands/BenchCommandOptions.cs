@@ -25,6 +25,7 @@ public sealed class BenchCommandOptions
     public Option<int> Samples { get; } = new("--samples") { Description = $"--data {RandomData}: training rows (steps gather from all of them, like an epoch of Fashion-MNIST)", DefaultValueFactory = _ => 60_000 };
     public Option<int> Warmup { get; } = new("--warmup") { Description = "Untimed steps (or GEMM calls) before timing", DefaultValueFactory = _ => DefaultTiming.WarmupRuns };
     public Option<int?> Steps { get; } = new("--steps") { Description = $"Timed steps (or calls) per point [default: at least {DefaultTiming.MinRuns} and at least --seconds]" };
+    public Option<int> Window { get; } = new("--window") { Description = "Steps (or calls) per timed window, closed by one device synchronisation; each sample is the window's mean", DefaultValueFactory = _ => DefaultTiming.Window };
     public Option<double> Seconds { get; } = new("--seconds") { Description = "Minimum timed seconds per point when --steps is not given", DefaultValueFactory = _ => DefaultTiming.MinSeconds };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for the weights, the row order and the random data", DefaultValueFactory = _ => 0 };
     public Option<bool> Json { get; } = new("--json") { Description = "Print the results as a JSON array on stdout (the table goes to stderr)" };
@@ -35,7 +36,7 @@ public sealed class BenchCommandOptions
     public IEnumerable<Option> All =>
     [
         Op, Device, Model, Hidden, Activation, BatchSizes, Sizes,
-        Data, DataDir, Samples, Warmup, Steps, Seconds, Seed, Json, Csv, Plot, Profile,
+        Data, DataDir, Samples, Warmup, Steps, Window, Seconds, Seed, Json, Csv, Plot, Profile,
     ];
 
     public BenchRequest Read(ParseResult parsed)
@@ -56,7 +57,7 @@ public sealed class BenchCommandOptions
         if (plot is not null && !plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--plot '{plot}': the chart is a PNG, so the file name must end in .png");
 
-        var timing = new BenchTiming { WarmupRuns = parsed.GetValue(Warmup), MinSeconds = parsed.GetValue(Seconds) };
+        var timing = new BenchTiming { WarmupRuns = parsed.GetValue(Warmup), MinSeconds = parsed.GetValue(Seconds), Window = parsed.GetValue(Window) };
         timing.Validate();
         if (parsed.GetValue(Steps) is { } steps)
         {

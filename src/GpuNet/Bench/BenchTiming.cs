@@ -12,6 +12,12 @@ public sealed record BenchTiming
     public int MinRuns { get; init; } = 20;
     public int MaxRuns { get; init; } = 10_000;
     public double MinSeconds { get; init; } = 1.0;
+    /// <summary>
+    /// Runs per timed window: the device is synchronised once per window and each run is charged the
+    /// window's mean. 1 times every run on its own; on a GPU a larger window lets launches overlap as
+    /// they do in training (PyTorch comparisons in perf/gpu use 10 on both sides).
+    /// </summary>
+    public int Window { get; init; } = 1;
 
     /// <summary>Exactly <paramref name="runs"/> timed runs (the <c>--steps</c> option).</summary>
     public BenchTiming WithFixedRuns(int runs) => this with { MinRuns = runs, MaxRuns = runs, MinSeconds = 0 };
@@ -21,12 +27,14 @@ public sealed record BenchTiming
         if (WarmupRuns < 0) throw new UsageException($"--warmup must be zero or more (got {WarmupRuns})");
         if (MinRuns < 1) throw new UsageException($"--steps must be at least 1 (got {MinRuns})");
         if (!(MinSeconds >= 0) || double.IsInfinity(MinSeconds)) throw new UsageException($"--seconds must be zero or more (got {MinSeconds})");
+        if (Window < 1) throw new UsageException($"--window must be at least 1 (got {Window})");
     }
 
     /// <summary>
-    /// Runs <paramref name="run"/> untimed for the warm-up, then times each run on its own. Every run is
-    /// followed by one <see cref="IBackend.Synchronize"/> inside its timed span, so a GPU's queued work
-    /// is counted in the run that queued it (a no-op on the cpu backend, whose ops finish on return).
+    /// Runs <paramref name="run"/> untimed for the warm-up, then times windows of <see cref="Window"/> runs.
+    /// Every window ends with one <see cref="IBackend.Synchronize"/> inside its timed span, so a GPU's
+    /// queued work is counted in the window that queued it (a no-op on the cpu backend, whose ops finish
+    /// on return). Each sample is a window's time divided by its runs.
     /// </summary>
     public StepTimes Measure(IBackend backend, Action run)
     {
@@ -39,9 +47,9 @@ public sealed record BenchTiming
         while (samples.Count < MaxRuns && (samples.Count < MinRuns || total.Elapsed.TotalSeconds < MinSeconds))
         {
             long start = Stopwatch.GetTimestamp();
-            run();
+            for (int i = 0; i < Window; i++) run();
             backend.Synchronize();
-            samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds / Window);
         }
         return StepTimes.From(samples);
     }

@@ -90,6 +90,7 @@ public sealed class BenchCliTests
     [InlineData("--steps", "0", "--steps")]
     [InlineData("--warmup", "-1", "--warmup")]
     [InlineData("--seconds", "-1", "--seconds")]
+    [InlineData("--window", "0", "--window")]
     [InlineData("--device", ",", "--device")]
     [InlineData("--device", "tpu", "tpu")]
     [InlineData("--op", "conv", "conv")]
