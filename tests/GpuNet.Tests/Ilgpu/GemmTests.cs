@@ -65,15 +65,7 @@ public abstract class GemmTestsBase(IlgpuFixture fixture)
                     c0[p] = 12345f; // padding sentinel
         }
 
-        using var da = backend.Allocate<float>(a.Length);
-        using var db = backend.Allocate<float>(b.Length);
-        using var dc = backend.Allocate<float>(c0.Length);
-        backend.Upload<float>(a, da);
-        backend.Upload<float>(b, db);
-        backend.Upload<float>(c0, dc);
-        backend.Gemm(shape, da, db, dc);
-        var c = new float[c0.Length];
-        backend.Download<float>(dc, c);
+        var c = GemmLadder.Run(backend, shape, a, b, c0);
 
         // The float64 reference, and the size of the terms behind each element for the bound:
         // |alpha|·Σ|a·b| + |beta·c|.

@@ -139,7 +139,8 @@ public static class GemmLadder
         + (s.Alpha != 1 || s.Beta != 0 ? $" alpha={s.Alpha.ToString(CultureInfo.InvariantCulture)} beta={s.Beta.ToString(CultureInfo.InvariantCulture)}" : "")
         + (s.Batch > 1 ? $" batch={s.Batch}" : "");
 
-    private static float[] Run(IBackend backend, in GemmShape shape, float[] a, float[] b, float[] c0)
+    /// <summary>One GEMM on host arrays: upload, run, download C.</summary>
+    internal static float[] Run(IBackend backend, in GemmShape shape, float[] a, float[] b, float[] c0)
     {
         using var da = backend.Allocate<float>(a.Length);
         using var db = backend.Allocate<float>(b.Length);
