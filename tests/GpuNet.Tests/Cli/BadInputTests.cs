@@ -1,3 +1,4 @@
+using GpuNet.Checkpoints;
 using GpuNet.Tests.Data;
 using GpuNet.Tests.TestSupport;
 
@@ -76,12 +77,18 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
-    public void Divergence_stops_with_exit_code_3_and_names_epoch_and_step()
+    public void Divergence_stops_with_exit_code_3_names_epoch_and_step_and_keeps_the_last_good_checkpoint()
     {
-        var run = CliRun.Of("train", "--data", "blobs", "--model", "softmax", "--lr", "1e38", "--epochs", "3");
+        var outDir = PreviousRun();
+        var before = Snapshot(outDir);
+
+        var run = CliRun.Of("train", "--data", "blobs", "--model", "logistic", "--lr", "1e38", "--epochs", "3", "--out", outDir);
+
         Assert.True(run.ExitCode == 3, run.ToString());
         Assert.Contains("diverged at epoch 1, step", run.Stderr);
         Assert.Contains("lower --lr", run.Stderr);
+        Assert.Equal(before[RunCheckpoints.LastFile], Snapshot(outDir)[RunCheckpoints.LastFile]);
+        Assert.Equal(2, ModelCheckpoint.Load(Path.Combine(outDir, RunCheckpoints.LastFile)).Epoch);
     }
 
     /// <summary>An --out directory holding a finished run's files.</summary>
