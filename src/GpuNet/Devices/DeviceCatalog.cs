@@ -58,30 +58,62 @@ public static class DeviceCatalog
             return backend;
         }
 
-        // auto: a CUDA GPU first, then an OpenCL GPU, then the managed CPU backend.
+        // auto: a CUDA GPU first, then an OpenCL GPU, then the managed CPU backend. A GPU that is
+        // found but fails to initialise is skipped with its reason, never fatal under auto.
+        var failures = new List<string>();
         var cuda = FindCuda();
-        var firstCuda = cuda.FirstOrDefault(d => d.Info.Usable);
-        if (firstCuda is not null)
+        if (cuda.FirstOrDefault(d => d.Info.Usable) is { } firstCuda
+            && TryOpen(() => OpenCuda(firstCuda.Index, null), failures) is { } cudaBackend)
         {
-            var backend = OpenCuda(firstCuda.Index, null);
-            notice = $"auto: using {backend.Device.Id} ({backend.Device.Name}), the first CUDA device";
-            return backend;
+            notice = $"auto: using {cudaBackend.Device.Id} ({cudaBackend.Device.Name}), the first CUDA device";
+            return cudaBackend;
         }
 
         var openCL = FindOpenCL();
-        var firstClGpu = openCL.FirstOrDefault(d => d.Info.Usable && d.Info.IsGpu);
-        if (firstClGpu is not null)
+        if (openCL.FirstOrDefault(d => d.Info.Usable && d.Info.IsGpu) is { } firstClGpu
+            && TryOpen(() => OpenOpenCL(firstClGpu.Index, null), failures) is { } clBackend)
         {
-            var backend = OpenOpenCL(firstClGpu.Index, null);
-            notice = $"auto: no usable CUDA device, using {backend.Device.Id} ({backend.Device.Name}), an OpenCL GPU";
-            return backend;
+            notice = $"auto: no usable CUDA device, using {clBackend.Device.Id} ({clBackend.Device.Name}), an OpenCL GPU";
+            return clBackend;
         }
 
-        string why = cuda.Count == 0 && !openCL.Any(d => d.Info.IsGpu)
-            ? "no CUDA or OpenCL GPU found"
+        string why = failures.Count > 0 ? string.Join("; ", failures)
+            : cuda.Count == 0 && !openCL.Any(d => d.Info.IsGpu) ? "no CUDA or OpenCL GPU found"
             : "no usable CUDA or OpenCL GPU (see gpunet devices)";
         notice = $"auto: {why}, using cpu";
         return new CpuBackend();
+    }
+
+    private static IBackend? TryOpen(Func<IBackend> open, List<string> failures)
+    {
+        try
+        {
+            return open();
+        }
+        catch (GpuNetException e)
+        {
+            failures.Add(e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Runs an accelerator's start-up, turning the driver's exception into one line that names the device.</summary>
+    private static IlgpuBackend Initialise(DeviceInfo info, Context context, Func<IlgpuBackend> create)
+    {
+        try
+        {
+            return create();
+        }
+        catch (Exception e) when (e is not GpuNetException)
+        {
+            context.Dispose();
+            throw new GpuNetException($"{info.Id} ({info.Name}) failed to initialise: {e.Message}", ExitCodes.RuntimeError, e);
+        }
+        catch
+        {
+            context.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Opens a specific device; ILGPU devices get the given GEMM rung (null: the accelerator's default).</summary>
@@ -103,16 +135,8 @@ public static class DeviceCatalog
     {
         var device = gemm is { } kernel && IlgpuBackend.NeedsGroups(kernel) ? IlgpuCpuWideDevice : IlgpuCpuDevice;
         var context = Context.Create(b => b.CPU(device).EnableAlgorithms());
-        try
-        {
-            var accelerator = context.CreateCPUAccelerator(0);
-            return new IlgpuBackend(accelerator, IlgpuCpuInfo(device), gemm, context);
-        }
-        catch
-        {
-            context.Dispose();
-            throw;
-        }
+        var info = IlgpuCpuInfo(device);
+        return Initialise(info, context, () => new IlgpuBackend(context.CreateCPUAccelerator(0), info, gemm, context));
     }
 
     public static IlgpuBackend OpenCuda(int index, GemmKernel? gemm = null)
@@ -127,18 +151,12 @@ public static class DeviceCatalog
         NativeOpenCL.EnsureResolver();
         int deviceId = target.DeviceId;
         var context = Context.Create(b => b.Cuda(d => d.DeviceId == deviceId).EnableAlgorithms());
-        try
+        return Initialise(target.Info, context, () =>
         {
             var device = context.Devices.OfType<CudaDevice>().FirstOrDefault()
                 ?? throw new GpuNetException($"{target.Info.Id} ({target.Info.Name}) disappeared while opening it");
-            var accelerator = device.CreateCudaAccelerator(context);
-            return new IlgpuBackend(accelerator, target.Info, gemm, context);
-        }
-        catch
-        {
-            context.Dispose();
-            throw;
-        }
+            return new IlgpuBackend(device.CreateCudaAccelerator(context), target.Info, gemm, context);
+        });
     }
 
     public static IlgpuBackend OpenOpenCL(int index, GemmKernel? gemm = null)
@@ -163,18 +181,12 @@ public static class DeviceCatalog
                 PoclOptIn.Patch(d);
             return true;
         }).EnableAlgorithms());
-        try
+        return Initialise(target.Info, context, () =>
         {
             var device = context.Devices.OfType<CLDevice>().FirstOrDefault()
                 ?? throw new GpuNetException($"{target.Info.Id} ({target.Info.Name}) disappeared while opening it");
-            var accelerator = device.CreateCLAccelerator(context);
-            return new IlgpuBackend(accelerator, target.Info, gemm, context);
-        }
-        catch
-        {
-            context.Dispose();
-            throw;
-        }
+            return new IlgpuBackend(device.CreateCLAccelerator(context), target.Info, gemm, context);
+        });
     }
 
     // ---- discovery ----------------------------------------------------------------------

@@ -135,10 +135,22 @@ public sealed class IlgpuBackend : IBackend
 
     // ---- memory -------------------------------------------------------------------------
 
-    public DeviceBuffer<T> Allocate<T>(int length) where T : unmanaged
+    public unsafe DeviceBuffer<T> Allocate<T>(int length) where T : unmanaged
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        var buffer = new IlgpuBuffer<T>(accelerator, length);
+        long bytes = (long)length * sizeof(T);
+        IlgpuBuffer<T> buffer;
+        try
+        {
+            if (bytes > accelerator.MemorySize) throw new OutOfMemoryException($"the device has {accelerator.MemorySize} bytes");
+            buffer = new IlgpuBuffer<T>(accelerator, length);
+        }
+        catch (Exception e) when (e is OutOfMemoryException or AcceleratorException)
+        {
+            throw new GpuNetException(
+                $"{Device.Id}: out of device memory allocating {bytes / (1024.0 * 1024.0):0.#} MiB ({length} × {sizeof(T)} bytes): {e.Message}; try a smaller --batch-size or model",
+                ExitCodes.RuntimeError, e);
+        }
         // ILGPU allocations are uninitialised; the contract promises zeros. Enqueued like any op.
         buffer.Owner!.View.MemSetToZero(stream);
         return buffer;
