@@ -30,12 +30,17 @@ public sealed class RunSaver
     public void AfterEpoch(Network network, Trainer trainer, EpochMetrics epoch, IReadOnlyList<EpochMetrics> history)
     {
         MetricsCsv.Write(Path.Combine(_outDir, "metrics.csv"), history, firstEpoch: history[0].Epoch);
-        SaveLast(network, trainer);
-        if (epoch.IsBest) RunCheckpoints.SaveBest(_outDir, Checkpoint(network, trainer));
+        var last = SaveLast(network, trainer);
+        if (epoch.IsBest) RunCheckpoints.SaveBest(_outDir, last); // the same weights: copied to the host once
     }
 
-    public void SaveLast(Network network, Trainer trainer) =>
-        RunCheckpoints.SaveLast(_outDir, Checkpoint(network, trainer), OptimizerState.FromNetwork(network, trainer.State));
+    /// <summary>Saves the current weights and optimiser state as the run's latest, and returns the weights' checkpoint.</summary>
+    public ModelCheckpoint SaveLast(Network network, Trainer trainer)
+    {
+        var model = Checkpoint(network, trainer);
+        RunCheckpoints.SaveLast(_outDir, model, OptimizerState.FromNetwork(network, trainer.State));
+        return model;
+    }
 
     public void AfterTraining(RunSummary summary) =>
         AtomicFile.WriteAllText(Path.Combine(_outDir, "summary.json"), summary.ToJson() + "\n");
