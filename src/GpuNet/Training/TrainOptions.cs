@@ -1,4 +1,5 @@
 using GpuNet.Backends;
+using System.Text.Json.Serialization;
 using GpuNet.Optim;
 
 namespace GpuNet.Training;
@@ -31,6 +32,7 @@ public sealed record TrainOptions
     /// <summary>Reports of the running training loss inside an epoch at most this often (each costs one device wait).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    [JsonIgnore] // derived from the options above; saved run descriptions keep only the options
     public LearningRateSchedule LearningRateSchedule => new(LearningRate, Schedule, Epochs, StepEpochs, Gamma, WarmupEpochs);
 
     /// <summary>The SGD settings of one step, at that step's learning rate.</summary>
