@@ -50,7 +50,7 @@ public static class CsvReader
         if (classCount < 2)
             throw new DataException($"{train.Name}: every label is 0; a classifier needs at least two classes (labels 0 and 1)");
 
-        string name = Path.GetFileName(path);
+        string name = path == InputFile.StandardInput ? train.Name : Path.GetFileName(path);
         if (test is not null)
             return new DataSplit(ToDataset(name, train, classCount), ToDataset(name, test, classCount));
         if (train.Count < 2)
