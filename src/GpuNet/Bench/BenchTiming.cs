@@ -19,6 +19,9 @@ public sealed record BenchTiming
     /// </summary>
     public int Window { get; init; } = 1;
 
+    /// <summary>Longest window accepted: as many runs as a point may take at most, so a typo cannot start billions of steps.</summary>
+    public const int MaxWindow = 10_000;
+
     /// <summary>Exactly <paramref name="runs"/> timed runs (the <c>--steps</c> option).</summary>
     public BenchTiming WithFixedRuns(int runs) => this with { MinRuns = runs, MaxRuns = runs, MinSeconds = 0 };
 
@@ -27,7 +30,7 @@ public sealed record BenchTiming
         if (WarmupRuns < 0) throw new UsageException($"--warmup must be zero or more (got {WarmupRuns})");
         if (MinRuns < 1) throw new UsageException($"--steps must be at least 1 (got {MinRuns})");
         if (!(MinSeconds >= 0) || double.IsInfinity(MinSeconds)) throw new UsageException($"--seconds must be zero or more (got {MinSeconds})");
-        if (Window < 1) throw new UsageException($"--window must be at least 1 (got {Window})");
+        if (Window < 1 || Window > MaxWindow) throw new UsageException($"--window must be 1 to {MaxWindow} steps (got {Window})");
     }
 
     /// <summary>
