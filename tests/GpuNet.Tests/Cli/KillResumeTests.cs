@@ -13,19 +13,20 @@ public sealed class KillResumeTests : IDisposable
     private readonly TempDirectory _dir = new();
 
     // 2-1024-1024-3: 1.05 M parameters, so model, best and optimizer files of 4.2 MB each, written every epoch
-    // of 6 short steps: a good share of each epoch is spent writing the generation.
-    private static string[] Run(int epochs) =>
-        ["train", "--data", "spirals", "--samples", "400", "--hidden", "1024,1024", "--batch-size", "64", "--epochs", epochs.ToString(),
+    // of 6 short steps: a good share of each epoch is spent writing the generation. The quick variant in the
+    // default suite uses 2-256-256-3 (260 KB files) to stay within seconds.
+    private static string[] Run(int epochs, string hidden) =>
+        ["train", "--data", "spirals", "--samples", "400", "--hidden", hidden, "--batch-size", "64", "--epochs", epochs.ToString(),
          "--device", "cpu", "--quiet"];
 
     [Fact]
-    public void Three_kills_leave_a_run_that_resumes_to_the_straight_runs_bytes() => KillAndResume(kills: 3, epochs: 5, seed: 3);
+    public void Three_kills_leave_a_run_that_resumes_to_the_straight_runs_bytes() => KillAndResume(kills: 3, epochs: 4, hidden: "256,256", seed: 3);
 
     [Fact]
     [Trait("Category", "Slow")]
-    public void Thirty_kills_at_random_instants_leave_a_run_that_resumes_to_the_straight_runs_bytes() => KillAndResume(kills: 30, epochs: 30, seed: 30);
+    public void Thirty_kills_at_random_instants_leave_a_run_that_resumes_to_the_straight_runs_bytes() => KillAndResume(kills: 30, epochs: 30, hidden: "1024,1024", seed: 30);
 
-    private void KillAndResume(int kills, int epochs, int seed)
+    private void KillAndResume(int kills, int epochs, string hidden, int seed)
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Skip("SIGKILL is a POSIX signal");
         string killed = Path.Combine(_dir.Path, "killed"), straight = Path.Combine(_dir.Path, "straight");
@@ -33,7 +34,7 @@ public sealed class KillResumeTests : IDisposable
         int midWrite = 0; // kills that caught a generation being written (its staged or temporary files were left)
         for (int k = 0; k < kills; k++)
         {
-            string[] args = k == 0 || !File.Exists(Path.Combine(killed, "run.json")) ? [.. Run(epochs), "--out", killed] : ["train", "--resume", killed, "--quiet"];
+            string[] args = k == 0 || !File.Exists(Path.Combine(killed, "run.json")) ? [.. Run(epochs, hidden), "--out", killed] : ["train", "--resume", killed, "--quiet"];
             using var child = GpunetProcess.Start(args);
             // Kill within the epoch after the first line of one: the line is printed just before its generation is written.
             if (!child.WaitForLine("epoch ", TimeSpan.FromSeconds(120)))
@@ -55,7 +56,7 @@ public sealed class KillResumeTests : IDisposable
 
         var finished = CliRun.Of("train", "--resume", killed, "--quiet");
         Assert.True(finished.ExitCode == 0, finished.ToString());
-        var once = CliRun.Of([.. Run(epochs), "--out", straight]);
+        var once = CliRun.Of([.. Run(epochs, hidden), "--out", straight]);
         Assert.True(once.ExitCode == 0, once.ToString());
 
         foreach (var file in new[] { RunCheckpoints.LastFile, RunCheckpoints.OptimizerFile, RunCheckpoints.BestFile })
