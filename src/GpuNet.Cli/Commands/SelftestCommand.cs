@@ -39,7 +39,7 @@ public static class SelftestCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             using var backend = (IlgpuBackend)DeviceCatalog.Open(spec, spec.Kind == DeviceSpecKind.IlgpuCpu ? GemmKernel.DoubleBuffered128 : null);
             double startup = clock.Elapsed.TotalSeconds; // context and every kernel compiled and loaded
-            var defaultKernel = IlgpuBackend.DefaultGemmKernel(backend.Accelerator);
+            var defaultKernel = IlgpuBackend.DefaultGemmKernel(backend.Accelerator.AcceleratorType);
             var checks = GemmLadder.Verify(backend);
             double stepRatio = StepCheck.WorstRatio(backend);
             var timings = shapes.SelectMany(s => GemmLadder.Time(backend, s, parsed.GetValue(seconds))).ToList();

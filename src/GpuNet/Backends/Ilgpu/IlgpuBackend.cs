@@ -53,29 +53,29 @@ public sealed class IlgpuBackend : IBackend
         stream = accelerator.DefaultStream;
         Device = device ?? DescribeAccelerator(accelerator);
 
-        gemmNaive = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmNaive.Kernel));
-        gemmTiled16 = Counted(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmTiled16.Kernel));
-        gemmRegister64 = Counted(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmRegister64.Kernel));
-        gemmDoubleBuffered128 = Counted(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel));
-        biasActivation = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ActivationKernels.BiasActivation));
-        activationForward = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Forward));
-        activationBackward = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Backward));
-        columnSums = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ReduceKernels.ColumnSums));
-        softmaxCrossEntropy = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.CrossEntropy));
-        softmax = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(SoftmaxKernels.Softmax));
-        sigmoidBce = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.SigmoidBce));
-        sgd = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>(OptimKernels.Sgd));
-        gatherRows = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(GatherKernels.Rows));
-        gatherLabels = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(GatherKernels.Labels));
-        gatherBatch = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<int>, int, int>(GatherKernels.Batch));
-        sgdPair = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams>(OptimKernels.SgdPair));
-        initUniform = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, float, ulong>(RandomKernels.Uniform));
-        initNormal = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, float, ulong>(RandomKernels.Normal));
-        fill = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(FillKernels.Fill));
-        copy = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(FillKernels.Copy));
+        gemmNaive = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmNaive.Kernel);
+        gemmTiled16 = Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmTiled16.Kernel);
+        gemmRegister64 = Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmRegister64.Kernel);
+        gemmDoubleBuffered128 = Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel);
+        biasActivation = Implicit<ArrayView<float>, ArrayView<float>, int, int>(ActivationKernels.BiasActivation);
+        activationForward = Implicit<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Forward);
+        activationBackward = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Backward);
+        columnSums = Implicit<ArrayView<float>, ArrayView<float>, int, int>(ReduceKernels.ColumnSums);
+        softmaxCrossEntropy = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.CrossEntropy);
+        softmax = Implicit<ArrayView<float>, ArrayView<float>, int>(SoftmaxKernels.Softmax);
+        sigmoidBce = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.SigmoidBce);
+        sgd = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>(OptimKernels.Sgd);
+        gatherRows = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(GatherKernels.Rows);
+        gatherLabels = Implicit<ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(GatherKernels.Labels);
+        gatherBatch = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<int>, int, int>(GatherKernels.Batch);
+        sgdPair = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams>(OptimKernels.SgdPair);
+        initUniform = Implicit<ArrayView<float>, float, float, ulong>(RandomKernels.Uniform);
+        initNormal = Implicit<ArrayView<float>, float, float, ulong>(RandomKernels.Normal);
+        fill = Implicit<ArrayView<float>, float>(FillKernels.Fill);
+        copy = Implicit<ArrayView<float>, ArrayView<float>>(FillKernels.Copy);
 
         dummy = new IlgpuBuffer<float>(accelerator, 1);
-        GemmKernel = gemm ?? DefaultGemmKernel(accelerator);
+        GemmKernel = gemm ?? DefaultGemmKernel(accelerator.AcceleratorType);
     }
 
     public DeviceInfo Device { get; }
@@ -114,8 +114,8 @@ public sealed class IlgpuBackend : IBackend
     /// GPUs it is chosen by design (most reuse per global load, load latency behind the FMAs)
     /// and not yet by measurement, since no GPU has run it.
     /// </summary>
-    public static GemmKernel DefaultGemmKernel(Accelerator accelerator) =>
-        accelerator.AcceleratorType == AcceleratorType.CPU ? GemmKernel.Naive : GemmKernel.DoubleBuffered128;
+    public static GemmKernel DefaultGemmKernel(AcceleratorType type) =>
+        type == AcceleratorType.CPU ? GemmKernel.Naive : GemmKernel.DoubleBuffered128;
 
     private bool SupportsGroup(int x, int y) =>
         accelerator.MaxNumThreadsPerGroup >= x * y && accelerator.MaxGroupSize.X >= x && accelerator.MaxGroupSize.Y >= y;
@@ -197,24 +197,70 @@ public sealed class IlgpuBackend : IBackend
     /// <summary>Host waits for the device so far: <see cref="Synchronize"/> and every <see cref="Download{T}"/>.</summary>
     public long Synchronizations { get; private set; }
 
-    // One wrapper per kernel arity: each launch through a loaded kernel counts once.
-    private Action<T1, T2, T3> Counted<T1, T2, T3>(Action<T1, T2, T3> kernel) =>
-        (a1, a2, a3) => { LaunchCount++; kernel(a1, a2, a3); };
+    /// <summary>The kernels this backend loaded, in load order (a test compares them with <see cref="IlgpuKernels.All"/>).</summary>
+    public IReadOnlyList<KernelEntry> LoadedKernels => loaded;
 
-    private Action<T1, T2, T3, T4> Counted<T1, T2, T3, T4>(Action<T1, T2, T3, T4> kernel) =>
-        (a1, a2, a3, a4) => { LaunchCount++; kernel(a1, a2, a3, a4); };
+    private readonly List<KernelEntry> loaded = [];
 
-    private Action<T1, T2, T3, T4, T5> Counted<T1, T2, T3, T4, T5>(Action<T1, T2, T3, T4, T5> kernel) =>
-        (a1, a2, a3, a4, a5) => { LaunchCount++; kernel(a1, a2, a3, a4, a5); };
+    private KernelEntry Register(Delegate kernel)
+    {
+        var entry = IlgpuKernels.Of(kernel.Method);
+        loaded.Add(entry);
+        return entry;
+    }
 
-    private Action<T1, T2, T3, T4, T5, T6> Counted<T1, T2, T3, T4, T5, T6>(Action<T1, T2, T3, T4, T5, T6> kernel) =>
-        (a1, a2, a3, a4, a5, a6) => { LaunchCount++; kernel(a1, a2, a3, a4, a5, a6); };
+    private int GroupSize(Delegate kernel) => Register(kernel).GroupSizeFor(accelerator.MaxNumThreadsPerGroup);
 
-    private Action<T1, T2, T3, T4, T5, T6, T7, T8> Counted<T1, T2, T3, T4, T5, T6, T7, T8>(Action<T1, T2, T3, T4, T5, T6, T7, T8> kernel) =>
-        (a1, a2, a3, a4, a5, a6, a7, a8) => { LaunchCount++; kernel(a1, a2, a3, a4, a5, a6, a7, a8); };
+    // One loader per kernel arity. Each compiles the kernel as its IlgpuKernels entry says, and
+    // each launch through the returned delegate counts once in LaunchCount.
+    private Action<KernelConfig, T1, T2, T3, T4> Grouped<T1, T2, T3, T4>(Action<T1, T2, T3, T4> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct
+    {
+        var launch = accelerator.LoadStreamKernel(kernel, Register(kernel).SpecializationFor(accelerator.MaxNumThreadsPerGroup));
+        return (config, a1, a2, a3, a4) => { LaunchCount++; launch(config, a1, a2, a3, a4); };
+    }
 
-    private Action<T1, T2, T3, T4, T5, T6, T7, T8, T9> Counted<T1, T2, T3, T4, T5, T6, T7, T8, T9>(Action<T1, T2, T3, T4, T5, T6, T7, T8, T9> kernel) =>
-        (a1, a2, a3, a4, a5, a6, a7, a8, a9) => { LaunchCount++; kernel(a1, a2, a3, a4, a5, a6, a7, a8, a9); };
+    private Action<Index1D, T1, T2> Implicit<T1, T2>(Action<Index1D, T1, T2> kernel)
+        where T1 : struct where T2 : struct
+    {
+        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        return (index, a1, a2) => { LaunchCount++; launch(index, a1, a2); };
+    }
+
+    private Action<Index1D, T1, T2, T3> Implicit<T1, T2, T3>(Action<Index1D, T1, T2, T3> kernel)
+        where T1 : struct where T2 : struct where T3 : struct
+    {
+        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        return (index, a1, a2, a3) => { LaunchCount++; launch(index, a1, a2, a3); };
+    }
+
+    private Action<Index1D, T1, T2, T3, T4> Implicit<T1, T2, T3, T4>(Action<Index1D, T1, T2, T3, T4> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct
+    {
+        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        return (index, a1, a2, a3, a4) => { LaunchCount++; launch(index, a1, a2, a3, a4); };
+    }
+
+    private Action<Index1D, T1, T2, T3, T4, T5> Implicit<T1, T2, T3, T4, T5>(Action<Index1D, T1, T2, T3, T4, T5> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct
+    {
+        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        return (index, a1, a2, a3, a4, a5) => { LaunchCount++; launch(index, a1, a2, a3, a4, a5); };
+    }
+
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7> Implicit<T1, T2, T3, T4, T5, T6, T7>(Action<Index1D, T1, T2, T3, T4, T5, T6, T7> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct
+    {
+        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        return (index, a1, a2, a3, a4, a5, a6, a7) => { LaunchCount++; launch(index, a1, a2, a3, a4, a5, a6, a7); };
+    }
+
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> Implicit<T1, T2, T3, T4, T5, T6, T7, T8>(Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct
+    {
+        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        return (index, a1, a2, a3, a4, a5, a6, a7, a8) => { LaunchCount++; launch(index, a1, a2, a3, a4, a5, a6, a7, a8); };
+    }
 
     public void Fill(DeviceBuffer<float> buffer, int count, float value)
     {

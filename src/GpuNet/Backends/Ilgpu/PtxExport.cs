@@ -1,0 +1,77 @@
+using System.Text.Json;
+using GpuNet.IO;
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Backends.PTX;
+using ILGPU.Runtime.Cuda;
+
+namespace GpuNet.Backends.Ilgpu;
+
+/// <summary>One kernel's PTX, as ILGPU's CUDA backend would hand it to the driver.</summary>
+public sealed record PtxKernel(KernelEntry Entry, string Ptx);
+
+/// <summary>
+/// Compiles every kernel <see cref="IlgpuBackend"/> loads to PTX with no GPU and no driver:
+/// ILGPU's <see cref="PTXBackend"/>, constructed directly, under the context settings of
+/// <see cref="IlgpuCompilation"/> and with each kernel's CUDA specialisation from
+/// <see cref="IlgpuKernels"/>, which is exactly what a CUDA accelerator does when it loads them.
+/// </summary>
+public static class PtxExport
+{
+    /// <summary>
+    /// The PTX ISA written by default: 7.8, the newest that CUDA 11.8's ptxas (Debian 12's)
+    /// accepts. A CUDA accelerator writes the newest ISA its driver supports instead; the ISA
+    /// version gates PTX features, none of which these kernels use.
+    /// </summary>
+    public static readonly CudaInstructionSet DefaultInstructionSet = CudaInstructionSet.ISA_78;
+
+    /// <summary>
+    /// The architecture compiled for by default: an H100/H200 (sm_90). ILGPU 1.5.3 writes
+    /// <c>.target sm_80</c> for it, the newest target it knows.
+    /// </summary>
+    public static readonly CudaArchitecture DefaultArchitecture = CudaArchitecture.SM_90;
+
+    public static IReadOnlyList<PtxKernel> Compile(CudaArchitecture architecture, CudaInstructionSet instructionSet)
+    {
+        using var context = Context.Create(b => IlgpuCompilation.Configure(b));
+        using var backend = new PTXBackend(context, architecture, instructionSet, null);
+        var kernels = new List<PtxKernel>(IlgpuKernels.All.Count);
+        foreach (var entry in IlgpuKernels.All)
+        {
+            var compiled = (PTXCompiledKernel)backend.Compile(entry.Description, entry.CudaSpecialization);
+            kernels.Add(new PtxKernel(entry, compiled.PTXAssembly));
+        }
+        return kernels;
+    }
+
+    /// <summary>
+    /// Writes one <c>NAME.ptx</c> per kernel into <paramref name="directory"/>, and
+    /// <c>kernels.json</c>: how each is launched, which are GEMM rungs, and which rung a CUDA
+    /// device uses by default (what perf/gpu/ptx-report.sh reads). Returns the PTX paths.
+    /// </summary>
+    public static IReadOnlyList<string> Write(string directory, CudaArchitecture architecture, CudaInstructionSet instructionSet)
+    {
+        Directory.CreateDirectory(directory);
+        var kernels = Compile(architecture, instructionSet);
+        var paths = new List<string>();
+        foreach (var kernel in kernels)
+        {
+            string path = Path.Combine(directory, kernel.Entry.Name + ".ptx");
+            AtomicFile.WriteAllText(path, kernel.Ptx);
+            paths.Add(path);
+        }
+        var cudaDefault = IlgpuBackend.DefaultGemmKernel(AcceleratorType.Cuda);
+        var manifest = kernels.Select(k => new
+        {
+            kernel = k.Entry.Name,
+            file = k.Entry.Name + ".ptx",
+            explicitly_grouped = k.Entry.ExplicitlyGrouped,
+            threads_per_group = k.Entry.Threads,
+            min_groups_per_sm = k.Entry.MinGroupsPerMultiprocessor,
+            gemm_rung = k.Entry.Rung?.ToString(),
+            default_gemm = k.Entry.Rung == cudaDefault,
+        });
+        AtomicFile.WriteAllText(Path.Combine(directory, "kernels.json"), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
+        return paths;
+    }
+}
