@@ -14,7 +14,7 @@ public static class IlgpuCompilation
     /// parameters are inferred to live in global memory (so loads become <c>ld.global</c>,
     /// <c>LDG</c> in SASS, instead of generic <c>LD</c>) and loop-invariant code moves out of loops.
     /// </summary>
-    public const OptimizationLevel Level = OptimizationLevel.O1;
+    public const OptimizationLevel Level = OptimizationLevel.O2;
 
     /// <summary>Applies GpuNet's settings to a context under construction: the level, and ILGPU.Algorithms' intrinsics.</summary>
     public static Context.Builder Configure(Context.Builder builder) => builder.Optimize(Level).EnableAlgorithms();
