@@ -23,7 +23,11 @@ public sealed class IlgpuBackend : IBackend
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> gemmNaive;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> gemmTiled16;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> gemmRegister64;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> gemmDoubleBuffered128;
+    // One compiled kernel per operand-layout pair, indexed by TransA·2 + TransB.
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>[] gemmDoubleBuffered128;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, GemmSplitKParams> gemmSplitKReduce;
+    // Split-K partial products; grown on demand, kept for the backend's lifetime.
+    private IlgpuBuffer<float>? splitKWorkspace;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> biasActivation;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> activationForward;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> activationBackward;
@@ -56,7 +60,14 @@ public sealed class IlgpuBackend : IBackend
         gemmNaive = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmNaive.Kernel);
         gemmTiled16 = Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmTiled16.Kernel);
         gemmRegister64 = Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmRegister64.Kernel);
-        gemmDoubleBuffered128 = Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel);
+        gemmDoubleBuffered128 =
+        [
+            Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout>),
+            Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout>),
+            Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout>),
+            Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout>),
+        ];
+        gemmSplitKReduce = Implicit<ArrayView<float>, ArrayView<float>, GemmSplitKParams>(GemmSplitK.Reduce);
         biasActivation = Implicit<ArrayView<float>, ArrayView<float>, int, int>(ActivationKernels.BiasActivation);
         activationForward = Implicit<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Forward);
         activationBackward = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Backward);
@@ -76,6 +87,7 @@ public sealed class IlgpuBackend : IBackend
 
         dummy = new IlgpuBuffer<float>(accelerator, 1);
         GemmKernel = gemm ?? DefaultGemmKernel(accelerator.AcceleratorType);
+        GemmTargetGroups = Math.Max(1, accelerator.NumMultiprocessors);
     }
 
     public DeviceInfo Device { get; }
@@ -100,10 +112,17 @@ public sealed class IlgpuBackend : IBackend
         }
     }
 
+    /// <summary>
+    /// Thread groups a GEMM should launch to fill the device: its multiprocessor count (132 on
+    /// an H200). Below it, <see cref="GemmKernel.DoubleBuffered128"/> splits K (see
+    /// <see cref="GemmPlan"/>). Tests lower or raise it to exercise split-K on small devices.
+    /// </summary>
+    public int GemmTargetGroups { get; set; }
+
     /// <summary>Every rung but the naive one runs in 16×16 thread groups.</summary>
     private const int GroupEdge = 16;
 
-    /// <summary>Whether a rung needs <see cref="GroupEdge"/>² threads per group (every rung but the naive one).</summary>
+    /// <summary>Whether a rung needs <see cref="GroupEdge"/>² threads per group (every rung but the naive one; Auto may pick any).</summary>
     public static bool NeedsGroups(GemmKernel kernel) => kernel != GemmKernel.Naive;
 
     /// <summary>
@@ -115,7 +134,7 @@ public sealed class IlgpuBackend : IBackend
     /// and not yet by measurement, since no GPU has run it.
     /// </summary>
     public static GemmKernel DefaultGemmKernel(AcceleratorType type) =>
-        type == AcceleratorType.CPU ? GemmKernel.Naive : GemmKernel.DoubleBuffered128;
+        type == AcceleratorType.CPU ? GemmKernel.Naive : GemmKernel.Auto;
 
     private bool SupportsGroup(int x, int y) =>
         accelerator.MaxNumThreadsPerGroup >= x * y && accelerator.MaxGroupSize.X >= x && accelerator.MaxGroupSize.Y >= y;
@@ -295,15 +314,17 @@ public sealed class IlgpuBackend : IBackend
         if (shape.M == 0 || shape.N == 0)
             return;
 
+        var plan = GemmPlan.For(shape, gemmKernel, GemmTargetGroups);
         var p = new GemmParams
         {
             M = shape.M, N = shape.N, K = shape.K,
             TransA = shape.TransA ? 1 : 0, TransB = shape.TransB ? 1 : 0,
             Alpha = shape.Alpha, Beta = shape.Beta,
             StrideA = shape.StrideA, StrideB = shape.StrideB, StrideC = shape.StrideC,
+            Splits = 1, SplitDepth = plan.SplitDepth,
         };
 
-        switch (gemmKernel)
+        switch (plan.Kernel)
         {
             case GemmKernel.Naive:
             {
@@ -314,21 +335,61 @@ public sealed class IlgpuBackend : IBackend
                 break;
             }
             case GemmKernel.Tiled16:
-                gemmTiled16(BlockLaunch(shape, GemmTiled16.Tile), av.View, bv.View, cv.View, p);
+                gemmTiled16(BlockLaunch(shape, GemmTiled16.Tile, 1), av.View, bv.View, cv.View, p);
                 break;
             case GemmKernel.Register64:
-                gemmRegister64(BlockLaunch(shape, GemmRegister64.Block), av.View, bv.View, cv.View, p);
+                gemmRegister64(BlockLaunch(shape, GemmRegister64.Block, 1), av.View, bv.View, cv.View, p);
                 break;
-            case GemmKernel.DoubleBuffered128:
-                gemmDoubleBuffered128(BlockLaunch(shape, GemmDoubleBuffered128.Block), av.View, bv.View, cv.View, p);
+            default:
+                GemmDoubleBuffered(shape, plan, p, av, bv, cv);
                 break;
         }
     }
 
-    /// <summary>One 16×16 group per <paramref name="block"/>² block of C, batches along Z.</summary>
-    private KernelConfig BlockLaunch(in GemmShape shape, int block)
+    /// <summary>
+    /// The 128×128 rung in its layout specialisation; with split-K, into the workspace
+    /// (alpha 1, beta 0, one M×N plane per batch and split), then the fixed-order sum into C.
+    /// </summary>
+    private void GemmDoubleBuffered(in GemmShape shape, GemmPlan plan, GemmParams p, IlgpuBuffer<float> a, IlgpuBuffer<float> b, IlgpuBuffer<float> c)
     {
-        var grid = new Index3D((shape.N + block - 1) / block, (shape.M + block - 1) / block, shape.Batch);
+        var kernel = gemmDoubleBuffered128[p.TransA * 2 + p.TransB];
+        if (plan.Splits == 1)
+        {
+            kernel(BlockLaunch(shape, GemmDoubleBuffered128.Block, 1), a.View, b.View, c.View, p);
+            return;
+        }
+        long plane = (long)shape.M * shape.N;
+        long planes = (long)shape.Batch * plan.Splits;
+        if (plane * planes > int.MaxValue)
+            throw new ArgumentException($"split-K GEMM workspace of {plane * planes} elements exceeds a 32-bit buffer", nameof(shape));
+        var workspace = SplitKWorkspace((int)(plane * planes));
+        var partial = p with { Alpha = 1f, Beta = 0f, StrideC = plane, Splits = plan.Splits };
+        kernel(BlockLaunch(shape, GemmDoubleBuffered128.Block, plan.Splits), a.View, b.View, workspace.View, partial);
+        var reduce = new GemmSplitKParams { Plane = (int)plane, Splits = plan.Splits, StrideC = shape.StrideC, Alpha = shape.Alpha, Beta = shape.Beta };
+        gemmSplitKReduce((int)(plane * shape.Batch), workspace.View, c.View, reduce);
+    }
+
+    private IlgpuBuffer<float> SplitKWorkspace(int elements)
+    {
+        if (splitKWorkspace is { } current && current.Length >= elements)
+            return current;
+        // Launches already enqueued may still read the old workspace.
+        if (splitKWorkspace is not null)
+        {
+            Synchronize();
+            splitKWorkspace.Dispose();
+        }
+        splitKWorkspace = new IlgpuBuffer<float>(accelerator, elements);
+        return splitKWorkspace;
+    }
+
+    /// <summary>One 16×16 group per <paramref name="block"/>² block of C, batches (times splits) along Z.</summary>
+    private KernelConfig BlockLaunch(in GemmShape shape, int block, int splits)
+    {
+        long z = (long)shape.Batch * splits;
+        if (z > int.MaxValue)
+            throw new ArgumentException($"GEMM grid depth {z} (batch × splits) exceeds a 32-bit launch", nameof(shape));
+        var grid = new Index3D((shape.N + block - 1) / block, (shape.M + block - 1) / block, (int)z);
         var max = accelerator.MaxGridSize;
         if (grid.X > max.X || grid.Y > max.Y || grid.Z > max.Z)
             throw new ArgumentException($"GEMM grid {grid} exceeds the device's {max}", nameof(shape));
@@ -513,6 +574,7 @@ public sealed class IlgpuBackend : IBackend
 
     public void Dispose()
     {
+        splitKWorkspace?.Dispose();
         dummy.Dispose();
         accelerator.Dispose();
         ownedContext?.Dispose();

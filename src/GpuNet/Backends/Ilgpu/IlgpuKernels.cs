@@ -55,7 +55,13 @@ public static class IlgpuKernels
         Implicit("GemmNaive", GemmNaive.Kernel) with { Rung = GemmKernel.Naive },
         Grouped("GemmTiled16", GemmTiled16.Kernel) with { Rung = GemmKernel.Tiled16 },
         Grouped("GemmRegister64", GemmRegister64.Kernel) with { Rung = GemmKernel.Register64 },
-        Grouped("GemmDoubleBuffered128", GemmDoubleBuffered128.Kernel) with { Rung = GemmKernel.DoubleBuffered128 },
+        // The default GPU rung, one kernel per operand layout (NN, NT, TN, TT). Two resident
+        // groups per multiprocessor caps ptxas at 128 registers: 16 warps to hide latency.
+        DoubleBuffered128("NN", GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout>),
+        DoubleBuffered128("NT", GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout>),
+        DoubleBuffered128("TN", GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout>),
+        DoubleBuffered128("TT", GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout>),
+        Implicit("GemmSplitKReduce", GemmSplitK.Reduce),
         Implicit("BiasActivation", ActivationKernels.BiasActivation),
         Implicit("ActivationForward", ActivationKernels.Forward),
         Implicit("ActivationBackward", ActivationKernels.Backward),
@@ -82,6 +88,9 @@ public static class IlgpuKernels
             : throw new InvalidOperationException($"kernel {method.DeclaringType?.Name}.{method.Name} is not listed in {nameof(IlgpuKernels)}.{nameof(All)}");
 
     private static KernelEntry Implicit(string name, Delegate kernel) => new(name, kernel.Method, false, ElementwiseThreads);
+
+    private static KernelEntry DoubleBuffered128(string layouts, Delegate kernel) =>
+        Grouped("GemmDoubleBuffered128" + layouts, kernel, minGroups: 2) with { Rung = GemmKernel.DoubleBuffered128 };
 
     private static KernelEntry Grouped(string name, Delegate kernel, int? minGroups = null) => new(name, kernel.Method, true, GemmThreads, minGroups);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GpuNet.IO;
+using GpuNet.Kernels;
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Backends.PTX;
@@ -69,7 +70,7 @@ public static class PtxExport
             threads_per_group = k.Entry.Threads,
             min_groups_per_sm = k.Entry.MinGroupsPerMultiprocessor,
             gemm_rung = k.Entry.Rung?.ToString(),
-            default_gemm = k.Entry.Rung == cudaDefault,
+            default_gemm = k.Entry.Rung == (cudaDefault == GemmKernel.Auto ? GemmKernel.DoubleBuffered128 : cudaDefault),
         });
         AtomicFile.WriteAllText(Path.Combine(directory, "kernels.json"), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
         return paths;
