@@ -106,6 +106,9 @@ public static class GemmDoubleBuffered128
             default(TB).Offset(Math.Min(col0 + br1, p.N - 1), kFirst + bk1, p.N, p.K),
             default(TB).Offset(Math.Min(col0 + br2, p.N - 1), kFirst + bk2, p.N, p.K),
             default(TB).Offset(Math.Min(col0 + br3, p.N - 1), kFirst + bk3, p.N, p.K));
+        // Stage 1 onwards: never before kBegin, so the indices are valid offsets into the operand.
+        var aNext = new GemmSlots(aFrom.S0 + aStep, aFrom.S1 + aStep, aFrom.S2 + aStep, aFrom.S3 + aStep);
+        var bNext = new GemmSlots(bFrom.S0 + bStep, bFrom.S1 + bStep, bFrom.S2 + bStep, bFrom.S3 + bStep);
         var aTo = new GemmSlots(ak0 * Lead + ar0, ak1 * Lead + ar1, ak2 * Lead + ar2, ak3 * Lead + ar3);
         var bTo = new GemmSlots(bk0 * Lead + br0, bk1 * Lead + br1, bk2 * Lead + br2, bk3 * Lead + br3);
 
@@ -137,10 +140,10 @@ public static class GemmDoubleBuffered128
             var nb = new Vec4();
             if (more)
             {
-                var ga = av.SubView((s + 1) * aStep, av.Length - (s + 1) * aStep);
-                var gb = bv.SubView((s + 1) * bStep, bv.Length - (s + 1) * bStep);
-                na = new Vec4(ga[aFrom.S0], ga[aFrom.S1], ga[aFrom.S2], ga[aFrom.S3]);
-                nb = new Vec4(gb[bFrom.S0], gb[bFrom.S1], gb[bFrom.S2], gb[bFrom.S3]);
+                var ga = av.SubView(s * aStep, av.Length - s * aStep);
+                var gb = bv.SubView(s * bStep, bv.Length - s * bStep);
+                na = new Vec4(ga[aNext.S0], ga[aNext.S1], ga[aNext.S2], ga[aNext.S3]);
+                nb = new Vec4(gb[bNext.S0], gb[bNext.S1], gb[bNext.S2], gb[bNext.S3]);
             }
 
             // The stage's eight k steps: quads of op(A) rows and op(B) columns, 64 FMAs each.

@@ -45,6 +45,34 @@ public abstract class GemmTestsBase(IlgpuFixture fixture)
         CheckGemm(backend, transA, transB, m, n, k, alpha, beta, batch);
     }
 
+    /// <summary>
+    /// Split-K: with the device asked to fill far more groups than the blocks of C give, the
+    /// 128×128 rung splits K (several stages per split, a ragged first stage in each, batches)
+    /// and the fixed-order reduction applies alpha and beta.
+    /// </summary>
+    [Theory]
+    [InlineData(false, false, 33, 7, 129, 1f, 0f, 1)]
+    [InlineData(false, true, 129, 65, 100, 2f, -1.25f, 1)]
+    [InlineData(true, false, 17, 20, 77, 1f, 0f, 2)]
+    [InlineData(true, true, 7, 33, 64, 0.5f, 1f, 2)]
+    public void SplitKMatchesFloat64Reference(bool transA, bool transB, int m, int n, int k, float alpha, float beta, int batch)
+    {
+        var backend = fixture.Get();
+        backend.GemmKernel = GemmKernel.DoubleBuffered128;
+        int target = backend.GemmTargetGroups;
+        backend.GemmTargetGroups = 1000;
+        try
+        {
+            var plan = GemmPlan.For(new GemmShape(transA, transB, m, n, k, Batch: batch), GemmKernel.DoubleBuffered128, backend.GemmTargetGroups);
+            Assert.True(plan.Splits > 1, $"expected split-K for {m}x{n}x{k}, got {plan}");
+            CheckGemm(backend, transA, transB, m, n, k, alpha, beta, batch);
+        }
+        finally
+        {
+            backend.GemmTargetGroups = target;
+        }
+    }
+
     internal static void CheckGemm(IlgpuBackend backend, bool transA, bool transB, int m, int n, int k, float alpha, float beta, int batch)
     {
         // Strides leave a few padding elements between batches, to catch writes past a batch.
