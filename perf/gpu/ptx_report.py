@@ -214,10 +214,22 @@ def markdown(rows):
         per = "" if loop["shared_loads_per_ffma"] is None else f"{loop['shared_loads_per_ffma']:.3f}"
         lines.append(f"| {r['kernel']} | {r['arch']} | {loop['instructions']} | {loop['ffma']} | {loop['ffma_share']:.1%} | "
                      f"{per} | {loop['ldg']} | {loop['generic_ld']} | {loop['int64_ops']} | {top} |")
-    lines += ["", f"Occupancy from H100/H200 per-SM limits: {SM_REGISTERS} registers, {SM_SHARED_BYTES // 1024} KiB shared memory, "
+    return "\n".join(lines) + "\n"
+
+
+def launches_markdown(launches):
+    lines = ["", "Launches of the training step's GEMMs and bias-gradient sums on an H200 (132 SMs), from `gpunet ptx`'s launches.json:", "",
+             "| op | M×N×K | layout | kernel | splits | groups | why fewer than 132 |", "|---|---|---|---|---|---|---|"]
+    for l in launches:
+        lines.append(f"| {l['op']} | {l['m']}×{l['n']}×{l['k']} | {l['layout']} | {l['kernel']} | {l['splits']} | {l['groups']} | {l['why_fewer'] or ''} |")
+    return "\n".join(lines) + "\n"
+
+
+def limits_markdown():
+    lines = [f"Occupancy from H100/H200 per-SM limits: {SM_REGISTERS} registers, {SM_SHARED_BYTES // 1024} KiB shared memory, "
               f"{SM_THREADS} threads, {SM_GROUPS} groups; registers allocated per warp in units of {REGISTER_UNIT_PER_WARP}, "
               f"{SHARED_RESERVED_PER_GROUP} B of shared memory reserved per group."]
-    return "\n".join(lines) + "\n"
+    return "\n" + "\n".join(lines) + "\n"
 
 
 def main():
@@ -230,7 +242,9 @@ def main():
     rows = [row for k in kernels for row in assemble(k, args.ptx_dir, args.out_dir, args.tools)]
     args.out_dir.mkdir(parents=True, exist_ok=True)
     (args.out_dir / "report.json").write_text(json.dumps(rows, indent=2) + "\n")
-    (args.out_dir / "report.md").write_text(markdown(rows))
+    launches_file = args.ptx_dir / "launches.json"
+    launches = json.loads(launches_file.read_text()) if launches_file.exists() else []
+    (args.out_dir / "report.md").write_text(markdown(rows) + limits_markdown() + launches_markdown(launches))
     problems = [p for r in rows for p in failures(r)]
     for p in problems:
         print(f"ptx-report: {p}", file=sys.stderr)

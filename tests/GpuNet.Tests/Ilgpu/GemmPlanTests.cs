@@ -8,21 +8,14 @@ namespace GpuNet.Tests.Ilgpu;
 /// <summary>How GEMMs are launched on a GPU, checked without one: <see cref="GemmPlan"/> is a pure function.</summary>
 public sealed class GemmPlanTests
 {
-    private const int H200Multiprocessors = 132;
+    private const int H200Multiprocessors = PtxExport.H200Multiprocessors;
 
-    /// <summary>The training GEMMs of MLP 784-256-10 and 784-1024-1024-10 at batch 128, 512 and 4096 (forward NT, weight gradient TN, input gradient NN).</summary>
+    /// <summary>The training GEMMs the ptx report lists (<see cref="PtxExport.TrainingGemms"/>).</summary>
     public static TheoryData<int, int, int, bool, bool> TrainingShapes()
     {
         var data = new TheoryData<int, int, int, bool, bool>();
-        foreach (int batch in new[] { 128, 512, 4096 })
-        {
-            foreach (var (input, output) in new[] { (784, 256), (256, 10), (784, 1024), (1024, 1024), (1024, 10) })
-            {
-                data.Add(batch, output, input, false, true);   // forward: X·Wᵀ
-                data.Add(output, input, batch, true, false);   // dW = dYᵀ·X
-                data.Add(batch, input, output, false, false);  // dX = dY·W
-            }
-        }
+        foreach (var (_, shape) in PtxExport.TrainingGemms())
+            data.Add(shape.M, shape.N, shape.K, shape.TransA, shape.TransB);
         return data;
     }
 

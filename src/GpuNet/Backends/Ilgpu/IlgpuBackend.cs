@@ -31,7 +31,7 @@ public sealed class IlgpuBackend : IBackend
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> biasActivation;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> activationForward;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> activationBackward;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> columnSums;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int> columnSums;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams> softmaxCrossEntropy;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> softmax;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams> sigmoidBce;
@@ -71,7 +71,7 @@ public sealed class IlgpuBackend : IBackend
         biasActivation = Implicit<ArrayView<float>, ArrayView<float>, int, int>(ActivationKernels.BiasActivation);
         activationForward = Implicit<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Forward);
         activationBackward = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Backward);
-        columnSums = Implicit<ArrayView<float>, ArrayView<float>, int, int>(ReduceKernels.ColumnSums);
+        columnSums = Grouped<ArrayView<float>, ArrayView<float>, int, int>(ReduceKernels.ColumnSums);
         softmaxCrossEntropy = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.CrossEntropy);
         softmax = Implicit<ArrayView<float>, ArrayView<float>, int>(SoftmaxKernels.Softmax);
         sigmoidBce = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.SigmoidBce);
@@ -431,8 +431,13 @@ public sealed class IlgpuBackend : IBackend
     {
         var xv = Need(x, Elements(rows, cols), nameof(x));
         var sv = Need(sums, cols, nameof(sums));
-        if (cols > 0)
-            columnSums(cols, xv.View, sv.View, rows, cols);
+        if (cols == 0)
+            return;
+        // 32 columns × 8 lanes where groups allow it (GPUs, PoCL); ILGPU's 16-thread simulator gets 16 × 1.
+        int threads = accelerator.MaxNumThreadsPerGroup;
+        int width = Math.Min(ReduceKernels.Columns, threads);
+        int lanes = Math.Max(1, Math.Min(ReduceKernels.Lanes, threads / width));
+        columnSums(new KernelConfig(new Index2D((cols + width - 1) / width, 1), new Index2D(width, lanes)), xv.View, sv.View, rows, cols);
     }
 
     // ---- losses -------------------------------------------------------------------------

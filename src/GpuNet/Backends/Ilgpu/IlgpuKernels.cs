@@ -65,7 +65,7 @@ public static class IlgpuKernels
         Implicit("BiasActivation", ActivationKernels.BiasActivation),
         Implicit("ActivationForward", ActivationKernels.Forward),
         Implicit("ActivationBackward", ActivationKernels.Backward),
-        Implicit("ColumnSums", ReduceKernels.ColumnSums),
+        Grouped("ColumnSums", ReduceKernels.ColumnSums, threads: ReduceKernels.Columns * ReduceKernels.Lanes),
         Implicit("SoftmaxCrossEntropy", SoftmaxKernels.CrossEntropy),
         Implicit("Softmax", SoftmaxKernels.Softmax),
         Implicit("SigmoidBce", LogisticKernels.SigmoidBce),
@@ -92,5 +92,5 @@ public static class IlgpuKernels
     private static KernelEntry DoubleBuffered128(string layouts, Delegate kernel) =>
         Grouped("GemmDoubleBuffered128" + layouts, kernel, minGroups: 2) with { Rung = GemmKernel.DoubleBuffered128 };
 
-    private static KernelEntry Grouped(string name, Delegate kernel, int? minGroups = null) => new(name, kernel.Method, true, GemmThreads, minGroups);
+    private static KernelEntry Grouped(string name, Delegate kernel, int? minGroups = null, int threads = GemmThreads) => new(name, kernel.Method, true, threads, minGroups);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GpuNet.Backends;
 using GpuNet.IO;
 using GpuNet.Kernels;
 using ILGPU;
@@ -72,7 +73,61 @@ public static class PtxExport
             gemm_rung = k.Entry.Rung?.ToString(),
             default_gemm = k.Entry.Rung == (cudaDefault == GemmKernel.Auto ? GemmKernel.DoubleBuffered128 : cudaDefault),
         });
-        AtomicFile.WriteAllText(Path.Combine(directory, "kernels.json"), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
+        var indented = new JsonSerializerOptions { WriteIndented = true };
+        AtomicFile.WriteAllText(Path.Combine(directory, "kernels.json"), JsonSerializer.Serialize(manifest, indented));
+        AtomicFile.WriteAllText(Path.Combine(directory, "launches.json"), JsonSerializer.Serialize(TrainingLaunches(H200Multiprocessors), indented));
         return paths;
+    }
+
+    /// <summary>Multiprocessors of an H200 (and an H100 SXM): the groups a launch needs to fill one.</summary>
+    public const int H200Multiprocessors = 132;
+
+    /// <summary>
+    /// The GEMMs of one training step of MLP 784-256-10 and MLP 784-1024-1024-10 at batch 128,
+    /// 512 and 4096: per layer the forward X·Wᵀ (NT), the weight gradient dYᵀ·X (TN) and, above
+    /// the first layer, the input gradient dY·W (NN).
+    /// </summary>
+    public static IEnumerable<(string Name, GemmShape Shape)> TrainingGemms()
+    {
+        int[][] models = [[784, 256, 10], [784, 1024, 1024, 10]];
+        foreach (var sizes in models)
+            foreach (int batch in new[] { 128, 512, 4096 })
+                for (int l = 0; l + 1 < sizes.Length; l++)
+                {
+                    string model = $"mlp {string.Join('-', sizes)} batch {batch} layer {l + 1}";
+                    int input = sizes[l], output = sizes[l + 1];
+                    yield return ($"{model} forward", new GemmShape(false, true, batch, output, input));
+                    yield return ($"{model} weight gradient", new GemmShape(true, false, output, input, batch));
+                    if (l > 0)
+                        yield return ($"{model} input gradient", new GemmShape(false, false, batch, input, output));
+                }
+    }
+
+    /// <summary>How each training GEMM and bias-gradient column sum launches on a device of <paramref name="multiprocessors"/> SMs.</summary>
+    public static IEnumerable<object> TrainingLaunches(int multiprocessors)
+    {
+        var rung = IlgpuBackend.DefaultGemmKernel(AcceleratorType.Cuda);
+        foreach (var (name, shape) in TrainingGemms())
+        {
+            var plan = GemmPlan.For(shape, rung, multiprocessors);
+            yield return new
+            {
+                op = name, m = shape.M, n = shape.N, k = shape.K,
+                layout = $"{(shape.TransA ? 'T' : 'N')}{(shape.TransB ? 'T' : 'N')}",
+                kernel = plan.Kernel.ToString(), splits = plan.Splits, groups = plan.Groups, why_fewer = plan.Shortfall,
+            };
+            if (name.EndsWith("weight gradient", StringComparison.Ordinal))
+            {
+                // The bias gradient of the same layer: column sums of dY (batch × outputs).
+                long groups = (shape.M + ReduceKernels.Columns - 1) / ReduceKernels.Columns;
+                yield return new
+                {
+                    op = name.Replace("weight gradient", "bias gradient", StringComparison.Ordinal), m = shape.K, n = shape.M, k = 0,
+                    layout = "", kernel = "ColumnSums", splits = 1, groups,
+                    why_fewer = groups >= multiprocessors ? null
+                        : $"{groups} groups of {ReduceKernels.Columns} columns × {ReduceKernels.Lanes} lanes: {(long)shape.K * shape.M} elements, a few microseconds of one launch",
+                };
+            }
+        }
     }
 }
