@@ -1,4 +1,3 @@
-using Xunit;
 using GpuNet.Backends.Cpu;
 
 namespace GpuNet.Tests.Backends;

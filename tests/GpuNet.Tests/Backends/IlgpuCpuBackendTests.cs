@@ -1,4 +1,3 @@
-using Xunit;
 using GpuNet.Devices;
 
 namespace GpuNet.Tests.Backends;

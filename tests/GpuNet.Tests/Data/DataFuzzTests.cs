@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using GpuNet.Data;
-using Xunit;
 
 namespace GpuNet.Tests.Data;
 

@@ -2,7 +2,6 @@ using GpuNet.Backends;
 using GpuNet.Backends.Ilgpu;
 using GpuNet.Kernels;
 using GpuNet.Reference;
-using Xunit;
 
 namespace GpuNet.Tests.Ilgpu;
 

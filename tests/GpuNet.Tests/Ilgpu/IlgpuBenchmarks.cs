@@ -3,7 +3,6 @@ using GpuNet.Backends;
 using GpuNet.Backends.Ilgpu;
 using GpuNet.Devices;
 using GpuNet.Kernels;
-using Xunit;
 
 namespace GpuNet.Tests.Ilgpu;
 

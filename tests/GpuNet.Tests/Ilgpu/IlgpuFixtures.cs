@@ -2,7 +2,6 @@ using GpuNet.Backends;
 using GpuNet.Backends.Ilgpu;
 using GpuNet.Devices;
 using GpuNet.Kernels;
-using Xunit;
 
 namespace GpuNet.Tests.Ilgpu;
 
@@ -44,7 +43,11 @@ public abstract class IlgpuFixture : IDisposable
         throw new InvalidOperationException("unreachable");
     }
 
-    public void Dispose() => Backend?.Dispose();
+    public void Dispose()
+    {
+        Backend?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     internal static IlgpuBackend? OpenFirst(DeviceKind kind)
     {

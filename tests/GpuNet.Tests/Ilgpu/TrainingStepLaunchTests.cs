@@ -3,7 +3,6 @@ using GpuNet.Data;
 using GpuNet.Devices;
 using GpuNet.Nn;
 using GpuNet.Training;
-using Xunit;
 
 namespace GpuNet.Tests.Ilgpu;
 

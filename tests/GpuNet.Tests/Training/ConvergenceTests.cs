@@ -1,8 +1,8 @@
 using GpuNet.Data;
 using GpuNet.Kernels;
 using GpuNet.Nn;
-using GpuNet.Training;
 using GpuNet.Tests.TestSupport;
+using GpuNet.Training;
 
 namespace GpuNet.Tests.Training;
 

@@ -28,17 +28,17 @@ internal sealed class CpuGemm<TKernel> : ICpuGemm, IParallelWork where TKernel :
     // Below this many flops a second thread costs more to wake than it saves.
     private const double MinParallelFlops = 1 << 21;
 
-    [ThreadStatic] private static ScratchBuffer packedA;
-    [ThreadStatic] private static ScratchBuffer packedB;
-    [ThreadStatic] private static ScratchBuffer edgeTile;
+    [ThreadStatic] private static ScratchBuffer _packedA;
+    [ThreadStatic] private static ScratchBuffer _packedB;
+    [ThreadStatic] private static ScratchBuffer _edgeTile;
 
-    private readonly CpuWorkers workers;
-    private GemmShape shape;
-    private float[] a = [], b = [], c = [];
-    private int offsetA, offsetB, offsetC;
-    private int tileRows, tileCols, tilesM, tilesN, rowGroups, kBlock;
+    private readonly CpuWorkers _workers;
+    private GemmShape _shape;
+    private float[] _a = [], _b = [], _c = [];
+    private int _offsetA, _offsetB, _offsetC;
+    private int _tileRows, _tileCols, _tilesM, _tilesN, _rowGroups, _kBlock;
 
-    public CpuGemm(CpuWorkers workers) => this.workers = workers;
+    public CpuGemm(CpuWorkers workers) => _workers = workers;
 
     public void Run(in GemmShape s, CpuBuffer<float> bufferA, CpuBuffer<float> bufferB, CpuBuffer<float> bufferC)
     {
@@ -49,18 +49,18 @@ internal sealed class CpuGemm<TKernel> : ICpuGemm, IParallelWork where TKernel :
             ScaleOnly(s, bufferC);
             return;
         }
-        (shape, a, b, c) = (s, bufferA.Array, bufferB.Array, bufferC.Array);
-        (offsetA, offsetB, offsetC) = (bufferA.Offset, bufferB.Offset, bufferC.Offset);
-        kBlock = CeilDiv(s.K, CeilDiv(s.K, MaxKBlock));
-        int threads = s.Flops >= MinParallelFlops ? workers.Threads : 1;
+        (_shape, _a, _b, _c) = (s, bufferA.Array, bufferB.Array, bufferC.Array);
+        (_offsetA, _offsetB, _offsetC) = (bufferA.Offset, bufferB.Offset, bufferC.Offset);
+        _kBlock = CeilDiv(s.K, CeilDiv(s.K, MaxKBlock));
+        int threads = s.Flops >= MinParallelFlops ? _workers.Threads : 1;
         ChooseTiles(threads);
         try
         {
-            workers.Run(this, s.Batch * rowGroups * tilesN);
+            _workers.Run(this, s.Batch * _rowGroups * _tilesN);
         }
         finally
         {
-            (a, b, c) = ([], [], []); // drop the caller's arrays between ops
+            (_a, _b, _c) = ([], [], []); // drop the caller's arrays between ops
         }
     }
 
@@ -71,9 +71,9 @@ internal sealed class CpuGemm<TKernel> : ICpuGemm, IParallelWork where TKernel :
     private void ChooseTiles(int threads)
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
-        int m = shape.M, n = shape.N;
+        int m = _shape.M, n = _shape.N;
         int tm = CeilDiv(m, MaxTileRows), tn = CeilDiv(n, MaxTileCols);
-        while ((long)shape.Batch * tm * tn < threads)
+        while ((long)_shape.Batch * tm * tn < threads)
         {
             bool splitN = (double)n / tn >= (double)m / tm;
             if (splitN && tn < CeilDiv(n, nr)) tn++;
@@ -81,47 +81,47 @@ internal sealed class CpuGemm<TKernel> : ICpuGemm, IParallelWork where TKernel :
             else if (tn < CeilDiv(n, nr)) tn++;
             else break;
         }
-        tileRows = RoundUp(CeilDiv(m, tm), mr);
-        tileCols = RoundUp(CeilDiv(n, tn), nr);
-        tilesM = CeilDiv(m, tileRows);
-        tilesN = CeilDiv(n, tileCols);
+        _tileRows = RoundUp(CeilDiv(m, tm), mr);
+        _tileCols = RoundUp(CeilDiv(n, tn), nr);
+        _tilesM = CeilDiv(m, _tileRows);
+        _tilesN = CeilDiv(n, _tileCols);
         // A work item is a run of tile rows in one tile column, so its packed B block serves every
         // tile row of the run: as few runs as keep each thread busy (one per column when there are
         // enough columns). Packing B once per tile instead cost a 1024³ GEMM eight B packs.
-        rowGroups = Math.Min(tilesM, Math.Max(1, CeilDiv(threads, shape.Batch * tilesN)));
+        _rowGroups = Math.Min(_tilesM, Math.Max(1, CeilDiv(threads, _shape.Batch * _tilesN)));
     }
 
     public void Execute(int item)
     {
-        int itemsPerBatch = rowGroups * tilesN;
+        int itemsPerBatch = _rowGroups * _tilesN;
         int batch = item / itemsPerBatch;
-        int group = item % itemsPerBatch / tilesN;
-        int j0 = item % tilesN * tileCols;
-        int firstTile = group * tilesM / rowGroups, endTile = (group + 1) * tilesM / rowGroups;
-        int cols = Math.Min(tileCols, shape.N - j0);
-        int m = shape.M, n = shape.N, k = shape.K;
+        int group = item % itemsPerBatch / _tilesN;
+        int j0 = item % _tilesN * _tileCols;
+        int firstTile = group * _tilesM / _rowGroups, endTile = (group + 1) * _tilesM / _rowGroups;
+        int cols = Math.Min(_tileCols, _shape.N - j0);
+        int m = _shape.M, n = _shape.N, k = _shape.K;
 
-        ref float baseA = ref Element(a, offsetA + batch * shape.StrideA);
-        ref float baseB = ref Element(b, offsetB + batch * shape.StrideB);
-        ref float baseC = ref Element(c, offsetC + batch * shape.StrideC);
+        ref float baseA = ref Element(_a, _offsetA + batch * _shape.StrideA);
+        ref float baseB = ref Element(_b, _offsetB + batch * _shape.StrideB);
+        ref float baseC = ref Element(_c, _offsetC + batch * _shape.StrideC);
         // op(A)[i, k] and op(B)[k, j] as (row, k) strides of the packed row dimension.
-        (int aRow, int aK) = shape.TransA ? (1, m) : (k, 1);
-        (int bRow, int bK) = shape.TransB ? (k, 1) : (1, n);
-        ref float panelA = ref packedA.Get(RoundUp(tileRows, TKernel.Mr) * kBlock);
-        ref float panelB = ref packedB.Get(RoundUp(cols, TKernel.Nr) * kBlock);
+        (int aRow, int aK) = _shape.TransA ? (1, m) : (k, 1);
+        (int bRow, int bK) = _shape.TransB ? (k, 1) : (1, n);
+        ref float panelA = ref _packedA.Get(RoundUp(_tileRows, TKernel.Mr) * _kBlock);
+        ref float panelB = ref _packedB.Get(RoundUp(cols, TKernel.Nr) * _kBlock);
 
-        for (int k0 = 0; k0 < k; k0 += kBlock)
+        for (int k0 = 0; k0 < k; k0 += _kBlock)
         {
-            int kc = Math.Min(kBlock, k - k0);
+            int kc = Math.Min(_kBlock, k - k0);
             GemmPacking.Pack(ref Unsafe.Add(ref baseB, (nint)j0 * bRow + (nint)k0 * bK), bRow, bK, cols, kc, TKernel.Nr, ref panelB);
             // The first K block applies the caller's beta; later blocks add onto it. Every element
             // still sees its K blocks in order, so the result does not depend on the tiling.
-            float beta = k0 == 0 ? shape.Beta : 1f;
+            float beta = k0 == 0 ? _shape.Beta : 1f;
             for (int tile = firstTile; tile < endTile; tile++)
             {
-                int i0 = tile * tileRows, rows = Math.Min(tileRows, m - i0);
+                int i0 = tile * _tileRows, rows = Math.Min(_tileRows, m - i0);
                 GemmPacking.Pack(ref Unsafe.Add(ref baseA, (nint)i0 * aRow + (nint)k0 * aK), aRow, aK, rows, kc, TKernel.Mr, ref panelA);
-                MacroKernel(kc, rows, cols, ref panelA, ref panelB, ref Unsafe.Add(ref baseC, (nint)i0 * n + j0), n, shape.Alpha, beta);
+                MacroKernel(kc, rows, cols, ref panelA, ref panelB, ref Unsafe.Add(ref baseC, (nint)i0 * n + j0), n, _shape.Alpha, beta);
             }
         }
     }
@@ -150,7 +150,7 @@ internal sealed class CpuGemm<TKernel> : ICpuGemm, IParallelWork where TKernel :
     private static void EdgeTile(int kc, ref float sliverA, ref float sliverB, ref float dst, int ldc, int validRows, int validCols, float alpha, float beta)
     {
         int nr = TKernel.Nr;
-        ref float scratch = ref edgeTile.Get(TKernel.Mr * nr);
+        ref float scratch = ref _edgeTile.Get(TKernel.Mr * nr);
         if (beta != 0f)
             CopyRows(ref dst, ldc, ref scratch, nr, validRows, validCols);
         TKernel.Run(kc, ref sliverA, ref sliverB, ref scratch, nr, alpha, beta);

@@ -145,17 +145,17 @@ internal static class GemmPacking
 internal struct ScratchBuffer
 {
     private const int AlignFloats = 16;
-    private float[]? array;
-    private int start;
+    private float[]? _array;
+    private int _start;
 
     public unsafe ref float Get(int length)
     {
-        if (array is null || array.Length - start < length)
+        if (_array is null || _array.Length - _start < length)
         {
-            array = GC.AllocateUninitializedArray<float>(length + AlignFloats, pinned: true);
-            nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-            start = (int)((AlignFloats * sizeof(float) - address % (AlignFloats * sizeof(float))) / sizeof(float)) % AlignFloats;
+            _array = GC.AllocateUninitializedArray<float>(length + AlignFloats, pinned: true);
+            nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_array));
+            _start = (int)((AlignFloats * sizeof(float) - address % (AlignFloats * sizeof(float))) / sizeof(float)) % AlignFloats;
         }
-        return ref array[start];
+        return ref _array[_start];
     }
 }
