@@ -84,7 +84,7 @@ internal sealed class ParallelSgd(CpuWorkers workers) : IParallelWork
         }
     }
 
-    public void Execute(int item)
+    public void Execute(int item, int worker)
     {
         int start = item * _chunk, length = Math.Min(_chunk, _count - start);
         bool momentum = _sgd.Momentum != 0f;

@@ -3,7 +3,10 @@ namespace GpuNet.Backends.Cpu;
 /// <summary>One parallel op, cut into items that can run in any order on any thread.</summary>
 internal interface IParallelWork
 {
-    void Execute(int item);
+    /// <param name="worker">Which of the pool's <see cref="CpuWorkers.Threads"/> runs the item: 0 is
+    /// the caller, and no two threads share a number during one op, so an op can keep its scratch
+    /// per worker number and size it on the caller's thread before the op starts.</param>
+    void Execute(int item, int worker);
 }
 
 /// <summary>
@@ -34,7 +37,10 @@ internal sealed class CpuWorkers
     {
         Threads = Math.Max(1, threads);
         for (int i = 1; i < Threads; i++)
-            new Thread(HelperLoop) { IsBackground = true, Name = $"gpunet-cpu-{i}" }.Start();
+        {
+            int worker = i;
+            new Thread(() => HelperLoop(worker)) { IsBackground = true, Name = $"gpunet-cpu-{i}" }.Start();
+        }
     }
 
     /// <summary>Threads an op can use, the caller included.</summary>
@@ -45,7 +51,7 @@ internal sealed class CpuWorkers
         if (items <= 1 || Threads == 1 || !Monitor.TryEnter(_gate))
         {
             for (int i = 0; i < items; i++)
-                job.Execute(i);
+                job.Execute(i, worker: 0);
             return;
         }
         try
@@ -57,7 +63,7 @@ internal sealed class CpuWorkers
             int helpers = Math.Min(Threads - 1, items - 1);
             _runningHelpers = helpers;
             _start.Release(helpers);
-            Drain();
+            Drain(worker: 0);
             _finished.Wait();
             if (_failure is not null)
                 throw new AggregateException("a CPU worker failed", _failure);
@@ -69,13 +75,13 @@ internal sealed class CpuWorkers
         }
     }
 
-    private void Drain()
+    private void Drain(int worker)
     {
         try
         {
             int item;
             while ((item = Interlocked.Increment(ref _nextItem) - 1) < _itemCount)
-                _work!.Execute(item);
+                _work!.Execute(item, worker);
         }
         catch (Exception e)
         {
@@ -84,12 +90,12 @@ internal sealed class CpuWorkers
         }
     }
 
-    private void HelperLoop()
+    private void HelperLoop(int worker)
     {
         while (true)
         {
             _start.Wait();
-            Drain();
+            Drain(worker);
             if (Interlocked.Decrement(ref _runningHelpers) == 0)
                 _finished.Release();
         }
