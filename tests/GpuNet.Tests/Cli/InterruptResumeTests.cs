@@ -13,6 +13,7 @@ public sealed class InterruptResumeTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
+    [Slow]
     [Fact]
     public async Task Sigint_saves_a_resumable_checkpoint_and_exits_130()
     {
