@@ -2,11 +2,15 @@
 #   ./run.ps1            build and train the default MLP on Fashion-MNIST on the best device
 #   ./run.ps1 ARGS...    the same, with extra `gpunet train` options
 #   ./run.ps1 test       run the test suite
+#   ./run.ps1 test --fast  the same without the tests tagged [Slow] (Category=Slow)
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
 
 if ($args.Count -gt 0 -and $args[0] -eq 'test') {
     $rest = @($args | Select-Object -Skip 1)
+    if ($rest.Count -gt 0 -and $rest[0] -eq '--fast') {
+        $rest = @('--filter-not-trait', 'Category=Slow') + @($rest | Select-Object -Skip 1)
+    }
     dotnet test --project tests/GpuNet.Tests/GpuNet.Tests.csproj -c Release @rest
     exit $LASTEXITCODE
 }

@@ -3,12 +3,18 @@
 #   ./run.sh            build, make sure Fashion-MNIST is there, train the default MLP on the best device
 #   ./run.sh ARGS...    the same, with extra `gpunet train` options (later options win), e.g. --device cpu
 #   ./run.sh test       run the test suite (what CI runs)
+#   ./run.sh test --fast  the same without the tests tagged [Slow] (Category=Slow): the quick loop while editing
 set -euo pipefail
 cd "$(dirname "$0")"
 
 if [ "${1:-}" = "test" ]; then
   shift
-  exec dotnet test --project tests/GpuNet.Tests/GpuNet.Tests.csproj -c Release "$@"
+  filter=()
+  if [ "${1:-}" = "--fast" ]; then
+    shift
+    filter=(--filter-not-trait "Category=Slow")
+  fi
+  exec dotnet test --project tests/GpuNet.Tests/GpuNet.Tests.csproj -c Release "${filter[@]}" "$@"
 fi
 
 dotnet build src/GpuNet.Cli/GpuNet.Cli.csproj -c Release --nologo -v quiet -clp:ErrorsOnly

@@ -26,7 +26,7 @@ namespace GpuNet.Kernels;
 /// Split-K: with <see cref="GemmParams.Splits"/> = S &gt; 1, grid z = batch·S + s and the group
 /// multiplies only k in [s·SplitDepth, (s + 1)·SplitDepth), writing its raw partial product to
 /// plane z of C (the host points C at a workspace and sums the planes in a fixed order with
-/// <see cref="GemmSplitKReduce"/>: deterministic, no atomics).
+/// <see cref="GemmSplitK.Reduce"/>: deterministic, no atomics).
 ///
 /// Loads are coalesced in both layouts: consecutive threads read consecutive addresses along
 /// the operand's contiguous direction (8 floats of k, or 128 of M/N).

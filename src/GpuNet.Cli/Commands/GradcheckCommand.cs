@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using GpuNet.Devices;
-using GpuNet.Kernels;
 using GpuNet.Nn;
 using GpuNet.Reference;
 

@@ -62,7 +62,7 @@ public static class PredictCommand
 
     private static void Write(TextWriter output, Predictions predictions)
     {
-        output.WriteLine(string.Join(",", new[] { "index", "label" }.Concat(Enumerable.Range(0, predictions.Classes).Select(c => $"prob_{c}"))));
+        output.WriteLine("index,label" + string.Concat(Enumerable.Range(0, predictions.Classes).Select(c => $",prob_{c}")));
         var line = new StringBuilder();
         for (int r = 0; r < predictions.Rows; r++)
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using GpuNet.Backends.Ilgpu;
+using GpuNet.Reference;
 using GpuNet.Devices;
 using GpuNet.Kernels;
 
@@ -54,7 +55,7 @@ public static class SelftestCommand
                     default_gemm = defaultKernel.ToString(),
                     startup_seconds = startup,
                     passed,
-                    gemm_checks = checks.Select(c => new { kernel = c.Kernel.ToString(), shape = c.Shape, worst_error_over_bound = c.WorstRatio, passed = c.Passed }),
+                    gemm_checks = checks.Select(c => new { kernel = c.Kernel.ToString(), shape = c.Shape, worst_error_over_bound = c.Result.WorstRatio, passed = c.Passed }),
                     step_check = new { worst_error_over_bound = stepRatio, passed = stepRatio <= 1 },
                     gemm_timings = timings.Select(t => new { kernel = t.Kernel.ToString(), shape = t.Shape, ms = t.Milliseconds, gflops = t.Gflops }),
                 }));
@@ -63,7 +64,7 @@ public static class SelftestCommand
             {
                 stdout.WriteLine(Invariant($"device: {backend.Device.Id} ({backend.Device.Name}), default GEMM rung {defaultKernel}, opened in {startup:F2} s"));
                 foreach (var c in checks)
-                    stdout.WriteLine(Invariant($"gemm {c.Kernel,-18} {c.Shape,-40} {(c.Passed ? "ok  " : "FAIL")} worst error {c.WorstRatio:G3} of the bound"));
+                    stdout.WriteLine(Invariant($"gemm {c.Kernel,-18} {c.Shape,-40} {(c.Passed ? "ok  " : "FAIL")} worst error {c.Result.WorstRatio:G3} of the bound"));
                 stdout.WriteLine(Invariant($"training steps vs cpu      {(stepRatio <= 1 ? "ok  " : "FAIL")} worst error {stepRatio:G3} of the bound"));
                 foreach (var t in timings)
                     stdout.WriteLine(Invariant($"time {t.Kernel,-18} {t.Shape,-24} {t.Milliseconds,10:F3} ms {t.Gflops,10:F1} GFLOP/s"));

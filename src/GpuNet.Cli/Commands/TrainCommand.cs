@@ -4,7 +4,6 @@ using GpuNet.Cli.Display;
 using GpuNet.Cli.Plots;
 using GpuNet.Data;
 using GpuNet.Devices;
-using GpuNet.IO;
 using GpuNet.Nn;
 using GpuNet.Training;
 

@@ -31,7 +31,7 @@ public sealed class RunCheckpointsTests
         {
             network.Initialise(InitScheme.Auto, 11);
             using var trainer = new Trainer(backend, network, split, Options(6));
-            trainer.Fit();
+            trainer.Fit(cancellation: TestContext.Current.CancellationToken);
             straight = network.ExportParameters();
         }
 
@@ -40,7 +40,7 @@ public sealed class RunCheckpointsTests
         {
             network.Initialise(InitScheme.Auto, 11);
             using var trainer = new Trainer(backend, network, split, Options(4));
-            trainer.Fit();
+            trainer.Fit(cancellation: TestContext.Current.CancellationToken);
             stateAfterFour = trainer.State;
             var model = ModelCheckpoint.FromNetwork(network, Preprocessing.None, split.Train.ClassNames, trainer.State.Epoch, trainer.State.GlobalStep(trainer.StepsPerEpoch));
             RunCheckpoints.SaveLast(dir.Path, model, OptimizerState.FromNetwork(network, trainer.State));
@@ -52,7 +52,7 @@ public sealed class RunCheckpointsTests
         {
             resume.Restore(network);
             using var trainer = new Trainer(backend, network, split, Options(6));
-            trainer.Fit(resume.Optimizer.State);
+            trainer.Fit(resume.Optimizer.State, TestContext.Current.CancellationToken);
             ModelCheckpointTests.AssertBitwiseEqual(straight, network.ExportParameters());
         }
     }

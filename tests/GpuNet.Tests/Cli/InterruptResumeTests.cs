@@ -13,8 +13,9 @@ public sealed class InterruptResumeTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
+    [Slow]
     [Fact]
-    public void Sigint_saves_a_resumable_checkpoint_and_exits_130()
+    public async Task Sigint_saves_a_resumable_checkpoint_and_exits_130()
     {
         if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Skip("SIGINT is a POSIX signal");
         var outDir = Path.Combine(_dir.Path, "run");
@@ -30,10 +31,11 @@ public sealed class InterruptResumeTests : IDisposable
         Assert.False(child.HasExited, "gpunet ended before it could be interrupted"); // (reading its output here would wait for it to end)
         Assert.True(kill(child.Id, SigInt) == 0, $"kill failed: errno {Marshal.GetLastPInvokeError()}");
         Assert.True(child.WaitForExit(60_000), "gpunet did not stop after SIGINT");
+        string output = await stdout, errors = await stderr;
 
-        Assert.True(child.ExitCode == 130, $"exit {child.ExitCode}: {stdout.Result} {stderr.Result}");
-        Assert.Contains("interrupted at epoch", stdout.Result);
-        Assert.Contains("--resume", stdout.Result);
+        Assert.True(child.ExitCode == 130, $"exit {child.ExitCode}: {output} {errors}");
+        Assert.Contains("interrupted at epoch", output);
+        Assert.Contains("--resume", output);
         var saved = RunCheckpoints.LoadForResume(outDir);
         Assert.True(saved.Optimizer.State.Epoch >= 1);
 

@@ -7,6 +7,7 @@ public sealed class TrainCliTests
 {
     private const string FashionMnist = "/usr/share/datasets/fashion-mnist";
 
+    [Slow]
     [Fact]
     public void Fashion_mnist_reaches_84_percent_in_three_epochs_on_cpu()
     {
@@ -34,6 +35,7 @@ public sealed class TrainCliTests
         Assert.Contains("epoch 3/3", run.Stderr); // with --json, progress goes to stderr
     }
 
+    [Slow]
     [Fact]
     public void Spirals_train_end_to_end_on_the_ilgpu_cpu_accelerator()
     {

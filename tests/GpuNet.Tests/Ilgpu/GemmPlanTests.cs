@@ -1,7 +1,6 @@
 using GpuNet.Backends;
 using GpuNet.Backends.Ilgpu;
 using GpuNet.Kernels;
-using Xunit;
 
 namespace GpuNet.Tests.Ilgpu;
 

@@ -1,6 +1,5 @@
 using GpuNet.Backends.Ilgpu;
 using GpuNet.Devices;
-using Xunit;
 
 namespace GpuNet.Tests.Ilgpu;
 

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using GpuNet.Backends.Ilgpu;
 using GpuNet.Kernels;
 using GpuNet.Tests.TestSupport;
-using Xunit;
 
 namespace GpuNet.Tests.Ilgpu;
 

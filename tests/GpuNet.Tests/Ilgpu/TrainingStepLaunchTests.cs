@@ -2,8 +2,8 @@ using GpuNet.Backends.Ilgpu;
 using GpuNet.Data;
 using GpuNet.Devices;
 using GpuNet.Nn;
+using GpuNet.Tests.TestSupport;
 using GpuNet.Training;
-using Xunit;
 
 namespace GpuNet.Tests.Ilgpu;
 
@@ -25,6 +25,7 @@ public sealed class TrainingStepLaunchTests
     /// </summary>
     private const int MlpLaunchesPerStep = 14;
 
+    [Slow]
     [Fact]
     public void MlpStep_HasAFixedLaunchCount_AndNoHostWait()
     {

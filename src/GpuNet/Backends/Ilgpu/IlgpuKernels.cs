@@ -1,6 +1,5 @@
 using System.Reflection;
 using GpuNet.Kernels;
-using ILGPU;
 using ILGPU.Backends.EntryPoints;
 using ILGPU.Runtime;
 

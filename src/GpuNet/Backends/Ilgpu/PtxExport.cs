@@ -1,5 +1,4 @@
 using System.Text.Json;
-using GpuNet.Backends;
 using GpuNet.IO;
 using GpuNet.Kernels;
 using ILGPU;
@@ -36,7 +35,7 @@ public static class PtxExport
     public static IReadOnlyList<PtxKernel> Compile(CudaArchitecture architecture, CudaInstructionSet instructionSet)
     {
         using var context = Context.Create(b => IlgpuCompilation.Configure(b));
-        using var backend = new PTXBackend(context, architecture, instructionSet, null);
+        using var backend = new PTXBackend(context, new CudaCapabilityContext(architecture), architecture, instructionSet, nvvmAPI: null);
         var kernels = new List<PtxKernel>(IlgpuKernels.All.Count);
         foreach (var entry in IlgpuKernels.All)
         {
