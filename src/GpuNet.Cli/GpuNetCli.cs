@@ -30,7 +30,7 @@ public static class GpuNetCli
             var command = parsed.CommandResult.Command;
             var name = command == root ? "gpunet" : $"gpunet {command.Name}";
             // System.CommandLine lists allowed values on separate lines; the user gets one line.
-            var message = string.Join(" ", parsed.Errors[0].Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+            var message = PlainTypeNames(OneLine(parsed.Errors[0].Message));
             stderr.WriteLine($"{name}: {message} (see '{name} --help')");
             return ExitCodes.UsageError;
         }
@@ -40,7 +40,7 @@ public static class GpuNetCli
         }
         catch (GpuNetException e)
         {
-            stderr.WriteLine($"gpunet: {(parsed.GetValue(verbose) ? e.ToString() : e.Message)}");
+            stderr.WriteLine($"gpunet: {(parsed.GetValue(verbose) ? e.ToString() : OneLine(e.Message))}");
             return e.ExitCode;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException)
@@ -48,5 +48,27 @@ public static class GpuNetCli
             stderr.WriteLine($"gpunet: {(parsed.GetValue(verbose) ? e.ToString() : e.Message)}");
             return ExitCodes.RuntimeError;
         }
+        catch (Exception e)
+        {
+            // Anything unforeseen is still one line and exit 1: what failed, and where to see more.
+            stderr.WriteLine(parsed.GetValue(verbose)
+                ? $"gpunet: internal error: {e}"
+                : $"gpunet: internal error: {e.GetType().Name}: {OneLine(e.Message)} (run again with --verbose for the stack trace, and please report it)");
+            return ExitCodes.RuntimeError;
+        }
     }
+
+    /// <summary>"as expected type 'System.Nullable`1[System.Int32]'" becomes "as an integer": users need not read .NET type names.</summary>
+    private static string PlainTypeNames(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message, @"as expected type '([^']*)'", m => m.Groups[1].Value switch
+        {
+            var t when t.Contains("Int32", StringComparison.Ordinal) || t.Contains("Int64", StringComparison.Ordinal) => "as an integer",
+            var t when t.Contains("Single", StringComparison.Ordinal) || t.Contains("Double", StringComparison.Ordinal) => "as a number",
+            var t when t.Contains("Boolean", StringComparison.Ordinal) => "as true or false",
+            _ => "as a value of this option",
+        });
+
+    /// <summary>A message as one line (System.CommandLine lists allowed values on separate lines).</summary>
+    private static string OneLine(string message) =>
+        string.Join(" ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 }

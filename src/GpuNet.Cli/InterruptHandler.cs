@@ -3,38 +3,60 @@ using System.Runtime.InteropServices;
 namespace GpuNet.Cli;
 
 /// <summary>
-/// Ctrl+C during training: the first SIGINT asks the trainer to stop after the step in progress
-/// (so a consistent checkpoint can be written); a second one lets the runtime end the process at
-/// once. Files are only ever replaced atomically, so even that never leaves a torn file.
+/// Stop requests during training. The first SIGINT (Ctrl+C), SIGTERM (docker stop, Slurm, systemd,
+/// timeout) or SIGHUP (the terminal closed) asks the trainer to stop after the step in progress, so a
+/// resumable checkpoint can be saved; the run then exits 130 for SIGINT and 143 for SIGTERM and SIGHUP.
+/// A second signal gets the runtime's default handling, which ends the process at once; checkpoint
+/// files are only ever replaced by a rename, so even that leaves no torn file.
 /// </summary>
 public sealed class InterruptHandler : IDisposable
 {
+    private static readonly PosixSignal[] Handled = [PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP];
+
     private readonly CancellationTokenSource _stop = new();
-    private readonly PosixSignalRegistration? _registration;
+    private readonly List<PosixSignalRegistration> _registrations = [];
+    private int _signal; // the first signal received (its PosixSignal value), 0 before
 
     public InterruptHandler(Action<string> note)
     {
-        try
+        foreach (var signal in Handled)
         {
-            _registration = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+            try
             {
-                if (_stop.IsCancellationRequested) return; // second Ctrl+C: default handling ends the process
-                context.Cancel = true;
-                note("interrupt: finishing the current step and saving (press Ctrl+C again to quit at once)");
-                _stop.Cancel();
-            });
-        }
-        catch (PlatformNotSupportedException)
-        {
-            _registration = null; // no signals here: Ctrl+C keeps its default meaning
+                _registrations.Add(PosixSignalRegistration.Create(signal, context =>
+                {
+                    if (Interlocked.CompareExchange(ref _signal, (int)context.Signal, 0) != 0) return; // a second signal: default handling ends the process
+                    context.Cancel = true;
+                    note($"{Describe(context.Signal)}: finishing the current step and saving (send it again to quit at once)");
+                    _stop.Cancel();
+                }));
+            }
+            catch (PlatformNotSupportedException)
+            {
+                // this signal does not exist here (SIGHUP on Windows): it keeps its default meaning
+            }
         }
     }
 
     public CancellationToken Token => _stop.Token;
 
+    /// <summary>What the run exits with after stopping: 130 after SIGINT, 143 after SIGTERM or SIGHUP.</summary>
+    public int ExitCode => (PosixSignal)_signal == PosixSignal.SIGINT ? ExitCodes.Interrupted : ExitCodes.Terminated;
+
+    /// <summary>How the stop request is announced: "interrupt" for Ctrl+C, the signal's name otherwise.</summary>
+    public string Reason => Describe((PosixSignal)_signal);
+
+    private static string Describe(PosixSignal signal) => signal switch
+    {
+        PosixSignal.SIGINT => "interrupt",
+        PosixSignal.SIGTERM => "SIGTERM",
+        PosixSignal.SIGHUP => "SIGHUP",
+        _ => signal.ToString(),
+    };
+
     public void Dispose()
     {
-        _registration?.Dispose();
+        foreach (var registration in _registrations) registration.Dispose();
         _stop.Dispose();
     }
 }

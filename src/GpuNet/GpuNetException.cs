@@ -23,4 +23,6 @@ public static class ExitCodes
     public const int UsageError = 2;
     public const int Diverged = 3;
     public const int Interrupted = 130;
+    /// <summary>Stopped by SIGTERM or SIGHUP after saving a resumable checkpoint (128 + SIGTERM's 15, as a shell reports it).</summary>
+    public const int Terminated = 143;
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GpuNet.Backends;
 using GpuNet.Bench;
 using GpuNet.Data;
 using GpuNet.Devices;
@@ -32,6 +33,8 @@ public static class BenchCommand
             var cases = request.Sizes.Select(GemmCase.Square)
                 .Concat(request.BatchSizes.SelectMany(b => GemmCase.TrainingShapes(b, spec.Layers[0].In, spec.Layers[0].Out)))
                 .ToArray();
+            foreach (var c in cases) // each case's operands are allocated on their own, so each is checked on its own
+                RequireSize("--sizes or --batch-sizes", [($"{c.Label}: A", c.Shape.ExtentA), ($"{c.Label}: B", c.Shape.ExtentB), ($"{c.Label}: C", c.Shape.ExtentC)]);
             var gemms = OnEachDevice(request, log, backend => cases.Select(c => GemmBenchmark.Measure(backend, c, request.Timing)));
             BenchTable.WriteGemm(log, gemms);
             Emit(request, stdout, gemms, BenchReport.Csv(gemms));
@@ -39,6 +42,7 @@ public static class BenchCommand
         }
 
         int largest = request.BatchSizes.Max();
+        RequireSize("--batch-sizes", Network.Buffers(spec, largest));
         if (data.Train.Count < largest)
             throw new UsageException($"--batch-sizes {largest} needs at least {largest} training rows, {data.Train.Name} has {data.Train.Count}");
         log.WriteLine($"model: {spec.Describe()} on {data.Train.Name}, {data.Train.Count} rows; SGD lr 0.01 momentum 0.9");
@@ -55,6 +59,19 @@ public static class BenchCommand
         if (request.PlotPath is { } plot)
             BenchPlot.WriteThroughput(plot, spec.Describe(), results);
         return ExitCodes.Success;
+    }
+
+    /// <summary>Buffers that cannot be allocated are a usage error naming the options that asked for them, before any device is opened.</summary>
+    private static void RequireSize(string options, IEnumerable<(string What, double Elements)> buffers)
+    {
+        try
+        {
+            BufferLimits.Check(buffers);
+        }
+        catch (BufferSizeException e)
+        {
+            throw new UsageException($"{options}: {e.Message}");
+        }
     }
 
     private static DataSplit LoadData(BenchRequest request)

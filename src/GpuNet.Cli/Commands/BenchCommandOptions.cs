@@ -54,6 +54,8 @@ public sealed class BenchCommandOptions
             throw new UsageException("--plot applies to --op train only");
         if (parsed.GetValue(Profile) && gemm)
             throw new UsageException("--profile applies to --op train only");
+        if (parsed.GetValue(Csv) is { } csv && string.IsNullOrWhiteSpace(csv))
+            throw new UsageException("--csv needs a file name (got an empty one)");
         if (plot is not null && !plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             throw new UsageException($"--plot '{plot}': the chart is a PNG, so the file name must end in .png");
 

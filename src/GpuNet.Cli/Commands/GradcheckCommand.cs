@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GpuNet.Backends;
 using GpuNet.Devices;
 using GpuNet.Nn;
 using GpuNet.Reference;
@@ -26,6 +27,14 @@ public static class GradcheckCommand
     private static int Run(GradcheckRequest request, TextWriter stdout)
     {
         var spec = ModelSpec.Create(request.Model, request.Inputs, request.Classes, request.Hidden, request.Activation);
+        try
+        {
+            BufferLimits.Check([("the random batch", (double)request.Rows * request.Inputs), .. Network.Buffers(spec, request.Rows)]);
+        }
+        catch (BufferSizeException e)
+        {
+            throw new UsageException($"--rows {request.Rows} with --inputs {request.Inputs} and --hidden {string.Join(",", spec.Hidden)}: {e.Message}");
+        }
         using var backend = DeviceCatalog.Open(request.Device, out var notice);
         stdout.WriteLine(notice);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,

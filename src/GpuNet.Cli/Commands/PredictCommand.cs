@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using GpuNet.Checkpoints;
+using GpuNet.Data;
 using GpuNet.Devices;
 using GpuNet.IO;
 using GpuNet.Training;
@@ -19,8 +20,8 @@ public static class PredictCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var model = new Option<string>("--model") { Description = "The checkpoint to predict with (model.safetensors from 'train --out')", Required = true };
-        var input = new Option<string>("--input") { Description = "A CSV of features only (no label column; a header row is detected) or an IDX image file (raw or gzipped)", Required = true };
-        var output = new Option<string?>("--output") { Description = "Write the CSV here (atomically) instead of to stdout" };
+        var input = new Option<string>("--input") { Description = "A CSV of features only (no label column; a header row is detected) or an IDX image file (raw or gzipped); '-' reads standard input, and pipes and FIFOs work too", Required = true };
+        var output = new Option<string?>("--output") { Description = "Write the CSV here (atomically) instead of to stdout ('-' is stdout too); it may not name --model or --input" };
         var header = new Option<bool>("--header") { Description = "CSV: the first row is a header (detected when not given)" };
         var device = new Option<string>("--device") { Description = "auto, cpu, ilgpu-cpu, cuda[:N] or opencl[:N]", DefaultValueFactory = _ => "auto" };
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass", DefaultValueFactory = _ => new TrainOptions().EvalBatchSize };
@@ -38,6 +39,16 @@ public static class PredictCommand
         TextWriter stdout, TextWriter stderr)
     {
         if (batchSize < 1) throw new UsageException($"--batch-size must be at least 1 (got {batchSize})");
+        if (string.IsNullOrWhiteSpace(modelPath)) throw new UsageException("--model needs a checkpoint file (got an empty name)");
+        if (string.IsNullOrWhiteSpace(inputPath)) throw new UsageException("--input needs a file, or - for standard input (got an empty name)");
+        if (outputPath == InputFile.StandardInput) outputPath = null;
+        if (outputPath is not null)
+        {
+            if (string.IsNullOrWhiteSpace(outputPath)) throw new UsageException("--output needs a file name, or - for stdout (got an empty one)");
+            if (SameFile(outputPath, modelPath)) throw new UsageException($"--output {outputPath} is the --model file; writing there would destroy the model");
+            if (inputPath != InputFile.StandardInput && SameFile(outputPath, inputPath)) throw new UsageException($"--output {outputPath} is the --input file; choose another name");
+            if (Directory.Exists(outputPath)) throw new UsageException($"--output {outputPath} is a directory; name a file");
+        }
         var checkpoint = ModelCheckpoint.Load(modelPath);
         var features = PredictCommandInput.Read(inputPath, header, checkpoint, modelPath);
 
@@ -58,6 +69,13 @@ public static class PredictCommand
             stderr.WriteLine($"wrote {predictions.Rows} predictions to {outputPath}");
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>Whether two paths name one file (the same full path, or the same file through a link).</summary>
+    private static bool SameFile(string a, string b)
+    {
+        static string Resolve(string path) => new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
+        return string.Equals(Resolve(a), Resolve(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
     }
 
     private static void Write(TextWriter output, Predictions predictions)

@@ -9,20 +9,21 @@ internal static class PredictCommandInput
     /// <summary>Features [rows, inputs] ready for the model, or an error naming the file and what does not fit.</summary>
     public static float[] Read(string path, bool? header, ModelCheckpoint checkpoint, string modelPath)
     {
-        if (Directory.Exists(path)) throw new DataException($"{path}: is a directory, expected a CSV or IDX file");
-        if (!File.Exists(path)) throw new DataException($"{path}: file not found");
+        // One open, one read: a pipe, a FIFO or standard input gives its bytes only once.
+        using var stream = InputFile.OpenRead(path, Math.Max(CsvReader.MaxFileBytes, IdxReader.MaxElements));
         float[] features;
         int width;
         Preprocessing applied;
         string hint = "";
-        if (LooksLikeIdx(path))
+        if (LooksLikeIdx(stream))
         {
-            var images = IdxReader.ReadImages(path);
+            var images = IdxReader.ReadImages(stream, path);
             (features, width, applied) = (images.Pixels, images.PixelsPerImage, Preprocessing.ScaleBytes);
         }
         else
         {
-            var table = CsvReader.Read(path, CsvFormat.FeaturesOnly(header));
+            using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+            var table = CsvReader.Read(reader, path == InputFile.StandardInput ? "standard input" : path, CsvFormat.FeaturesOnly(header));
             (features, width, applied) = (table.Features, table.FeatureCount, Preprocessing.None);
             if (width == checkpoint.Spec.Inputs + 1) hint = " (does the file still have its label column? predict takes features only)";
         }
@@ -32,18 +33,14 @@ internal static class PredictCommandInput
         return features;
     }
 
-    /// <summary>IDX files start with two zero bytes; gzip with 1F 8B (gzipped CSV is not read, so gzip means IDX).</summary>
-    private static bool LooksLikeIdx(string path)
+    /// <summary>
+    /// IDX files start with two zero bytes; gzip with 1F 8B (gzipped CSV is not read, so gzip means IDX).
+    /// The stream is seekable (<see cref="InputFile"/>) and is rewound after the peek.
+    /// </summary>
+    private static bool LooksLikeIdx(Stream stream)
     {
-        try
-        {
-            using var stream = File.OpenRead(path);
-            int first = stream.ReadByte(), second = stream.ReadByte();
-            return (first, second) is (0, 0) or (0x1F, 0x8B);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DataException($"{path}: cannot open: {e.Message}", e);
-        }
+        int first = stream.ReadByte(), second = stream.ReadByte();
+        stream.Position = 0;
+        return (first, second) is (0, 0) or (0x1F, 0x8B);
     }
 }

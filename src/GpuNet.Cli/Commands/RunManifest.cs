@@ -26,14 +26,24 @@ public static class RunManifest
         var path = Path.Combine(outDir, FileName);
         if (!File.Exists(path))
             throw new DataException($"--resume {outDir}: no {FileName} there (is it the --out directory of a gpunet train run?)");
+        TrainRequest? request;
         try
         {
-            return JsonSerializer.Deserialize<TrainRequest>(File.ReadAllText(path), Json)
-                ?? throw new DataException($"{path}: empty run description");
+            request = JsonSerializer.Deserialize<TrainRequest>(File.ReadAllText(path), Json);
         }
         catch (JsonException e)
         {
             throw new DataException($"{path}: not a valid run description: {e.Message}");
         }
+        // A hand-edited or truncated file can parse and still lack what every run has.
+        var missing = request is null ? "everything"
+            : request.Data?.Source is null ? "Data.Source"
+            : request.Train is null ? "Train"
+            : request.Hidden is null ? "Hidden"
+            : request.Device is null ? "Device"
+            : null;
+        if (missing is not null)
+            throw new DataException($"{path}: not a valid run description: it lacks {missing}");
+        return request!;
     }
 }

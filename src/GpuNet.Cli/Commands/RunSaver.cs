@@ -1,3 +1,4 @@
+using System.Text;
 using GpuNet.Checkpoints;
 using GpuNet.Data;
 using GpuNet.IO;
@@ -7,43 +8,44 @@ using GpuNet.Training;
 namespace GpuNet.Cli.Commands;
 
 /// <summary>
-/// Everything <c>train --out DIR</c> writes, each file atomically: run.json before training,
-/// then after every epoch metrics.csv, model.safetensors + optimizer.safetensors (the last
-/// weights and what resuming needs) and model-best.safetensors (the best validation epoch),
-/// and summary.json at the end. A crash or Ctrl+C therefore never costs more than the epoch in progress.
+/// Everything <c>train --out DIR</c> writes: run.json before training (a new run, or a resumed one whose
+/// --epochs extends it), then after every epoch one generation (<see cref="RunCheckpoints.Save"/>) of
+/// model.safetensors + optimizer.safetensors (the last weights and what resuming needs),
+/// model-best.safetensors (the best validation epoch) and metrics.csv, and summary.json at the end.
+/// A crash, a kill or Ctrl+C therefore never costs more than the epoch in progress.
 /// </summary>
 public sealed class RunSaver
 {
+    public const string MetricsFile = "metrics.csv";
+    public const string SummaryFile = "summary.json";
+
     private readonly string _outDir;
     private readonly Dataset _train;
     private readonly Preprocessing _preprocessing;
 
-    public RunSaver(string outDir, TrainRequest request, Dataset train, Preprocessing preprocessing)
+    /// <param name="saveRequest">False when resuming a run whose description does not change (run.json stays as it was).</param>
+    public RunSaver(RunDirectory directory, TrainRequest request, bool saveRequest, Dataset train, Preprocessing preprocessing)
     {
-        _outDir = outDir;
+        _outDir = directory.Path;
         _train = train;
         _preprocessing = preprocessing;
-        Directory.CreateDirectory(outDir);
-        RunManifest.Save(outDir, request);
+        if (directory.Use == RunDirectoryUse.Overwrite) directory.RemoveRunFiles(); // only now: a run that fails to start keeps the earlier one
+        if (saveRequest) RunManifest.Save(_outDir, request);
     }
 
     public void AfterEpoch(Network network, Trainer trainer, EpochMetrics epoch, IReadOnlyList<EpochMetrics> history)
     {
-        MetricsCsv.Write(Path.Combine(_outDir, "metrics.csv"), history, firstEpoch: history[0].Epoch);
-        var last = SaveLast(network, trainer);
-        if (epoch.IsBest) RunCheckpoints.SaveBest(_outDir, last); // the same weights: copied to the host once
+        var metrics = MetricsCsv.Continue(Path.Combine(_outDir, MetricsFile), history, firstEpoch: history[0].Epoch);
+        RunCheckpoints.Save(_outDir, Checkpoint(network, trainer), OptimizerState.FromNetwork(network, trainer.State), alsoBest: epoch.IsBest,
+            new GenerationFile(MetricsFile, stream => stream.Write(Encoding.UTF8.GetBytes(metrics))));
     }
 
-    /// <summary>Saves the current weights and optimiser state as the run's latest, and returns the weights' checkpoint.</summary>
-    public ModelCheckpoint SaveLast(Network network, Trainer trainer)
-    {
-        var model = Checkpoint(network, trainer);
-        RunCheckpoints.SaveLast(_outDir, model, OptimizerState.FromNetwork(network, trainer.State));
-        return model;
-    }
+    /// <summary>Saves the current weights and optimiser state as the run's latest generation (after an interrupt).</summary>
+    public void SaveLast(Network network, Trainer trainer) =>
+        RunCheckpoints.Save(_outDir, Checkpoint(network, trainer), OptimizerState.FromNetwork(network, trainer.State), alsoBest: false);
 
     public void AfterTraining(RunSummary summary) =>
-        AtomicFile.WriteAllText(Path.Combine(_outDir, "summary.json"), summary.ToJson() + "\n");
+        AtomicFile.WriteAllText(Path.Combine(_outDir, SummaryFile), summary.ToJson() + "\n");
 
     private ModelCheckpoint Checkpoint(Network network, Trainer trainer) =>
         ModelCheckpoint.FromNetwork(network, _preprocessing, _train.ClassNames, trainer.State.Epoch, trainer.State.GlobalStep(trainer.StepsPerEpoch));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GpuNet.Backends;
 using GpuNet.Checkpoints;
 using GpuNet.Cli.Display;
 using GpuNet.Cli.Plots;
@@ -9,7 +10,10 @@ using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
 
-/// <summary><c>gpunet train</c>: load data, build the model, open the device, run minibatch SGD, report and save.</summary>
+/// <summary>
+/// <c>gpunet train</c>: load data, build the model, open the device, run minibatch SGD, report and save.
+/// With --out (or --resume) the run directory is held for the whole run (<see cref="RunDirectory"/>).
+/// </summary>
 public static class TrainCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
@@ -17,31 +21,51 @@ public static class TrainCommand
         var o = new TrainCommandOptions();
         var command = new Command("train", "Train a classifier with minibatch SGD and report loss and accuracy after every epoch.");
         foreach (var option in o.All) command.Options.Add(option);
-        command.SetAction(parsed => Run(o.Read(parsed), stdout, stderr));
+        command.SetAction(parsed => Run(o.Read(parsed), o, stdout, stderr));
         return command;
     }
 
-    private static int Run(TrainRequest request, TextWriter stdout, TextWriter stderr)
+    private static int Run(TrainRequest request, TrainCommandOptions o, TextWriter stdout, TextWriter stderr)
     {
+        if (request.OutDir is { } given && string.IsNullOrWhiteSpace(given)) throw new UsageException("--out needs a directory name (got an empty one)");
+        if (request.Resume is { } named && string.IsNullOrWhiteSpace(named)) throw new UsageException("--resume needs the directory of a run (got an empty name)");
+        if (request.Overwrite && request.OutDir is null && request.Resume is null) throw new UsageException("--overwrite applies to --out DIR");
+        TrainRequest? saved = null;
         if (request.Resume is { } resumeDir)
         {
-            if (request.InitFrom is not null) throw new UsageException("--resume and --init-from cannot be combined: a resumed run continues from its own weights");
-            request = request.ContinuedFrom(RunManifest.Load(resumeDir), resumeDir);
+            saved = RunManifest.Load(resumeDir);
+            ResumeCheck.Require(request, saved, o, resumeDir);
+            request = request.ContinuedFrom(saved, resumeDir);
         }
+        else request = request.WithAbsoluteDataPaths();
         request.Train.Validate();
         if (!(request.ValFraction >= 0 && request.ValFraction < 1))
             throw new UsageException($"--val-fraction must be in [0, 1) (got {request.ValFraction})");
         if (request.PlotEvery < 0) throw new UsageException($"--plot-every must be 0 or a number of epochs (got {request.PlotEvery})");
+
+        // Held from here to the end, so a second gpunet on the same folder fails at once.
+        using var directory = request.OutDir is { } outDir ? RunDirectory.Claim(outDir, request.DirectoryUse) : null;
         // With --json, stdout carries only the summary; progress goes to stderr.
         using var display = TrainingDisplays.Create(request.Json ? stderr : stdout, request.Quiet);
 
+        if (saved is not null) DataCheck.RequireSame(saved.DataFiles, request.Data);
         var loaded = DataSources.Load(request.Data);
+        if (saved is null) request = request with { DataFiles = DataFile.Read(request.Data) };
         var (trainSet, validationSet) = ValidationSplit.Carve(loaded.Train, request.ValFraction, request.Train.Seed);
         var data = loaded with { Train = trainSet };
         var options = request.ResolveEpochs(data.Train.Count);
         var spec = ModelSpec.Create(request.Model, data.Train.FeatureCount, data.Train.ClassCount, request.Hidden, request.Activation);
         if (request.Init == InitScheme.Zeros && spec.Kind == ModelKind.Mlp)
             throw new UsageException("--init zeros would leave every hidden unit identical; use it with --model logistic or softmax");
+        int maxRows = Math.Max(options.BatchSize, options.EvalBatchSize);
+        try
+        {
+            BufferLimits.Check(Network.Buffers(spec, maxRows));
+        }
+        catch (BufferSizeException e)
+        {
+            throw new UsageException($"--hidden {string.Join(",", spec.Hidden)} with --batch-size {options.BatchSize}: {e.Message}; choose smaller ones");
+        }
         var initFrom = request.InitFrom is { } initFile ? ModelCheckpoint.Load(initFile) : null;
         initFrom?.RequireArchitecture(spec, $"--init-from {request.InitFrom}");
         var resumePoint = request.Resume is { } dir ? RunCheckpoints.LoadForResume(dir) : null;
@@ -51,41 +75,52 @@ public static class TrainCommand
         display.Note($"data: {data.Train.Name}, {data.Train.Count} train / {validationSet?.Count ?? 0} validation / {data.Test.Count} test rows, {data.Train.FeatureCount} features, {data.Train.ClassCount} classes");
         display.Note($"model: {spec.Describe()}, {spec.ParameterCount:N0} parameters; SGD lr {options.LearningRate} ({options.Schedule.ToString().ToLowerInvariant()}) momentum {options.Momentum} weight decay {options.WeightDecay}, batch {options.BatchSize}, {options.Epochs} epochs");
 
-        using var network = new Network(backend, spec, Math.Max(options.BatchSize, options.EvalBatchSize));
+        using var network = new Network(backend, spec, maxRows);
         network.Initialise(request.Init, options.Seed);
         if (initFrom is not null) network.ImportParameters(initFrom.Parameters);
         using var trainer = new Trainer(backend, network, data, options, validationSet);
         resumePoint?.Restore(network);
         if (resumePoint?.Best is { } best) trainer.SetBestWeights(best.Parameters);
         var start = resumePoint?.Optimizer.State;
-        if (start is not null)
-            display.Note($"resuming {request.Resume} after epoch {start.Epoch}{(start.EpochComplete ? "" : $", step {start.StepInEpoch}")}");
+        if (request.Resume is not null)
+            display.Note(start is null
+                ? $"resuming {request.Resume}: it saved no checkpoint yet, so the run starts from the beginning"
+                : $"resuming {request.Resume} after epoch {start.Epoch}{(start.EpochComplete ? "" : $", step {start.StepInEpoch}")}");
 
-        var saver = request.OutDir is { } outDir ? new RunSaver(outDir, request, data.Train, Preprocessings.ForSource(request.Data.Source)) : null;
-        var plots = request.OutDir is { } plotDir ? new TrainingPlots(plotDir, backend, data.Train, data.Test, request.PlotEvery) : null;
+        // run.json is written for a new run, and again only when a resumed one is extended (a shorter --epochs leaves it as it was).
+        bool saveRequest = saved is null || options.Epochs > saved.ResolveEpochs(data.Train.Count).Epochs;
+        var saver = directory is not null ? new RunSaver(directory, request, saveRequest, data.Train, Preprocessings.ForSource(request.Data.Source)) : null;
+        var plots = directory is not null ? new TrainingPlots(directory.Path, backend, data.Train, data.Test, request.PlotEvery) : null;
         var history = new List<EpochMetrics>();
+        var explosions = new ExplosionWatch(spec.Classes);
         trainer.ProgressReported += display.Progress;
         trainer.EpochCompleted += e =>
         {
             history.Add(e);
             display.Epoch(e, options.Epochs);
+            if (explosions.Check(e, network) is { } x)
+                display.Note($"warning: the run is exploding at epoch {x.Epoch} (training loss {x.TrainLoss:G4}, largest weight {x.LargestWeight:G4}); try a lower --lr or --clip-norm");
             saver?.AfterEpoch(network, trainer, e, history);
             plots?.AfterEpoch(network, e);
         };
 
-        using var interrupt = new InterruptHandler(display.Note);
-        var result = trainer.Fit(start, interrupt.Token);
-        if (result.Interrupted)
+        TrainResult result;
+        // Signals stop training gracefully only while it runs; after that (the final plots) they end the process as usual.
+        using (var interrupt = new InterruptHandler(display.Note))
         {
-            var state = trainer.State;
-            var where = $"epoch {state.Epoch}, step {state.StepInEpoch} of {trainer.StepsPerEpoch}";
-            if (saver is not null && network.ParametersAreFinite())
+            result = trainer.Fit(start, interrupt.Token);
+            if (result.Interrupted)
             {
-                saver.SaveLast(network, trainer);
-                display.Note($"interrupted at {where}; saved to {request.OutDir}; continue with: gpunet train --resume {request.OutDir}");
+                var state = trainer.State;
+                var where = $"epoch {state.Epoch}, step {state.StepInEpoch} of {trainer.StepsPerEpoch}";
+                if (saver is not null && network.ParametersAreFinite())
+                {
+                    saver.SaveLast(network, trainer);
+                    display.Note($"interrupted at {where} ({interrupt.Reason}); saved to {request.OutDir}; continue with: gpunet train --resume {request.OutDir}");
+                }
+                else display.Note($"interrupted at {where} ({interrupt.Reason}); nothing saved (no --out)");
+                return interrupt.ExitCode;
             }
-            else display.Note($"interrupted at {where}; nothing saved (no --out)");
-            return ExitCodes.Interrupted;
         }
         if (history.Count == 0)
         {

@@ -41,7 +41,8 @@ public sealed class TrainCommandOptions
     public Option<bool> NoShuffle { get; } = new("--no-shuffle") { Description = "Keep file order instead of reshuffling every epoch" };
     public Option<string?> Out { get; } = new("--out") { Description = "Directory for run.json, metrics.csv, summary.json, model.safetensors (last), model-best.safetensors, optimizer.safetensors and plots" };
     public Option<int> PlotEvery { get; } = new("--plot-every") { Description = "With --out and 2-D data: save a decision-boundary snapshot every N epochs (0 = only at the end)", DefaultValueFactory = _ => 0 };
-    public Option<string?> Resume { get; } = new("--resume") { Description = "Continue the run saved in this --out directory (same options; --epochs may extend it)" };
+    public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "Let --out name a directory that holds an earlier run: its files (only those gpunet wrote) are removed when this run starts" };
+    public Option<string?> Resume { get; } = new("--resume") { Description = "Continue the run saved in this --out directory; only --epochs (to extend it), --device, --json, --quiet and --plot-every may be given besides" };
     public Option<string?> InitFrom { get; } = new("--init-from") { Description = "Start from the weights of this .safetensors checkpoint (same architecture)" };
     public Option<bool> Json { get; } = new("--json") { Description = "Print the run summary as JSON on stdout (progress goes to stderr)" };
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "One plain line per epoch, no live progress bar" };
@@ -52,7 +53,7 @@ public sealed class TrainCommandOptions
         Model, Hidden, Activation, Init,
         Epochs, BatchSize, LearningRate, Momentum, WeightDecay, Nesterov, Schedule, StepEpochs, Gamma, Warmup, ClipNorm,
         ValFraction, EarlyStopping,
-        Device, NoShuffle, Out, PlotEvery, Resume, InitFrom, Json, Quiet,
+        Device, NoShuffle, Out, Overwrite, PlotEvery, Resume, InitFrom, Json, Quiet,
     ];
 
     public TrainRequest Read(ParseResult parsed)
@@ -88,7 +89,9 @@ public sealed class TrainCommandOptions
             Quiet: parsed.GetValue(Quiet),
             PlotEvery: parsed.GetValue(PlotEvery),
             Resume: parsed.GetValue(Resume),
-            InitFrom: parsed.GetValue(InitFrom));
+            InitFrom: parsed.GetValue(InitFrom),
+            Overwrite: parsed.GetValue(Overwrite),
+            Given: All.Where(option => parsed.GetResult(option) is { Implicit: false }).Select(option => option.Name).ToHashSet(StringComparer.Ordinal));
     }
 
     /// <summary>"256,128" → [256, 128]; anything else is a usage error naming --hidden.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using GpuNet.Data;
 using GpuNet.Kernels;
 using GpuNet.Nn;
@@ -21,11 +22,14 @@ public sealed record TrainRequest(
     bool Quiet,
     int PlotEvery = 0,
     string? Resume = null,
-    string? InitFrom = null)
+    string? InitFrom = null,
+    bool Overwrite = false,
+    IReadOnlyList<DataFile>? DataFiles = null,
+    [property: JsonIgnore] IReadOnlySet<string>? Given = null)
 {
     /// <summary>
     /// The run to continue for <c>--resume DIR</c>: the saved command line, writing into DIR, with
-    /// only what may differ between sittings taken from this one (--epochs to extend, --device, --json, --quiet).
+    /// only what may differ between sittings taken from this one (--epochs to extend, --device, --json, --quiet, --plot-every).
     /// </summary>
     public TrainRequest ContinuedFrom(TrainRequest saved, string dir) => saved with
     {
@@ -38,7 +42,27 @@ public sealed record TrainRequest(
         PlotEvery = PlotEvery,
         Resume = dir,
         InitFrom = null,
+        Overwrite = false,
+        Given = Given,
     };
+
+    /// <summary>How this command line uses its --out or --resume directory.</summary>
+    public RunDirectoryUse DirectoryUse => Resume is not null ? RunDirectoryUse.Resume : Overwrite ? RunDirectoryUse.Overwrite : RunDirectoryUse.New;
+
+    /// <summary>
+    /// The request with its data files named by absolute paths (catalog and synthetic names and standard
+    /// input stay as they are), so that run.json means the same files from any working directory.
+    /// </summary>
+    public TrainRequest WithAbsoluteDataPaths() => this with
+    {
+        Data = Data with
+        {
+            Source = IsFile(Data.Source) ? Path.GetFullPath(Data.Source) : Data.Source,
+            TestData = Data.TestData is { } test && IsFile(test) ? Path.GetFullPath(test) : Data.TestData,
+        },
+    };
+
+    private static bool IsFile(string source) => source.Trim() != InputFile.StandardInput && DataSources.IsFile(source);
 
     /// <summary>The training options, with the epoch count chosen from the data size when --epochs was not given (see <see cref="TrainOptions.AutoEpochs"/>).</summary>
     public TrainOptions ResolveEpochs(int trainRows) =>

@@ -21,6 +21,11 @@ public sealed class TrainingPlots(string outDir, IBackend backend, Dataset train
 
     public static string SnapshotFile(int epoch) => string.Create(CultureInfo.InvariantCulture, $"decision_boundary_epoch_{epoch:D3}.png");
 
+    /// <summary>True for a name <see cref="SnapshotFile"/> makes (the run directory's own files include them).</summary>
+    public static bool IsSnapshotFile(string name) =>
+        name.StartsWith("decision_boundary_epoch_", StringComparison.Ordinal) && name.EndsWith(".png", StringComparison.Ordinal)
+        && name["decision_boundary_epoch_".Length..^".png".Length] is { Length: >= 3 } digits && digits.All(char.IsAsciiDigit);
+
     /// <summary>Call after every epoch (between epochs the network is free for predictions).</summary>
     public void AfterEpoch(Network network, EpochMetrics epoch)
     {

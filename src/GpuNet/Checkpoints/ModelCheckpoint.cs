@@ -88,10 +88,10 @@ public sealed class ModelCheckpoint
     }
 
     /// <summary>Writes the checkpoint atomically: a crash leaves the previous file at <paramref name="path"/> intact.</summary>
-    public void Save(string path) => SaveReturningChecksum(path);
+    public void Save(string path) => SafetensorsFile.Save(path, Parameters, Metadata());
 
-    /// <summary>Saves and returns the checksum stored in the file (the run directory pairs the optimiser file with it).</summary>
-    internal string SaveReturningChecksum(string path) => SafetensorsFile.Save(path, Parameters, Metadata());
+    /// <summary>Writes the file to <paramref name="output"/> and returns the checksum stored in it (the optimiser file names it).</summary>
+    internal string Write(Stream output) => SafetensorsFile.Write(output, Parameters, Metadata());
 
     public static ModelCheckpoint Load(string path) => FromContent(SafetensorsFile.Load(path), path);
 

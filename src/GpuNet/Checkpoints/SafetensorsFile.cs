@@ -55,6 +55,7 @@ public static class SafetensorsFile
 
     public static SafetensorsContent Load(string path)
     {
+        if (Directory.Exists(path)) throw new DataException($"{path}: is a directory, expected a .safetensors file");
         FileStream stream;
         try
         {

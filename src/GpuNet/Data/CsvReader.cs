@@ -50,7 +50,7 @@ public static class CsvReader
         if (classCount < 2)
             throw new DataException($"{train.Name}: every label is 0; a classifier needs at least two classes (labels 0 and 1)");
 
-        string name = Path.GetFileName(path);
+        string name = path == InputFile.StandardInput ? train.Name : Path.GetFileName(path);
         if (test is not null)
             return new DataSplit(ToDataset(name, train, classCount), ToDataset(name, test, classCount));
         if (train.Count < 2)
@@ -62,23 +62,12 @@ public static class CsvReader
     private static Dataset ToDataset(string name, CsvTable table, int classCount)
         => new(name, table.Features, table.Labels, table.FeatureCount, classCount);
 
+    /// <summary>Reads a CSV file, standard input ("-"), a pipe or a FIFO (each read once, see <see cref="InputFile"/>).</summary>
     public static CsvTable Read(string path, CsvFormat format)
     {
-        StreamReader reader;
-        try
-        {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-                throw new DataException(Directory.Exists(path) ? $"{path}: is a directory, expected a CSV file" : $"{path}: file not found");
-            if (info.Length > MaxFileBytes)
-                throw new DataException($"{path}: {info.Length} bytes is over the {MaxFileBytes >> 30} GiB limit for CSV input");
-            reader = new StreamReader(path, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new DataException($"{path}: cannot open: {e.Message}", e);
-        }
-        using (reader) return Read(reader, path, format);
+        using var stream = InputFile.OpenRead(path, MaxFileBytes);
+        using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        return Read(reader, path == InputFile.StandardInput ? "standard input" : path, format);
     }
 
     /// <summary>Parses CSV text; <paramref name="name"/> is the file name the messages show.</summary>

@@ -27,13 +27,21 @@ public static class DataSources
             RejectTestData(options, source);
             return SyntheticData.Generate(source, options.Samples, options.Classes, options.Noise, options.Seed, options.TestFraction);
         }
-        if (File.Exists(source) || Directory.Exists(source) || LooksLikePath(source))
+        if (IsFile(source))
         {
             RejectSyntheticOptions(options, source);
             return CsvReader.LoadSplit(source, options.TestData, new CsvFormat(options.LabelColumn, options.Header),
                 options.TestFraction, options.Seed);
         }
         throw new UsageException($"--data: unknown source '{source}': expected {string.Join(", ", Names)} or a path to a CSV file");
+    }
+
+    /// <summary>True when <paramref name="source"/> is read as a CSV file (or standard input) rather than taken as a name.</summary>
+    public static bool IsFile(string source)
+    {
+        source = source.Trim();
+        return !DatasetCatalog.Contains(source) && !SyntheticData.Contains(source)
+            && (source == InputFile.StandardInput || File.Exists(source) || Directory.Exists(source) || LooksLikePath(source));
     }
 
     /// <summary>A missing file named like one ("data.csv", "dir/x") is a missing file, not an unknown dataset name.</summary>

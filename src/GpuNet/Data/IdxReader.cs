@@ -48,8 +48,9 @@ public static class IdxReader
         return new Dataset(name, imageValues.Pixels, labelValues, imageValues.PixelsPerImage, classNames.Count, classNames);
     }
 
+    /// <summary>Reads images; <paramref name="name"/> is what messages call the file.</summary>
     /// <param name="stream">A seekable stream positioned at the start of the file (raw or gzipped).</param>
-    internal static IdxImages ReadImages(Stream stream, string name)
+    public static IdxImages ReadImages(Stream stream, string name)
     {
         (long[] dims, byte[] bytes) = ReadTensor(stream, name, expectedDims: 3, what: "pixels");
         var pixels = new float[bytes.Length];

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace GpuNet.IO;
 
@@ -9,6 +10,18 @@ namespace GpuNet.IO;
 /// </summary>
 public static class AtomicFile
 {
+    private static readonly Regex TemporaryName = new(@"^\.(?<target>.+)\.[0-9]+\.[0-9a-f]{32}\.tmp$", RegexOptions.CultureInvariant);
+
+    /// <summary>
+    /// The file a temporary file of <see cref="Write"/> was meant to become, or null when
+    /// <paramref name="fileName"/> is not one: a killed process leaves these behind, for its next run to remove.
+    /// </summary>
+    public static string? TargetOfTemporary(string fileName)
+    {
+        var match = TemporaryName.Match(fileName);
+        return match.Success ? match.Groups["target"].Value : null;
+    }
+
     public static void WriteAllText(string path, string contents) =>
         Write(path, stream =>
         {

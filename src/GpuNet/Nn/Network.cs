@@ -19,6 +19,7 @@ public sealed class Network : IDisposable
     public Network(IBackend backend, ModelSpec spec, int maxRows)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxRows, 1);
+        BufferLimits.Check(Buffers(spec, maxRows));
         _backend = backend;
         Spec = spec;
         MaxRows = maxRows;
@@ -26,6 +27,22 @@ public sealed class Network : IDisposable
         _outputs = spec.Layers.Select(l => backend.Allocate<float>(checked(maxRows * l.Out))).ToArray();
         _deltas = spec.Layers.Select(l => backend.Allocate<float>(checked(maxRows * l.Out))).ToArray();
     }
+
+    /// <summary>
+    /// The 4-byte buffers a network of <paramref name="spec"/> for <paramref name="maxRows"/> rows allocates:
+    /// per layer the weights, their gradient and momentum (3 × out × in, and 3 × out for the bias), and an output
+    /// and a delta of maxRows × out. Checked with <see cref="BufferLimits.Check"/> before anything is allocated.
+    /// </summary>
+    public static IEnumerable<(string What, double Elements)> Buffers(ModelSpec spec, int maxRows) =>
+        spec.Layers.SelectMany(l => new (string, double)[]
+        {
+            ($"a {l.In}-to-{l.Out} layer's weights", (double)l.In * l.Out),
+            ($"a {l.In}-to-{l.Out} layer's weight gradient", (double)l.In * l.Out),
+            ($"a {l.In}-to-{l.Out} layer's momentum", (double)l.In * l.Out),
+            ($"a {l.Out}-unit layer's biases, gradient and momentum", 3.0 * l.Out),
+            ($"a {l.Out}-unit layer's output for {maxRows} rows", (double)maxRows * l.Out),
+            ($"a {l.Out}-unit layer's gradient for {maxRows} rows", (double)maxRows * l.Out),
+        });
 
     public ModelSpec Spec { get; }
     public int MaxRows { get; }

@@ -8,6 +8,7 @@ public sealed class DeviceDataset : IDisposable
 {
     public DeviceDataset(IBackend backend, Dataset data)
     {
+        Host = data;
         Count = data.Count;
         FeatureCount = data.FeatureCount;
         // A zero-length buffer is legal but useless; keep one element so slicing stays simple.
@@ -17,6 +18,8 @@ public sealed class DeviceDataset : IDisposable
         backend.Upload<int>(data.Labels, Labels);
     }
 
+    /// <summary>The host rows it was uploaded from (the same arrays: no copy).</summary>
+    public Dataset Host { get; }
     public int Count { get; }
     public int FeatureCount { get; }
     public DeviceBuffer<float> Features { get; }

@@ -17,4 +17,22 @@ public static class Evaluator
         }
         return stats.Read(data.Count);
     }
+
+    /// <summary>
+    /// The first row of <paramref name="data"/> whose loss is NaN or infinite, or null when there is none:
+    /// chunk by chunk, reading each chunk's per-row slots (only called once a loss has turned out non-finite).
+    /// </summary>
+    public static int? FirstNonFiniteRow(Network network, DeviceDataset data, LossStats stats)
+    {
+        int features = data.FeatureCount;
+        for (int start = 0; start < data.Count; start += network.MaxRows)
+        {
+            int rows = Math.Min(network.MaxRows, data.Count - start);
+            stats.Reset();
+            network.Forward(data.Features.Slice(start * features, rows * features), rows);
+            network.Loss(data.Labels.Slice(start, rows), rows, stats.Buffer, withGradient: false);
+            if (stats.FirstNonFiniteSlot(rows) is { } slot) return start + slot;
+        }
+        return null;
+    }
 }

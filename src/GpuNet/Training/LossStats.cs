@@ -24,14 +24,30 @@ public sealed class LossStats : IDisposable
     public void Reset() => _backend.Fill(Buffer, Buffer.Length, 0f);
 
     /// <summary>Waits for the device and returns the mean loss and accuracy over <paramref name="rows"/> rows seen since the last reset.</summary>
-    public Score Read(long rows)
+    public Score Read(long rows) => Sum(Buffer, rows);
+
+    /// <summary>Waits for the device and returns the mean loss and accuracy of the rows whose slots <paramref name="slice"/> of <see cref="Buffer"/> holds.</summary>
+    public Score ReadSlice(DeviceBuffer<float> slice) => Sum(slice, slice.Length / 2);
+
+    /// <summary>Waits for the device and returns the first of the first <paramref name="rows"/> slots whose loss is NaN or infinite, or null.</summary>
+    public int? FirstNonFiniteSlot(int rows)
     {
-        _backend.Download(Buffer, _host.AsSpan());
+        var host = _host.AsSpan(0, 2 * rows);
+        _backend.Download(Buffer.Slice(0, 2 * rows), host);
+        for (int r = 0; r < rows; r++)
+            if (!float.IsFinite(host[2 * r])) return r;
+        return null;
+    }
+
+    private Score Sum(DeviceBuffer<float> slots, long rows)
+    {
+        var host = _host.AsSpan(0, slots.Length);
+        _backend.Download(slots, host);
         double loss = 0, correct = 0;
-        for (int i = 0; i < _host.Length; i += 2)
+        for (int i = 0; i < host.Length; i += 2)
         {
-            loss += _host[i];
-            correct += _host[i + 1];
+            loss += host[i];
+            correct += host[i + 1];
         }
         return rows == 0 ? new Score(double.NaN, double.NaN) : new Score(loss / rows, correct / rows);
     }

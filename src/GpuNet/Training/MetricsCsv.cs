@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text;
-using GpuNet.IO;
 
 namespace GpuNet.Training;
 
-/// <summary>metrics.csv: one row per epoch, rewritten atomically after every epoch so a crash keeps the epochs already done.</summary>
+/// <summary>metrics.csv: one row per epoch, rewritten after every epoch with the checkpoints (one generation), so a crash keeps the epochs already done.</summary>
 public static class MetricsCsv
 {
     public const string Header = "epoch,train_loss,train_accuracy,val_loss,val_accuracy,test_loss,test_accuracy,lr,samples_per_second,train_seconds,epoch_seconds,elapsed_seconds";
@@ -26,20 +25,18 @@ public static class MetricsCsv
         return text.ToString();
     }
 
-    public static void Write(string path, IEnumerable<EpochMetrics> history) => AtomicFile.WriteAllText(path, Format(history));
-
     /// <summary>
-    /// Writes <paramref name="history"/> after the rows an earlier sitting of the same run left in
+    /// The file's new text: <paramref name="history"/> after the rows an earlier sitting of the same run left in
     /// <paramref name="path"/> for epochs before <paramref name="firstEpoch"/> (a resumed run keeps its past).
     /// </summary>
-    public static void Write(string path, IReadOnlyList<EpochMetrics> history, int firstEpoch)
+    public static string Continue(string path, IReadOnlyList<EpochMetrics> history, int firstEpoch)
     {
         var earlier = File.Exists(path)
             ? File.ReadLines(path).Skip(1).Where(line => int.TryParse(line.Split(',')[0], NumberStyles.None, CultureInfo.InvariantCulture, out int epoch) && epoch < firstEpoch).ToList()
             : [];
         var text = Format(history);
         if (earlier.Count > 0) text = Header + "\n" + string.Join("", earlier.Select(l => l + "\n")) + text[(Header.Length + 1)..];
-        AtomicFile.WriteAllText(path, text);
+        return text;
     }
 
     private static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);

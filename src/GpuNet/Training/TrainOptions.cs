@@ -39,7 +39,7 @@ public sealed record TrainOptions
     public SgdParams SgdAt(float learningRate) => new(learningRate, Momentum, WeightDecay, Nesterov);
 
     /// <summary>Steps (minibatches) in one epoch over <paramref name="rows"/> rows: the last partial batch is kept.</summary>
-    public static int StepsPerEpoch(int rows, int batchSize) => (rows + batchSize - 1) / batchSize;
+    public static int StepsPerEpoch(int rows, int batchSize) => (int)(((long)rows + batchSize - 1) / batchSize); // long: rows + batch may pass int.MaxValue
 
     /// <summary>
     /// The epoch count when the user gives none: 10, or more for small data sets, so that

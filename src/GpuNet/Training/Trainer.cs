@@ -23,7 +23,8 @@ public sealed class Trainer : IDisposable
     private readonly DeviceBuffer<int> _order;
     private readonly DeviceBuffer<float> _batchX;
     private readonly DeviceBuffer<int> _batchY;
-    private readonly LossStats _trainStats;
+    private readonly LossStats _trainStats;           // one slot per training row: each step adds into its own rows' slots
+    private readonly DeviceBuffer<float>[] _stepStats; // the slots of each step, sliced once (a step allocates nothing)
     private readonly LossStats _evalStats;
     private readonly int[] _hostOrder;
     private readonly ParameterSnapshot? _best;
@@ -37,6 +38,10 @@ public sealed class Trainer : IDisposable
                 throw new UsageException($"{set.Name} has {set.FeatureCount} features but the model expects {network.Spec.Inputs}");
         if (network.MaxRows < options.BatchSize)
             throw new ArgumentException($"network holds {network.MaxRows} rows, batch size is {options.BatchSize}");
+        BufferLimits.Check([
+            ($"a batch of {options.BatchSize} rows of {data.Train.FeatureCount} features", (double)options.BatchSize * data.Train.FeatureCount),
+            ($"the loss figures of {network.MaxRows} rows", 2.0 * network.MaxRows),
+            ($"the loss figures of {data.Train.Count} training rows", 2.0 * data.Train.Count)]);
         _backend = backend;
         _network = network;
         _options = options;
@@ -47,7 +52,10 @@ public sealed class Trainer : IDisposable
         _order = backend.Allocate<int>(data.Train.Count);
         _batchX = backend.Allocate<float>(options.BatchSize * data.Train.FeatureCount);
         _batchY = backend.Allocate<int>(options.BatchSize);
-        _trainStats = new LossStats(backend, options.BatchSize);
+        // A slot per row rather than per batch position, so a loss that turns NaN or infinite can be traced to its step.
+        _trainStats = new LossStats(backend, data.Train.Count);
+        _stepStats = Enumerable.Range(0, StepsPerEpoch).Select(step => _trainStats.Buffer.Slice(
+            2 * step * options.BatchSize, 2 * Math.Min(options.BatchSize, data.Train.Count - step * options.BatchSize))).ToArray();
         _evalStats = new LossStats(backend, network.MaxRows);
         if (options.EarlyStoppingPatience > 0 && _validation is null)
             throw new UsageException("--early-stopping needs a validation split (--val-fraction above 0)");
@@ -95,17 +103,17 @@ public sealed class Trainer : IDisposable
                 State = State with { Epoch = epoch, StepInEpoch = step + 1, EpochComplete = false };
                 if (ProgressReported is not null && sinceReport.Elapsed >= _options.ProgressInterval && step + 1 < StepsPerEpoch)
                 {
-                    var running = CheckFinite(_trainStats.Read(rowsSeen), epoch, step + 1, "training");
+                    var running = CheckTraining(_trainStats.Read(rowsSeen), epoch);
                     ProgressReported(new TrainProgress(epoch, _options.Epochs, step + 1, StepsPerEpoch, running, rowsSeen / clock.Elapsed.TotalSeconds));
                     sinceReport.Restart();
                 }
             }
-            var train = CheckFinite(_trainStats.Read(rowsSeen), epoch, StepsPerEpoch, "training"); // the epoch's wait for the device
+            var train = CheckTraining(_trainStats.Read(rowsSeen), epoch); // the epoch's wait for the device
             double trainSeconds = clock.Elapsed.TotalSeconds;
             // Evaluation runs on the weights after the epoch's last update, so a NaN or infinite
             // weight shows up in these losses: no separate (and device-waiting) weight scan is needed.
-            Score? validation = _validation is null ? null : CheckFinite(Evaluator.Evaluate(_network, _validation, _evalStats), epoch, StepsPerEpoch, "validation");
-            var test = _test.Count > 0 ? CheckFinite(Evaluator.Evaluate(_network, _test, _evalStats), epoch, StepsPerEpoch, "test") : new Score(double.NaN, double.NaN);
+            Score? validation = _validation is null ? null : CheckEvaluation(Evaluator.Evaluate(_network, _validation, _evalStats), _validation, epoch, "validation");
+            var test = _test.Count > 0 ? CheckEvaluation(Evaluator.Evaluate(_network, _test, _evalStats), _test, epoch, "test") : new Score(double.NaN, double.NaN);
 
             bool isBest = validation is null || validation.Value.Loss < State.BestValidationLoss;
             State = State with { EpochComplete = true, StepInEpoch = 0 };
@@ -142,8 +150,30 @@ public sealed class Trainer : IDisposable
         _network.ImportParameters(current);
     }
 
-    private static Score CheckFinite(Score score, int epoch, int step, string which) =>
-        double.IsFinite(score.Loss) ? score : throw new DivergedException(epoch, step, $"the {which} loss is {score.Loss}");
+    /// <summary>A non-finite running training loss: diverged, at the first step whose rows' losses are not finite.</summary>
+    private Score CheckTraining(Score score, int epoch)
+    {
+        if (double.IsFinite(score.Loss)) return score;
+        int step = Array.FindIndex(_stepStats, stats => !double.IsFinite(_trainStats.ReadSlice(stats).Loss));
+        throw new DivergedException(epoch, step + 1, $"the training loss is {_trainStats.ReadSlice(_stepStats[step]).Loss}");
+    }
+
+    /// <summary>
+    /// A non-finite evaluation loss after a healthy training epoch is the data's doing when the weights are finite
+    /// and not exploded (see <see cref="ExplosionWatch.WeightLimit"/>): an error naming the split and its first bad
+    /// row. Otherwise the weights diverged.
+    /// </summary>
+    private Score CheckEvaluation(Score score, DeviceDataset data, int epoch, string split)
+    {
+        if (double.IsFinite(score.Loss)) return score;
+        if (ExplosionWatch.LargestWeight(_network) <= ExplosionWatch.WeightLimit && Evaluator.FirstNonFiniteRow(_network, data, _evalStats) is { } row)
+        {
+            float largest = 0;
+            foreach (float x in data.Host.Row(row)) largest = Math.Max(largest, Math.Abs(x));
+            throw new EvaluationDataException(split, row, largest, epoch, score.Loss);
+        }
+        throw new DivergedException(epoch, StepsPerEpoch, $"the {split} loss is {score.Loss}");
+    }
 
     /// <summary>
     /// Uploads epoch <paramref name="epoch"/>'s row order and clears the running training figures.
@@ -167,7 +197,7 @@ public sealed class Trainer : IDisposable
         int start = step * _options.BatchSize;
         int rows = Math.Min(_options.BatchSize, _train.Count - start);
         _backend.GatherBatch(_train.Features, _train.FeatureCount, _train.Labels, _order, start, rows, _batchX, _batchY);
-        _network.TrainStep(_batchX, _batchY, rows, _options.SgdAt(learningRate ?? _options.LearningRate), _trainStats.Buffer, _options.ClipNorm);
+        _network.TrainStep(_batchX, _batchY, rows, _options.SgdAt(learningRate ?? _options.LearningRate), _stepStats[step], _options.ClipNorm);
         return rows;
     }
 

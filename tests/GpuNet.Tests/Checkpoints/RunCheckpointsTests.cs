@@ -1,6 +1,5 @@
 using GpuNet.Checkpoints;
 using GpuNet.Data;
-using GpuNet.IO;
 using GpuNet.Kernels;
 using GpuNet.Nn;
 using GpuNet.Tests.TestSupport;
@@ -43,10 +42,10 @@ public sealed class RunCheckpointsTests
             trainer.Fit(cancellation: TestContext.Current.CancellationToken);
             stateAfterFour = trainer.State;
             var model = ModelCheckpoint.FromNetwork(network, Preprocessing.None, split.Train.ClassNames, trainer.State.Epoch, trainer.State.GlobalStep(trainer.StepsPerEpoch));
-            RunCheckpoints.SaveLast(dir.Path, model, OptimizerState.FromNetwork(network, trainer.State));
+            RunCheckpoints.Save(dir.Path, model, OptimizerState.FromNetwork(network, trainer.State), alsoBest: false);
         }
 
-        var resume = RunCheckpoints.LoadForResume(dir.Path);
+        var resume = RunCheckpoints.LoadForResume(dir.Path)!;
         Assert.Equal(stateAfterFour, resume.Optimizer.State);
         using (var network = new Network(backend, resume.Last.Spec, 256))
         {
@@ -64,10 +63,10 @@ public sealed class RunCheckpointsTests
         var model = CheckpointSamples.Mlp();
         var velocities = CheckpointSamples.Parameters(model.Spec, seed: 2);
         var state = new TrainingState(Epoch: 3, StepInEpoch: 17, EpochComplete: false, BestValidationLoss: 0.1 + 0.2, BestEpoch: 2);
-        RunCheckpoints.SaveLast(dir.Path, model, new OptimizerState(velocities, state));
-        RunCheckpoints.SaveBest(dir.Path, CheckpointSamples.Mlp(seed: 3));
+        RunCheckpoints.Save(dir.Path, CheckpointSamples.Mlp(seed: 3), new OptimizerState(velocities, state), alsoBest: true);
+        RunCheckpoints.Save(dir.Path, model, new OptimizerState(velocities, state), alsoBest: false);
 
-        var resume = RunCheckpoints.LoadForResume(dir.Path);
+        var resume = RunCheckpoints.LoadForResume(dir.Path)!;
 
         Assert.Equal(state, resume.Optimizer.State);
         Assert.Equal(BitConverter.DoubleToInt64Bits(0.1 + 0.2), BitConverter.DoubleToInt64Bits(resume.Optimizer.State.BestValidationLoss));
@@ -83,51 +82,79 @@ public sealed class RunCheckpointsTests
     {
         using var dir = new TempDirectory();
         var model = CheckpointSamples.Mlp();
-        RunCheckpoints.SaveLast(dir.Path, model, new OptimizerState(CheckpointSamples.Parameters(model.Spec, 2), TrainingState.Start));
-        Assert.Equal(TrainingState.Start, RunCheckpoints.LoadForResume(dir.Path).Optimizer.State);
+        RunCheckpoints.Save(dir.Path, model, new OptimizerState(CheckpointSamples.Parameters(model.Spec, 2), TrainingState.Start), alsoBest: false);
+        Assert.Equal(TrainingState.Start, RunCheckpoints.LoadForResume(dir.Path)!.Optimizer.State);
     }
 
     [Fact]
-    public void A_crash_in_the_middle_of_a_write_leaves_the_previous_checkpoint_loadable()
+    public void A_crash_in_the_middle_of_a_generation_leaves_the_previous_one_and_the_next_run_removes_the_debris()
     {
         using var dir = new TempDirectory();
         var first = CheckpointSamples.Mlp(seed: 1);
-        string path = Path.Combine(dir.Path, RunCheckpoints.LastFile);
-        RunCheckpoints.SaveLast(dir.Path, first, new OptimizerState(CheckpointSamples.Parameters(first.Spec, 2), TrainingState.Start));
+        var optimizer = new OptimizerState(CheckpointSamples.Parameters(first.Spec, 2), TrainingState.Start);
+        RunCheckpoints.Save(dir.Path, first, optimizer, alsoBest: false);
+        var committed = Files(dir.Path);
 
-        // The next save dies after 100 bytes, as a killed process or a full disk would leave it.
-        var crash = Assert.Throws<IOException>(() => AtomicFile.Write(path, stream =>
-            SafetensorsFile.Write(new FailingStream(stream, failAfter: 100), CheckpointSamples.Mlp(seed: 9).Parameters, new Dictionary<string, string>())));
+        // The next save dies after 100 bytes of its third file, as a killed process or a full disk would leave it.
+        var crash = Assert.Throws<IOException>(() => RunCheckpoints.Save(dir.Path, CheckpointSamples.Mlp(seed: 9), optimizer, alsoBest: true,
+            new GenerationFile("metrics.csv", stream => new FailingStream(stream, failAfter: 100).Write(new byte[1000]))));
         Assert.Equal("disk full (simulated)", crash.Message);
+        Assert.Equal(committed, Files(dir.Path).Where(f => !f.StartsWith('.')).ToArray()); // only staged debris was added
 
-        ModelCheckpointTests.AssertBitwiseEqual(first.Parameters, ModelCheckpoint.Load(path).Parameters);
-        ModelCheckpointTests.AssertBitwiseEqual(first.Parameters, RunCheckpoints.LoadForResume(dir.Path).Last.Parameters);
-        // Nothing but the two checkpoint files: the torn temporary file was removed.
-        Assert.Equal([RunCheckpoints.LastFile, RunCheckpoints.OptimizerFile], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
+        var resume = RunCheckpoints.LoadForResume(dir.Path)!;
+        Assert.Equal(1, resume.Generation);
+        ModelCheckpointTests.AssertBitwiseEqual(first.Parameters, resume.Last.Parameters);
+        Assert.Equal(committed, Files(dir.Path)); // the staged files of the generation that never committed are gone
     }
 
     [Fact]
-    public void An_optimizer_file_from_another_save_is_detected()
-    {
-        using var a = new TempDirectory();
-        using var b = new TempDirectory();
-        var model = CheckpointSamples.Mlp(seed: 1);
-        var optimizer = new OptimizerState(CheckpointSamples.Parameters(model.Spec, 2), TrainingState.Start);
-        RunCheckpoints.SaveLast(a.Path, model, optimizer);
-        RunCheckpoints.SaveLast(b.Path, CheckpointSamples.Mlp(seed: 4), optimizer);
-        File.Copy(Path.Combine(a.Path, RunCheckpoints.OptimizerFile), Path.Combine(b.Path, RunCheckpoints.OptimizerFile), overwrite: true);
-
-        var e = Assert.Throws<DataException>(() => RunCheckpoints.LoadForResume(b.Path));
-        Assert.Contains("belongs to another version of model.safetensors", e.Message);
-    }
-
-    [Fact]
-    public void Resuming_from_a_directory_without_checkpoints_names_the_missing_file()
+    public void A_kill_after_the_commit_but_before_the_renames_resumes_from_the_new_generation()
     {
         using var dir = new TempDirectory();
-        var e = Assert.Throws<DataException>(() => RunCheckpoints.LoadForResume(dir.Path));
-        Assert.Contains("model.safetensors: cannot resume: the file is missing", e.Message);
+        var first = CheckpointSamples.Mlp(seed: 1);
+        var second = CheckpointSamples.Mlp(seed: 2);
+        var state = new TrainingState(Epoch: 2, StepInEpoch: 0, EpochComplete: true, BestValidationLoss: 0.5, BestEpoch: 2);
+        RunCheckpoints.Save(dir.Path, first, new OptimizerState(CheckpointSamples.Parameters(first.Spec, 3), TrainingState.Start), alsoBest: true);
+        RunCheckpoints.Save(dir.Path, second, new OptimizerState(CheckpointSamples.Parameters(first.Spec, 4), state), alsoBest: false);
+        // Undo the last step of the second commit: its files back under their staged names, the first generation's in place.
+        foreach (var name in new[] { RunCheckpoints.LastFile, RunCheckpoints.OptimizerFile })
+            File.Move(Path.Combine(dir.Path, name), Path.Combine(dir.Path, $".{name}.gen2.staged"));
+        File.Copy(Path.Combine(dir.Path, RunCheckpoints.BestFile), Path.Combine(dir.Path, RunCheckpoints.LastFile));
+
+        var resume = RunCheckpoints.LoadForResume(dir.Path)!;
+
+        Assert.Equal(2, resume.Generation);
+        Assert.Equal(state, resume.Optimizer.State);
+        ModelCheckpointTests.AssertBitwiseEqual(second.Parameters, resume.Last.Parameters);
+        ModelCheckpointTests.AssertBitwiseEqual(first.Parameters, resume.Best!.Parameters); // carried over from generation 1
+        Assert.DoesNotContain(Files(dir.Path), f => f.EndsWith(".staged", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_file_changed_after_its_generation_was_committed_is_named()
+    {
+        using var dir = new TempDirectory();
+        var model = CheckpointSamples.Mlp(seed: 1);
+        var optimizer = new OptimizerState(CheckpointSamples.Parameters(model.Spec, 2), TrainingState.Start);
+        RunCheckpoints.Save(dir.Path, model, optimizer, alsoBest: false);
+        Directory.CreateDirectory(Path.Combine(dir.Path, "other"));
+        RunCheckpoints.Save(Path.Combine(dir.Path, "other"), CheckpointSamples.Mlp(seed: 4), optimizer, alsoBest: false);
+        File.Copy(Path.Combine(dir.Path, "other", RunCheckpoints.LastFile), Path.Combine(dir.Path, RunCheckpoints.LastFile), overwrite: true);
+
+        var e = Assert.Throws<DataException>(() => RunCheckpoints.LoadForResume(dir.Path));
+        Assert.Contains("model.safetensors: its contents differ from what checkpoint.json (generation 1) recorded", e.Message);
+    }
+
+    [Fact]
+    public void A_directory_that_never_committed_a_generation_resumes_from_the_start()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteText(".model.safetensors.gen1.staged", "torn");
+        Assert.Null(RunCheckpoints.LoadForResume(dir.Path));
+        Assert.Empty(Files(dir.Path));
+    }
+
+    private static string[] Files(string dir) => Directory.GetFiles(dir).Select(f => Path.GetFileName(f)!).Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Passes writes through until <c>failAfter</c> bytes, then fails like a full disk.</summary>
     private sealed class FailingStream(Stream inner, long failAfter) : Stream

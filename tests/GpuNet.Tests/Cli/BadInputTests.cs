@@ -30,7 +30,7 @@ public sealed class BadInputTests : IDisposable
         var before = Snapshot(outDir);
         var path = _dir.WriteText(name, contents);
 
-        var run = CliRun.Of("train", "--data", path, "--epochs", "1", "--out", outDir);
+        var run = CliRun.Of("train", "--data", path, "--epochs", "1", "--out", outDir, "--overwrite");
 
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains(name, run.Stderr);
@@ -69,7 +69,7 @@ public sealed class BadInputTests : IDisposable
         var outDir = PreviousRun();
         var before = Snapshot(outDir);
 
-        var run = CliRun.Of("train", "--data", "blobs", "--epochs", "1", "--out", outDir, option, value);
+        var run = CliRun.Of("train", "--data", "blobs", "--epochs", "1", "--out", outDir, "--overwrite", option, value);
 
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains(option, run.Stderr);
@@ -79,16 +79,38 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void Divergence_stops_with_exit_code_3_names_epoch_and_step_and_keeps_the_last_good_checkpoint()
     {
-        var outDir = PreviousRun();
-        var before = Snapshot(outDir);
+        var outDir = Path.Combine(_dir.Path, "diverging");
 
-        var run = CliRun.Of("train", "--data", "blobs", "--model", "logistic", "--lr", "1e38", "--epochs", "3", "--out", outDir);
+        // lr 3e36 keeps logistic regression on blobs finite for two epochs (exploding, so warned about) and overflows in the third.
+        var run = CliRun.Of("train", "--data", "blobs", "--model", "logistic", "--lr", "3e36", "--epochs", "6", "--device", "cpu", "--quiet", "--out", outDir);
 
         Assert.True(run.ExitCode == 3, run.ToString());
-        Assert.Contains("diverged at epoch 1, step", run.Stderr);
+        Assert.Contains("diverged at epoch 3, step", run.Stderr);
         Assert.Contains("lower --lr", run.Stderr);
-        Assert.Equal(before[RunCheckpoints.LastFile], Snapshot(outDir)[RunCheckpoints.LastFile]);
-        Assert.Equal(2, ModelCheckpoint.Load(Path.Combine(outDir, RunCheckpoints.LastFile)).Epoch);
+        Assert.Contains("warning: the run is exploding at epoch 1", run.Stdout);
+        var resume = RunCheckpoints.LoadForResume(outDir)!;
+        Assert.Equal(2, resume.Last.Epoch);
+        Assert.Equal(2, resume.Optimizer.State.Epoch);
+    }
+
+    [Fact]
+    public void An_extreme_value_in_the_test_file_is_blamed_on_that_row_not_on_the_learning_rate()
+    {
+        var outDir = Path.Combine(_dir.Path, "extreme");
+        var rows = Enumerable.Range(0, 200).Select(i => $"{i % 2},{(i % 2) * 2 + i * 0.001},{1 - i % 2}").ToList();
+        var train = _dir.WriteText("train.csv", string.Join("\n", rows) + "\n");
+        var testRows = rows.Take(10).ToList();
+        testRows[7] = "1,3e38,3e38";
+        var test = _dir.WriteText("test.csv", string.Join("\n", testRows) + "\n");
+
+        var run = CliRun.Of("train", "--data", train, "--test-data", test, "--hidden", "16", "--epochs", "3", "--device", "cpu", "--quiet", "--out", outDir);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("row 7 of the test split", run.Stderr);
+        Assert.Contains("training is healthy", run.Stderr);
+        Assert.DoesNotContain("--lr", run.Stderr);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
+        Assert.True(File.Exists(Path.Combine(outDir, "run.json")));
     }
 
     /// <summary>An --out directory holding a finished run's files.</summary>

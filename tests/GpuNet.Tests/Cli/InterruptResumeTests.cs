@@ -1,48 +1,64 @@
-using System.Diagnostics;
-using System.Runtime.InteropServices;
 using GpuNet.Checkpoints;
 using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Cli;
 
 /// <summary>
-/// Ctrl+C as a user presses it: gpunet runs as a child process, receives SIGINT mid-run, saves a
-/// checkpoint, exits 130, and `--resume` then carries the run to completion.
+/// Ctrl+C as a user presses it, and SIGTERM or SIGHUP as docker stop, Slurm, systemd or a closed terminal send
+/// it: gpunet runs as a child process, receives the signal mid-run, saves a checkpoint, exits 130 (SIGINT) or
+/// 143 (SIGTERM, SIGHUP), and `--resume` then carries the run to completion.
 /// </summary>
 public sealed class InterruptResumeTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
     [Slow]
-    [Fact]
-    public async Task Sigint_saves_a_resumable_checkpoint_and_exits_130()
+    [Theory]
+    [InlineData(GpunetProcess.SigInt, "interrupt", 130)]
+    [InlineData(GpunetProcess.SigTerm, "SIGTERM", 143)]
+    [InlineData(GpunetProcess.SigHup, "SIGHUP", 143)]
+    public void A_stop_signal_saves_a_resumable_checkpoint_and_exits_with_its_code(int signal, string name, int exitCode)
     {
-        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Skip("SIGINT is a POSIX signal");
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Skip("stop signals are POSIX signals");
         var outDir = Path.Combine(_dir.Path, "run");
-        using var child = StartGpunet("train", "--data", "spirals", "--samples", "200000", "--hidden", "64", "--epochs", "200",
+        using var child = GpunetProcess.Start("train", "--data", "spirals", "--samples", "50000", "--hidden", "64", "--epochs", "200",
             "--device", "cpu", "--out", outDir, "--quiet");
-        var stdout = child.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = child.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
 
-        // Interrupt once the first epoch's checkpoint exists, i.e. genuinely mid-run.
-        var deadline = DateTime.UtcNow.AddSeconds(120);
-        while (!File.Exists(Path.Combine(outDir, RunCheckpoints.LastFile)) && !child.HasExited && DateTime.UtcNow < deadline)
-            Thread.Sleep(50);
-        Assert.False(child.HasExited, "gpunet ended before it could be interrupted"); // (reading its output here would wait for it to end)
-        Assert.True(kill(child.Id, SigInt) == 0, $"kill failed: errno {Marshal.GetLastPInvokeError()}");
-        Assert.True(child.WaitForExit(60_000), "gpunet did not stop after SIGINT");
-        string output = await stdout, errors = await stderr;
+        // Signal once the first epoch's line is out, i.e. genuinely mid-run.
+        Assert.True(child.WaitForLine("epoch ", TimeSpan.FromSeconds(120)), $"gpunet printed no epoch line:\n{child.Output}");
+        child.Signal(signal);
+        int exit = child.WaitForExit(TimeSpan.FromSeconds(60));
 
-        Assert.True(child.ExitCode == 130, $"exit {child.ExitCode}: {output} {errors}");
-        Assert.Contains("interrupted at epoch", output);
-        Assert.Contains("--resume", output);
-        var saved = RunCheckpoints.LoadForResume(outDir);
+        Assert.True(exit == exitCode, $"exit {exit}:\n{child.Output}");
+        Assert.Contains($"{name}: finishing the current step and saving", child.Output);
+        Assert.Contains("interrupted at epoch", child.Output);
+        Assert.Contains("--resume", child.Output);
+        var saved = RunCheckpoints.LoadForResume(outDir)!;
         Assert.True(saved.Optimizer.State.Epoch >= 1);
 
         var resumed = CliRun.Of("train", "--resume", outDir, "--epochs", (saved.Optimizer.State.Epoch + 1).ToString(), "--quiet");
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Contains("resuming", resumed.Stdout);
-        Assert.Equal(saved.Optimizer.State.Epoch + 1, RunCheckpoints.LoadForResume(outDir).Optimizer.State.Epoch);
+        Assert.Equal(saved.Optimizer.State.Epoch + 1, RunCheckpoints.LoadForResume(outDir)!.Optimizer.State.Epoch);
+    }
+
+    [Fact]
+    public void A_second_sigterm_quits_at_once_and_still_leaves_a_run_that_resumes()
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Skip("SIGTERM is a POSIX signal");
+        var outDir = Path.Combine(_dir.Path, "run");
+        using var child = GpunetProcess.Start("train", "--data", "spirals", "--samples", "50000", "--hidden", "64", "--epochs", "200",
+            "--device", "cpu", "--out", outDir, "--quiet");
+        Assert.True(child.WaitForLine("epoch ", TimeSpan.FromSeconds(120)), $"gpunet printed no epoch line:\n{child.Output}");
+        child.Signal(GpunetProcess.SigTerm);
+        Assert.True(child.WaitForLine("SIGTERM: finishing", TimeSpan.FromSeconds(60)), child.Output);
+        child.Signal(GpunetProcess.SigTerm);
+        child.WaitForExit(TimeSpan.FromSeconds(60));
+
+        // Whether the second signal came before or after the save, the directory holds a whole generation.
+        var resumed = CliRun.Of("train", "--resume", outDir, "--epochs", "2", "--quiet");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal(2, RunCheckpoints.LoadForResume(outDir)!.Optimizer.State.Epoch);
     }
 
     [Fact]
@@ -58,23 +74,6 @@ public sealed class InterruptResumeTests : IDisposable
         Assert.Equal(File.ReadAllBytes(Path.Combine(b, RunCheckpoints.OptimizerFile)), File.ReadAllBytes(Path.Combine(a, RunCheckpoints.OptimizerFile)));
         Assert.Equal(7, File.ReadAllLines(Path.Combine(a, "metrics.csv")).Length); // the header and six epochs, none lost
     }
-
-    /// <summary>
-    /// Starts gpunet through env(1) with SIGINT's default action restored: a test host started from
-    /// a non-interactive shell may ignore SIGINT, children inherit that, and .NET honours it.
-    /// </summary>
-    private static Process StartGpunet(params string[] args)
-    {
-        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { "--default-signal=INT", "dotnet", Path.Combine(AppContext.BaseDirectory, "gpunet.dll") }) start.ArgumentList.Add(arg);
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        return Process.Start(start)!;
-    }
-
-    private const int SigInt = 2;
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int signal);
 
     public void Dispose() => _dir.Dispose();
 }

@@ -1,0 +1,68 @@
+using GpuNet.Checkpoints;
+using GpuNet.Tests.TestSupport;
+
+namespace GpuNet.Tests.Cli;
+
+/// <summary>
+/// SIGKILL, which no program can catch, at random (seeded) instants of runs with checkpoints of megabytes:
+/// after every kill the run directory resumes, and the run finished through all those kills ends with the
+/// same bytes as one that was never interrupted.
+/// </summary>
+public sealed class KillResumeTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    // 2-1024-1024-3: 1.05 M parameters, so model, best and optimizer files of 4.2 MB each, written every epoch
+    // of 6 short steps: a good share of each epoch is spent writing the generation.
+    private static string[] Run(int epochs) =>
+        ["train", "--data", "spirals", "--samples", "400", "--hidden", "1024,1024", "--batch-size", "64", "--epochs", epochs.ToString(),
+         "--device", "cpu", "--quiet"];
+
+    [Fact]
+    public void Three_kills_leave_a_run_that_resumes_to_the_straight_runs_bytes() => KillAndResume(kills: 3, epochs: 5, seed: 3);
+
+    [Fact]
+    [Trait("Category", "Slow")]
+    public void Thirty_kills_at_random_instants_leave_a_run_that_resumes_to_the_straight_runs_bytes() => KillAndResume(kills: 30, epochs: 30, seed: 30);
+
+    private void KillAndResume(int kills, int epochs, int seed)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Skip("SIGKILL is a POSIX signal");
+        string killed = Path.Combine(_dir.Path, "killed"), straight = Path.Combine(_dir.Path, "straight");
+        var random = new Random(seed);
+        int midWrite = 0; // kills that caught a generation being written (its staged or temporary files were left)
+        for (int k = 0; k < kills; k++)
+        {
+            string[] args = k == 0 || !File.Exists(Path.Combine(killed, "run.json")) ? [.. Run(epochs), "--out", killed] : ["train", "--resume", killed, "--quiet"];
+            using var child = GpunetProcess.Start(args);
+            // Kill within the epoch after the first line of one: the line is printed just before its generation is written.
+            if (!child.WaitForLine("epoch ", TimeSpan.FromSeconds(120)))
+            {
+                int exit = child.WaitForExit(TimeSpan.FromSeconds(60));
+                Assert.True(exit == 0, $"kill {k}: gpunet ended with {exit} before an epoch:\n{child.Output}");
+                break; // the run is complete
+            }
+            Thread.Sleep(random.Next(0, 400)); // the random instant, not a synchronisation
+            child.Signal(GpunetProcess.SigKill);
+            child.WaitForExit(TimeSpan.FromSeconds(60));
+
+            if (Directory.GetFiles(killed).Any(f => f.EndsWith(".staged", StringComparison.Ordinal) || f.EndsWith(".tmp", StringComparison.Ordinal))) midWrite++;
+            var point = RunCheckpoints.LoadForResume(killed); // what the next run will find: never an error
+            Assert.True(point is null || point.Optimizer.State.EpochComplete, $"kill {k}: a SIGKILL cannot save a mid-epoch state");
+        }
+
+        if (kills >= 10) Assert.True(midWrite > 0, "no kill landed while a generation was being written: the test did not test that");
+
+        var finished = CliRun.Of("train", "--resume", killed, "--quiet");
+        Assert.True(finished.ExitCode == 0, finished.ToString());
+        var once = CliRun.Of([.. Run(epochs), "--out", straight]);
+        Assert.True(once.ExitCode == 0, once.ToString());
+
+        foreach (var file in new[] { RunCheckpoints.LastFile, RunCheckpoints.OptimizerFile, RunCheckpoints.BestFile })
+            Assert.True(File.ReadAllBytes(Path.Combine(straight, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(killed, file))), $"{file} differs");
+        Assert.Equal(File.ReadAllLines(Path.Combine(straight, "metrics.csv")).Length, File.ReadAllLines(Path.Combine(killed, "metrics.csv")).Length);
+        Assert.DoesNotContain(Directory.GetFiles(killed), f => f.EndsWith(".tmp", StringComparison.Ordinal) || f.EndsWith(".staged", StringComparison.Ordinal));
+    }
+
+    public void Dispose() => _dir.Dispose();
+}

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace GpuNet.Tests.TestSupport;
+
+/// <summary>
+/// gpunet as a child process, as a user or a job scheduler runs it: its output lines are collected as they
+/// come, so a test can wait for an observable event (an epoch line) before it sends a signal.
+/// </summary>
+public sealed class GpunetProcess : IDisposable
+{
+    public const int SigHup = 1, SigInt = 2, SigKill = 9, SigTerm = 15;
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly SemaphoreSlim _lineArrived = new(0);
+    private readonly TaskCompletionSource _stdoutClosed = new(), _stderrClosed = new();
+
+    /// <summary>
+    /// Starts gpunet through env(1) with the signals' default actions restored: a test host started from a
+    /// non-interactive shell may ignore SIGINT, children inherit that, and .NET honours it.
+    /// </summary>
+    public GpunetProcess(string? stdin, params string[] args)
+    {
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null, UseShellExecute = false };
+        foreach (var arg in new[] { "--default-signal=INT,TERM,HUP", "dotnet", Path.Combine(AppContext.BaseDirectory, "gpunet.dll") }) start.ArgumentList.Add(arg);
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => Receive(e.Data, "", _stdoutClosed);
+        _process.ErrorDataReceived += (_, e) => Receive(e.Data, "stderr: ", _stderrClosed);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        if (stdin is not null)
+        {
+            _process.StandardInput.Write(stdin);
+            _process.StandardInput.Close();
+        }
+    }
+
+    public static GpunetProcess Start(params string[] args) => new(null, args);
+
+    public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything printed so far, stdout lines as they are and stderr lines prefixed "stderr: ".</summary>
+    public string Output => string.Join("\n", _lines);
+
+    /// <summary>Waits until a line starting with <paramref name="prefix"/> has been printed; false when the process ended first or time ran out.</summary>
+    public bool WaitForLine(string prefix, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (_lines.Any(l => l.StartsWith(prefix, StringComparison.Ordinal))) return true;
+            if (_stdoutClosed.Task.IsCompleted || DateTime.UtcNow > deadline) return false;
+            _lineArrived.Wait(TimeSpan.FromMilliseconds(200));
+        }
+    }
+
+    public void Signal(int signal)
+    {
+        if (kill(_process.Id, signal) != 0 && !_process.HasExited)
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
+    /// <summary>Waits for the process to end and its output to be read; returns its exit code.</summary>
+    public int WaitForExit(TimeSpan timeout)
+    {
+        Assert.True(_process.WaitForExit(timeout), $"gpunet did not end within {timeout}:\n{Output}");
+        Task.WaitAll([_stdoutClosed.Task, _stderrClosed.Task], timeout);
+        return _process.ExitCode;
+    }
+
+    private void Receive(string? line, string prefix, TaskCompletionSource closed)
+    {
+        if (line is null) closed.TrySetResult();
+        else _lines.Enqueue(prefix + line);
+        _lineArrived.Release();
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            try { _process.Kill(); } catch (InvalidOperationException) { }
+            _process.WaitForExit(10_000);
+        }
+        _process.Dispose();
+        _lineArrived.Dispose();
+    }
+}
