@@ -10,7 +10,7 @@ namespace GpuNet.Cli.Commands;
 
 /// <summary>
 /// <c>gpunet selftest --device D [--time SHAPES] [--json]</c> (hidden): checks every GEMM rung and
-/// a few training steps of an ILGPU device against the CPU backend, then optionally times every
+/// a few training steps of an ILGPU device against the float64 reference (Reference/GemmOp, Reference/StepCheck), then optionally times every
 /// rung. Exit 1 on any mismatch. perf/gpu runs it on the lent GPU machine from the published binary.
 /// </summary>
 public static class SelftestCommand
@@ -21,7 +21,7 @@ public static class SelftestCommand
         var time = new Option<string?>("--time") { Description = "Comma-separated GEMM shapes to time per rung, MxNxK[:NN|NT|TN|TT] or N for N³" };
         var seconds = new Option<double>("--seconds") { Description = "Seconds of timing per rung and shape", DefaultValueFactory = _ => 1.0 };
         var json = new Option<bool>("--json") { Description = "One JSON object on stdout instead of text lines" };
-        var command = new Command("selftest", "Check every GEMM rung and a training step against the CPU backend; optionally time the rungs.")
+        var command = new Command("selftest", "Check every GEMM rung and a training step against the float64 reference; optionally time the rungs.")
         {
             Hidden = true,
         };
