@@ -74,7 +74,10 @@ public static class PredictCommand
     /// <summary>Whether two paths name one file (the same full path, or the same file through a link).</summary>
     private static bool SameFile(string a, string b)
     {
-        static string Resolve(string path) => new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
+        // A path that does not exist yet (its folder may not either) is no link: its full path is all there is.
+        static string Resolve(string path) => File.Exists(path)
+            ? new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path)
+            : Path.GetFullPath(path);
         return string.Equals(Resolve(a), Resolve(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
     }
 
