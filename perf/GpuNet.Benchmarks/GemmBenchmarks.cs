@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using GpuNet.Backends;
 using GpuNet.Backends.Cpu;
-using GpuNet.Bench;
+using GpuNet.Reference;
 
 namespace GpuNet.Benchmarks;
 

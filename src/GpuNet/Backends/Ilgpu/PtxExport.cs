@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GpuNet.IO;
 using GpuNet.Kernels;
+using GpuNet.Reference;
 using ILGPU;
 using ILGPU.Runtime;
 using ILGPU.Backends.PTX;
@@ -94,13 +95,12 @@ public static class PtxExport
                 for (int l = 0; l + 1 < sizes.Length; l++)
                 {
                     string model = $"mlp {string.Join('-', sizes)} batch {batch} layer {l + 1}";
-                    int input = sizes[l], output = sizes[l + 1];
-                    yield return ($"{model} forward", new GemmShape(false, true, batch, output, input));
-                    yield return ($"{model} weight gradient", new GemmShape(true, false, output, input, batch));
-                    if (l > 0)
-                        yield return ($"{model} input gradient", new GemmShape(false, false, batch, input, output));
+                    foreach (var gemm in GemmCase.TrainingShapes(batch, sizes[l], sizes[l + 1], inputGradient: l > 0))
+                        yield return ($"{model} {Roles[gemm.Label.Split(' ')[0]]}", gemm.Shape);
                 }
     }
+
+    private static readonly Dictionary<string, string> Roles = new() { ["fwd"] = "forward", ["dW"] = "weight gradient", ["dX"] = "input gradient" };
 
     /// <summary>How each training GEMM and bias-gradient column sum launches on a device of <paramref name="multiprocessors"/> SMs.</summary>
     public static IEnumerable<object> TrainingLaunches(int multiprocessors)
