@@ -27,8 +27,24 @@ if (-not $found) {
     exit 1
 }
 
-dotnet src/GpuNet.Cli/bin/Release/net10.0/gpunet.dll train `
-    --data fashion-mnist --model mlp --hidden 256 --activation relu `
-    --epochs 10 --batch-size 128 --lr 0.05 --momentum 0.9 --lr-schedule cosine `
-    --device auto --seed 0 --out runs/default @args
+$gpunet = 'src/GpuNet.Cli/bin/Release/net10.0/gpunet.dll'
+# --resume continues a run with the options it recorded: nothing may be added to it.
+if ($args -contains '--resume') {
+    dotnet $gpunet train @args
+    exit $LASTEXITCODE
+}
+# The recipe; an option the caller gives replaces its default (System.CommandLine takes each once).
+$defaults = [ordered]@{
+    '--data' = 'fashion-mnist'; '--model' = 'mlp'; '--hidden' = '256'; '--activation' = 'relu'
+    '--epochs' = '10'; '--batch-size' = '128'; '--lr' = '0.05'; '--momentum' = '0.9'; '--lr-schedule' = 'cosine'
+    '--device' = 'auto'; '--seed' = '0'
+}
+$recipe = foreach ($key in $defaults.Keys) { if ($args -notcontains $key) { $key; $defaults[$key] } }
+# Each run gets its own folder, as PyTorch Lightning's version_N: runs/default, then runs/default-2, ...
+if ($args -notcontains '--out') {
+    $out = 'runs/default'; $n = 1
+    while (Test-Path $out) { $n++; $out = "runs/default-$n" }
+    $recipe += @('--out', $out)
+}
+dotnet $gpunet train @recipe @args
 exit $LASTEXITCODE
