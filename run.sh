@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # GpuNet's main job, from a fresh clone with only the .NET 10 SDK:
 #   ./run.sh            build, make sure Fashion-MNIST is there, train the default MLP on the best device
-#   ./run.sh ARGS...    the same, with extra `gpunet train` options (later options win), e.g. --device cpu
+#   ./run.sh ARGS...    the same, with `gpunet train` options replacing the recipe's, e.g. --device cpu;
+#                       each run writes a new folder runs/default, runs/default-2, ... (--resume DIR continues one)
 #   ./run.sh test       run the test suite (what CI runs)
+#   ./run.sh test --fast  the same without the tests tagged [Slow] (Category=Slow): the quick loop while editing
 set -euo pipefail
 cd "$(dirname "$0")"
 
 if [ "${1:-}" = "test" ]; then
   shift
-  exec dotnet test --project tests/GpuNet.Tests/GpuNet.Tests.csproj -c Release "$@"
+  filter=()
+  if [ "${1:-}" = "--fast" ]; then
+    shift
+    filter=(--filter-not-trait "Category=Slow")
+  fi
+  exec dotnet test --project tests/GpuNet.Tests/GpuNet.Tests.csproj -c Release "${filter[@]}" "$@"
 fi
 
 dotnet build src/GpuNet.Cli/GpuNet.Cli.csproj -c Release --nologo -v quiet -clp:ErrorsOnly
@@ -35,7 +42,25 @@ if ! have_data; then
   fi
 fi
 
-exec dotnet src/GpuNet.Cli/bin/Release/net10.0/gpunet.dll train \
-  --data fashion-mnist --model mlp --hidden 256 --activation relu \
-  --epochs 10 --batch-size 128 --lr 0.05 --momentum 0.9 --lr-schedule cosine \
-  --device auto --seed 0 --out runs/default "$@"
+gpunet=(dotnet src/GpuNet.Cli/bin/Release/net10.0/gpunet.dll train)
+given=" $* "
+# --resume continues a run with the options it recorded: nothing may be added to it.
+if [[ "$given" == *" --resume "* ]]; then
+  exec "${gpunet[@]}" "$@"
+fi
+
+# The recipe; an option the caller gives replaces its default (System.CommandLine takes each once).
+defaults=(--data fashion-mnist --model mlp --hidden 256 --activation relu
+          --epochs 10 --batch-size 128 --lr 0.05 --momentum 0.9 --lr-schedule cosine
+          --device auto --seed 0)
+args=()
+for ((i = 0; i < ${#defaults[@]}; i += 2)); do
+  [[ "$given" == *" ${defaults[i]} "* ]] || args+=("${defaults[i]}" "${defaults[i + 1]}")
+done
+# Each run gets its own folder, as PyTorch Lightning's version_N: runs/default, then runs/default-2, ...
+if [[ "$given" != *" --out "* ]]; then
+  out=runs/default n=1
+  while [[ -e "$out" ]]; do n=$((n + 1)); out="runs/default-$n"; done
+  args+=(--out "$out")
+fi
+exec "${gpunet[@]}" "${args[@]}" "$@"

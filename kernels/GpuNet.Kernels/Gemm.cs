@@ -13,8 +13,10 @@ public enum GemmKernel
     Tiled16 = 1,
     /// <summary>64×64 blocks, 4×4 outputs per thread in registers (GemmRegister64.cs).</summary>
     Register64 = 2,
-    /// <summary>128×128 blocks, 8×8 per thread, double-buffered shared memory (GemmDoubleBuffered128.cs).</summary>
+    /// <summary>128×128 blocks, 8×8 per thread, double-buffered shared memory, split-K when the blocks alone would not fill the device (GemmDoubleBuffered128.cs).</summary>
     DoubleBuffered128 = 3,
+    /// <summary>Chosen per shape by the host (GemmPlan): Naive for a short K, else DoubleBuffered128 with split-K. The default on GPUs.</summary>
+    Auto = 4,
 }
 
 /// <summary>
@@ -29,4 +31,10 @@ public struct GemmParams
     public int TransA, TransB;
     public float Alpha, Beta;
     public long StrideA, StrideB, StrideC;
+    /// <summary>
+    /// Split-K (<see cref="GemmDoubleBuffered128"/> only): grid z = batch·Splits + s, and split s
+    /// multiplies k in [s·SplitDepth, (s + 1)·SplitDepth) into plane z of C. Splits = 1 and
+    /// SplitDepth ≥ K without split-K.
+    /// </summary>
+    public int Splits, SplitDepth;
 }

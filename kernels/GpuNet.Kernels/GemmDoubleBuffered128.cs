@@ -3,54 +3,91 @@ using ILGPU;
 namespace GpuNet.Kernels;
 
 /// <summary>
-/// Rung 3 of the GEMM ladder: a 128×128 block of C per 256-thread group, an 8×8 register
-/// tile per thread (64 FMAs per 16 shared reads), and double-buffered shared memory: while
-/// the group multiplies stage s out of one buffer, each thread already holds stage s + 1 in
-/// registers (its global loads in flight during the math) and stores it into the other
-/// buffer, so one barrier per stage suffices and load latency hides behind the FMAs.
+/// Rung 3 of the GEMM ladder, the default on GPUs: a 128×128 block of C per 256-thread group,
+/// an 8×8 register tile per thread, double-buffered shared memory, and split-K.
 ///
-/// Loads are coalesced in every layout: consecutive threads read consecutive addresses along
-/// the operand's contiguous direction (8 floats of k, or 128 of M/N). They are scalar, not
-/// float4: buffers may start at any element offset (slices), and K or M need not be a multiple
-/// of 4, so 16-byte vector loads would need an aligned fast path beside this one.
+/// What ptxas showed and how this kernel answers it (perf/ptx/, perf/RESULTS.md):
+/// - **No transpose test in the loops.** The operand layouts are type parameters
+///   (<see cref="IGemmLayout"/>); ILGPU compiles one kernel per layout pair.
+/// - **The k loop is unrolled by hand.** ILGPU 1.5.3 does not unroll and ptxas left the
+///   8-step loop rolled, so each step paid its own address arithmetic and branch. The eight
+///   steps of a stage are written out, each one <see cref="Tile8x8.Rank1"/>: 64 FMAs fed by four
+///   16-byte shared loads.
+/// - **Vector shared loads.** Thread (tx, ty) owns rows 4·ty + i and 64 + 4·ty + i and columns
+///   4·tx + j and 64 + 4·tx + j (i, j &lt; 4), so each of its operand quads is four adjacent
+///   floats in shared memory: one <c>LDS.128</c> instead of four scalar loads.
+/// - **No per-element bounds checks in full stages.** Rows beyond M (columns beyond N) are
+///   clamped to the last valid one once, before the loop: what they compute is never stored.
+///   The ragged part of K comes first, in a stage loaded before the loop; inside the loop
+///   every load is a plain load.
+/// - **32-bit indexing.** Each batch's operands are sub-views; a buffer holds at most
+///   2³¹ − 1 elements, so every index within one fits an int.
 ///
-/// Same output mapping as <see cref="GemmRegister64"/>: thread (tx, ty) owns rows ty + 16·i and
-/// columns tx + 16·j, i, j &lt; 8.
+/// Split-K: with <see cref="GemmParams.Splits"/> = S &gt; 1, grid z = batch·S + s and the group
+/// multiplies only k in [s·SplitDepth, (s + 1)·SplitDepth), writing its raw partial product to
+/// plane z of C (the host points C at a workspace and sums the planes in a fixed order with
+/// <see cref="GemmSplitK.Reduce"/>: deterministic, no atomics).
+///
+/// Loads are coalesced in both layouts: consecutive threads read consecutive addresses along
+/// the operand's contiguous direction (8 floats of k, or 128 of M/N).
 /// </summary>
 public static class GemmDoubleBuffered128
 {
     /// <summary>Rows (and columns) of C per block.</summary>
     public const int Block = 128;
-    /// <summary>Depth of one shared-memory stage along K.</summary>
+    /// <summary>Depth of one shared-memory stage along K; the eight Rank1 lines below are its unrolled steps.</summary>
     public const int Depth = 8;
     /// <summary>The group edge: Edge×Edge threads, each with an 8×8 register tile.</summary>
     public const int Edge = 16;
     private const int Threads = Edge * Edge;
-    /// <summary>Shared row stride: padding spreads the transposing stores over the banks.</summary>
+    /// <summary>A thread's second row (column) quad sits this far after its first.</summary>
+    private const int Half = Block / 2;
+    /// <summary>Shared row stride: a multiple of 4 (16-byte quads stay aligned), padded off 128 to spread the transposing stores over the banks.</summary>
     private const int Lead = Block + 4;
     /// <summary>One buffer of one operand.</summary>
     private const int Stage = Depth * Lead;
+    private const int Quad = 4;
+    private const int LeadQuads = Lead / Quad;
+    private const int HalfQuads = Half / Quad;
 
     /// <summary>
-    /// Launch with grid (ceil(N/128), ceil(M/128), batch) and group (16, 16, 1). Each thread
-    /// stages four elements of each operand per step (128·8 / 256).
+    /// Launch with grid (ceil(N/128), ceil(M/128), batch·Splits) and group (16, 16, 1). Each
+    /// thread stages four elements of each operand per stage (128·8 / 256).
     /// </summary>
-    public static void Kernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p)
+    public static void Kernel<TA, TB>(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p)
+        where TA : struct, IGemmLayout
+        where TB : struct, IGemmLayout
     {
         // Buffer s of tileA holds op(A)[row0 + r, k0 + k] at s·Stage + k·Lead + r; tileB likewise op(B)[k0 + k, col0 + r].
         var tileA = SharedMemory.Allocate<float>(2 * Stage);
         var tileB = SharedMemory.Allocate<float>(2 * Stage);
+        var quadsA = tileA.Cast<Vec4>();
+        var quadsB = tileB.Cast<Vec4>();
 
         int tx = Group.IdxX;
         int ty = Group.IdxY;
         int t = ty * Edge + tx;
         int row0 = Grid.IdxY * Block;
         int col0 = Grid.IdxX * Block;
-        long aOffset = Grid.IdxZ * p.StrideA;
-        long bOffset = Grid.IdxZ * p.StrideB;
-        int aKc = p.TransA == 0 ? 1 : 0;
-        int bKc = p.TransB != 0 ? 1 : 0;
+        int batch = Grid.IdxZ / p.Splits;
+        int kBegin = (Grid.IdxZ - batch * p.Splits) * p.SplitDepth;
+        int kEnd = Math.Min(p.K, kBegin + p.SplitDepth);
+        var av = a.SubView(batch * p.StrideA, a.Length - batch * p.StrideA);
+        var bv = b.SubView(batch * p.StrideB, b.Length - batch * p.StrideB);
+        int aKc = default(TA).KContiguous ? 1 : 0;
+        int bKc = default(TB).KContiguous ? 1 : 0;
+        int aStep = default(TA).KStride(p.M) * Depth;
+        int bStep = default(TB).KStride(p.N) * Depth;
 
+        // The split's depth in whole stages, the ragged part first: stage 0 starts pad elements
+        // before kBegin and is the only one whose loads need a k check (outside the loop).
+        int depth = kEnd - kBegin;
+        int stages = (depth + Depth - 1) / Depth;
+        int pad = stages * Depth - depth;
+        int kFirst = kBegin - pad;
+
+        // This thread's four load slots per operand: where each lands in a tile buffer, and
+        // where stage 0 reads it from (rows clamped into the operand once, here).
         int ar0 = GemmTileIO.SlotRow(t, 0, aKc, Block, Depth, Threads), ak0 = GemmTileIO.SlotK(t, 0, aKc, Block, Depth, Threads);
         int ar1 = GemmTileIO.SlotRow(t, 1, aKc, Block, Depth, Threads), ak1 = GemmTileIO.SlotK(t, 1, aKc, Block, Depth, Threads);
         int ar2 = GemmTileIO.SlotRow(t, 2, aKc, Block, Depth, Threads), ak2 = GemmTileIO.SlotK(t, 2, aKc, Block, Depth, Threads);
@@ -59,98 +96,87 @@ public static class GemmDoubleBuffered128
         int br1 = GemmTileIO.SlotRow(t, 1, bKc, Block, Depth, Threads), bk1 = GemmTileIO.SlotK(t, 1, bKc, Block, Depth, Threads);
         int br2 = GemmTileIO.SlotRow(t, 2, bKc, Block, Depth, Threads), bk2 = GemmTileIO.SlotK(t, 2, bKc, Block, Depth, Threads);
         int br3 = GemmTileIO.SlotRow(t, 3, bKc, Block, Depth, Threads), bk3 = GemmTileIO.SlotK(t, 3, bKc, Block, Depth, Threads);
+        var aFrom = new GemmSlots(
+            default(TA).Offset(Math.Min(row0 + ar0, p.M - 1), kFirst + ak0, p.M, p.K),
+            default(TA).Offset(Math.Min(row0 + ar1, p.M - 1), kFirst + ak1, p.M, p.K),
+            default(TA).Offset(Math.Min(row0 + ar2, p.M - 1), kFirst + ak2, p.M, p.K),
+            default(TA).Offset(Math.Min(row0 + ar3, p.M - 1), kFirst + ak3, p.M, p.K));
+        var bFrom = new GemmSlots(
+            default(TB).Offset(Math.Min(col0 + br0, p.N - 1), kFirst + bk0, p.N, p.K),
+            default(TB).Offset(Math.Min(col0 + br1, p.N - 1), kFirst + bk1, p.N, p.K),
+            default(TB).Offset(Math.Min(col0 + br2, p.N - 1), kFirst + bk2, p.N, p.K),
+            default(TB).Offset(Math.Min(col0 + br3, p.N - 1), kFirst + bk3, p.N, p.K));
+        // Stage 1 onwards: never before kBegin, so the indices are valid offsets into the operand.
+        var aNext = new GemmSlots(aFrom.S0 + aStep, aFrom.S1 + aStep, aFrom.S2 + aStep, aFrom.S3 + aStep);
+        var bNext = new GemmSlots(bFrom.S0 + bStep, bFrom.S1 + bStep, bFrom.S2 + bStep, bFrom.S3 + bStep);
+        var aTo = new GemmSlots(ak0 * Lead + ar0, ak1 * Lead + ar1, ak2 * Lead + ar2, ak3 * Lead + ar3);
+        var bTo = new GemmSlots(bk0 * Lead + br0, bk1 * Lead + br1, bk2 * Lead + br2, bk3 * Lead + br3);
 
-        var acc0 = new Vec8();
-        var acc1 = new Vec8();
-        var acc2 = new Vec8();
-        var acc3 = new Vec8();
-        var acc4 = new Vec8();
-        var acc5 = new Vec8();
-        var acc6 = new Vec8();
-        var acc7 = new Vec8();
-
-        int stages = (p.K + Depth - 1) / Depth;
-        // The next stage, held in registers between its global load and its shared store.
-        float na0 = 0f, na1 = 0f, na2 = 0f, na3 = 0f, nb0 = 0f, nb1 = 0f, nb2 = 0f, nb3 = 0f;
+        var acc = new Tile8x8();
         if (stages > 0)
         {
-            na0 = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar0, ak0);
-            na1 = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar1, ak1);
-            na2 = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar2, ak2);
-            na3 = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar3, ak3);
-            nb0 = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br0, bk0);
-            nb1 = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br1, bk1);
-            nb2 = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br2, bk2);
-            nb3 = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br3, bk3);
-            tileA[ak0 * Lead + ar0] = na0;
-            tileA[ak1 * Lead + ar1] = na1;
-            tileA[ak2 * Lead + ar2] = na2;
-            tileA[ak3 * Lead + ar3] = na3;
-            tileB[bk0 * Lead + br0] = nb0;
-            tileB[bk1 * Lead + br1] = nb1;
-            tileB[bk2 * Lead + br2] = nb2;
-            tileB[bk3 * Lead + br3] = nb3;
+            // Slots with k below the pad fall before kBegin: they stage zeros.
+            var na = GemmSlots.LoadFrom(av, aFrom, new GemmSlots(ak0 - pad, ak1 - pad, ak2 - pad, ak3 - pad));
+            var nb = GemmSlots.LoadFrom(bv, bFrom, new GemmSlots(bk0 - pad, bk1 - pad, bk2 - pad, bk3 - pad));
+            tileA[aTo.S0] = na.V0;
+            tileA[aTo.S1] = na.V1;
+            tileA[aTo.S2] = na.V2;
+            tileA[aTo.S3] = na.V3;
+            tileB[bTo.S0] = nb.V0;
+            tileB[bTo.S1] = nb.V1;
+            tileB[bTo.S2] = nb.V2;
+            tileB[bTo.S3] = nb.V3;
         }
         Group.Barrier();
 
         for (int s = 0; s < stages; s++)
         {
             int current = (s & 1) * Stage;
-            int next = Stage - current;
             bool more = s + 1 < stages;
+            // The next stage, held in registers between its global load and its shared store;
+            // issued before the math, consumed after it, so the loads overlap the FMAs. Every
+            // stage after the first lies wholly inside the split: no k check.
+            var na = new Vec4();
+            var nb = new Vec4();
             if (more)
             {
-                // Issued before the math, consumed after it: the loads overlap the FMAs.
-                int k0 = (s + 1) * Depth;
-                na0 = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar0, k0 + ak0);
-                na1 = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar1, k0 + ak1);
-                na2 = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar2, k0 + ak2);
-                na3 = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar3, k0 + ak3);
-                nb0 = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br0, k0 + bk0);
-                nb1 = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br1, k0 + bk1);
-                nb2 = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br2, k0 + bk2);
-                nb3 = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br3, k0 + bk3);
+                var ga = av.SubView(s * aStep, av.Length - s * aStep);
+                var gb = bv.SubView(s * bStep, bv.Length - s * bStep);
+                na = new Vec4(ga[aNext.S0], ga[aNext.S1], ga[aNext.S2], ga[aNext.S3]);
+                nb = new Vec4(gb[bNext.S0], gb[bNext.S1], gb[bNext.S2], gb[bNext.S3]);
             }
 
-            for (int k = 0; k < Depth; k++)
-            {
-                int o = current + k * Lead;
-                var bRow = new Vec8(tileB[o + tx], tileB[o + tx + 16], tileB[o + tx + 32], tileB[o + tx + 48],
-                    tileB[o + tx + 64], tileB[o + tx + 80], tileB[o + tx + 96], tileB[o + tx + 112]);
-                acc0 = Vec8.MulAdd(acc0, tileA[o + ty], bRow);
-                acc1 = Vec8.MulAdd(acc1, tileA[o + ty + 16], bRow);
-                acc2 = Vec8.MulAdd(acc2, tileA[o + ty + 32], bRow);
-                acc3 = Vec8.MulAdd(acc3, tileA[o + ty + 48], bRow);
-                acc4 = Vec8.MulAdd(acc4, tileA[o + ty + 64], bRow);
-                acc5 = Vec8.MulAdd(acc5, tileA[o + ty + 80], bRow);
-                acc6 = Vec8.MulAdd(acc6, tileA[o + ty + 96], bRow);
-                acc7 = Vec8.MulAdd(acc7, tileA[o + ty + 112], bRow);
-            }
+            // The stage's eight k steps: quads of op(A) rows and op(B) columns, 64 FMAs each.
+            // One view per operand per stage, so every shared load has a constant offset.
+            var qa = quadsA.SubView(current / Quad + ty, quadsA.Length - current / Quad - ty);
+            var qb = quadsB.SubView(current / Quad + tx, quadsB.Length - current / Quad - tx);
+            acc = acc.Rank1(qa[0 * LeadQuads], qa[0 * LeadQuads + HalfQuads], qb[0 * LeadQuads], qb[0 * LeadQuads + HalfQuads]);
+            acc = acc.Rank1(qa[1 * LeadQuads], qa[1 * LeadQuads + HalfQuads], qb[1 * LeadQuads], qb[1 * LeadQuads + HalfQuads]);
+            acc = acc.Rank1(qa[2 * LeadQuads], qa[2 * LeadQuads + HalfQuads], qb[2 * LeadQuads], qb[2 * LeadQuads + HalfQuads]);
+            acc = acc.Rank1(qa[3 * LeadQuads], qa[3 * LeadQuads + HalfQuads], qb[3 * LeadQuads], qb[3 * LeadQuads + HalfQuads]);
+            acc = acc.Rank1(qa[4 * LeadQuads], qa[4 * LeadQuads + HalfQuads], qb[4 * LeadQuads], qb[4 * LeadQuads + HalfQuads]);
+            acc = acc.Rank1(qa[5 * LeadQuads], qa[5 * LeadQuads + HalfQuads], qb[5 * LeadQuads], qb[5 * LeadQuads + HalfQuads]);
+            acc = acc.Rank1(qa[6 * LeadQuads], qa[6 * LeadQuads + HalfQuads], qb[6 * LeadQuads], qb[6 * LeadQuads + HalfQuads]);
+            acc = acc.Rank1(qa[7 * LeadQuads], qa[7 * LeadQuads + HalfQuads], qb[7 * LeadQuads], qb[7 * LeadQuads + HalfQuads]);
 
             if (more)
             {
                 // The other buffer was last read in stage s − 1, which every thread finished
                 // before the previous barrier: safe to overwrite without a second barrier.
-                tileA[next + ak0 * Lead + ar0] = na0;
-                tileA[next + ak1 * Lead + ar1] = na1;
-                tileA[next + ak2 * Lead + ar2] = na2;
-                tileA[next + ak3 * Lead + ar3] = na3;
-                tileB[next + bk0 * Lead + br0] = nb0;
-                tileB[next + bk1 * Lead + br1] = nb1;
-                tileB[next + bk2 * Lead + br2] = nb2;
-                tileB[next + bk3 * Lead + br3] = nb3;
+                var ta = tileA.SubView(Stage - current, Stage);
+                var tb = tileB.SubView(Stage - current, Stage);
+                ta[aTo.S0] = na.V0;
+                ta[aTo.S1] = na.V1;
+                ta[aTo.S2] = na.V2;
+                ta[aTo.S3] = na.V3;
+                tb[bTo.S0] = nb.V0;
+                tb[bTo.S1] = nb.V1;
+                tb[bTo.S2] = nb.V2;
+                tb[bTo.S3] = nb.V3;
             }
             Group.Barrier();
         }
 
-        long cOffset = Grid.IdxZ * p.StrideC;
-        Vec8.Store(c, cOffset, p, row0 + ty, col0 + tx, Edge, acc0);
-        Vec8.Store(c, cOffset, p, row0 + ty + 16, col0 + tx, Edge, acc1);
-        Vec8.Store(c, cOffset, p, row0 + ty + 32, col0 + tx, Edge, acc2);
-        Vec8.Store(c, cOffset, p, row0 + ty + 48, col0 + tx, Edge, acc3);
-        Vec8.Store(c, cOffset, p, row0 + ty + 64, col0 + tx, Edge, acc4);
-        Vec8.Store(c, cOffset, p, row0 + ty + 80, col0 + tx, Edge, acc5);
-        Vec8.Store(c, cOffset, p, row0 + ty + 96, col0 + tx, Edge, acc6);
-        Vec8.Store(c, cOffset, p, row0 + ty + 112, col0 + tx, Edge, acc7);
+        acc.Store(c, Grid.IdxZ * p.StrideC, p, row0 + Quad * ty, col0 + Quad * tx, Half);
     }
 }

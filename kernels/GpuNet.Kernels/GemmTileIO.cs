@@ -89,7 +89,7 @@ public struct Vec4
     }
 }
 
-/// <summary>Eight accumulators of one output row, see <see cref="Vec4"/>.</summary>
+/// <summary>Eight accumulators of one output row (of a <see cref="Tile8x8"/>), see <see cref="Vec4"/>.</summary>
 public struct Vec8
 {
     public float V0, V1, V2, V3, V4, V5, V6, V7;
@@ -100,21 +100,23 @@ public struct Vec8
         V0 = v0; V1 = v1; V2 = v2; V3 = v3; V4 = v4; V5 = v5; V6 = v6; V7 = v7;
     }
 
+    /// <summary>acc + a·(lo, hi): one row of a rank-1 update whose columns come as two quads.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vec8 MulAdd(Vec8 acc, float a, Vec8 b) =>
-        new(acc.V0 + a * b.V0, acc.V1 + a * b.V1, acc.V2 + a * b.V2, acc.V3 + a * b.V3,
-            acc.V4 + a * b.V4, acc.V5 + a * b.V5, acc.V6 + a * b.V6, acc.V7 + a * b.V7);
+    public readonly Vec8 MulAdd(float a, Vec4 lo, Vec4 hi) =>
+        new(V0 + a * lo.V0, V1 + a * lo.V1, V2 + a * lo.V2, V3 + a * lo.V3,
+            V4 + a * hi.V0, V5 + a * hi.V1, V6 + a * hi.V2, V7 + a * hi.V3);
 
+    /// <summary>Stores the row at columns col0 + j and col0 + half + j, j &lt; 4.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(ArrayView<float> c, long offset, GemmParams p, int row, int col0, int step, Vec8 v)
+    public readonly void StoreQuads(ArrayView<float> c, long offset, GemmParams p, int row, int col0, int half)
     {
-        GemmTileIO.Store(c, offset, p, row, col0, v.V0);
-        GemmTileIO.Store(c, offset, p, row, col0 + step, v.V1);
-        GemmTileIO.Store(c, offset, p, row, col0 + 2 * step, v.V2);
-        GemmTileIO.Store(c, offset, p, row, col0 + 3 * step, v.V3);
-        GemmTileIO.Store(c, offset, p, row, col0 + 4 * step, v.V4);
-        GemmTileIO.Store(c, offset, p, row, col0 + 5 * step, v.V5);
-        GemmTileIO.Store(c, offset, p, row, col0 + 6 * step, v.V6);
-        GemmTileIO.Store(c, offset, p, row, col0 + 7 * step, v.V7);
+        GemmTileIO.Store(c, offset, p, row, col0, V0);
+        GemmTileIO.Store(c, offset, p, row, col0 + 1, V1);
+        GemmTileIO.Store(c, offset, p, row, col0 + 2, V2);
+        GemmTileIO.Store(c, offset, p, row, col0 + 3, V3);
+        GemmTileIO.Store(c, offset, p, row, col0 + half, V4);
+        GemmTileIO.Store(c, offset, p, row, col0 + half + 1, V5);
+        GemmTileIO.Store(c, offset, p, row, col0 + half + 2, V6);
+        GemmTileIO.Store(c, offset, p, row, col0 + half + 3, V7);
     }
 }

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using GpuNet.Backends;
 using GpuNet.Backends.Cpu;
-using GpuNet.Bench;
+using GpuNet.Reference;
 
 namespace GpuNet.Benchmarks;
 
@@ -15,11 +15,11 @@ public class GemmBenchmarks
     private static readonly GemmCase[] Cases =
         [GemmCase.Square(512), GemmCase.Square(1024), .. GemmCase.TrainingShapes(128, 784, 256)];
 
-    private CpuBackend backend = null!;
-    private DeviceBuffer<float> a = null!, b = null!, c = null!;
-    private GemmShape shape;
+    private CpuBackend _backend = null!;
+    private DeviceBuffer<float> _a = null!, _b = null!, _c = null!;
+    private GemmShape _shape;
 
-    public static IEnumerable<string> Shapes => Cases.Select(c => c.Label);
+    public static IEnumerable<string> Shapes => Cases.Select(x => x.Label);
 
     [ParamsSource(nameof(Shapes))]
     public string Shape { get; set; } = "";
@@ -27,18 +27,18 @@ public class GemmBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        shape = Cases.Single(c => c.Label == Shape).Shape;
-        backend = new CpuBackend();
-        a = backend.Allocate<float>((int)shape.ExtentA);
-        b = backend.Allocate<float>((int)shape.ExtentB);
-        c = backend.Allocate<float>((int)shape.ExtentC);
-        backend.InitUniform(a, -1f, 1f, 1);
-        backend.InitUniform(b, -1f, 1f, 2);
+        _shape = Cases.Single(x => x.Label == Shape).Shape;
+        _backend = new CpuBackend();
+        _a = _backend.Allocate<float>((int)_shape.ExtentA);
+        _b = _backend.Allocate<float>((int)_shape.ExtentB);
+        _c = _backend.Allocate<float>((int)_shape.ExtentC);
+        _backend.InitUniform(_a, -1f, 1f, 1);
+        _backend.InitUniform(_b, -1f, 1f, 2);
     }
 
     [Benchmark]
-    public void Gemm() => backend.Gemm(shape, a, b, c);
+    public void Gemm() => _backend.Gemm(_shape, _a, _b, _c);
 
     [GlobalCleanup]
-    public void Cleanup() => backend.Dispose();
+    public void Cleanup() => _backend.Dispose();
 }

@@ -13,10 +13,10 @@ namespace GpuNet.Benchmarks;
 [MemoryDiagnoser]
 public class TrainingStepBenchmarks
 {
-    private CpuBackend backend = null!;
-    private Network network = null!;
-    private Trainer trainer = null!;
-    private int step;
+    private CpuBackend _backend = null!;
+    private Network _network = null!;
+    private Trainer _trainer = null!;
+    private int _step;
 
     [Params("mlp", "softmax")]
     public string Model { get; set; } = "";
@@ -30,26 +30,26 @@ public class TrainingStepBenchmarks
         var data = BenchData.Random(rows: 60_000, features: 784, classes: 10, seed: 0);
         var kind = Enum.Parse<ModelKind>(Model, ignoreCase: true);
         var spec = ModelSpec.Create(kind, 784, 10, kind == ModelKind.Mlp ? [256] : []);
-        backend = new CpuBackend();
-        network = new Network(backend, spec, Batch);
-        network.Initialise(InitScheme.Auto, 0);
-        trainer = new Trainer(backend, network, data, new TrainOptions { BatchSize = Batch, EvalBatchSize = Batch });
-        trainer.BeginEpoch(1);
+        _backend = new CpuBackend();
+        _network = new Network(_backend, spec, Batch);
+        _network.Initialise(InitScheme.Auto, 0);
+        _trainer = new Trainer(_backend, _network, data, new TrainOptions { BatchSize = Batch, EvalBatchSize = Batch });
+        _trainer.BeginEpoch(1);
     }
 
     [Benchmark]
     public void TrainStep()
     {
-        if (step == 60_000 / Batch)
-            step = 0; // keep to full batches; the row order of epoch 1 is reused
-        trainer.TrainStep(step++);
+        if (_step == 60_000 / Batch)
+            _step = 0; // keep to full batches; the row order of epoch 1 is reused
+        _trainer.TrainStep(_step++);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        trainer.Dispose();
-        network.Dispose();
-        backend.Dispose();
+        _trainer.Dispose();
+        _network.Dispose();
+        _backend.Dispose();
     }
 }

@@ -5,7 +5,7 @@
 #                            packed with xz into .pack/ (ignored by git), then prints the device
 #                            tool call that runs the second half.
 #   perf/gpu/run.sh device   on the lent GPU machine, from the repository root, with .pack/
-#                            carried: unpacks, checks every kernel against the CPU backend, times
+#                            carried: unpacks, checks every kernel against the float64 reference, times
 #                            every GEMM rung beside torch.matmul (FP32, TF32 off; and TF32 on),
 #                            and gpunet bench beside PyTorch eager for two MLPs. Everything lands
 #                            under $OUT/perf/results/<device>-<date>.json (+ raw files).

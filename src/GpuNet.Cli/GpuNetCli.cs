@@ -22,6 +22,7 @@ public static class GpuNetCli
         root.Subcommands.Add(PredictCommand.Create(stdout, stderr));
         root.Subcommands.Add(GradcheckCommand.Create(stdout));
         root.Subcommands.Add(BenchCommand.Create(stdout, stderr));
+        root.Subcommands.Add(PtxCommand.Create(stdout));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -4,6 +4,7 @@ using GpuNet.Bench;
 using GpuNet.Data;
 using GpuNet.Devices;
 using GpuNet.Nn;
+using GpuNet.Reference;
 
 namespace GpuNet.Cli.Commands;
 
@@ -35,7 +36,17 @@ public static class BenchCommand
                 .ToArray();
             foreach (var c in cases) // each case's operands are allocated on their own, so each is checked on its own
                 RequireSize("--sizes or --batch-sizes", [($"{c.Label}: A", c.Shape.ExtentA), ($"{c.Label}: B", c.Shape.ExtentB), ($"{c.Label}: C", c.Shape.ExtentC)]);
-            var gemms = OnEachDevice(request, log, backend => cases.Select(c => GemmBenchmark.Measure(backend, c, request.Timing)));
+            var gemms = OnEachDevice(request, log, backend =>
+            {
+                // The op's declaration first checks, then times: a fast wrong GEMM is no result.
+                foreach (var shape in GemmOp.Shapes)
+                {
+                    var check = GemmOp.Check(backend, shape);
+                    if (!check.Passed)
+                        throw new GpuNetException($"{backend.Device.Id}: GEMM {GemmOp.Describe(shape)} fails its check against the float64 reference ({check.Worst}, {check.WorstRatio:G3} of the bound); not timing it", ExitCodes.RuntimeError);
+                }
+                return cases.Select(c => GemmBenchmark.Measure(backend, c, request.Timing)).ToArray();
+            });
             BenchTable.WriteGemm(log, gemms);
             Emit(request, stdout, gemms, BenchReport.Csv(gemms));
             return ExitCodes.Success;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using GpuNet.Backends;
 using GpuNet.Devices;
-using GpuNet.Kernels;
 using GpuNet.Nn;
 using GpuNet.Reference;
 

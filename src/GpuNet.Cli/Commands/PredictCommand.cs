@@ -74,14 +74,16 @@ public static class PredictCommand
     /// <summary>Whether two paths name one file (the same full path, or the same file through a link).</summary>
     private static bool SameFile(string a, string b)
     {
-        static string Resolve(string path) =>
-            (File.Exists(path) ? new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName : null) ?? Path.GetFullPath(path);
+        // A path that does not exist yet (its folder may not either) is no link: its full path is all there is.
+        static string Resolve(string path) => File.Exists(path)
+            ? new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path)
+            : Path.GetFullPath(path);
         return string.Equals(Resolve(a), Resolve(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
     }
 
     private static void Write(TextWriter output, Predictions predictions)
     {
-        output.WriteLine(string.Join(",", new[] { "index", "label" }.Concat(Enumerable.Range(0, predictions.Classes).Select(c => $"prob_{c}"))));
+        output.WriteLine("index,label" + string.Concat(Enumerable.Range(0, predictions.Classes).Select(c => $",prob_{c}")));
         var line = new StringBuilder();
         for (int r = 0; r < predictions.Rows; r++)
         {

@@ -93,7 +93,7 @@ public sealed class RunDirectory : IDisposable
         Directory.EnumerateFiles(Path).Where(f => System.IO.Path.GetFileName(f) is var name && (RunFileNames.Contains(name) || TrainingPlots.IsSnapshotFile(name)));
 
     /// <summary>Temporary files of atomic writes of the run's files: never renamed into place, so never anything but debris.</summary>
-    private IEnumerable<string> Temporaries() =>
+    private List<string> Temporaries() =>
         Directory.EnumerateFiles(Path, ".*.tmp").Where(f => AtomicFile.TargetOfTemporary(System.IO.Path.GetFileName(f)) is { } target
             && (RunFileNames.Contains(target) || TrainingPlots.IsSnapshotFile(target))).ToList();
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using GpuNet.Backends.Ilgpu;
+using GpuNet.Reference;
 using GpuNet.Devices;
 using GpuNet.Kernels;
 
@@ -9,7 +10,7 @@ namespace GpuNet.Cli.Commands;
 
 /// <summary>
 /// <c>gpunet selftest --device D [--time SHAPES] [--json]</c> (hidden): checks every GEMM rung and
-/// a few training steps of an ILGPU device against the CPU backend, then optionally times every
+/// a few training steps of an ILGPU device against the float64 reference (Reference/GemmOp, Reference/StepCheck), then optionally times every
 /// rung. Exit 1 on any mismatch. perf/gpu runs it on the lent GPU machine from the published binary.
 /// </summary>
 public static class SelftestCommand
@@ -20,7 +21,7 @@ public static class SelftestCommand
         var time = new Option<string?>("--time") { Description = "Comma-separated GEMM shapes to time per rung, MxNxK[:NN|NT|TN|TT] or N for N³" };
         var seconds = new Option<double>("--seconds") { Description = "Seconds of timing per rung and shape", DefaultValueFactory = _ => 1.0 };
         var json = new Option<bool>("--json") { Description = "One JSON object on stdout instead of text lines" };
-        var command = new Command("selftest", "Check every GEMM rung and a training step against the CPU backend; optionally time the rungs.")
+        var command = new Command("selftest", "Check every GEMM rung and a training step against the float64 reference; optionally time the rungs.")
         {
             Hidden = true,
         };
@@ -39,7 +40,7 @@ public static class SelftestCommand
             var clock = System.Diagnostics.Stopwatch.StartNew();
             using var backend = (IlgpuBackend)DeviceCatalog.Open(spec, spec.Kind == DeviceSpecKind.IlgpuCpu ? GemmKernel.DoubleBuffered128 : null);
             double startup = clock.Elapsed.TotalSeconds; // context and every kernel compiled and loaded
-            var defaultKernel = IlgpuBackend.DefaultGemmKernel(backend.Accelerator);
+            var defaultKernel = IlgpuBackend.DefaultGemmKernel(backend.Accelerator.AcceleratorType);
             var checks = GemmLadder.Verify(backend);
             double stepRatio = StepCheck.WorstRatio(backend);
             var timings = shapes.SelectMany(s => GemmLadder.Time(backend, s, parsed.GetValue(seconds))).ToList();
@@ -54,7 +55,7 @@ public static class SelftestCommand
                     default_gemm = defaultKernel.ToString(),
                     startup_seconds = startup,
                     passed,
-                    gemm_checks = checks.Select(c => new { kernel = c.Kernel.ToString(), shape = c.Shape, worst_error_over_bound = c.WorstRatio, passed = c.Passed }),
+                    gemm_checks = checks.Select(c => new { kernel = c.Kernel.ToString(), shape = c.Shape, worst_error_over_bound = c.Result.WorstRatio, passed = c.Passed }),
                     step_check = new { worst_error_over_bound = stepRatio, passed = stepRatio <= 1 },
                     gemm_timings = timings.Select(t => new { kernel = t.Kernel.ToString(), shape = t.Shape, ms = t.Milliseconds, gflops = t.Gflops }),
                 }));
@@ -63,7 +64,7 @@ public static class SelftestCommand
             {
                 stdout.WriteLine(Invariant($"device: {backend.Device.Id} ({backend.Device.Name}), default GEMM rung {defaultKernel}, opened in {startup:F2} s"));
                 foreach (var c in checks)
-                    stdout.WriteLine(Invariant($"gemm {c.Kernel,-18} {c.Shape,-40} {(c.Passed ? "ok  " : "FAIL")} worst error {c.WorstRatio:G3} of the bound"));
+                    stdout.WriteLine(Invariant($"gemm {c.Kernel,-18} {c.Shape,-40} {(c.Passed ? "ok  " : "FAIL")} worst error {c.Result.WorstRatio:G3} of the bound"));
                 stdout.WriteLine(Invariant($"training steps vs cpu      {(stepRatio <= 1 ? "ok  " : "FAIL")} worst error {stepRatio:G3} of the bound"));
                 foreach (var t in timings)
                     stdout.WriteLine(Invariant($"time {t.Kernel,-18} {t.Shape,-24} {t.Milliseconds,10:F3} ms {t.Gflops,10:F1} GFLOP/s"));

@@ -37,30 +37,30 @@ public sealed class LiveTrainingDisplay : ITrainingDisplay
 
     public void Note(string line) => _console.WriteLine(line);
 
-    public void Progress(TrainProgress p)
+    public void Progress(TrainProgress progress)
     {
-        EnsureBars(p.Epoch, p.Epochs);
-        _steps = p.StepsPerEpoch;
-        _epochTask!.MaxValue = p.StepsPerEpoch;
-        _epochTask.Value = p.Step;
-        _runTask!.Value = p.Epoch - 1 + p.Step / (double)p.StepsPerEpoch;
+        EnsureBars(progress.Epoch, progress.Epochs);
+        _steps = progress.StepsPerEpoch;
+        _epochTask!.MaxValue = progress.StepsPerEpoch;
+        _epochTask.Value = progress.Step;
+        _runTask!.Value = progress.Epoch - 1 + progress.Step / (double)progress.StepsPerEpoch;
         _epochTask.Tag = new Figures(
-            string.Create(CultureInfo.InvariantCulture, $"loss {p.Running.Loss:0.0000}  acc {Units.Percent(p.Running.Accuracy)}  {Units.Rate(p.SamplesPerSecond)} samples/s"),
-            RunClock.Format(_clock.EpochRemaining(p.Step, p.StepsPerEpoch)));
-        _runTask.Tag = new Figures(_bestText, RunClock.Format(_clock.RunRemaining(p.Epoch, p.Epochs, p.Step, p.StepsPerEpoch)));
+            string.Create(CultureInfo.InvariantCulture, $"loss {progress.Running.Loss:0.0000}  acc {Units.Percent(progress.Running.Accuracy)}  {Units.Rate(progress.SamplesPerSecond)} samples/s"),
+            RunClock.Format(_clock.EpochRemaining(progress.Step, progress.StepsPerEpoch)));
+        _runTask.Tag = new Figures(_bestText, RunClock.Format(_clock.RunRemaining(progress.Epoch, progress.Epochs, progress.Step, progress.StepsPerEpoch)));
     }
 
-    public void Epoch(EpochMetrics e, int epochs)
+    public void Epoch(EpochMetrics epoch, int epochs)
     {
-        EnsureBars(e.Epoch, epochs);
-        _clock.EpochDone(e.ElapsedSeconds);
-        if (e.Validation is { } v && e.IsBest)
-            _bestText = string.Create(CultureInfo.InvariantCulture, $"best val loss {v.Loss:0.0000} (epoch {e.Epoch})");
-        _runTask!.Value = e.Epoch;
-        _runTask.Tag = new Figures(_bestText, RunClock.Format(_clock.RunRemaining(e.Epoch + 1, epochs, 0, _steps)));
-        if (e.Epoch < epochs)
+        EnsureBars(epoch.Epoch, epochs);
+        _clock.EpochDone(epoch.ElapsedSeconds);
+        if (epoch.Validation is { } v && epoch.IsBest)
+            _bestText = string.Create(CultureInfo.InvariantCulture, $"best val loss {v.Loss:0.0000} (epoch {epoch.Epoch})");
+        _runTask!.Value = epoch.Epoch;
+        _runTask.Tag = new Figures(_bestText, RunClock.Format(_clock.RunRemaining(epoch.Epoch + 1, epochs, 0, _steps)));
+        if (epoch.Epoch < epochs)
         {
-            _epochTask!.Description = EpochLabel(e.Epoch + 1, epochs);
+            _epochTask!.Description = EpochLabel(epoch.Epoch + 1, epochs);
             _epochTask.Value = 0;
             _epochTask.Tag = new Figures("", "-:--");
         }
@@ -68,7 +68,7 @@ public sealed class LiveTrainingDisplay : ITrainingDisplay
         // Writing a line redraws the bars as last laid out; lay them out anew first, or they would
         // show the finished epoch as the current one until the next refresh.
         _progress!.Context.Refresh();
-        _console.WriteLine(PlainTrainingDisplay.EpochLine(e, epochs));
+        _console.WriteLine(PlainTrainingDisplay.EpochLine(epoch, epochs));
     }
 
     public void Finish(IReadOnlyList<EpochMetrics> history, RunSummary summary)

@@ -72,7 +72,7 @@ public static class DecisionBoundaryPlot
         PlotImage.SavePng(path, plot, width, Height);
     }
 
-    private static IPlottable DrawRegions(Plot plot, PlaneGrid grid, int[] predicted, int classes)
+    private static ScottPlot.Plottables.Heatmap DrawRegions(Plot plot, PlaneGrid grid, int[] predicted, int classes)
     {
         var cells = new double[grid.Rows, grid.Columns];
         for (int row = 0; row < grid.Rows; row++)

@@ -43,7 +43,7 @@ public sealed class TrainingPlots(string outDir, IBackend backend, Dataset train
     {
         if (history.Count > 0) CurvesPlot.Save(Path.Combine(outDir, CurvesFile), history);
         if (!DecisionBoundaryPlot.Applies(network.Spec)) return;
-        var shown = history.LastOrDefault(e => e.Epoch == weightsEpoch) ?? history.LastOrDefault();
+        var shown = history.LastOrDefault(e => e.Epoch == weightsEpoch) ?? (history.Count > 0 ? history[^1] : null);
         DecisionBoundaryPlot.Save(Path.Combine(outDir, BoundaryFile), backend, network, train, test,
             shown is null ? network.Spec.Describe() : Title(network, shown));
     }

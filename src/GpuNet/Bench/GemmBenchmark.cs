@@ -1,27 +1,7 @@
 using GpuNet.Backends;
+using GpuNet.Reference;
 
 namespace GpuNet.Bench;
-
-/// <summary>A GEMM shape to time, labelled "{role} {M}x{N}x{K} {NN|NT|TN}" (ASCII, so CSV and JSON readers see it as is).</summary>
-public readonly record struct GemmCase(string Label, GemmShape Shape)
-{
-    public static GemmCase Square(int n) => Of("square", new GemmShape(false, false, n, n, n));
-
-    /// <summary>
-    /// The three GEMMs of a Linear layer [outputs, inputs] in a training step of <paramref name="batch"/> rows,
-    /// as <c>Network</c> issues them: forward Y = X·Wᵀ (NT), weight gradient dW = δᵀ·X (TN) and input
-    /// gradient dX = δ·W (NN; the first layer of a network skips it, deeper layers need it).
-    /// </summary>
-    public static IEnumerable<GemmCase> TrainingShapes(int batch, int inputs, int outputs)
-    {
-        yield return Of("fwd", new GemmShape(false, true, batch, outputs, inputs));
-        yield return Of("dW", new GemmShape(true, false, outputs, inputs, batch));
-        yield return Of("dX", new GemmShape(false, false, batch, inputs, outputs));
-    }
-
-    private static GemmCase Of(string role, GemmShape s) =>
-        new($"{role} {s.M}x{s.N}x{s.K} {(s.TransA ? 'T' : 'N')}{(s.TransB ? 'T' : 'N')}", s);
-}
 
 /// <summary>Times one GEMM alone on random operands that stay on the device.</summary>
 public static class GemmBenchmark

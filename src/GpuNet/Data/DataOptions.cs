@@ -17,9 +17,9 @@ public sealed record DataOptions
     public int? Classes { get; init; }
     /// <summary>Synthetic sets: noise level (standard deviation, in the set's own units).</summary>
     public float? Noise { get; init; }
-    public int Seed { get; init; } = 0;
+    public int Seed { get; init; }
     /// <summary>CSV: zero-based label column; -1 means the last column.</summary>
-    public int LabelColumn { get; init; } = 0;
+    public int LabelColumn { get; init; }
     /// <summary>CSV: true = first row is a header; false = never; null = detect.</summary>
     public bool? Header { get; init; }
     /// <summary>Fraction held out as the test split for synthetic sets and for a CSV without --test-data.</summary>

@@ -8,7 +8,7 @@ public sealed class Dataset
 {
     public Dataset(string name, float[] features, int[] labels, int featureCount, int classCount, IReadOnlyList<string>? classNames = null)
     {
-        if (featureCount <= 0) throw new ArgumentOutOfRangeException(nameof(featureCount));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
         if (features.Length != (long)labels.Length * featureCount)
             throw new ArgumentException($"{name}: {features.Length} feature values do not make {labels.Length} rows of {featureCount}");
         Name = name;

@@ -50,7 +50,7 @@ public sealed class SeededRandom
     /// <summary>Uniform integer in [0, n): Lemire's multiply-high, bias below 2^-32 for any int n.</summary>
     public int NextInt(int n)
     {
-        if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(n);
         return (int)Math.BigMul(NextUInt64(), (ulong)n, out _);
     }
 

@@ -134,7 +134,7 @@ public static class DeviceCatalog
     public static IlgpuBackend OpenIlgpuCpu(GemmKernel? gemm = null)
     {
         var device = gemm is { } kernel && IlgpuBackend.NeedsGroups(kernel) ? IlgpuCpuWideDevice : IlgpuCpuDevice;
-        var context = Context.Create(b => b.CPU(device).EnableAlgorithms());
+        var context = Context.Create(b => IlgpuCompilation.Configure(b.CPU(device)));
         var info = IlgpuCpuInfo(device);
         return Initialise(info, context, () => new IlgpuBackend(context.CreateCPUAccelerator(0), info, gemm, context));
     }
@@ -150,7 +150,7 @@ public static class DeviceCatalog
 
         NativeOpenCL.EnsureResolver();
         int deviceId = target.DeviceId;
-        var context = Context.Create(b => b.Cuda(d => d.DeviceId == deviceId).EnableAlgorithms());
+        var context = Context.Create(b => IlgpuCompilation.Configure(b.Cuda(d => d.DeviceId == deviceId)));
         return Initialise(target.Info, context, () =>
         {
             var device = context.Devices.OfType<CudaDevice>().FirstOrDefault()
@@ -173,14 +173,14 @@ public static class DeviceCatalog
         int seen = 0;
         // The predicate sees the same available devices in the same order as FindOpenCL, so
         // counting picks the one the id names. The PoCL patch is applied to that device only.
-        var context = Context.Create(b => b.OpenCL(d =>
+        var context = Context.Create(b => IlgpuCompilation.Configure(b.OpenCL(d =>
         {
             if (seen++ != index)
                 return false;
             if (patch)
                 PoclOptIn.Patch(d);
             return true;
-        }).EnableAlgorithms());
+        })));
         return Initialise(target.Info, context, () =>
         {
             var device = context.Devices.OfType<CLDevice>().FirstOrDefault()

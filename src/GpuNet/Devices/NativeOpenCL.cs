@@ -12,11 +12,11 @@ namespace GpuNet.Devices;
 /// </summary>
 internal static class NativeOpenCL
 {
-    private static int installed;
+    private static int _installed;
 
     public static void EnsureResolver()
     {
-        if (Interlocked.Exchange(ref installed, 1) != 0)
+        if (Interlocked.Exchange(ref _installed, 1) != 0)
             return;
         try
         {

@@ -20,7 +20,7 @@ public static class PoclOptIn
 {
     public const string EnvironmentVariable = "GPUNET_OPENCL_POCL";
 
-    private static int buildFlagsSet;
+    private static int _buildFlagsSet;
 
     /// <summary>True when GPUNET_OPENCL_POCL=1 (read at every call, so tests can set it in-process).</summary>
     public static bool Enabled => Environment.GetEnvironmentVariable(EnvironmentVariable) == "1";
@@ -61,7 +61,7 @@ public static class PoclOptIn
     /// </summary>
     public static void EnsureBuildFlags()
     {
-        if (Interlocked.Exchange(ref buildFlagsSet, 1) != 0)
+        if (Interlocked.Exchange(ref _buildFlagsSet, 1) != 0)
             return;
         const string name = "POCL_EXTRA_BUILD_FLAGS";
         const string flag = "-D__generic=__global";

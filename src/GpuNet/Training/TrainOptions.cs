@@ -1,5 +1,5 @@
-using GpuNet.Backends;
 using System.Text.Json.Serialization;
+using GpuNet.Backends;
 using GpuNet.Optim;
 
 namespace GpuNet.Training;

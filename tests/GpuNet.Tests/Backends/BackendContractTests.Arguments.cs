@@ -1,4 +1,3 @@
-using Xunit;
 using GpuNet.Backends;
 
 namespace GpuNet.Tests.Backends;

@@ -1,5 +1,3 @@
-using Xunit;
-using GpuNet.Kernels;
 using GpuNet.Reference;
 
 namespace GpuNet.Tests.Backends;

@@ -1,4 +1,3 @@
-using Xunit;
 using GpuNet.Kernels;
 using GpuNet.Reference;
 

@@ -1,45 +1,67 @@
-using Xunit;
 using GpuNet.Backends;
+using GpuNet.Kernels;
 using GpuNet.Reference;
 
 namespace GpuNet.Tests.Backends;
 
 public abstract partial class BackendContractTests
 {
-    public static TheoryData<bool, bool, int, int, int, float, float> GemmCases => new()
+    /// <summary>
+    /// The device's own GEMM on every shape of <see cref="GemmOp"/>, then every ILGPU rung (a
+    /// configuration axis of the suite, enumerated so a new rung is covered) on its awkward shapes.
+    /// </summary>
+    public static IEnumerable<TheoryDataRow<string, string>> GemmCases()
     {
-        { false, false, 1, 1, 1, 1f, 0f },
-        { false, false, 7, 33, 129, 1f, 0f },
-        { false, true, 33, 7, 129, 0.5f, 0f },
-        { true, false, 129, 33, 7, 1f, -1.5f },
-        { true, true, 7, 129, 33, -2f, 0.25f },
-        { false, true, 129, 129, 33, 1f, 1f },
-        { true, false, 1, 129, 7, 1f, 0f },
-        { false, false, 33, 1, 129, 1f, 2f },
-        // Several K blocks and several output tiles: the blocked paths of fast backends.
-        { false, true, 200, 300, 520, 1f, 0f },
-        { true, false, 130, 260, 300, 0.5f, 2f },
-    };
+        foreach (var shape in GemmOp.Shapes.Concat(GemmOp.LargeShapes))
+            yield return new(DefaultRung, GemmOp.Describe(shape));
+        foreach (string rung in Enum.GetNames<GemmKernel>())
+            foreach (var shape in GemmOp.Shapes)
+                yield return new(rung, GemmOp.Describe(shape));
+    }
+
+    private const string DefaultRung = "default";
 
     [Theory]
     [MemberData(nameof(GemmCases), MemberType = typeof(BackendContractTests))]
-    public void Gemm_MatchesReference(bool transA, bool transB, int m, int n, int k, float alpha, float beta)
+    public void Gemm_MatchesReference(string rung, string shape)
     {
-        var shape = new GemmShape(transA, transB, m, n, k, alpha, beta);
-        CheckGemm(shape, Rng(1, transA ? 1 : 0, transB ? 1 : 0, m, n, k));
+        var backend = rung == DefaultRung ? Backend : RungBackend(Enum.Parse<GemmKernel>(rung));
+        var check = GemmOp.Check(backend, GemmOp.Shapes.Concat(GemmOp.LargeShapes).Single(s => GemmOp.Describe(s) == shape));
+        Assert.True(check.Passed, $"{rung} GEMM {shape}: {check.Worst}, {check.WorstRatio:G3} of the bound");
     }
 
+    /// <summary>
+    /// Split-K: asked to fill far more groups than the blocks of C give, the 128×128 rung splits K
+    /// (several stages per split, a ragged first stage in each, batches) and the fixed-order
+    /// reduction applies alpha and beta.
+    /// </summary>
     [Theory]
-    [InlineData(false, false)]
-    [InlineData(false, true)]
-    [InlineData(true, false)]
-    public void Gemm_Batched_UsesStrides(bool transA, bool transB)
+    [InlineData(false, false, 33, 7, 129, 1f, 0f, 1)]
+    [InlineData(false, true, 129, 65, 100, 2f, -1.25f, 1)]
+    [InlineData(true, false, 17, 20, 77, 1f, 0f, 2)]
+    [InlineData(true, true, 7, 33, 64, 0.5f, 1f, 2)]
+    public void Gemm_SplitK_MatchesReference(bool transA, bool transB, int m, int n, int k, float alpha, float beta, int batch)
     {
-        const int m = 7, n = 33, k = 17;
-        // Strides longer than a matrix: the gaps stay NaN and must never be read or written.
-        var shape = new GemmShape(transA, transB, m, n, k, 1f, 0.5f, Batch: 2,
-            StrideA: m * k + 5, StrideB: k * n + 3, StrideC: m * n + 4);
-        CheckGemm(shape, Rng(2, transA ? 1 : 0, transB ? 1 : 0));
+        if (RungBackend(GemmKernel.DoubleBuffered128) is not GpuNet.Backends.Ilgpu.IlgpuBackend backend)
+        {
+            Assert.Skip("split-K is an ILGPU rung's");
+            return;
+        }
+        var shape = new GemmShape(transA, transB, m, n, k, alpha, beta, batch,
+            batch > 1 ? (long)m * k + 3 : 0, batch > 1 ? (long)k * n + 5 : 0, batch > 1 ? (long)m * n + 7 : 0);
+        int target = backend.GemmTargetGroups;
+        backend.GemmTargetGroups = 1000;
+        try
+        {
+            var plan = GpuNet.Backends.Ilgpu.GemmPlan.For(shape, GemmKernel.DoubleBuffered128, backend.GemmTargetGroups);
+            Assert.True(plan.Splits > 1, $"expected split-K for {GemmOp.Describe(shape)}, got {plan}");
+            var check = GemmOp.Check(backend, shape);
+            Assert.True(check.Passed, $"split-K GEMM {GemmOp.Describe(shape)}: {check.Worst}, {check.WorstRatio:G3} of the bound");
+        }
+        finally
+        {
+            backend.GemmTargetGroups = target;
+        }
     }
 
     [Fact]
@@ -55,44 +77,4 @@ public abstract partial class BackendContractTests
         Backend.Gemm(shape, a, b, second);
         Assert.Equal(Read(first, first.Length), Read(second, second.Length));
     }
-
-    /// <summary>
-    /// Runs the GEMM on inputs placed at odd offsets (batch gaps NaN) and compares with the float64
-    /// reference; C starts as NaN when beta == 0, which BLAS semantics must not let through.
-    /// </summary>
-    private void CheckGemm(GemmShape shape, Random rng)
-    {
-        float[] a = WithGaps(RandomFloats(rng, (int)shape.ExtentA), shape.StrideA, shape.M * shape.K);
-        float[] b = WithGaps(RandomFloats(rng, (int)shape.ExtentB), shape.StrideB, shape.K * shape.N);
-        float[] c0 = shape.Beta == 0 ? Nans((int)shape.ExtentC)
-            : WithGaps(RandomFloats(rng, (int)shape.ExtentC), shape.StrideC, shape.M * shape.N);
-        var c = Place(c0, offset: 3, slack: 2);
-        Backend.Gemm(shape, Place(a, offset: 5), Place(b, offset: 1), c);
-
-        double[] want = shape.Beta == 0 ? new double[c0.Length] : ToDouble(c0);
-        ReferenceOps.Gemm(shape, ToDouble(a), ToDouble(b), want);
-        double[] scale = shape.Beta == 0 ? new double[c0.Length] : Abs(c0);
-        ReferenceOps.Gemm(shape with { Alpha = Math.Abs(shape.Alpha), Beta = Math.Abs(shape.Beta) },
-            Abs(a), Abs(b), scale);
-
-        float[] got = Read(c, c0.Length);
-        var written = Enumerable.Range(0, c0.Length).Where(i => IsInMatrix(i, shape.StrideC, shape.M * shape.N)).ToArray();
-        AssertClose(written.Select(i => got[i]).ToArray(), written.Select(i => want[i]).ToArray(),
-            written.Select(i => scale[i]).ToArray(), $"C of {shape}");
-        foreach (int i in Enumerable.Range(0, c0.Length).Except(written))
-            Assert.True(float.IsNaN(got[i]) || got[i] == c0[i], $"GEMM wrote C[{i}], in the gap between batches");
-    }
-
-    private static double[] Abs(float[] values) => Array.ConvertAll(values, v => Math.Abs((double)v));
-
-    /// <summary>NaN in the stride gaps, so reading one would poison the result.</summary>
-    private static float[] WithGaps(float[] values, long stride, int matrix)
-    {
-        for (int i = 0; i < values.Length; i++)
-            if (!IsInMatrix(i, stride, matrix))
-                values[i] = float.NaN;
-        return values;
-    }
-
-    private static bool IsInMatrix(int index, long stride, int matrix) => stride == 0 || index % stride < matrix;
 }

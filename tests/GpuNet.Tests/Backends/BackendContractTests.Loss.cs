@@ -1,6 +1,4 @@
-using Xunit;
 using GpuNet.Backends;
-using GpuNet.Kernels;
 using GpuNet.Reference;
 
 namespace GpuNet.Tests.Backends;
@@ -137,7 +135,7 @@ public abstract partial class BackendContractTests
         float[] x = [1f, 1f, 0f];
         var gradLogits = Poisoned(3);
         var stats = Place(new float[2]);
-        Backend.SoftmaxCrossEntropy(Place(logits), Place(new[] { 0 }), 1, 3, gradLogits, 1f, stats);
+        Backend.SoftmaxCrossEntropy(Place(logits), Place(new int[1]), 1, 3, gradLogits, 1f, stats); // label 0
 
         // dW[3 classes, 3 inputs] = gradLogitsᵀ[3, 1] · x[1, 3]
         var dW = Poisoned(9);

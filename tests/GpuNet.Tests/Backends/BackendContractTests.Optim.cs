@@ -1,4 +1,3 @@
-using Xunit;
 using GpuNet.Backends;
 using GpuNet.Reference;
 

@@ -1,4 +1,3 @@
-using Xunit;
 using GpuNet.Backends;
 
 namespace GpuNet.Tests.Backends;
@@ -9,14 +8,10 @@ namespace GpuNet.Tests.Backends;
 /// it through one sealed subclass with its own fixture. Outputs are filled with NaN before every
 /// op, so an element an op forgets to write fails. The ops live in partial files by family.
 ///
-/// Tolerance: |got − ref| ≤ 1e-5·scale + 1e-7, scale being the size of the terms that made the
-/// element (Σ|a·b| + |beta·c| for GEMM, max(1, |ref|) elementwise).
+/// Tolerance: <see cref="GpuNet.Reference.ErrorBound.Float32Op"/>, the bound selftest uses too.
 /// </summary>
 public abstract partial class BackendContractTests(BackendFixture fixture)
 {
-    private const double RelativeTolerance = 1e-5;
-    private const double AbsoluteTolerance = 1e-7;
-
     /// <summary>The backend under test; skips the test when the fixture found no device.</summary>
     protected IBackend Backend
     {
@@ -26,6 +21,16 @@ public abstract partial class BackendContractTests(BackendFixture fixture)
                 Assert.Skip(reason);
             return fixture.Backend!;
         }
+    }
+
+    /// <summary>This device's backend switched to GEMM rung <paramref name="rung"/>; skips where the device has no such rung.</summary>
+    protected IBackend RungBackend(GpuNet.Kernels.GemmKernel rung)
+    {
+        _ = Backend; // skips when the device is absent
+        var backend = fixture.ForRung(rung, out string? reason);
+        if (backend is null)
+            Assert.Skip(reason!);
+        return backend;
     }
 
     /// <summary>A seeded generator per test, so a failure reproduces.</summary>
@@ -93,18 +98,18 @@ public abstract partial class BackendContractTests(BackendFixture fixture)
         return values;
     }
 
-    protected static double[] ElementScale(double[] reference) => Array.ConvertAll(reference, r => Math.Max(1, Math.Abs(r)));
-
     protected static void AssertClose(float[] got, double[] want, double[] scale, string what)
     {
         Assert.Equal(want.Length, got.Length);
+        var bound = GpuNet.Reference.ErrorBound.Float32Op;
         for (int i = 0; i < want.Length; i++)
         {
             double error = Math.Abs(got[i] - want[i]);
-            if (!(error <= RelativeTolerance * scale[i] + AbsoluteTolerance))
+            if (!(error <= bound.At(scale[i])))
                 Assert.Fail($"{what}[{i}]: got {got[i]:R}, want {want[i]:R} (error {error:E2}, scale {scale[i]:G4})");
         }
     }
 
-    protected static void AssertClose(float[] got, double[] want, string what) => AssertClose(got, want, ElementScale(want), what);
+    protected static void AssertClose(float[] got, double[] want, string what) =>
+        AssertClose(got, want, GpuNet.Reference.ErrorBound.ElementScale(want), what);
 }

@@ -37,6 +37,7 @@ public sealed class BenchCliTests
         Assert.Contains("| cpu", run.Stderr); // with --json the table goes to stderr
     }
 
+    [Slow]
     [Fact]
     public void Devices_may_be_comma_separated_or_repeated_and_each_gets_a_speedup_over_cpu()
     {
@@ -66,6 +67,7 @@ public sealed class BenchCliTests
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, File.ReadAllBytes(png)[..4]);
     }
 
+    [Slow]
     [Fact]
     public void Gemm_reports_positive_gflops_for_the_square_sizes_and_the_training_shapes()
     {

@@ -1,6 +1,5 @@
 using GpuNet.Checkpoints;
 using GpuNet.Data;
-using GpuNet.IO;
 using GpuNet.Kernels;
 using GpuNet.Nn;
 using GpuNet.Tests.TestSupport;
@@ -31,7 +30,7 @@ public sealed class RunCheckpointsTests
         {
             network.Initialise(InitScheme.Auto, 11);
             using var trainer = new Trainer(backend, network, split, Options(6));
-            trainer.Fit();
+            trainer.Fit(cancellation: TestContext.Current.CancellationToken);
             straight = network.ExportParameters();
         }
 
@@ -40,7 +39,7 @@ public sealed class RunCheckpointsTests
         {
             network.Initialise(InitScheme.Auto, 11);
             using var trainer = new Trainer(backend, network, split, Options(4));
-            trainer.Fit();
+            trainer.Fit(cancellation: TestContext.Current.CancellationToken);
             stateAfterFour = trainer.State;
             var model = ModelCheckpoint.FromNetwork(network, Preprocessing.None, split.Train.ClassNames, trainer.State.Epoch, trainer.State.GlobalStep(trainer.StepsPerEpoch));
             RunCheckpoints.Save(dir.Path, model, OptimizerState.FromNetwork(network, trainer.State), alsoBest: false);
@@ -52,7 +51,7 @@ public sealed class RunCheckpointsTests
         {
             resume.Restore(network);
             using var trainer = new Trainer(backend, network, split, Options(6));
-            trainer.Fit(resume.Optimizer.State);
+            trainer.Fit(resume.Optimizer.State, TestContext.Current.CancellationToken);
             ModelCheckpointTests.AssertBitwiseEqual(straight, network.ExportParameters());
         }
     }

@@ -9,12 +9,12 @@ namespace GpuNet.Tests.Checkpoints;
 /// <summary>
 /// Seeded mutations of valid safetensors files (bit flips, truncations, inserted and duplicated bytes, huge
 /// 32-bit sizes, and huge 64-bit header lengths): reading may only succeed or throw a one-line
-/// <see cref="DataException"/>. Bounded by a case count and a time budget; the count is written to the test output.
+/// <see cref="DataException"/>. A fixed number of cases, never a time budget, so a loaded machine cannot
+/// make it check less; the time they took is written to the test output.
 /// </summary>
 public sealed class SafetensorsFuzzTests
 {
-    private const int MaxCases = 10_000;
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
+    private const int Cases = 10_000;
     private static readonly ulong[] HugeLengths = [ulong.MaxValue, 1UL << 63, 1UL << 40, 100_000_001, 0x7FFF_FFFF, 0];
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class SafetensorsFuzzTests
 
         var clock = Stopwatch.StartNew();
         int cases = 0, rejected = 0;
-        while (cases < MaxCases && clock.Elapsed < Budget)
+        while (cases < Cases)
         {
             byte[] input = mutator.Mutate(seeds[cases % seeds.Length]);
             if (cases % 7 == 0 && input.Length >= 8)
@@ -55,7 +55,6 @@ public sealed class SafetensorsFuzzTests
             }
         }
         TestContext.Current.TestOutputHelper?.WriteLine($"safetensors: {cases} fuzz cases in {clock.ElapsedMilliseconds} ms, {rejected} rejected with DataException, none escaped");
-        Assert.True(cases >= 500, $"only {cases} cases ran");
         Assert.InRange(rejected, cases / 2, cases - 1); // mostly broken, yet some damage (a flipped bit in "plain"'s data) still reads
     }
 

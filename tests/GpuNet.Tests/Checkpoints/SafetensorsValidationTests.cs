@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using GpuNet.Checkpoints;
 using GpuNet.Nn;
 

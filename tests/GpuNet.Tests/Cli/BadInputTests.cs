@@ -123,7 +123,7 @@ public sealed class BadInputTests : IDisposable
     }
 
     private static Dictionary<string, string> Snapshot(string dir) =>
-        Directory.EnumerateFiles(dir).ToDictionary(Path.GetFileName, f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))))!;
+        Directory.EnumerateFiles(dir).ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))))!;
 
     public void Dispose() => _dir.Dispose();
 }

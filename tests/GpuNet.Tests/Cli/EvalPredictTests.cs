@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using GpuNet.Checkpoints;
 using GpuNet.Data;
-using GpuNet.Kernels;
 using GpuNet.Nn;
 using GpuNet.Tests.Checkpoints;
 using GpuNet.Tests.Data;
@@ -219,7 +218,7 @@ public sealed class EvalPredictTests : IDisposable
     private static (int Index, int Label, double[] Probabilities)[] ParsePredictions(string csv, int classes)
     {
         var lines = csv.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
-        Assert.Equal(string.Join(",", new[] { "index", "label" }.Concat(Enumerable.Range(0, classes).Select(c => $"prob_{c}"))), lines[0]);
+        Assert.Equal("index,label" + string.Concat(Enumerable.Range(0, classes).Select(c => $",prob_{c}")), lines[0]);
         return lines[1..].Select(line =>
         {
             var cells = line.Split(',');

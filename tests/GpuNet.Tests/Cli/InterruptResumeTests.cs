@@ -12,6 +12,7 @@ public sealed class InterruptResumeTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
+    [Slow]
     [Theory]
     [InlineData(GpunetProcess.SigInt, "interrupt", 130)]
     [InlineData(GpunetProcess.SigTerm, "SIGTERM", 143)]

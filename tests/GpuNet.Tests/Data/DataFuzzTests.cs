@@ -1,29 +1,28 @@
 using System.Diagnostics;
 using System.Text;
 using GpuNet.Data;
-using Xunit;
 
 namespace GpuNet.Tests.Data;
 
 /// <summary>
 /// Seeded mutations of valid IDX and CSV inputs: whatever the damage, the readers may only succeed or
 /// throw <see cref="DataException"/>; any other exception would reach the user as a crash with a stack trace.
-/// Each run stops at a case count or a time budget, whichever comes first, and reports how many cases ran.
+/// Each run tries a fixed number of cases, never a time budget: a loaded machine must not make it
+/// check less, and a failing case number reproduces. It reports the time the cases took.
 /// </summary>
 public sealed class DataFuzzTests
 {
-    private const int MaxCases = 10_000;
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(2);
+    private const int Cases = 10_000;
 
     /// <summary>
-    /// Runs <paramref name="attempt"/> (mutated input, case number) on mutations of the seeds in turn until the
-    /// case count or the time budget is reached; returns (cases, rejected as DataException).
+    /// Runs <paramref name="attempt"/> (mutated input, case number) on <see cref="Cases"/> mutations of the
+    /// seeds in turn; returns (cases, rejected as DataException).
     /// </summary>
     private static (int Cases, int Rejected) Fuzz(string what, byte[][] seeds, Mutator mutator, Action<byte[], int> attempt)
     {
         var clock = Stopwatch.StartNew();
         int cases = 0, rejected = 0;
-        while (cases < MaxCases && clock.Elapsed < Budget)
+        while (cases < Cases)
         {
             byte[] input = mutator.Mutate(seeds[cases % seeds.Length]);
             try
@@ -57,7 +56,6 @@ public sealed class DataFuzzTests
             if (n % 2 == 0) IdxReader.ReadImages(new MemoryStream(input), "images"); // seeds alternate images, labels
             else IdxReader.ReadLabels(new MemoryStream(input), "labels", 10);
         });
-        Assert.True(cases >= 500, $"only {cases} cases ran");
         Assert.InRange(rejected, cases / 2, cases - 1); // mostly broken, yet some damage (a flipped pixel) is still a valid file
     }
 
@@ -90,7 +88,6 @@ public sealed class DataFuzzTests
             Assert.Equal(table.Count * table.FeatureCount, table.Features.Length);
             Assert.All(table.Features, v => Assert.True(float.IsFinite(v)));
         });
-        Assert.True(cases >= 500, $"only {cases} cases ran");
         Assert.InRange(rejected, 1, cases - 1); // both paths reached: some damage is rejected, some still parses
     }
 }

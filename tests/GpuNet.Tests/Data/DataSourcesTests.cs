@@ -1,6 +1,5 @@
-using GpuNet.Tests.TestSupport;
 using GpuNet.Data;
-using Xunit;
+using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Data;
 

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace GpuNet.Tests.Data;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using GpuNet.Data;
-using Xunit;
 
 namespace GpuNet.Tests.Data;
 

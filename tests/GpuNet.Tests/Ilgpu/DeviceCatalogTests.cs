@@ -1,6 +1,5 @@
 using GpuNet.Backends;
 using GpuNet.Devices;
-using Xunit;
 
 namespace GpuNet.Tests.Ilgpu;
 

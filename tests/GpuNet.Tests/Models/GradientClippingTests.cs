@@ -1,8 +1,8 @@
 using GpuNet.Backends;
 using GpuNet.Kernels;
 using GpuNet.Nn;
-using GpuNet.Training;
 using GpuNet.Tests.TestSupport;
+using GpuNet.Training;
 
 namespace GpuNet.Tests.Models;
 

@@ -1,24 +1,61 @@
 using GpuNet.Backends;
+using GpuNet.Backends.Cpu;
 using GpuNet.Devices;
 
 namespace GpuNet.Tests.TestSupport;
 
-/// <summary>Opens a device for a test, skipping the test (with the reason) when that device is not on this machine.</summary>
+/// <summary>
+/// The one list of devices the suite runs on. The backend fixtures, the theory data and the tests
+/// that open a device all read it, so a device added here is tested everywhere.
+/// </summary>
 public static class TestDevices
 {
+    /// <summary>
+    /// Every device, in order: the managed fallback; the same with its AVX-512 GEMM kernel (in
+    /// software where the CPU lacks it, so a Zen 4/5 host's kernel stays tested); ILGPU's CPU
+    /// simulator; the first OpenCL device (PoCL included); the first CUDA device.
+    /// </summary>
+    public static IReadOnlyList<string> Ids { get; } = ["cpu", "cpu-avx512", "ilgpu-cpu", "opencl:0", "cuda:0"];
+
     /// <summary>The devices every machine has: the managed fallback and ILGPU's CPU accelerator.</summary>
     public static readonly TheoryData<string> AlwaysPresent = new("cpu", "ilgpu-cpu");
 
-    public static IBackend Open(string id)
+    /// <summary>Every device of <see cref="Ids"/>; a test on an absent one skips.</summary>
+    public static TheoryData<string> All => new(Ids);
+
+    /// <summary>Opens <paramref name="id"/>, or gives the reason it is not on this machine.</summary>
+    public static IBackend? TryOpen(string id, out string? missing)
     {
+        missing = null;
+        if (id == "cpu-avx512")
+            return new CpuBackend(useVector512: true);
+        if (id.StartsWith("opencl", StringComparison.Ordinal))
+            Environment.SetEnvironmentVariable(PoclOptIn.EnvironmentVariable, "1"); // before discovery; read per call
         try
         {
             return DeviceCatalog.Open(id, out _);
         }
-        catch (GpuNetException e) when (!id.StartsWith("cpu", StringComparison.Ordinal) && !id.StartsWith("ilgpu", StringComparison.Ordinal))
+        catch (GpuNetException e) when (MayBeAbsent(id))
         {
-            Assert.Skip($"{id} is not available here: {e.Message}");
-            throw; // unreachable: Assert.Skip throws
+            missing = $"{id} is not available here: {e.Message}";
+            return null;
         }
     }
+
+    /// <summary>Opens <paramref name="id"/> for a test, skipping the test when that device is not on this machine.</summary>
+    public static IBackend Open(string id)
+    {
+        var backend = TryOpen(id, out string? missing);
+        if (backend is null)
+            Assert.Skip(missing!);
+        return backend;
+    }
+
+    /// <summary>
+    /// cpu and ilgpu-cpu are always there, and OpenCL is required where GPUNET_REQUIRE_OPENCL=1 (CI
+    /// installs PoCL and sets it, so the OpenCL path cannot silently stop running); CUDA may be absent.
+    /// </summary>
+    private static bool MayBeAbsent(string id) =>
+        id.StartsWith("cuda", StringComparison.Ordinal)
+        || (id.StartsWith("opencl", StringComparison.Ordinal) && Environment.GetEnvironmentVariable("GPUNET_REQUIRE_OPENCL") != "1");
 }

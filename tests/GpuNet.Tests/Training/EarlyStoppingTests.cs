@@ -1,7 +1,7 @@
 using GpuNet.Data;
 using GpuNet.Nn;
-using GpuNet.Training;
 using GpuNet.Tests.TestSupport;
+using GpuNet.Training;
 
 namespace GpuNet.Tests.Training;
 
@@ -20,7 +20,7 @@ public sealed class EarlyStoppingTests
         network.Initialise(InitScheme.Auto, 4);
         using var trainer = new Trainer(backend, network, loaded with { Train = train }, options, validation);
 
-        var result = trainer.Fit();
+        var result = trainer.Fit(cancellation: TestContext.Current.CancellationToken);
 
         Assert.True(result.StoppedEarly, $"ran all {result.History.Count} epochs");
         var best = result.History.MinBy(e => e.Validation!.Value.Loss)!;

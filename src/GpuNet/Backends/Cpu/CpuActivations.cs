@@ -1,5 +1,4 @@
 using System.Numerics;
-using GpuNet.Kernels;
 
 namespace GpuNet.Backends.Cpu;
 

@@ -11,8 +11,8 @@ namespace GpuNet.Backends.Cpu;
 /// </summary>
 public sealed class CpuBackend : IBackend
 {
-    private readonly ICpuGemm gemm;
-    private readonly ParallelSgd sgd;
+    private readonly ICpuGemm _gemm;
+    private readonly ParallelSgd _sgd;
 
     public CpuBackend() : this(Vector512.IsHardwareAccelerated) { }
 
@@ -23,8 +23,8 @@ public sealed class CpuBackend : IBackend
     internal CpuBackend(bool useVector512)
     {
         var workers = CpuWorkers.Shared;
-        gemm = useVector512 ? new CpuGemm<Vector512Kernel>(workers) : new CpuGemm<PortableVectorKernel>(workers);
-        sgd = new ParallelSgd(workers);
+        _gemm = useVector512 ? new CpuGemm<Vector512Kernel>(workers) : new CpuGemm<PortableVectorKernel>(workers);
+        _sgd = new ParallelSgd(workers);
         Device = Describe(useVector512);
     }
 
@@ -64,7 +64,7 @@ public sealed class CpuBackend : IBackend
         CheckExtent(a, shape.ExtentA, "A");
         CheckExtent(b, shape.ExtentB, "B");
         CheckExtent(c, shape.ExtentC, "C");
-        gemm.Run(shape, Own(a), Own(b), Own(c));
+        _gemm.Run(shape, Own(a), Own(b), Own(c));
     }
 
     public void BiasActivation(DeviceBuffer<float> y, DeviceBuffer<float> bias, int rows, int cols, Activation activation) =>
@@ -93,7 +93,7 @@ public sealed class CpuBackend : IBackend
         CpuLoss.Softmax(Own(logits).First(rows * classes), Own(probabilities).First(rows * classes), rows, classes);
 
     public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd) =>
-        this.sgd.Run(Own(parameters), Own(gradients), Own(velocity), count, sgd);
+        _sgd.Run(Own(parameters), Own(gradients), Own(velocity), count, sgd);
 
     public void GatherRows(DeviceBuffer<float> source, int cols, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination)
     {

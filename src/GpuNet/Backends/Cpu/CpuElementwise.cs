@@ -69,14 +69,14 @@ internal static class CpuElementwise
     /// <summary>output = f(input + bias), bias empty for no bias.</summary>
     private readonly ref struct ForwardOp(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, Span<float> output) : IActivationOp
     {
-        private readonly ReadOnlySpan<float> input = input, bias = bias;
-        private readonly Span<float> output = output;
+        private readonly ReadOnlySpan<float> _input = input, _bias = bias;
+        private readonly Span<float> _output = output;
 
         public void Apply<TFunction>() where TFunction : struct, IActivationFunction
         {
-            int n = output.Length;
-            var x = input[..n];
-            bool hasBias = !bias.IsEmpty;
+            int n = _output.Length;
+            var x = _input[..n];
+            bool hasBias = !_bias.IsEmpty;
             int i = 0;
             if (TFunction.HasVectorForward)
             {
@@ -84,30 +84,30 @@ internal static class CpuElementwise
                 {
                     var z = new Vector<float>(x[i..]);
                     if (hasBias)
-                        z += new Vector<float>(bias[i..]);
-                    TFunction.Forward(z).CopyTo(output[i..]);
+                        z += new Vector<float>(_bias[i..]);
+                    TFunction.Forward(z).CopyTo(_output[i..]);
                 }
             }
             for (; i < n; i++)
-                output[i] = TFunction.Forward(hasBias ? x[i] + bias[i] : x[i]);
+                _output[i] = TFunction.Forward(hasBias ? x[i] + _bias[i] : x[i]);
         }
     }
 
     private readonly ref struct BackwardOp(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> output, Span<float> gradInput) : IActivationOp
     {
-        private readonly ReadOnlySpan<float> gradOutput = gradOutput, output = output;
-        private readonly Span<float> gradInput = gradInput;
+        private readonly ReadOnlySpan<float> _gradOutput = gradOutput, _output = output;
+        private readonly Span<float> _gradInput = gradInput;
 
         public void Apply<TFunction>() where TFunction : struct, IActivationFunction
         {
-            int n = gradInput.Length;
-            var g = gradOutput[..n];
-            var y = output[..n];
+            int n = _gradInput.Length;
+            var g = _gradOutput[..n];
+            var y = _output[..n];
             int i = 0;
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                (new Vector<float>(g[i..]) * TFunction.Derivative(new Vector<float>(y[i..]))).CopyTo(gradInput[i..]);
+                (new Vector<float>(g[i..]) * TFunction.Derivative(new Vector<float>(y[i..]))).CopyTo(_gradInput[i..]);
             for (; i < n; i++)
-                gradInput[i] = g[i] * TFunction.Derivative(y[i]);
+                _gradInput[i] = g[i] * TFunction.Derivative(y[i]);
         }
     }
 }

@@ -14,7 +14,7 @@ internal interface ICpuGemm
 /// <see cref="MaxTileRows"/>×<see cref="MaxTileCols"/>; a work item is a run of tiles in one tile
 /// column, so threads never share an output element. An item walks K in blocks of at most
 /// <see cref="MaxKBlock"/>: it packs its B block once, then each tile's A block (L2-sized), into
-/// per-thread scratch and runs the micro-kernel over them,
+/// per-worker scratch and runs the micro-kernel over them,
 /// B sliver outer so one B sliver stays in L1 while the A slivers stream. The K blocking depends
 /// only on K, and each block's sum is added to C in order, so every element's rounding is fixed
 /// whatever the tiling or the thread count: results are bit-identical run after run.
@@ -28,17 +28,22 @@ internal sealed class CpuGemm<TKernel> : ICpuGemm, IParallelWork where TKernel :
     // Below this many flops a second thread costs more to wake than it saves.
     private const double MinParallelFlops = 1 << 21;
 
-    [ThreadStatic] private static ScratchBuffer packedA;
-    [ThreadStatic] private static ScratchBuffer packedB;
-    [ThreadStatic] private static ScratchBuffer edgeTile;
+    private readonly CpuWorkers _workers;
+    // Packing scratch per worker number, grown on the caller's thread before each op to the op's
+    // largest tile. Per thread and grown by the item at hand, it allocated whenever a thread first
+    // drew a wider tile than before, which the dynamic hand-out of items made happen at random,
+    // in the middle of warm training runs.
+    private readonly WorkerScratch[] _scratch;
+    private GemmShape _shape;
+    private float[] _a = [], _b = [], _c = [];
+    private int _offsetA, _offsetB, _offsetC;
+    private int _tileRows, _tileCols, _tilesM, _tilesN, _rowGroups, _kBlock;
 
-    private readonly CpuWorkers workers;
-    private GemmShape shape;
-    private float[] a = [], b = [], c = [];
-    private int offsetA, offsetB, offsetC;
-    private int tileRows, tileCols, tilesM, tilesN, rowGroups, kBlock;
-
-    public CpuGemm(CpuWorkers workers) => this.workers = workers;
+    public CpuGemm(CpuWorkers workers)
+    {
+        _workers = workers;
+        _scratch = new WorkerScratch[workers.Threads];
+    }
 
     public void Run(in GemmShape s, CpuBuffer<float> bufferA, CpuBuffer<float> bufferB, CpuBuffer<float> bufferC)
     {
@@ -49,18 +54,21 @@ internal sealed class CpuGemm<TKernel> : ICpuGemm, IParallelWork where TKernel :
             ScaleOnly(s, bufferC);
             return;
         }
-        (shape, a, b, c) = (s, bufferA.Array, bufferB.Array, bufferC.Array);
-        (offsetA, offsetB, offsetC) = (bufferA.Offset, bufferB.Offset, bufferC.Offset);
-        kBlock = CeilDiv(s.K, CeilDiv(s.K, MaxKBlock));
-        int threads = s.Flops >= MinParallelFlops ? workers.Threads : 1;
+        (_shape, _a, _b, _c) = (s, bufferA.Array, bufferB.Array, bufferC.Array);
+        (_offsetA, _offsetB, _offsetC) = (bufferA.Offset, bufferB.Offset, bufferC.Offset);
+        _kBlock = CeilDiv(s.K, CeilDiv(s.K, MaxKBlock));
+        int threads = s.Flops >= MinParallelFlops ? _workers.Threads : 1;
         ChooseTiles(threads);
+        int items = s.Batch * _rowGroups * _tilesN;
+        for (int w = 0; w < Math.Min(items, _scratch.Length); w++)
+            _scratch[w].Reserve(RoundUp(_tileRows, TKernel.Mr) * _kBlock, _tileCols * _kBlock, TKernel.Mr * TKernel.Nr);
         try
         {
-            workers.Run(this, s.Batch * rowGroups * tilesN);
+            _workers.Run(this, items);
         }
         finally
         {
-            (a, b, c) = ([], [], []); // drop the caller's arrays between ops
+            (_a, _b, _c) = ([], [], []); // drop the caller's arrays between ops
         }
     }
 
@@ -71,9 +79,9 @@ internal sealed class CpuGemm<TKernel> : ICpuGemm, IParallelWork where TKernel :
     private void ChooseTiles(int threads)
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
-        int m = shape.M, n = shape.N;
+        int m = _shape.M, n = _shape.N;
         int tm = CeilDiv(m, MaxTileRows), tn = CeilDiv(n, MaxTileCols);
-        while ((long)shape.Batch * tm * tn < threads)
+        while ((long)_shape.Batch * tm * tn < threads)
         {
             bool splitN = (double)n / tn >= (double)m / tm;
             if (splitN && tn < CeilDiv(n, nr)) tn++;
@@ -81,52 +89,54 @@ internal sealed class CpuGemm<TKernel> : ICpuGemm, IParallelWork where TKernel :
             else if (tn < CeilDiv(n, nr)) tn++;
             else break;
         }
-        tileRows = RoundUp(CeilDiv(m, tm), mr);
-        tileCols = RoundUp(CeilDiv(n, tn), nr);
-        tilesM = CeilDiv(m, tileRows);
-        tilesN = CeilDiv(n, tileCols);
+        _tileRows = RoundUp(CeilDiv(m, tm), mr);
+        _tileCols = RoundUp(CeilDiv(n, tn), nr);
+        _tilesM = CeilDiv(m, _tileRows);
+        _tilesN = CeilDiv(n, _tileCols);
         // A work item is a run of tile rows in one tile column, so its packed B block serves every
         // tile row of the run: as few runs as keep each thread busy (one per column when there are
         // enough columns). Packing B once per tile instead cost a 1024³ GEMM eight B packs.
-        rowGroups = Math.Min(tilesM, Math.Max(1, CeilDiv(threads, shape.Batch * tilesN)));
+        _rowGroups = Math.Min(_tilesM, Math.Max(1, CeilDiv(threads, _shape.Batch * _tilesN)));
     }
 
-    public void Execute(int item)
+    public void Execute(int item, int worker)
     {
-        int itemsPerBatch = rowGroups * tilesN;
+        int itemsPerBatch = _rowGroups * _tilesN;
         int batch = item / itemsPerBatch;
-        int group = item % itemsPerBatch / tilesN;
-        int j0 = item % tilesN * tileCols;
-        int firstTile = group * tilesM / rowGroups, endTile = (group + 1) * tilesM / rowGroups;
-        int cols = Math.Min(tileCols, shape.N - j0);
-        int m = shape.M, n = shape.N, k = shape.K;
+        int group = item % itemsPerBatch / _tilesN;
+        int j0 = item % _tilesN * _tileCols;
+        int firstTile = group * _tilesM / _rowGroups, endTile = (group + 1) * _tilesM / _rowGroups;
+        int cols = Math.Min(_tileCols, _shape.N - j0);
+        int m = _shape.M, n = _shape.N, k = _shape.K;
 
-        ref float baseA = ref Element(a, offsetA + batch * shape.StrideA);
-        ref float baseB = ref Element(b, offsetB + batch * shape.StrideB);
-        ref float baseC = ref Element(c, offsetC + batch * shape.StrideC);
+        ref float baseA = ref Element(_a, _offsetA + batch * _shape.StrideA);
+        ref float baseB = ref Element(_b, _offsetB + batch * _shape.StrideB);
+        ref float baseC = ref Element(_c, _offsetC + batch * _shape.StrideC);
         // op(A)[i, k] and op(B)[k, j] as (row, k) strides of the packed row dimension.
-        (int aRow, int aK) = shape.TransA ? (1, m) : (k, 1);
-        (int bRow, int bK) = shape.TransB ? (k, 1) : (1, n);
-        ref float panelA = ref packedA.Get(RoundUp(tileRows, TKernel.Mr) * kBlock);
-        ref float panelB = ref packedB.Get(RoundUp(cols, TKernel.Nr) * kBlock);
+        (int aRow, int aK) = _shape.TransA ? (1, m) : (k, 1);
+        (int bRow, int bK) = _shape.TransB ? (k, 1) : (1, n);
+        ref var scratch = ref _scratch[worker];
+        ref float panelA = ref scratch.PackedA.Start;
+        ref float panelB = ref scratch.PackedB.Start;
+        ref float edgeTile = ref scratch.EdgeTile.Start;
 
-        for (int k0 = 0; k0 < k; k0 += kBlock)
+        for (int k0 = 0; k0 < k; k0 += _kBlock)
         {
-            int kc = Math.Min(kBlock, k - k0);
+            int kc = Math.Min(_kBlock, k - k0);
             GemmPacking.Pack(ref Unsafe.Add(ref baseB, (nint)j0 * bRow + (nint)k0 * bK), bRow, bK, cols, kc, TKernel.Nr, ref panelB);
             // The first K block applies the caller's beta; later blocks add onto it. Every element
             // still sees its K blocks in order, so the result does not depend on the tiling.
-            float beta = k0 == 0 ? shape.Beta : 1f;
+            float beta = k0 == 0 ? _shape.Beta : 1f;
             for (int tile = firstTile; tile < endTile; tile++)
             {
-                int i0 = tile * tileRows, rows = Math.Min(tileRows, m - i0);
+                int i0 = tile * _tileRows, rows = Math.Min(_tileRows, m - i0);
                 GemmPacking.Pack(ref Unsafe.Add(ref baseA, (nint)i0 * aRow + (nint)k0 * aK), aRow, aK, rows, kc, TKernel.Mr, ref panelA);
-                MacroKernel(kc, rows, cols, ref panelA, ref panelB, ref Unsafe.Add(ref baseC, (nint)i0 * n + j0), n, shape.Alpha, beta);
+                MacroKernel(kc, rows, cols, ref panelA, ref panelB, ref Unsafe.Add(ref baseC, (nint)i0 * n + j0), n, _shape.Alpha, beta, ref edgeTile);
             }
         }
     }
 
-    private static void MacroKernel(int kc, int rows, int cols, ref float panelA, ref float panelB, ref float tileC, int ldc, float alpha, float beta)
+    private static void MacroKernel(int kc, int rows, int cols, ref float panelA, ref float panelB, ref float tileC, int ldc, float alpha, float beta, ref float edgeTile)
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
         for (int jr = 0; jr < cols; jr += nr)
@@ -140,17 +150,16 @@ internal sealed class CpuGemm<TKernel> : ICpuGemm, IParallelWork where TKernel :
                 if (validRows == mr && validCols == nr)
                     TKernel.Run(kc, ref sliverA, ref sliverB, ref dst, ldc, alpha, beta);
                 else
-                    EdgeTile(kc, ref sliverA, ref sliverB, ref dst, ldc, validRows, validCols, alpha, beta);
+                    EdgeTile(kc, ref sliverA, ref sliverB, ref dst, ldc, validRows, validCols, alpha, beta, ref edgeTile);
             }
         }
     }
 
     // A partial tile runs the full kernel on scratch (holding C's valid part when beta reads it),
     // then copies the valid part back: same arithmetic as the interior, no reads or writes past C.
-    private static void EdgeTile(int kc, ref float sliverA, ref float sliverB, ref float dst, int ldc, int validRows, int validCols, float alpha, float beta)
+    private static void EdgeTile(int kc, ref float sliverA, ref float sliverB, ref float dst, int ldc, int validRows, int validCols, float alpha, float beta, ref float scratch)
     {
         int nr = TKernel.Nr;
-        ref float scratch = ref edgeTile.Get(TKernel.Mr * nr);
         if (beta != 0f)
             CopyRows(ref dst, ldc, ref scratch, nr, validRows, validCols);
         TKernel.Run(kc, ref sliverA, ref sliverB, ref scratch, nr, alpha, beta);
@@ -181,4 +190,17 @@ internal sealed class CpuGemm<TKernel> : ICpuGemm, IParallelWork where TKernel :
     private static int CeilDiv(int x, int y) => (x + y - 1) / y;
 
     private static int RoundUp(int x, int multiple) => CeilDiv(x, multiple) * multiple;
+}
+
+/// <summary>One worker's packing scratch: A and B panels and the Mr×Nr tile that edge tiles run on.</summary>
+internal struct WorkerScratch
+{
+    public ScratchBuffer PackedA, PackedB, EdgeTile;
+
+    public void Reserve(int panelA, int panelB, int edgeTile)
+    {
+        PackedA.Reserve(panelA);
+        PackedB.Reserve(panelB);
+        EdgeTile.Reserve(edgeTile);
+    }
 }

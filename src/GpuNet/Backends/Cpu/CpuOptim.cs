@@ -55,9 +55,9 @@ internal sealed class ParallelSgd(CpuWorkers workers) : IParallelWork
 {
     // Below this many parameters waking a second thread costs more than it saves.
     private const int MinParallelCount = 1 << 15;
-    private CpuBuffer<float>? w, g, v;
-    private int count, chunk;
-    private SgdParams sgd;
+    private CpuBuffer<float>? _w, _g, _v;
+    private int _count, _chunk;
+    private SgdParams _sgd;
 
     public void Run(CpuBuffer<float> parameters, CpuBuffer<float> gradients, CpuBuffer<float> velocity, int n, in SgdParams p)
     {
@@ -71,25 +71,25 @@ internal sealed class ParallelSgd(CpuWorkers workers) : IParallelWork
         _ = gradients.First(n);
         if (p.Momentum != 0f)
             _ = velocity.First(n);
-        (w, g, v, count, sgd) = (parameters, gradients, velocity, n, p);
+        (_w, _g, _v, _count, _sgd) = (parameters, gradients, velocity, n, p);
         int width = System.Numerics.Vector<float>.Count;
-        chunk = (n / workers.Threads + width - 1) / width * width;
+        _chunk = (n / workers.Threads + width - 1) / width * width;
         try
         {
-            workers.Run(this, (n + chunk - 1) / chunk);
+            workers.Run(this, (n + _chunk - 1) / _chunk);
         }
         finally
         {
-            (w, g, v) = (null, null, null);
+            (_w, _g, _v) = (null, null, null);
         }
     }
 
-    public void Execute(int item)
+    public void Execute(int item, int worker)
     {
-        int start = item * chunk, length = Math.Min(chunk, count - start);
-        bool momentum = sgd.Momentum != 0f;
-        CpuOptim.Sgd(w!.Span.Slice(start, length), g!.Span.Slice(start, length),
-            momentum ? v!.Span.Slice(start, length) : default, sgd);
+        int start = item * _chunk, length = Math.Min(_chunk, _count - start);
+        bool momentum = _sgd.Momentum != 0f;
+        CpuOptim.Sgd(_w!.Span.Slice(start, length), _g!.Span.Slice(start, length),
+            momentum ? _v!.Span.Slice(start, length) : default, _sgd);
     }
 }
 

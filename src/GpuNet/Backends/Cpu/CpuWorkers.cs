@@ -3,7 +3,10 @@ namespace GpuNet.Backends.Cpu;
 /// <summary>One parallel op, cut into items that can run in any order on any thread.</summary>
 internal interface IParallelWork
 {
-    void Execute(int item);
+    /// <param name="worker">Which of the pool's <see cref="CpuWorkers.Threads"/> runs the item: 0 is
+    /// the caller, and no two threads share a number during one op, so an op can keep its scratch
+    /// per worker number and size it on the caller's thread before the op starts.</param>
+    void Execute(int item, int worker);
 }
 
 /// <summary>
@@ -13,26 +16,31 @@ internal interface IParallelWork
 /// the thread that runs it, so the output is deterministic. One job runs at a time: a second
 /// caller that finds the pool busy runs its items itself instead of waiting.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification =
+    "One pool for the life of the process: its threads never stop, so its semaphores are never released.")]
 internal sealed class CpuWorkers
 {
     public static readonly CpuWorkers Shared = new(Environment.ProcessorCount);
 
-    private readonly object gate = new();
-    private readonly SemaphoreSlim start = new(0);
+    private readonly object _gate = new();
+    private readonly SemaphoreSlim _start = new(0);
     // A semaphore, not a ManualResetEventSlim: that one allocates its lock object the first time a
     // caller blocks, which could fall in the middle of a warm training run.
-    private readonly SemaphoreSlim finished = new(0);
-    private IParallelWork? work;
-    private int itemCount;
-    private int nextItem;
-    private int runningHelpers;
-    private Exception? failure;
+    private readonly SemaphoreSlim _finished = new(0);
+    private IParallelWork? _work;
+    private int _itemCount;
+    private int _nextItem;
+    private int _runningHelpers;
+    private Exception? _failure;
 
     private CpuWorkers(int threads)
     {
         Threads = Math.Max(1, threads);
         for (int i = 1; i < Threads; i++)
-            new Thread(HelperLoop) { IsBackground = true, Name = $"gpunet-cpu-{i}" }.Start();
+        {
+            int worker = i;
+            new Thread(() => HelperLoop(worker)) { IsBackground = true, Name = $"gpunet-cpu-{i}" }.Start();
+        }
     }
 
     /// <summary>Threads an op can use, the caller included.</summary>
@@ -40,56 +48,56 @@ internal sealed class CpuWorkers
 
     public void Run(IParallelWork job, int items)
     {
-        if (items <= 1 || Threads == 1 || !Monitor.TryEnter(gate))
+        if (items <= 1 || Threads == 1 || !Monitor.TryEnter(_gate))
         {
             for (int i = 0; i < items; i++)
-                job.Execute(i);
+                job.Execute(i, worker: 0);
             return;
         }
         try
         {
-            work = job;
-            itemCount = items;
-            nextItem = 0;
-            failure = null;
+            _work = job;
+            _itemCount = items;
+            _nextItem = 0;
+            _failure = null;
             int helpers = Math.Min(Threads - 1, items - 1);
-            runningHelpers = helpers;
-            start.Release(helpers);
-            Drain();
-            finished.Wait();
-            if (failure is not null)
-                throw new AggregateException("a CPU worker failed", failure);
+            _runningHelpers = helpers;
+            _start.Release(helpers);
+            Drain(worker: 0);
+            _finished.Wait();
+            if (_failure is not null)
+                throw new AggregateException("a CPU worker failed", _failure);
         }
         finally
         {
-            work = null;
-            Monitor.Exit(gate);
+            _work = null;
+            Monitor.Exit(_gate);
         }
     }
 
-    private void Drain()
+    private void Drain(int worker)
     {
         try
         {
             int item;
-            while ((item = Interlocked.Increment(ref nextItem) - 1) < itemCount)
-                work!.Execute(item);
+            while ((item = Interlocked.Increment(ref _nextItem) - 1) < _itemCount)
+                _work!.Execute(item, worker);
         }
         catch (Exception e)
         {
-            Interlocked.CompareExchange(ref failure, e, null);
-            nextItem = itemCount; // the others stop taking items
+            Interlocked.CompareExchange(ref _failure, e, null);
+            _nextItem = _itemCount; // the others stop taking items
         }
     }
 
-    private void HelperLoop()
+    private void HelperLoop(int worker)
     {
         while (true)
         {
-            start.Wait();
-            Drain();
-            if (Interlocked.Decrement(ref runningHelpers) == 0)
-                finished.Release();
+            _start.Wait();
+            Drain(worker);
+            if (Interlocked.Decrement(ref _runningHelpers) == 0)
+                _finished.Release();
         }
     }
 }

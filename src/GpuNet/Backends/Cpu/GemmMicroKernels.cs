@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 namespace GpuNet.Backends.Cpu;
 
 /// <summary>
-/// The register-blocked core of <see cref="CpuGemm"/>: an Mr×Nr tile of C from one packed
+/// The register-blocked core of <see cref="CpuGemm{TKernel}"/>: an Mr×Nr tile of C from one packed
 /// A sliver (kc steps of Mr values) and one packed B sliver (kc steps of Nr values).
 /// Each element sums its kc products in k order with one FMA per step, then stores
 /// dst = alpha·acc + beta·dst (beta == 0: dst is not read). The driver hands partial tiles a

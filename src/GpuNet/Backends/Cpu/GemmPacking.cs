@@ -138,24 +138,26 @@ internal static class GemmPacking
 }
 
 /// <summary>
-/// A per-thread scratch array that grows and is then reused, so steady-state GEMMs allocate
-/// nothing. Pinned and handed out 64-byte aligned: every 512-bit load of a packed panel then
-/// stays inside one cache line.
+/// A scratch array that grows and is then reused, so steady-state GEMMs allocate nothing. Pinned
+/// and handed out 64-byte aligned: every 512-bit load of a packed panel then stays inside one
+/// cache line.
 /// </summary>
 internal struct ScratchBuffer
 {
     private const int AlignFloats = 16;
-    private float[]? array;
-    private int start;
+    private float[]? _array;
+    private int _start;
 
-    public unsafe ref float Get(int length)
+    /// <summary>Grows the buffer to hold at least <paramref name="length"/> floats.</summary>
+    public unsafe void Reserve(int length)
     {
-        if (array is null || array.Length - start < length)
-        {
-            array = GC.AllocateUninitializedArray<float>(length + AlignFloats, pinned: true);
-            nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array));
-            start = (int)((AlignFloats * sizeof(float) - address % (AlignFloats * sizeof(float))) / sizeof(float)) % AlignFloats;
-        }
-        return ref array[start];
+        if (_array is not null && _array.Length - _start >= length)
+            return;
+        _array = GC.AllocateUninitializedArray<float>(length + AlignFloats, pinned: true);
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_array));
+        _start = (int)((AlignFloats * sizeof(float) - address % (AlignFloats * sizeof(float))) / sizeof(float)) % AlignFloats;
     }
+
+    /// <summary>The first aligned float of what <see cref="Reserve"/> made room for.</summary>
+    public readonly ref float Start => ref _array![_start];
 }

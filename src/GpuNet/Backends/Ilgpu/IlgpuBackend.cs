@@ -23,11 +23,15 @@ public sealed class IlgpuBackend : IBackend
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> gemmNaive;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> gemmTiled16;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> gemmRegister64;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> gemmDoubleBuffered128;
+    // One compiled kernel per operand-layout pair, indexed by TransA·2 + TransB.
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>[] gemmDoubleBuffered128;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, GemmSplitKParams> gemmSplitKReduce;
+    // Split-K partial products; grown on demand, kept for the backend's lifetime.
+    private IlgpuBuffer<float>? splitKWorkspace;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> biasActivation;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> activationForward;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> activationBackward;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> columnSums;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int> columnSums;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams> softmaxCrossEntropy;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> softmax;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams> sigmoidBce;
@@ -53,29 +57,37 @@ public sealed class IlgpuBackend : IBackend
         stream = accelerator.DefaultStream;
         Device = device ?? DescribeAccelerator(accelerator);
 
-        gemmNaive = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmNaive.Kernel));
-        gemmTiled16 = Counted(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmTiled16.Kernel));
-        gemmRegister64 = Counted(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmRegister64.Kernel));
-        gemmDoubleBuffered128 = Counted(accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel));
-        biasActivation = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ActivationKernels.BiasActivation));
-        activationForward = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Forward));
-        activationBackward = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Backward));
-        columnSums = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int, int>(ReduceKernels.ColumnSums));
-        softmaxCrossEntropy = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.CrossEntropy));
-        softmax = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(SoftmaxKernels.Softmax));
-        sigmoidBce = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.SigmoidBce));
-        sgd = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>(OptimKernels.Sgd));
-        gatherRows = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(GatherKernels.Rows));
-        gatherLabels = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(GatherKernels.Labels));
-        gatherBatch = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<int>, int, int>(GatherKernels.Batch));
-        sgdPair = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams>(OptimKernels.SgdPair));
-        initUniform = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, float, ulong>(RandomKernels.Uniform));
-        initNormal = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, float, ulong>(RandomKernels.Normal));
-        fill = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float>(FillKernels.Fill));
-        copy = Counted(accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>>(FillKernels.Copy));
+        gemmNaive = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmNaive.Kernel);
+        gemmTiled16 = Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmTiled16.Kernel);
+        gemmRegister64 = Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmRegister64.Kernel);
+        gemmDoubleBuffered128 =
+        [
+            Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout>),
+            Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout>),
+            Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout>),
+            Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout>),
+        ];
+        gemmSplitKReduce = Implicit<ArrayView<float>, ArrayView<float>, GemmSplitKParams>(GemmSplitK.Reduce);
+        biasActivation = Implicit<ArrayView<float>, ArrayView<float>, int, int>(ActivationKernels.BiasActivation);
+        activationForward = Implicit<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Forward);
+        activationBackward = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Backward);
+        columnSums = Grouped<ArrayView<float>, ArrayView<float>, int, int>(ReduceKernels.ColumnSums);
+        softmaxCrossEntropy = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.CrossEntropy);
+        softmax = Implicit<ArrayView<float>, ArrayView<float>, int>(SoftmaxKernels.Softmax);
+        sigmoidBce = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.SigmoidBce);
+        sgd = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>(OptimKernels.Sgd);
+        gatherRows = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(GatherKernels.Rows);
+        gatherLabels = Implicit<ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(GatherKernels.Labels);
+        gatherBatch = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<int>, int, int>(GatherKernels.Batch);
+        sgdPair = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams>(OptimKernels.SgdPair);
+        initUniform = Implicit<ArrayView<float>, float, float, ulong>(RandomKernels.Uniform);
+        initNormal = Implicit<ArrayView<float>, float, float, ulong>(RandomKernels.Normal);
+        fill = Implicit<ArrayView<float>, float>(FillKernels.Fill);
+        copy = Implicit<ArrayView<float>, ArrayView<float>>(FillKernels.Copy);
 
         dummy = new IlgpuBuffer<float>(accelerator, 1);
-        GemmKernel = gemm ?? DefaultGemmKernel(accelerator);
+        GemmKernel = gemm ?? DefaultGemmKernel(accelerator.AcceleratorType);
+        GemmTargetGroups = Math.Max(1, accelerator.NumMultiprocessors);
     }
 
     public DeviceInfo Device { get; }
@@ -100,10 +112,17 @@ public sealed class IlgpuBackend : IBackend
         }
     }
 
+    /// <summary>
+    /// Thread groups a GEMM should launch to fill the device: its multiprocessor count (132 on
+    /// an H200). Below it, <see cref="GemmKernel.DoubleBuffered128"/> splits K (see
+    /// <see cref="GemmPlan"/>). Tests lower or raise it to exercise split-K on small devices.
+    /// </summary>
+    public int GemmTargetGroups { get; set; }
+
     /// <summary>Every rung but the naive one runs in 16×16 thread groups.</summary>
     private const int GroupEdge = 16;
 
-    /// <summary>Whether a rung needs <see cref="GroupEdge"/>² threads per group (every rung but the naive one).</summary>
+    /// <summary>Whether a rung needs <see cref="GroupEdge"/>² threads per group (every rung but the naive one; Auto may pick any).</summary>
     public static bool NeedsGroups(GemmKernel kernel) => kernel != GemmKernel.Naive;
 
     /// <summary>
@@ -114,8 +133,8 @@ public sealed class IlgpuBackend : IBackend
     /// GPUs it is chosen by design (most reuse per global load, load latency behind the FMAs)
     /// and not yet by measurement, since no GPU has run it.
     /// </summary>
-    public static GemmKernel DefaultGemmKernel(Accelerator accelerator) =>
-        accelerator.AcceleratorType == AcceleratorType.CPU ? GemmKernel.Naive : GemmKernel.DoubleBuffered128;
+    public static GemmKernel DefaultGemmKernel(AcceleratorType type) =>
+        type == AcceleratorType.CPU ? GemmKernel.Naive : GemmKernel.Auto;
 
     private bool SupportsGroup(int x, int y) =>
         accelerator.MaxNumThreadsPerGroup >= x * y && accelerator.MaxGroupSize.X >= x && accelerator.MaxGroupSize.Y >= y;
@@ -197,24 +216,70 @@ public sealed class IlgpuBackend : IBackend
     /// <summary>Host waits for the device so far: <see cref="Synchronize"/> and every <see cref="Download{T}"/>.</summary>
     public long Synchronizations { get; private set; }
 
-    // One wrapper per kernel arity: each launch through a loaded kernel counts once.
-    private Action<T1, T2, T3> Counted<T1, T2, T3>(Action<T1, T2, T3> kernel) =>
-        (a1, a2, a3) => { LaunchCount++; kernel(a1, a2, a3); };
+    /// <summary>The kernels this backend loaded, in load order (a test compares them with <see cref="IlgpuKernels.All"/>).</summary>
+    public IReadOnlyList<KernelEntry> LoadedKernels => loaded;
 
-    private Action<T1, T2, T3, T4> Counted<T1, T2, T3, T4>(Action<T1, T2, T3, T4> kernel) =>
-        (a1, a2, a3, a4) => { LaunchCount++; kernel(a1, a2, a3, a4); };
+    private readonly List<KernelEntry> loaded = [];
 
-    private Action<T1, T2, T3, T4, T5> Counted<T1, T2, T3, T4, T5>(Action<T1, T2, T3, T4, T5> kernel) =>
-        (a1, a2, a3, a4, a5) => { LaunchCount++; kernel(a1, a2, a3, a4, a5); };
+    private KernelEntry Register(Delegate kernel)
+    {
+        var entry = IlgpuKernels.Of(kernel.Method);
+        loaded.Add(entry);
+        return entry;
+    }
 
-    private Action<T1, T2, T3, T4, T5, T6> Counted<T1, T2, T3, T4, T5, T6>(Action<T1, T2, T3, T4, T5, T6> kernel) =>
-        (a1, a2, a3, a4, a5, a6) => { LaunchCount++; kernel(a1, a2, a3, a4, a5, a6); };
+    private int GroupSize(Delegate kernel) => Register(kernel).GroupSizeFor(accelerator.MaxNumThreadsPerGroup);
 
-    private Action<T1, T2, T3, T4, T5, T6, T7, T8> Counted<T1, T2, T3, T4, T5, T6, T7, T8>(Action<T1, T2, T3, T4, T5, T6, T7, T8> kernel) =>
-        (a1, a2, a3, a4, a5, a6, a7, a8) => { LaunchCount++; kernel(a1, a2, a3, a4, a5, a6, a7, a8); };
+    // One loader per kernel arity. Each compiles the kernel as its IlgpuKernels entry says, and
+    // each launch through the returned delegate counts once in LaunchCount.
+    private Action<KernelConfig, T1, T2, T3, T4> Grouped<T1, T2, T3, T4>(Action<T1, T2, T3, T4> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct
+    {
+        var launch = accelerator.LoadStreamKernel(kernel, Register(kernel).SpecializationFor(accelerator.MaxNumThreadsPerGroup));
+        return (config, a1, a2, a3, a4) => { LaunchCount++; launch(config, a1, a2, a3, a4); };
+    }
 
-    private Action<T1, T2, T3, T4, T5, T6, T7, T8, T9> Counted<T1, T2, T3, T4, T5, T6, T7, T8, T9>(Action<T1, T2, T3, T4, T5, T6, T7, T8, T9> kernel) =>
-        (a1, a2, a3, a4, a5, a6, a7, a8, a9) => { LaunchCount++; kernel(a1, a2, a3, a4, a5, a6, a7, a8, a9); };
+    private Action<Index1D, T1, T2> Implicit<T1, T2>(Action<Index1D, T1, T2> kernel)
+        where T1 : struct where T2 : struct
+    {
+        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        return (index, a1, a2) => { LaunchCount++; launch(index, a1, a2); };
+    }
+
+    private Action<Index1D, T1, T2, T3> Implicit<T1, T2, T3>(Action<Index1D, T1, T2, T3> kernel)
+        where T1 : struct where T2 : struct where T3 : struct
+    {
+        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        return (index, a1, a2, a3) => { LaunchCount++; launch(index, a1, a2, a3); };
+    }
+
+    private Action<Index1D, T1, T2, T3, T4> Implicit<T1, T2, T3, T4>(Action<Index1D, T1, T2, T3, T4> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct
+    {
+        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        return (index, a1, a2, a3, a4) => { LaunchCount++; launch(index, a1, a2, a3, a4); };
+    }
+
+    private Action<Index1D, T1, T2, T3, T4, T5> Implicit<T1, T2, T3, T4, T5>(Action<Index1D, T1, T2, T3, T4, T5> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct
+    {
+        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        return (index, a1, a2, a3, a4, a5) => { LaunchCount++; launch(index, a1, a2, a3, a4, a5); };
+    }
+
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7> Implicit<T1, T2, T3, T4, T5, T6, T7>(Action<Index1D, T1, T2, T3, T4, T5, T6, T7> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct
+    {
+        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        return (index, a1, a2, a3, a4, a5, a6, a7) => { LaunchCount++; launch(index, a1, a2, a3, a4, a5, a6, a7); };
+    }
+
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> Implicit<T1, T2, T3, T4, T5, T6, T7, T8>(Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct
+    {
+        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        return (index, a1, a2, a3, a4, a5, a6, a7, a8) => { LaunchCount++; launch(index, a1, a2, a3, a4, a5, a6, a7, a8); };
+    }
 
     public void Fill(DeviceBuffer<float> buffer, int count, float value)
     {
@@ -249,15 +314,17 @@ public sealed class IlgpuBackend : IBackend
         if (shape.M == 0 || shape.N == 0)
             return;
 
+        var plan = GemmPlan.For(shape, gemmKernel, GemmTargetGroups);
         var p = new GemmParams
         {
             M = shape.M, N = shape.N, K = shape.K,
             TransA = shape.TransA ? 1 : 0, TransB = shape.TransB ? 1 : 0,
             Alpha = shape.Alpha, Beta = shape.Beta,
             StrideA = shape.StrideA, StrideB = shape.StrideB, StrideC = shape.StrideC,
+            Splits = 1, SplitDepth = plan.SplitDepth,
         };
 
-        switch (gemmKernel)
+        switch (plan.Kernel)
         {
             case GemmKernel.Naive:
             {
@@ -268,21 +335,61 @@ public sealed class IlgpuBackend : IBackend
                 break;
             }
             case GemmKernel.Tiled16:
-                gemmTiled16(BlockLaunch(shape, GemmTiled16.Tile), av.View, bv.View, cv.View, p);
+                gemmTiled16(BlockLaunch(shape, GemmTiled16.Tile, 1), av.View, bv.View, cv.View, p);
                 break;
             case GemmKernel.Register64:
-                gemmRegister64(BlockLaunch(shape, GemmRegister64.Block), av.View, bv.View, cv.View, p);
+                gemmRegister64(BlockLaunch(shape, GemmRegister64.Block, 1), av.View, bv.View, cv.View, p);
                 break;
-            case GemmKernel.DoubleBuffered128:
-                gemmDoubleBuffered128(BlockLaunch(shape, GemmDoubleBuffered128.Block), av.View, bv.View, cv.View, p);
+            default:
+                GemmDoubleBuffered(shape, plan, p, av, bv, cv);
                 break;
         }
     }
 
-    /// <summary>One 16×16 group per <paramref name="block"/>² block of C, batches along Z.</summary>
-    private KernelConfig BlockLaunch(in GemmShape shape, int block)
+    /// <summary>
+    /// The 128×128 rung in its layout specialisation; with split-K, into the workspace
+    /// (alpha 1, beta 0, one M×N plane per batch and split), then the fixed-order sum into C.
+    /// </summary>
+    private void GemmDoubleBuffered(in GemmShape shape, GemmPlan plan, GemmParams p, IlgpuBuffer<float> a, IlgpuBuffer<float> b, IlgpuBuffer<float> c)
     {
-        var grid = new Index3D((shape.N + block - 1) / block, (shape.M + block - 1) / block, shape.Batch);
+        var kernel = gemmDoubleBuffered128[p.TransA * 2 + p.TransB];
+        if (plan.Splits == 1)
+        {
+            kernel(BlockLaunch(shape, GemmDoubleBuffered128.Block, 1), a.View, b.View, c.View, p);
+            return;
+        }
+        long plane = (long)shape.M * shape.N;
+        long planes = (long)shape.Batch * plan.Splits;
+        if (plane * planes > int.MaxValue)
+            throw new ArgumentException($"split-K GEMM workspace of {plane * planes} elements exceeds a 32-bit buffer", nameof(shape));
+        var workspace = SplitKWorkspace((int)(plane * planes));
+        var partial = p with { Alpha = 1f, Beta = 0f, StrideC = plane, Splits = plan.Splits };
+        kernel(BlockLaunch(shape, GemmDoubleBuffered128.Block, plan.Splits), a.View, b.View, workspace.View, partial);
+        var reduce = new GemmSplitKParams { Plane = (int)plane, Splits = plan.Splits, StrideC = shape.StrideC, Alpha = shape.Alpha, Beta = shape.Beta };
+        gemmSplitKReduce((int)(plane * shape.Batch), workspace.View, c.View, reduce);
+    }
+
+    private IlgpuBuffer<float> SplitKWorkspace(int elements)
+    {
+        if (splitKWorkspace is { } current && current.Length >= elements)
+            return current;
+        // Launches already enqueued may still read the old workspace.
+        if (splitKWorkspace is not null)
+        {
+            Synchronize();
+            splitKWorkspace.Dispose();
+        }
+        splitKWorkspace = new IlgpuBuffer<float>(accelerator, elements);
+        return splitKWorkspace;
+    }
+
+    /// <summary>One 16×16 group per <paramref name="block"/>² block of C, batches (times splits) along Z.</summary>
+    private KernelConfig BlockLaunch(in GemmShape shape, int block, int splits)
+    {
+        long z = (long)shape.Batch * splits;
+        if (z > int.MaxValue)
+            throw new ArgumentException($"GEMM grid depth {z} (batch × splits) exceeds a 32-bit launch", nameof(shape));
+        var grid = new Index3D((shape.N + block - 1) / block, (shape.M + block - 1) / block, (int)z);
         var max = accelerator.MaxGridSize;
         if (grid.X > max.X || grid.Y > max.Y || grid.Z > max.Z)
             throw new ArgumentException($"GEMM grid {grid} exceeds the device's {max}", nameof(shape));
@@ -324,8 +431,13 @@ public sealed class IlgpuBackend : IBackend
     {
         var xv = Need(x, Elements(rows, cols), nameof(x));
         var sv = Need(sums, cols, nameof(sums));
-        if (cols > 0)
-            columnSums(cols, xv.View, sv.View, rows, cols);
+        if (cols == 0)
+            return;
+        // 32 columns × 8 lanes where groups allow it (GPUs, PoCL); ILGPU's 16-thread simulator gets 16 × 1.
+        int threads = accelerator.MaxNumThreadsPerGroup;
+        int width = Math.Min(ReduceKernels.Columns, threads);
+        int lanes = Math.Max(1, Math.Min(ReduceKernels.Lanes, threads / width));
+        columnSums(new KernelConfig(new Index2D((cols + width - 1) / width, 1), new Index2D(width, lanes)), xv.View, sv.View, rows, cols);
     }
 
     // ---- losses -------------------------------------------------------------------------
@@ -467,6 +579,7 @@ public sealed class IlgpuBackend : IBackend
 
     public void Dispose()
     {
+        splitKWorkspace?.Dispose();
         dummy.Dispose();
         accelerator.Dispose();
         ownedContext?.Dispose();

@@ -10,15 +10,15 @@ namespace GpuNet.Backends.Ilgpu;
 /// </summary>
 public sealed class IlgpuBuffer<T> : DeviceBuffer<T> where T : unmanaged
 {
-    private MemoryBuffer1D<T, Stride1D.Dense>? owned;
+    private MemoryBuffer1D<T, Stride1D.Dense>? _owned;
 
     internal IlgpuBuffer(Accelerator accelerator, int length) : base(length)
     {
         Accelerator = accelerator;
         // ILGPU rejects zero-length allocations on some accelerators; keep one spare element
         // and expose a view of the requested length.
-        owned = accelerator.Allocate1D<T>(Math.Max(length, 1));
-        View = ((ArrayView<T>)owned.View).SubView(0, length);
+        _owned = accelerator.Allocate1D<T>(Math.Max(length, 1));
+        View = ((ArrayView<T>)_owned.View).SubView(0, length);
     }
 
     private IlgpuBuffer(Accelerator accelerator, ArrayView<T> view, int length) : base(length)
@@ -33,7 +33,7 @@ public sealed class IlgpuBuffer<T> : DeviceBuffer<T> where T : unmanaged
     internal ArrayView<T> View { get; }
 
     /// <summary>The owning MemoryBuffer for root buffers, null for slices.</summary>
-    internal MemoryBuffer1D<T, Stride1D.Dense>? Owner => owned;
+    internal MemoryBuffer1D<T, Stride1D.Dense>? Owner => _owned;
 
     public override DeviceBuffer<T> Slice(int offset, int length)
     {
@@ -43,7 +43,7 @@ public sealed class IlgpuBuffer<T> : DeviceBuffer<T> where T : unmanaged
 
     public override void Dispose()
     {
-        owned?.Dispose();
-        owned = null;
+        _owned?.Dispose();
+        _owned = null;
     }
 }

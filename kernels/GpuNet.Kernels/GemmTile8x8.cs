@@ -1,0 +1,72 @@
+using System.Runtime.CompilerServices;
+using ILGPU;
+
+namespace GpuNet.Kernels;
+
+/// <summary>
+/// The 8×8 accumulator tile of one <see cref="GemmDoubleBuffered128"/> thread: rows
+/// r0 + i and r0 + half + i (R0..R3, R4..R7), columns c0 + j and c0 + half + j (V0..V3, V4..V7
+/// of each row). A struct of structs, so ILGPU keeps all 64 floats in registers.
+/// </summary>
+public struct Tile8x8
+{
+    public Vec8 R0, R1, R2, R3, R4, R5, R6, R7;
+
+    /// <summary>The rank-1 update of one k step: row quads <paramref name="aLo"/>, <paramref name="aHi"/> of op(A) times column quads <paramref name="bLo"/>, <paramref name="bHi"/> of op(B).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly Tile8x8 Rank1(Vec4 aLo, Vec4 aHi, Vec4 bLo, Vec4 bHi) => new()
+    {
+        R0 = R0.MulAdd(aLo.V0, bLo, bHi),
+        R1 = R1.MulAdd(aLo.V1, bLo, bHi),
+        R2 = R2.MulAdd(aLo.V2, bLo, bHi),
+        R3 = R3.MulAdd(aLo.V3, bLo, bHi),
+        R4 = R4.MulAdd(aHi.V0, bLo, bHi),
+        R5 = R5.MulAdd(aHi.V1, bLo, bHi),
+        R6 = R6.MulAdd(aHi.V2, bLo, bHi),
+        R7 = R7.MulAdd(aHi.V3, bLo, bHi),
+    };
+
+    /// <summary>Stores the tile into C (alpha, beta and the M×N bounds applied per element).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Store(ArrayView<float> c, long offset, GemmParams p, int row, int col, int half)
+    {
+        R0.StoreQuads(c, offset, p, row, col, half);
+        R1.StoreQuads(c, offset, p, row + 1, col, half);
+        R2.StoreQuads(c, offset, p, row + 2, col, half);
+        R3.StoreQuads(c, offset, p, row + 3, col, half);
+        R4.StoreQuads(c, offset, p, row + half, col, half);
+        R5.StoreQuads(c, offset, p, row + half + 1, col, half);
+        R6.StoreQuads(c, offset, p, row + half + 2, col, half);
+        R7.StoreQuads(c, offset, p, row + half + 3, col, half);
+    }
+}
+
+/// <summary>
+/// Four element indices of one thread's four load slots of a GEMM operand (where they are
+/// read from, or where they land in a tile), and the guarded load of a ragged first stage.
+/// </summary>
+public readonly struct GemmSlots
+{
+    public readonly int S0, S1, S2, S3;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public GemmSlots(int s0, int s1, int s2, int s3)
+    {
+        S0 = s0; S1 = s1; S2 = s2; S3 = s3;
+    }
+
+    /// <summary>
+    /// The four slots' elements at <paramref name="from"/>, where <paramref name="k"/> ≥ 0; a
+    /// slot with k &lt; 0 reads 0 instead, from index 0, so no load leaves the operand.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec4 LoadFrom(ArrayView<float> x, GemmSlots from, GemmSlots k) =>
+        new(Guarded(x, from.S0, k.S0 >= 0), Guarded(x, from.S1, k.S1 >= 0), Guarded(x, from.S2, k.S2 >= 0), Guarded(x, from.S3, k.S3 >= 0));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Guarded(ArrayView<float> x, int index, bool inside)
+    {
+        float value = x[inside ? index : 0];
+        return inside ? value : 0f;
+    }
+}

@@ -1,0 +1,69 @@
+using GpuNet.Kernels;
+
+namespace GpuNet.Backends.Ilgpu;
+
+/// <summary>
+/// How one GEMM is launched on an ILGPU device: the rung, the split-K factor, and the thread
+/// groups that makes. A pure function of the shape, the selected rung and the number of groups
+/// that fill the device (its multiprocessor count), so perf/gpu's report can show the launch
+/// of every training shape without a GPU.
+/// </summary>
+public readonly record struct GemmPlan(GemmKernel Kernel, int Splits, int SplitDepth, long Groups, string? Shortfall)
+{
+    /// <summary>
+    /// With K at most this, <see cref="GemmKernel.Auto"/> takes the naive kernel: one thread per
+    /// output and no shared-memory staging, so B·M·N threads fill the device, where a tiled rung
+    /// would launch a handful of groups that each stage two shallow tiles.
+    /// </summary>
+    public const int NaiveMaxDepth = 2 * GemmDoubleBuffered128.Depth;
+
+    /// <summary>The least K one split multiplies: two stages, so each group still overlaps a load with the math.</summary>
+    public const int MinSplitDepth = 2 * GemmDoubleBuffered128.Depth;
+
+    /// <summary>Threads per group of the naive kernel (<see cref="IlgpuKernels.ElementwiseThreads"/>).</summary>
+    private const int NaiveThreads = IlgpuKernels.ElementwiseThreads;
+
+    public static GemmPlan For(in GemmShape shape, GemmKernel rung, int targetGroups)
+    {
+        var kernel = rung != GemmKernel.Auto ? rung
+            : shape.K <= NaiveMaxDepth ? GemmKernel.Naive : GemmKernel.DoubleBuffered128;
+        long batch = shape.Batch;
+        int depth = Math.Max(shape.K, 1);
+        switch (kernel)
+        {
+            case GemmKernel.Naive:
+                return Plain(kernel, depth, Ceiling(batch * shape.M * shape.N, NaiveThreads), targetGroups, "one thread per element of C");
+            case GemmKernel.Tiled16:
+                return Plain(kernel, depth, Tiles(shape, GemmTiled16.Tile) * batch, targetGroups, "16×16 blocks of C");
+            case GemmKernel.Register64:
+                return Plain(kernel, depth, Tiles(shape, GemmRegister64.Block) * batch, targetGroups, "64×64 blocks of C");
+            default:
+            {
+                long tiles = Tiles(shape, GemmDoubleBuffered128.Block) * batch;
+                int splits = 1;
+                if (tiles < targetGroups && shape.K >= 2 * MinSplitDepth)
+                {
+                    long wanted = Ceiling(targetGroups, tiles);
+                    splits = (int)Math.Min(wanted, shape.K / MinSplitDepth);
+                    // Whole stages per split, and no empty split at the end.
+                    int step = GemmDoubleBuffered128.Depth;
+                    depth = (int)Ceiling(Ceiling(shape.K, splits), step) * step;
+                    splits = (int)Ceiling(shape.K, depth);
+                }
+                long groups = tiles * splits;
+                string? shortfall = groups >= targetGroups ? null
+                    : splits > 1 || shape.K >= 2 * MinSplitDepth
+                        ? $"{tiles} blocks of 128×128 × {splits} splits of K = {shape.K} (each split at least {MinSplitDepth} deep)"
+                        : $"{tiles} blocks of 128×128, and K = {shape.K} is too short to split";
+                return new GemmPlan(GemmKernel.DoubleBuffered128, splits, depth, groups, shortfall);
+            }
+        }
+    }
+
+    private static GemmPlan Plain(GemmKernel kernel, int depth, long groups, int targetGroups, string what) =>
+        new(kernel, 1, depth, groups, groups >= targetGroups ? null : $"{groups} groups: {what}");
+
+    private static long Tiles(in GemmShape shape, int block) => Ceiling(shape.M, block) * Ceiling(shape.N, block);
+
+    private static long Ceiling(long value, long divisor) => (value + divisor - 1) / divisor;
+}
