@@ -16,6 +16,7 @@ public sealed class CliPropertyTests : IDisposable
     private static readonly int[] AllowedExitCodes = [0, 1, 2, 3, 130, 143];
     private static readonly string[] Numbers = ["", " ", "0", "-1", "1", "2", "0.5", "-0.5", "1e39", "-1e39", "1e-45", "NaN", "inf", "abc", "1,2", "2147483648"];
     private static readonly string[] Integers = ["", "0", "-1", "1", "2", "3", "2147483647", "-2147483648", "2147483648", "abc", "1.5", "0x10"];
+    private static readonly string[] OutputOptions = ["--out", "--output", "--resume", "--csv", "--plot"];
     private static readonly string[] Devices = ["cpu", "tpu", "", "cuda:9", "opencl:x", "auto:1"];
 
     private readonly TempDirectory _dir = new();
@@ -131,7 +132,7 @@ public sealed class CliPropertyTests : IDisposable
             if (value is not null) args.Add(value);
         }
         if (random.Next(20) == 0) args.Insert(random.Next(1, args.Count + 1), random.Next(2) == 0 ? "--no-such-option" : "stray");
-        var outputs = new[] { "--out", "--output", "--resume", "--csv", "--plot" }
+        var outputs = OutputOptions
             .Where(chosen.ContainsKey).Select(k => chosen[k]).Where(v => !string.IsNullOrWhiteSpace(v)).Select(v => Path.GetFullPath(v!)).ToList();
         return (args.ToArray(), outputs);
     }
