@@ -23,7 +23,7 @@ public sealed class KillResumeTests : IDisposable
     public void Three_kills_leave_a_run_that_resumes_to_the_straight_runs_bytes() => KillAndResume(kills: 3, epochs: 4, hidden: "256,256", seed: 3);
 
     [Fact]
-    [Trait("Category", "Slow")]
+    [Slow]
     public void Thirty_kills_at_random_instants_leave_a_run_that_resumes_to_the_straight_runs_bytes() => KillAndResume(kills: 30, epochs: 30, hidden: "1024,1024", seed: 30);
 
     private void KillAndResume(int kills, int epochs, string hidden, int seed)
