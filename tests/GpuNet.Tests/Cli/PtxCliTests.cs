@@ -1,0 +1,48 @@
+using System.Text.Json;
+using GpuNet.Backends.Ilgpu;
+using GpuNet.Tests.TestSupport;
+
+namespace GpuNet.Tests.Cli;
+
+/// <summary><c>gpunet ptx</c>: one file per kernel of the table and the two manifests, or a one-line usage error.</summary>
+public sealed class PtxCliTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Writes_one_ptx_file_per_kernel_and_the_manifests()
+    {
+        string outDir = Path.Combine(_dir.Path, "ptx");
+        var run = CliRun.Of("ptx", "--out", outDir, "--arch", "sm_80");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains($"{IlgpuKernels.All.Count} kernels for sm_80", run.Stdout);
+        Assert.Equal(IlgpuKernels.All.Select(e => e.Name + ".ptx").Order(), Directory.GetFiles(outDir, "*.ptx").Select(Path.GetFileName).Order());
+        using var kernels = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "kernels.json")));
+        Assert.Equal(IlgpuKernels.All.Count, kernels.RootElement.GetArrayLength());
+        // The report marks the rung a CUDA device uses for most shapes: the four layout kernels of DoubleBuffered128.
+        Assert.Equal(4, kernels.RootElement.EnumerateArray().Count(k => k.GetProperty("default_gemm").GetBoolean()));
+        using var launches = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "launches.json")));
+        Assert.All(launches.RootElement.EnumerateArray(), l =>
+            Assert.True(l.GetProperty("groups").GetInt64() >= PtxExport.H200Multiprocessors || l.GetProperty("why_fewer").GetString() is { Length: > 0 },
+                $"{l.GetProperty("op").GetString()}: too few groups and no reason"));
+    }
+
+    [Theory]
+    [InlineData("--arch", "sm_9", "--arch sm_9")]
+    [InlineData("--arch", "compute_90", "--arch compute_90")]
+    [InlineData("--isa", "7", "--isa 7")]
+    [InlineData("--isa", "x.y", "--isa x.y")]
+    [InlineData("--out", "", "--out")]
+    public void Bad_options_are_one_line_usage_errors(string option, string value, string fragment)
+    {
+        var args = new Dictionary<string, string> { ["--out"] = Path.Combine(_dir.Path, "ptx") };
+        args[option] = value;
+        var run = CliRun.Of(["ptx", .. args.SelectMany(a => new[] { a.Key, a.Value })]);
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains(fragment, run.Stderr);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(_dir.Path, "ptx", "kernels.json")));
+    }
+}
