@@ -9,7 +9,7 @@ using GpuNet.Kernels;
 namespace GpuNet.Cli.Commands;
 
 /// <summary>
-/// <c>gpunet selftest --device D [--time SHAPES] [--json]</c> (hidden): checks every GEMM rung and
+/// <c>gpunet selftest --device D [--time SHAPES] [--json]</c>: checks every GEMM rung and
 /// a few training steps of an ILGPU device against the float64 reference (Reference/GemmOp, Reference/StepCheck), then optionally times every
 /// rung. Exit 1 on any mismatch. perf/gpu runs it on the lent GPU machine from the published binary.
 /// </summary>
@@ -21,10 +21,8 @@ public static class SelftestCommand
         var time = new Option<string?>("--time") { Description = "Comma-separated GEMM shapes to time per rung, MxNxK[:NN|NT|TN|TT] or N for N³" };
         var seconds = new Option<double>("--seconds") { Description = "Seconds of timing per rung and shape", DefaultValueFactory = _ => 1.0 };
         var json = new Option<bool>("--json") { Description = "One JSON object on stdout instead of text lines" };
-        var command = new Command("selftest", "Check every GEMM rung and a training step against the float64 reference; optionally time the rungs.")
-        {
-            Hidden = true,
-        };
+        // Listed, not hidden: System.CommandLine prints no help for a hidden command, and the README documents it.
+        var command = new Command("selftest", "Check every GEMM rung and a training step against the float64 reference; optionally time the rungs.");
         command.Options.Add(device);
         command.Options.Add(time);
         command.Options.Add(seconds);
