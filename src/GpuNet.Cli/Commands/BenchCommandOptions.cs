@@ -23,7 +23,7 @@ public sealed class BenchCommandOptions
     public Option<string> Data { get; } = new("--data") { Description = $"{RandomData} (uniform features of the Fashion-MNIST shape: 784 features, 10 classes, 2 for logistic), or any 'gpunet train --data' source such as fashion-mnist", DefaultValueFactory = _ => RandomData };
     public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Where to look first for fashion-mnist/mnist" };
     public Option<int> Samples { get; } = new("--samples") { Description = $"--data {RandomData}: training rows (steps gather from all of them, like an epoch of Fashion-MNIST)", DefaultValueFactory = _ => 60_000 };
-    public Option<int> Warmup { get; } = new("--warmup") { Description = "Untimed steps (or GEMM calls) before timing", DefaultValueFactory = _ => DefaultTiming.WarmupRuns };
+    public Option<int> Warmup { get; } = new("--warmup-steps") { Description = "Untimed steps (or GEMM calls) before timing", DefaultValueFactory = _ => DefaultTiming.WarmupRuns };
     public Option<int?> Steps { get; } = new("--steps") { Description = $"Timed steps (or calls) per point [default: at least {DefaultTiming.MinRuns} and at least --seconds]" };
     public Option<int> Window { get; } = new("--window") { Description = "Steps (or calls) per timed window, closed by one device synchronisation; each sample is the window's mean", DefaultValueFactory = _ => DefaultTiming.Window };
     public Option<double> Seconds { get; } = new("--seconds") { Description = "Minimum timed seconds per point when --steps is not given", DefaultValueFactory = _ => DefaultTiming.MinSeconds };
@@ -32,6 +32,33 @@ public sealed class BenchCommandOptions
     public Option<string?> Csv { get; } = new("--csv") { Description = "Also write the results to this CSV file" };
     public Option<bool> Profile { get; } = new("--profile") { Description = "--op train: also split one step's time by op (each op synchronised), per device and batch size" };
     public Option<string?> Plot { get; } = new("--plot") { Description = "--op train: write a throughput-versus-batch-size chart to this PNG file" };
+
+    public BenchCommandOptions()
+    {
+        // Ranges are checked where the options are declared, so the error names the option.
+        Range(Warmup, w => w >= 0, w => $"--warmup-steps must be zero or more (got {w})");
+        Range(Steps, n => n is null or >= 1, n => $"--steps must be at least 1 (got {n})");
+        Range(Seconds, s => s >= 0 && !double.IsInfinity(s), s => $"--seconds must be zero or more (got {s})");
+        Range(Window, w => w is >= 1 and <= BenchTiming.MaxWindow, w => $"--window must be 1 to {BenchTiming.MaxWindow} steps (got {w})");
+    }
+
+    /// <summary>A range check on a parsed value; a value that does not parse is left to System.CommandLine's own error.</summary>
+    private static void Range<T>(Option<T> option, Func<T, bool> valid, Func<T, string> message) => option.Validators.Add(result =>
+    {
+        if (result.Tokens.Count == 0)
+            return; // the default applies
+        T value;
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+        }
+        catch (InvalidOperationException)
+        {
+            return; // unparseable: the parser reports it, naming the option
+        }
+        if (!valid(value))
+            result.AddError(message(value));
+    });
 
     public IEnumerable<Option> All =>
     [

@@ -25,12 +25,13 @@ public sealed record BenchTiming
     /// <summary>Exactly <paramref name="runs"/> timed runs (the <c>--steps</c> option).</summary>
     public BenchTiming WithFixedRuns(int runs) => this with { MinRuns = runs, MaxRuns = runs, MinSeconds = 0 };
 
+    /// <summary>Throws, naming the property, when a setting is out of range (the CLI validates its options before this).</summary>
     public void Validate()
     {
-        if (WarmupRuns < 0) throw new UsageException($"--warmup must be zero or more (got {WarmupRuns})");
-        if (MinRuns < 1) throw new UsageException($"--steps must be at least 1 (got {MinRuns})");
-        if (!(MinSeconds >= 0) || double.IsInfinity(MinSeconds)) throw new UsageException($"--seconds must be zero or more (got {MinSeconds})");
-        if (Window < 1 || Window > MaxWindow) throw new UsageException($"--window must be 1 to {MaxWindow} steps (got {Window})");
+        if (WarmupRuns < 0) throw new ArgumentOutOfRangeException(nameof(WarmupRuns), WarmupRuns, "must be zero or more");
+        if (MinRuns < 1) throw new ArgumentOutOfRangeException(nameof(MinRuns), MinRuns, "must be at least 1");
+        if (!(MinSeconds >= 0) || double.IsInfinity(MinSeconds)) throw new ArgumentOutOfRangeException(nameof(MinSeconds), MinSeconds, "must be zero or more");
+        if (Window < 1 || Window > MaxWindow) throw new ArgumentOutOfRangeException(nameof(Window), Window, $"must be 1 to {MaxWindow}");
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace GpuNet.Tests.Bench;
 /// </summary>
 public sealed class BenchCliTests
 {
-    private static readonly string[] Quick = ["--samples", "64", "--steps", "3", "--warmup", "1"];
+    private static readonly string[] Quick = ["--samples", "64", "--steps", "3", "--warmup-steps", "1"];
     private static readonly string[] JsonFields =
         ["device", "model", "batch_size", "samples_per_second", "ms_per_step", "ms_per_step_p10", "ms_per_step_p90"];
 
@@ -71,7 +71,7 @@ public sealed class BenchCliTests
     [Fact]
     public void Gemm_reports_positive_gflops_for_the_square_sizes_and_the_training_shapes()
     {
-        var run = CliRun.Of("bench", "--op", "gemm", "--sizes", "16,33", "--batch-sizes", "8", "--steps", "2", "--warmup", "1", "--json");
+        var run = CliRun.Of("bench", "--op", "gemm", "--sizes", "16,33", "--batch-sizes", "8", "--steps", "2", "--warmup-steps", "1", "--json");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         using var json = JsonDocument.Parse(run.Stdout);
@@ -90,7 +90,7 @@ public sealed class BenchCliTests
     [InlineData("--sizes", "512", "--sizes")]                 // only with --op gemm
     [InlineData("--plot", "chart.jpg", ".png")]
     [InlineData("--steps", "0", "--steps")]
-    [InlineData("--warmup", "-1", "--warmup")]
+    [InlineData("--warmup-steps", "-1", "--warmup-steps")]
     [InlineData("--seconds", "-1", "--seconds")]
     [InlineData("--window", "0", "--window")]
     [InlineData("--device", ",", "--device")]

@@ -99,11 +99,11 @@ public sealed class CliPropertyTests : IDisposable
                     ["--device"] = Devices, ["--header"] = [],
                 }),
             < 10 => ("bench",
-                new Dictionary<string, string?> { ["--data"] = "random", ["--samples"] = "64", ["--batch-sizes"] = "8", ["--sizes"] = null, ["--steps"] = "1", ["--warmup"] = "0", ["--device"] = "cpu", ["--hidden"] = "4" },
+                new Dictionary<string, string?> { ["--data"] = "random", ["--samples"] = "64", ["--batch-sizes"] = "8", ["--sizes"] = null, ["--steps"] = "1", ["--warmup-steps"] = "0", ["--device"] = "cpu", ["--hidden"] = "4" },
                 new Dictionary<string, string[]>
                 {
                     ["--op"] = ["train", "gemm", "x", ""], ["--sizes"] = ["8", "", "0", "100000", "2147483647", "a"], ["--batch-sizes"] = ["8", "", "0", "2147483647", "100000", "a,b"],
-                    ["--steps"] = ["1", "0", "-1", "", "abc"], ["--seconds"] = Numbers, ["--window"] = ["1", "0", "-1", "abc", "2147483647"], ["--warmup"] = ["0", "-1", "abc", "1"],
+                    ["--steps"] = ["1", "0", "-1", "", "abc"], ["--seconds"] = Numbers, ["--window"] = ["1", "0", "-1", "abc", "2147483647"], ["--warmup-steps"] = ["0", "-1", "abc", "1"],
                     ["--csv"] = [Path.Combine(_dir.Path, $"bench{n}.csv"), ""], ["--plot"] = [Path.Combine(_dir.Path, $"bench{n}.png"), Path.Combine(_dir.Path, $"bench{n}.txt"), ""],
                     ["--samples"] = ["64", "0", "-1", "2"], ["--seed"] = Integers, ["--hidden"] = smallHidden, ["--model"] = models, ["--device"] = Devices,
                     ["--data"] = ["random", "blobs", _missing, ""], ["--profile"] = [], ["--json"] = [],
