@@ -10,19 +10,22 @@ namespace GpuNet.Backends;
 /// Both moments start at zero. The step number is the host's count: the bias corrections reach the
 /// device as scalars (<see cref="KernelParams"/>), so a step never waits for the device.
 /// </summary>
-public readonly record struct AdamParams(float LearningRate, float Beta1, float Beta2, float Eps, float WeightDecay, bool Decoupled, long Step, float GradScale = 1f)
+public readonly record struct AdamParams(float LearningRate, double Beta1, double Beta2, float Eps, float WeightDecay, bool Decoupled, long Step, float GradScale = 1f)
 {
-    /// <summary>The per-step scalars, computed in float64 and rounded once, as PyTorch's Python-side scalars are.</summary>
+    /// <summary>
+    /// The per-step scalars, computed in float64 and rounded once, as PyTorch's Python-side scalars are. The betas are
+    /// float64 for that reason: (float)(1 − 0.999) is 0.001f, while 1 − 0.999f is 1.3e-5 away from it, relatively.
+    /// </summary>
     public AdamKernelParams KernelParams()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Step, 1);
         return new AdamKernelParams
         {
             StepSize = (float)(LearningRate / (1 - Math.Pow(Beta1, Step))),
-            Beta1 = Beta1,
-            OneMinusBeta1 = (float)(1 - (double)Beta1),
-            Beta2 = Beta2,
-            OneMinusBeta2 = (float)(1 - (double)Beta2),
+            Beta1 = (float)Beta1,
+            OneMinusBeta1 = (float)(1 - Beta1),
+            Beta2 = (float)Beta2,
+            OneMinusBeta2 = (float)(1 - Beta2),
             BiasCorrection2Sqrt = (float)Math.Sqrt(1 - Math.Pow(Beta2, Step)),
             Eps = Eps,
             WeightDecay = Decoupled ? 0f : WeightDecay,

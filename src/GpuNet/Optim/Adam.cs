@@ -16,7 +16,7 @@ public sealed class Adam : IOptimizer
     private readonly AdamParams _settings;
     private readonly DeviceBuffer<float>[] _expAvg, _expAvgSq; // per parameter tensor, state-dict order
 
-    public Adam(IBackend backend, Network network, float beta1, float beta2, float eps, float weightDecay, bool decoupled)
+    public Adam(IBackend backend, Network network, double beta1, double beta2, float eps, float weightDecay, bool decoupled)
     {
         _backend = backend;
         _network = network;

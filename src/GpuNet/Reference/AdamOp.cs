@@ -18,7 +18,8 @@ public sealed record AdamCase(int Weights, int Biases, bool Decoupled, float Wei
 /// </summary>
 public static class AdamOp
 {
-    public const float LearningRate = 1e-2f, Beta1 = 0.9f, Beta2 = 0.999f, Eps = 1e-8f;
+    public const float LearningRate = 1e-2f, Eps = 1e-8f;
+    public const double Beta1 = 0.9, Beta2 = 0.999;
 
     /// <summary>Sizes that are no multiple of a vector or a group (1, 7, 33, 129, 1031), both decays, clipping, and a late step.</summary>
     public static IReadOnlyList<AdamCase> Cases { get; } =

@@ -15,9 +15,9 @@ public sealed record TrainOptions
     /// <summary>SGD (the default, so saved runs keep their meaning), Adam or AdamW, each as in torch.optim.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
     /// <summary>Adam/AdamW: decay rate of the first moment (PyTorch's betas[0]).</summary>
-    public float Beta1 { get; init; } = 0.9f;
+    public double Beta1 { get; init; } = 0.9;
     /// <summary>Adam/AdamW: decay rate of the second moment (PyTorch's betas[1]).</summary>
-    public float Beta2 { get; init; } = 0.999f;
+    public double Beta2 { get; init; } = 0.999;
     /// <summary>Adam/AdamW: added to the denominator's square root (PyTorch's eps).</summary>
     public float Eps { get; init; } = 1e-8f;
     /// <summary>Probability of dropping each hidden unit in training (inverted dropout); 0 = off.</summary>
