@@ -1,4 +1,5 @@
 using ILGPU;
+using ILGPU.Algorithms;
 
 namespace GpuNet.Kernels;
 
@@ -7,6 +8,17 @@ public struct SgdKernelParams
 {
     public float LearningRate, Momentum, WeightDecay, GradScale;
     public int Nesterov;
+}
+
+/// <summary>
+/// Scalars of one Adam or AdamW step (torch.optim.Adam/AdamW, amsgrad off), derived on the host
+/// from its step counter so the device never needs the count: StepSize = lr / (1 − β1^t),
+/// BiasCorrection2Sqrt = √(1 − β2^t), DecayFactor = 1 − lr·wd for AdamW (1 for Adam), and
+/// WeightDecay the L2 term Adam adds to the gradient (0 for AdamW).
+/// </summary>
+public struct AdamKernelParams
+{
+    public float StepSize, Beta1, OneMinusBeta1, Beta2, OneMinusBeta2, BiasCorrection2Sqrt, Eps, WeightDecay, DecayFactor, GradScale;
 }
 
 /// <summary>Optimiser kernels, one thread per parameter.</summary>
@@ -47,5 +59,35 @@ public static class OptimKernels
             step = p.Nesterov != 0 ? g + p.Momentum * v : v;
         }
         parameters[i] = w - p.LearningRate * step;
+    }
+
+    /// <summary>
+    /// One Adam step on a layer's weight and bias and both of their moment buffers in one launch:
+    /// threads below <paramref name="firstCount"/> update the first tensor, the rest the second.
+    /// </summary>
+    public static void AdamPair(Index1D index, ArrayView<float> parameters, ArrayView<float> gradients, ArrayView<float> expAvg, ArrayView<float> expAvgSq,
+        ArrayView<float> parameters2, ArrayView<float> gradients2, ArrayView<float> expAvg2, ArrayView<float> expAvgSq2, int firstCount, AdamKernelParams p)
+    {
+        int i = index.X;
+        if (i < firstCount)
+            AdamStep(parameters, gradients, expAvg, expAvgSq, i, p);
+        else
+            AdamStep(parameters2, gradients2, expAvg2, expAvgSq2, i - firstCount, p);
+    }
+
+    /// <summary>
+    /// PyTorch's order, operation for operation: g ← s·g + wd·w; w ← w·decay; m ← β1·m + (1−β1)·g;
+    /// v ← β2·v + (1−β2)·g·g; w ← w − stepSize·m / (√v / √(1−β2^t) + ε). The CPU backend does the same.
+    /// </summary>
+    private static void AdamStep(ArrayView<float> parameters, ArrayView<float> gradients, ArrayView<float> expAvg, ArrayView<float> expAvgSq, int i, AdamKernelParams p)
+    {
+        float w = parameters[i];
+        float g = p.GradScale * gradients[i] + p.WeightDecay * w;
+        w *= p.DecayFactor;
+        float m = p.Beta1 * expAvg[i] + p.OneMinusBeta1 * g;
+        float v = p.Beta2 * expAvgSq[i] + p.OneMinusBeta2 * g * g;
+        expAvg[i] = m;
+        expAvgSq[i] = v;
+        parameters[i] = w - p.StepSize * m / (XMath.Sqrt(v) / p.BiasCorrection2Sqrt + p.Eps);
     }
 }

@@ -52,6 +52,11 @@ public static class ResumeCheck
         yield return (o.Momentum, r => Text(r.Train.Momentum));
         yield return (o.WeightDecay, r => Text(r.Train.WeightDecay));
         yield return (o.Nesterov, r => Text(r.Train.Nesterov));
+        yield return (o.Optimizer, r => r.Train.Optimizer.ToString().ToLowerInvariant());
+        yield return (o.Beta1, r => Text(r.Train.Beta1));
+        yield return (o.Beta2, r => Text(r.Train.Beta2));
+        yield return (o.Eps, r => Text(r.Train.Eps));
+        yield return (o.Dropout, r => Text(r.Train.Dropout));
         yield return (o.Schedule, r => r.Train.Schedule.ToString().ToLowerInvariant());
         yield return (o.StepEpochs, r => Text(r.Train.StepEpochs));
         yield return (o.Gamma, r => Text(r.Train.Gamma));

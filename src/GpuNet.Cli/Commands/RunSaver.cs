@@ -36,13 +36,13 @@ public sealed class RunSaver
     public void AfterEpoch(Network network, Trainer trainer, EpochMetrics epoch, IReadOnlyList<EpochMetrics> history)
     {
         var metrics = MetricsCsv.Continue(Path.Combine(_outDir, MetricsFile), history, firstEpoch: history[0].Epoch);
-        RunCheckpoints.Save(_outDir, Checkpoint(network, trainer), OptimizerState.FromNetwork(network, trainer.State), alsoBest: epoch.IsBest,
+        RunCheckpoints.Save(_outDir, Checkpoint(network, trainer), OptimizerState.FromOptimizer(trainer.Optimizer, trainer.State), alsoBest: epoch.IsBest,
             new GenerationFile(MetricsFile, stream => stream.Write(Encoding.UTF8.GetBytes(metrics))));
     }
 
     /// <summary>Saves the current weights and optimiser state as the run's latest generation (after an interrupt).</summary>
     public void SaveLast(Network network, Trainer trainer) =>
-        RunCheckpoints.Save(_outDir, Checkpoint(network, trainer), OptimizerState.FromNetwork(network, trainer.State), alsoBest: false);
+        RunCheckpoints.Save(_outDir, Checkpoint(network, trainer), OptimizerState.FromOptimizer(trainer.Optimizer, trainer.State), alsoBest: false);
 
     public void AfterTraining(RunSummary summary) =>
         AtomicFile.WriteAllText(Path.Combine(_outDir, SummaryFile), summary.ToJson() + "\n");

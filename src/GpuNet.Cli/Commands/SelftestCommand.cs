@@ -41,8 +41,9 @@ public static class SelftestCommand
             var defaultKernel = IlgpuBackend.DefaultGemmKernel(backend.Accelerator.AcceleratorType);
             var checks = GemmLadder.Verify(backend);
             double stepRatio = StepCheck.WorstRatio(backend);
+            var adamChecks = AdamOp.Cases.Select(c => (Case: c.ToString(), Result: AdamOp.Check(backend, c))).ToList();
             var timings = shapes.SelectMany(s => GemmLadder.Time(backend, s, parsed.GetValue(seconds))).ToList();
-            bool passed = checks.All(c => c.Passed) && stepRatio <= 1;
+            bool passed = checks.All(c => c.Passed) && stepRatio <= 1 && adamChecks.All(c => c.Result.Passed);
 
             if (parsed.GetValue(json))
             {
@@ -55,6 +56,7 @@ public static class SelftestCommand
                     passed,
                     gemm_checks = checks.Select(c => new { kernel = c.Kernel.ToString(), shape = c.Shape, worst_error_over_bound = c.Result.WorstRatio, passed = c.Passed }),
                     step_check = new { worst_error_over_bound = stepRatio, passed = stepRatio <= 1 },
+                    adam_checks = adamChecks.Select(c => new { @case = c.Case, worst_error_over_bound = c.Result.WorstRatio, passed = c.Result.Passed }),
                     gemm_timings = timings.Select(t => new { kernel = t.Kernel.ToString(), shape = t.Shape, ms = t.Milliseconds, gflops = t.Gflops }),
                 }));
             }
@@ -64,6 +66,8 @@ public static class SelftestCommand
                 foreach (var c in checks)
                     stdout.WriteLine(Invariant($"gemm {c.Kernel,-18} {c.Shape,-40} {(c.Passed ? "ok  " : "FAIL")} worst error {c.Result.WorstRatio:G3} of the bound"));
                 stdout.WriteLine(Invariant($"training steps vs cpu      {(stepRatio <= 1 ? "ok  " : "FAIL")} worst error {stepRatio:G3} of the bound"));
+                foreach (var (name, result) in adamChecks)
+                    stdout.WriteLine(Invariant($"adam {name,-58} {(result.Passed ? "ok  " : "FAIL")} worst error {result.WorstRatio:G3} of the bound"));
                 foreach (var t in timings)
                     stdout.WriteLine(Invariant($"time {t.Kernel,-18} {t.Shape,-24} {t.Milliseconds,10:F3} ms {t.Gflops,10:F1} GFLOP/s"));
                 stdout.WriteLine(passed ? "selftest passed" : "selftest FAILED");

@@ -41,6 +41,7 @@ public static class TrainCommand
         request.Train.Validate();
         if (!(request.ValFraction >= 0 && request.ValFraction < 1))
             throw new UsageException($"--val-fraction must be in [0, 1) (got {request.ValFraction})");
+        OptimizerOptions.Require(request);
         if (request.PlotEvery < 0) throw new UsageException($"--plot-every must be 0 or a number of epochs (got {request.PlotEvery})");
 
         // Held from here to the end, so a second gpunet on the same folder fails at once.
@@ -73,13 +74,13 @@ public static class TrainCommand
         using var backend = DeviceCatalog.Open(request.Device, out var notice);
         display.Note(notice);
         display.Note($"data: {data.Train.Name}, {data.Train.Count} train / {validationSet?.Count ?? 0} validation / {data.Test.Count} test rows, {data.Train.FeatureCount} features, {data.Train.ClassCount} classes");
-        display.Note($"model: {spec.Describe()}, {spec.ParameterCount:N0} parameters; SGD lr {options.LearningRate} ({options.Schedule.ToString().ToLowerInvariant()}) momentum {options.Momentum} weight decay {options.WeightDecay}, batch {options.BatchSize}, {options.Epochs} epochs");
+        display.Note($"model: {spec.Describe()}, {spec.ParameterCount:N0} parameters{(options.Dropout > 0 ? $", dropout {options.Dropout}" : "")}; {OptimizerOptions.Describe(options)}, batch {options.BatchSize}, {options.Epochs} epochs");
 
         using var network = new Network(backend, spec, maxRows);
         network.Initialise(request.Init, options.Seed);
         if (initFrom is not null) network.ImportParameters(initFrom.Parameters);
         using var trainer = new Trainer(backend, network, data, options, validationSet);
-        resumePoint?.Restore(network);
+        resumePoint?.Restore(network, trainer.Optimizer);
         if (resumePoint?.Best is { } best) trainer.SetBestWeights(best.Parameters);
         var start = resumePoint?.Optimizer.State;
         if (request.Resume is not null)

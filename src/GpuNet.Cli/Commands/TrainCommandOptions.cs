@@ -30,6 +30,11 @@ public sealed class TrainCommandOptions
     public Option<float> Momentum { get; } = new("--momentum") { Description = "SGD momentum (PyTorch semantics; 0 for plain SGD)", DefaultValueFactory = _ => Defaults.Momentum };
     public Option<float> WeightDecay { get; } = new("--weight-decay") { Description = "L2 penalty added to the gradient (PyTorch's weight_decay)", DefaultValueFactory = _ => Defaults.WeightDecay };
     public Option<bool> Nesterov { get; } = new("--nesterov") { Description = "Nesterov momentum" };
+    public Option<string> Optimizer { get; } = new Option<string>("--optimizer") { Description = "sgd, adam or adamw (torch.optim semantics; adam adds --weight-decay to the gradient, adamw decays the weights directly)", DefaultValueFactory = _ => "sgd" }.AcceptOnlyFromAmong("sgd", "adam", "adamw");
+    public Option<double> Beta1 { get; } = Fraction("--beta1", "Adam/AdamW: decay rate of the first moment, in [0, 1)", Defaults.Beta1);
+    public Option<double> Beta2 { get; } = Fraction("--beta2", "Adam/AdamW: decay rate of the second moment, in [0, 1)", Defaults.Beta2);
+    public Option<float> Eps { get; } = Positive("--eps", "Adam/AdamW: added to the square root of the second moment", Defaults.Eps);
+    public Option<double> Dropout { get; } = Fraction("--dropout", "MLP: probability of dropping each hidden unit in training (inverted dropout, as nn.Dropout), in [0, 1); 0 = off", 0f);
     public Option<string> Schedule { get; } = new Option<string>("--lr-schedule") { Description = "Learning-rate schedule: constant, step (×--lr-gamma every --lr-step epochs) or cosine (to zero over the run)", DefaultValueFactory = _ => "constant" }.AcceptOnlyFromAmong("constant", "step", "cosine");
     public Option<int> StepEpochs { get; } = new("--lr-step") { Description = "Step schedule: epochs between decays", DefaultValueFactory = _ => Defaults.StepEpochs };
     public Option<float> Gamma { get; } = new("--lr-gamma") { Description = "Step schedule: decay factor", DefaultValueFactory = _ => Defaults.Gamma };
@@ -51,7 +56,8 @@ public sealed class TrainCommandOptions
     [
         .. DataOptions.All,
         Model, Hidden, Activation, Init,
-        Epochs, BatchSize, LearningRate, Momentum, WeightDecay, Nesterov, Schedule, StepEpochs, Gamma, Warmup, ClipNorm,
+        Epochs, BatchSize, LearningRate, Optimizer, Momentum, WeightDecay, Nesterov, Beta1, Beta2, Eps, Schedule, StepEpochs, Gamma, Warmup, ClipNorm,
+        Dropout,
         ValFraction, EarlyStopping,
         Device, NoShuffle, Out, Overwrite, PlotEvery, Resume, InitFrom, Json, Quiet,
     ];
@@ -70,6 +76,11 @@ public sealed class TrainCommandOptions
             Momentum = parsed.GetValue(Momentum),
             WeightDecay = parsed.GetValue(WeightDecay),
             Nesterov = parsed.GetValue(Nesterov),
+            Optimizer = Enum.Parse<OptimizerKind>(parsed.GetValue(Optimizer)!, ignoreCase: true),
+            Beta1 = parsed.GetValue(Beta1),
+            Beta2 = parsed.GetValue(Beta2),
+            Eps = parsed.GetValue(Eps),
+            Dropout = (float)parsed.GetValue(Dropout),
             Shuffle = !parsed.GetValue(NoShuffle),
             Seed = data.Seed,
             Schedule = Enum.Parse<ScheduleKind>(parsed.GetValue(Schedule)!, ignoreCase: true),
@@ -92,6 +103,31 @@ public sealed class TrainCommandOptions
             InitFrom: parsed.GetValue(InitFrom),
             Overwrite: parsed.GetValue(Overwrite),
             Given: All.Where(option => parsed.GetResult(option) is { Implicit: false }).Select(option => option.Name).ToHashSet(StringComparer.Ordinal));
+    }
+
+    /// <summary>A float option whose value must lie in [0, 1), checked at parse time with a message naming it.</summary>
+    private static Option<double> Fraction(string name, string description, double defaultValue)
+    {
+        var option = new Option<double>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            double value = result.GetValueOrDefault<double>();
+            if (!(value >= 0 && value < 1))
+                result.AddError($"{name} must be in [0, 1) (got {value.ToString(CultureInfo.InvariantCulture)})");
+        });
+        return option;
+    }
+
+    private static Option<float> Positive(string name, string description, float defaultValue)
+    {
+        var option = new Option<float>(name) { Description = description, DefaultValueFactory = _ => defaultValue };
+        option.Validators.Add(result =>
+        {
+            float value = result.GetValueOrDefault<float>();
+            if (!(value > 0) || float.IsInfinity(value))
+                result.AddError($"{name} must be a positive number (got {value.ToString(CultureInfo.InvariantCulture)})");
+        });
+        return option;
     }
 
     /// <summary>"256,128" → [256, 128]; anything else is a usage error naming --hidden.</summary>

@@ -91,6 +91,21 @@ public interface IBackend : IDisposable
         SgdUpdate(parameters2, gradients2, velocity2, parameters2.Length, sgd);
     }
 
+    /// <summary>
+    /// One Adam or AdamW step (see <see cref="AdamParams"/>) on a layer's weight and bias, each whole
+    /// tensor with its first-moment (exp_avg) and second-moment (exp_avg_sq) buffer of the same length,
+    /// in one launch.
+    /// </summary>
+    void AdamUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq,
+        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> expAvg2, DeviceBuffer<float> expAvgSq2, in AdamParams adam);
+
+    /// <summary>
+    /// Inverted dropout over the first <paramref name="count"/> elements: output[i] = input[i] / (1 − p) where
+    /// <see cref="DropoutMask.Keeps"/>(seed, i, p), else 0. The same seed gives the same mask, so applying it to
+    /// a gradient is dropout's backward. May alias; 0 ≤ p &lt; 1.
+    /// </summary>
+    void Dropout(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, float probability, ulong seed);
+
     /// <summary>destination[r, :] = source[indices[indexOffset + r], :] for r &lt; rows, rows of <paramref name="cols"/> floats.</summary>
     void GatherRows(DeviceBuffer<float> source, int cols, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination);
 

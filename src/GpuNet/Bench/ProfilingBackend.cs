@@ -73,6 +73,14 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
         var p = sgd;
         Time($"sgd {count}", () => inner.SgdUpdate(parameters, gradients, velocity, count, p));
     }
+    public void AdamUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq,
+        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> expAvg2, DeviceBuffer<float> expAvgSq2, in AdamParams adam)
+    {
+        var p = adam;
+        Time($"adam {parameters.Length + parameters2.Length}", () => inner.AdamUpdatePair(parameters, gradients, expAvg, expAvgSq, parameters2, gradients2, expAvg2, expAvgSq2, p));
+    }
+    public void Dropout(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, float probability, ulong seed) =>
+        Time($"dropout {count}", () => inner.Dropout(input, output, count, probability, seed));
     public void GatherRows(DeviceBuffer<float> source, int cols, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) =>
         Time($"gather rows {rows}x{cols}", () => inner.GatherRows(source, cols, indices, indexOffset, rows, destination));
     public void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination) =>

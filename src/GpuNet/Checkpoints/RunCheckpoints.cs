@@ -7,7 +7,7 @@ namespace GpuNet.Checkpoints;
 /// <list type="bullet">
 /// <item><see cref="LastFile"/>: the latest weights, a clean state dict PyTorch can load;</item>
 /// <item><see cref="BestFile"/>: the weights of the epoch with the best validation loss;</item>
-/// <item><see cref="OptimizerFile"/>: the momentum buffers and the training state that go with <see cref="LastFile"/>.</item>
+/// <item><see cref="OptimizerFile"/>: the optimiser's state and the training state that go with <see cref="LastFile"/>.</item>
 /// </list>
 /// They are saved together, with any files the caller adds (the metrics), as one <see cref="RunGeneration"/>:
 /// a kill at any instant leaves the newest complete set, never a weights file from one epoch beside the
@@ -29,7 +29,7 @@ public static class RunCheckpoints
         var files = new List<GenerationFile>
         {
             new(LastFile, stream => checksum = model.Write(stream)),
-            new(OptimizerFile, stream => SafetensorsFile.Write(stream, optimizer.Velocities, optimizer.Metadata(checksum))),
+            new(OptimizerFile, stream => SafetensorsFile.Write(stream, optimizer.Tensors, optimizer.Metadata(checksum))),
         };
         if (alsoBest) files.Add(new(BestFile, stream => model.Write(stream)));
         files.AddRange(alongside);
@@ -69,11 +69,14 @@ public static class RunCheckpoints
 /// <param name="Generation">The generation the files come from.</param>
 public sealed record ResumePoint(ModelCheckpoint Last, OptimizerState Optimizer, ModelCheckpoint? Best, long Generation)
 {
-    /// <summary>Puts the latest weights and momentum buffers into <paramref name="network"/>, which must have the checkpoint's architecture.</summary>
-    public void Restore(Network network)
+    /// <summary>
+    /// Puts the latest weights into <paramref name="network"/>, which must have the checkpoint's architecture, and
+    /// the optimiser state into <paramref name="optimizer"/>, which must be of the kind that saved it.
+    /// </summary>
+    public void Restore(Network network, Optim.IOptimizer optimizer)
     {
         Last.RequireArchitecture(network.Spec, RunCheckpoints.LastFile);
         network.ImportParameters(Last.Parameters);
-        Optimizer.ApplyTo(network);
+        Optimizer.ApplyTo(optimizer);
     }
 }

@@ -9,19 +9,21 @@ internal static class SpecTensors
     /// The tensors in state-dict order (layers.0.weight, layers.0.bias, ...), or a <see cref="DataException"/>
     /// prefixed with <paramref name="where"/> naming the first tensor that is missing, misshapen, unexpected or not finite.
     /// </summary>
-    public static NamedTensor[] Check(ModelSpec spec, IReadOnlyList<NamedTensor> tensors, string where)
+    public static NamedTensor[] Check(ModelSpec spec, IReadOnlyList<NamedTensor> tensors, string where) =>
+        Check(spec, tensors, where, spec.Layers.SelectMany((layer, i) => new[]
+        {
+            ($"layers.{i}.weight", new[] { layer.Out, layer.In }),
+            ($"layers.{i}.bias", new[] { layer.Out }),
+        }));
+
+    /// <summary>The same checks against any list of expected names and shapes (an optimiser's state), in that order.</summary>
+    public static NamedTensor[] Check(ModelSpec spec, IReadOnlyList<NamedTensor> tensors, string where, IEnumerable<(string Name, int[] Shape)> expected)
     {
         var byName = new Dictionary<string, NamedTensor>(StringComparer.Ordinal);
         foreach (var t in tensors)
             if (!byName.TryAdd(t.Name, t))
                 throw new DataException($"{where}: tensor {Text.Quote(t.Name)} appears twice");
-        var ordered = new List<NamedTensor>();
-        for (int i = 0; i < spec.Layers.Count; i++)
-        {
-            var layer = spec.Layers[i];
-            ordered.Add(Expect(byName, $"layers.{i}.weight", [layer.Out, layer.In], spec, where));
-            ordered.Add(Expect(byName, $"layers.{i}.bias", [layer.Out], spec, where));
-        }
+        var ordered = expected.Select(e => Expect(byName, e.Name, e.Shape, spec, where)).ToList();
         var unexpected = byName.Keys.Except(ordered.Select(t => t.Name)).Order(StringComparer.Ordinal).FirstOrDefault();
         if (unexpected is not null)
             throw new DataException($"{where}: tensor {Text.Quote(unexpected)} is not part of the model {spec.Describe()}");

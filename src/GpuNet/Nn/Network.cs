@@ -14,6 +14,7 @@ public sealed class Network : IDisposable
     private readonly Linear[] _layers;
     private readonly DeviceBuffer<float>[] _outputs; // post-activation output of each layer, [MaxRows, Out]
     private readonly DeviceBuffer<float>[] _deltas;  // dLoss/d(pre-activation) of each layer, [MaxRows, Out]
+    private DeviceBuffer<float>[]? _dropped;         // hidden outputs after dropout, allocated by the first step that drops
     private readonly Dictionary<DeviceBuffer<float>, float[]> _gradientHost = []; // reused by GradientNorm
 
     public Network(IBackend backend, ModelSpec spec, int maxRows)
@@ -58,8 +59,11 @@ public sealed class Network : IDisposable
             _layers[i].Initialise(_backend, scheme, CounterRandom.Hash((ulong)(uint)seed, (ulong)i));
     }
 
-    /// <summary>Runs x [rows, Inputs] through every layer: out = f(in·Wᵀ + b).</summary>
-    public void Forward(DeviceBuffer<float> x, int rows)
+    /// <summary>
+    /// Runs x [rows, Inputs] through every layer: out = f(in·Wᵀ + b). With <paramref name="dropout"/> (training only)
+    /// each hidden layer's output is dropped before it feeds the next layer; its undropped output is kept for backward.
+    /// </summary>
+    public void Forward(DeviceBuffer<float> x, int rows, DropoutStep? dropout = null)
     {
         CheckRows(rows);
         var input = x;
@@ -68,8 +72,20 @@ public sealed class Network : IDisposable
             var spec = _layers[i].Spec;
             _backend.Gemm(new GemmShape(TransA: false, TransB: true, M: rows, N: spec.Out, K: spec.In), input, _layers[i].Weight, _outputs[i]);
             _backend.BiasActivation(_outputs[i], _layers[i].Bias, rows, spec.Out, spec.Activation);
-            input = _outputs[i];
+            if (dropout is { } d && i < _layers.Length - 1)
+                _backend.Dropout(_outputs[i], Dropped(i), rows * spec.Out, d.Probability, d.LayerSeed(i));
+            input = LayerOutput(i, dropout);
         }
+    }
+
+    /// <summary>What layer <paramref name="i"/> fed forward: its output, or for a hidden layer under dropout the dropped copy.</summary>
+    private DeviceBuffer<float> LayerOutput(int i, DropoutStep? dropout) =>
+        dropout is not null && i < _layers.Length - 1 ? Dropped(i) : _outputs[i];
+
+    private DeviceBuffer<float> Dropped(int i)
+    {
+        _dropped ??= _layers[..^1].Select(l => _backend.Allocate<float>(checked(MaxRows * l.Spec.Out))).ToArray();
+        return _dropped[i];
     }
 
     /// <summary>
@@ -88,21 +104,24 @@ public sealed class Network : IDisposable
     }
 
     /// <summary>
-    /// Backpropagates the last layer's delta: dW = δᵀ·in, db = Σ_rows δ, and δ_prev = (δ·W) ∘ f'(out_prev).
-    /// <paramref name="x"/> must be the input of the preceding <see cref="Forward"/>.
+    /// Backpropagates the last layer's delta: dW = δᵀ·in, db = Σ_rows δ, and δ_prev = (δ·W) ∘ mask/(1 − p) ∘ f'(out_prev),
+    /// the dropout factor only with <paramref name="dropout"/>. <paramref name="x"/> and <paramref name="dropout"/> must
+    /// be those of the preceding <see cref="Forward"/>: backward draws the same masks again.
     /// </summary>
-    public void Backward(DeviceBuffer<float> x, int rows)
+    public void Backward(DeviceBuffer<float> x, int rows, DropoutStep? dropout = null)
     {
         CheckRows(rows);
         for (int i = _layers.Length - 1; i >= 0; i--)
         {
             var layer = _layers[i];
             var spec = layer.Spec;
-            var input = i == 0 ? x : _outputs[i - 1];
+            var input = i == 0 ? x : LayerOutput(i - 1, dropout);
             _backend.Gemm(new GemmShape(TransA: true, TransB: false, M: spec.Out, N: spec.In, K: rows), _deltas[i], input, layer.WeightGrad);
             _backend.ColumnSums(_deltas[i], rows, spec.Out, layer.BiasGrad);
             if (i == 0) continue;
             _backend.Gemm(new GemmShape(TransA: false, TransB: false, M: rows, N: spec.In, K: spec.Out), _deltas[i], layer.Weight, _deltas[i - 1]);
+            if (dropout is { } d)
+                _backend.Dropout(_deltas[i - 1], _deltas[i - 1], rows * spec.In, d.Probability, d.LayerSeed(i - 1));
             _backend.ActivationBackward(_deltas[i - 1], _outputs[i - 1], _deltas[i - 1], rows * spec.In, _layers[i - 1].Spec.Activation);
         }
     }
@@ -115,21 +134,41 @@ public sealed class Network : IDisposable
     }
 
     /// <summary>
-    /// Forward, loss with gradient, backward and update: one minibatch of training. With
+    /// Forward, loss with gradient, backward and an SGD update: one minibatch of training. With
     /// <paramref name="clipNorm"/> &gt; 0 the gradients are first scaled so their global L2 norm is at
     /// most clipNorm (PyTorch's clip_grad_norm_); measuring the norm waits for the device once.
     /// </summary>
     public void TrainStep(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, in SgdParams sgd, DeviceBuffer<float> stats, float clipNorm = 0f)
     {
-        Forward(x, rows);
+        Gradients(x, labels, rows, stats, dropout: null);
+        Step(sgd with { GradScale = sgd.GradScale * ClipScale(clipNorm) });
+    }
+
+    /// <summary>
+    /// <see cref="TrainStep(DeviceBuffer{float}, DeviceBuffer{int}, int, in SgdParams, DeviceBuffer{float}, float)"/> with
+    /// any optimiser, and with dropout on the hidden layers when <paramref name="dropout"/> is given. PyTorch's order:
+    /// backward, then clip_grad_norm_, then optimizer.step() at the scheduled rate.
+    /// </summary>
+    public void TrainStep(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, Optim.IOptimizer optimizer, float learningRate,
+        DeviceBuffer<float> stats, float clipNorm = 0f, DropoutStep? dropout = null)
+    {
+        Gradients(x, labels, rows, stats, dropout);
+        optimizer.Step(learningRate, ClipScale(clipNorm));
+    }
+
+    private void Gradients(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, DeviceBuffer<float> stats, DropoutStep? dropout)
+    {
+        Forward(x, rows, dropout);
         Loss(labels, rows, stats, withGradient: true);
-        Backward(x, rows);
-        if (clipNorm > 0f)
-        {
-            double norm = GradientNorm();
-            Step(norm > clipNorm ? sgd with { GradScale = (float)(clipNorm / (norm + 1e-6)) } : sgd);
-        }
-        else Step(sgd);
+        Backward(x, rows, dropout);
+    }
+
+    /// <summary>1, or with <paramref name="clipNorm"/> &gt; 0 the factor clip_grad_norm_ scales the gradients by (waits for the device).</summary>
+    private float ClipScale(float clipNorm)
+    {
+        if (clipNorm <= 0f) return 1f;
+        double norm = GradientNorm();
+        return norm > clipNorm ? (float)(clipNorm / (norm + 1e-6)) : 1f;
     }
 
     /// <summary>The global L2 norm of every gradient of the last <see cref="Backward"/> (waits for the device).</summary>
@@ -224,5 +263,6 @@ public sealed class Network : IDisposable
         foreach (var l in _layers) l.Dispose();
         foreach (var b in _outputs) b.Dispose();
         foreach (var b in _deltas) b.Dispose();
+        foreach (var b in _dropped ?? []) b.Dispose();
     }
 }

@@ -12,14 +12,15 @@ public sealed record TensorGradientError(string Name, int Count, double MaxAbsol
 /// Checks a backend's analytic gradients (float32: forward, fused loss, backward) against
 /// centred finite differences (L(θ + h) − L(θ − h)) / 2h of the float64 <see cref="ReferenceModel"/>,
 /// on a small random batch. The error of a tensor is max|analytic − numeric| / max|numeric|:
-/// normwise, so an element whose true gradient is almost zero cannot blow it up.
+/// normwise, so an element whose true gradient is almost zero cannot blow it up. With <c>dropout</c> both sides
+/// use the same fixed mask: the loss is then a smooth function of the parameters that differences can check.
 /// </summary>
 public static class GradientCheck
 {
     /// <summary>Float32 gradients agree with float64 differences to about 1e-6; a wrong backward is off by O(1).</summary>
     public const double DefaultThreshold = 1e-3;
 
-    public static IReadOnlyList<TensorGradientError> Run(IBackend backend, ModelSpec spec, int rows = 8, int seed = 1, double step = 1e-5)
+    public static IReadOnlyList<TensorGradientError> Run(IBackend backend, ModelSpec spec, int rows = 8, int seed = 1, double step = 1e-5, DropoutStep? dropout = null)
     {
         var (x, labels) = RandomBatch(spec, rows, seed);
         using var network = new Network(backend, spec, rows);
@@ -29,9 +30,9 @@ public static class GradientCheck
         using var stats = new LossStats(backend, rows);
         backend.Upload<float>(x, xBuffer);
         backend.Upload<int>(labels, yBuffer);
-        network.Forward(xBuffer, rows);
+        network.Forward(xBuffer, rows, dropout);
         network.Loss(yBuffer, rows, stats.Buffer, withGradient: true);
-        network.Backward(xBuffer, rows);
+        network.Backward(xBuffer, rows, dropout);
         var analytic = network.ExportGradients();
         var parameters = network.ExportParameters().Select(t => t.Data.Select(v => (double)v).ToArray()).ToList();
         var xd = x.Select(v => (double)v).ToArray();
@@ -45,9 +46,9 @@ public static class GradientCheck
             {
                 double saved = p[i];
                 p[i] = saved + step;
-                double plus = ReferenceModel.Loss(spec, parameters, xd, labels, rows);
+                double plus = ReferenceModel.Loss(spec, parameters, xd, labels, rows, dropout);
                 p[i] = saved - step;
-                double minus = ReferenceModel.Loss(spec, parameters, xd, labels, rows);
+                double minus = ReferenceModel.Loss(spec, parameters, xd, labels, rows, dropout);
                 p[i] = saved;
                 double numeric = (plus - minus) / (2 * step);
                 maxError = Math.Max(maxError, Math.Abs(analytic[t].Data[i] - numeric));

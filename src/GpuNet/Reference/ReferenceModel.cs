@@ -10,15 +10,18 @@ namespace GpuNet.Reference;
 /// </summary>
 public static class ReferenceModel
 {
-    /// <summary>Mean loss over the <paramref name="rows"/> rows of x [rows, Inputs] (softmax or binary cross-entropy).</summary>
-    public static double Loss(ModelSpec spec, IReadOnlyList<double[]> parameters, double[] x, int[] labels, int rows)
+    /// <summary>
+    /// Mean loss over the <paramref name="rows"/> rows of x [rows, Inputs] (softmax or binary cross-entropy), with
+    /// <paramref name="dropout"/>'s masks on the hidden layers when given.
+    /// </summary>
+    public static double Loss(ModelSpec spec, IReadOnlyList<double[]> parameters, double[] x, int[] labels, int rows, DropoutStep? dropout = null)
     {
         double total = 0;
         var input = new double[spec.Inputs];
         for (int r = 0; r < rows; r++)
         {
             Array.Copy(x, r * spec.Inputs, input, 0, spec.Inputs);
-            var logits = Forward(spec, parameters, input);
+            var logits = Forward(spec, parameters, input, dropout is { } d ? (d, r) : null);
             total += spec.Kind == ModelKind.Logistic
                 ? BinaryCrossEntropy(logits[0], labels[r])
                 : SoftmaxCrossEntropy(logits, labels[r]);
@@ -26,8 +29,11 @@ public static class ReferenceModel
         return total / rows;
     }
 
-    /// <summary>One row through every layer: h = f(W·h + b).</summary>
-    public static double[] Forward(ModelSpec spec, IReadOnlyList<double[]> parameters, double[] input)
+    /// <summary>
+    /// One row through every layer: h = f(W·h + b); under dropout each hidden h is multiplied by the mask the
+    /// network draws for that row (element row·Out + unit of the layer's [rows, Out] output), over 1 − p.
+    /// </summary>
+    public static double[] Forward(ModelSpec spec, IReadOnlyList<double[]> parameters, double[] input, (DropoutStep Step, int Row)? dropout = null)
     {
         var h = input;
         for (int l = 0; l < spec.Layers.Count; l++)
@@ -41,6 +47,8 @@ public static class ReferenceModel
                 double z = b[o];
                 for (int i = 0; i < layer.In; i++) z += w[o * layer.In + i] * h[i];
                 next[o] = Activate(layer.Activation, z);
+                if (dropout is ({ } d, int row) && l < spec.Layers.Count - 1)
+                    next[o] *= DropoutMask.Keeps(d.LayerSeed(l), row * layer.Out + o, d.Probability) ? 1 / (1 - (double)d.Probability) : 0;
             }
             h = next;
         }

@@ -135,6 +135,34 @@ public static class ReferenceOps
         }
     }
 
+    /// <summary>
+    /// torch.optim.Adam / AdamW in float64, written from their documented update rule rather than from
+    /// <see cref="AdamParams.KernelParams"/>: step t = adam.Step, moments m and v start at zero.
+    /// </summary>
+    public static void AdamUpdate(double[] parameters, double[] gradients, double[] expAvg, double[] expAvgSq, int count, in AdamParams adam)
+    {
+        double lr = adam.LearningRate, beta1 = adam.Beta1, beta2 = adam.Beta2, wd = adam.WeightDecay;
+        double correction1 = 1 - Math.Pow(beta1, adam.Step), correction2 = 1 - Math.Pow(beta2, adam.Step);
+        for (int i = 0; i < count; i++)
+        {
+            double g = adam.GradScale * gradients[i];
+            if (adam.Decoupled)
+                parameters[i] *= 1 - lr * wd;
+            else
+                g += wd * parameters[i];
+            expAvg[i] = beta1 * expAvg[i] + (1 - beta1) * g;
+            expAvgSq[i] = beta2 * expAvgSq[i] + (1 - beta2) * g * g;
+            parameters[i] -= lr / correction1 * expAvg[i] / (Math.Sqrt(expAvgSq[i]) / Math.Sqrt(correction2) + adam.Eps);
+        }
+    }
+
+    /// <summary>Inverted dropout with the mask of <see cref="DropoutMask.Keeps"/>: x / (1 − p) where kept, else 0.</summary>
+    public static void Dropout(double[] input, double[] output, int count, float probability, ulong seed)
+    {
+        for (int i = 0; i < count; i++)
+            output[i] = DropoutMask.Keeps(seed, i, probability) ? input[i] / (1 - (double)probability) : 0;
+    }
+
     public static void GatherRows(double[] source, int cols, int[] indices, int indexOffset, int rows, double[] destination)
     {
         for (int r = 0; r < rows; r++)

@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using GpuNet.Backends;
 using GpuNet.Optim;
 
 namespace GpuNet.Training;
@@ -13,6 +12,16 @@ public sealed record TrainOptions
     public float Momentum { get; init; } = 0.9f;
     public float WeightDecay { get; init; }
     public bool Nesterov { get; init; }
+    /// <summary>SGD (the default, so saved runs keep their meaning), Adam or AdamW, each as in torch.optim.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+    /// <summary>Adam/AdamW: decay rate of the first moment (PyTorch's betas[0]).</summary>
+    public double Beta1 { get; init; } = 0.9;
+    /// <summary>Adam/AdamW: decay rate of the second moment (PyTorch's betas[1]).</summary>
+    public double Beta2 { get; init; } = 0.999;
+    /// <summary>Adam/AdamW: added to the denominator's square root (PyTorch's eps).</summary>
+    public float Eps { get; init; } = 1e-8f;
+    /// <summary>Probability of dropping each hidden unit in training (inverted dropout); 0 = off.</summary>
+    public float Dropout { get; init; }
     /// <summary>Reshuffle the training rows every epoch (from <see cref="Seed"/>); false keeps file order.</summary>
     public bool Shuffle { get; init; } = true;
     public int Seed { get; init; }
@@ -34,9 +43,6 @@ public sealed record TrainOptions
 
     [JsonIgnore] // derived from the options above; saved run descriptions keep only the options
     public LearningRateSchedule LearningRateSchedule => new(LearningRate, Schedule, Epochs, StepEpochs, Gamma, WarmupEpochs);
-
-    /// <summary>The SGD settings of one step, at that step's learning rate.</summary>
-    public SgdParams SgdAt(float learningRate) => new(learningRate, Momentum, WeightDecay, Nesterov);
 
     /// <summary>Steps (minibatches) in one epoch over <paramref name="rows"/> rows: the last partial batch is kept.</summary>
     public static int StepsPerEpoch(int rows, int batchSize) => (int)(((long)rows + batchSize - 1) / batchSize); // long: rows + batch may pass int.MaxValue
@@ -65,6 +71,11 @@ public sealed record TrainOptions
         if (!(Gamma > 0 && Gamma <= 1)) throw new UsageException($"--lr-gamma must be in (0, 1] (got {Gamma})");
         if (!(WarmupEpochs >= 0) || double.IsInfinity(WarmupEpochs)) throw new UsageException($"--warmup must be zero or more epochs (got {WarmupEpochs})");
         if (!(ClipNorm >= 0) || float.IsInfinity(ClipNorm)) throw new UsageException($"--clip-norm must be zero (off) or positive (got {ClipNorm})");
+        // Adam's and dropout's ranges, as torch.optim.Adam and nn.Dropout check them.
+        if (!(Beta1 >= 0 && Beta1 < 1)) throw new UsageException($"Adam's beta1 must be in [0, 1) (got {Beta1})");
+        if (!(Beta2 >= 0 && Beta2 < 1)) throw new UsageException($"Adam's beta2 must be in [0, 1) (got {Beta2})");
+        if (!(Eps > 0) || float.IsInfinity(Eps)) throw new UsageException($"Adam's eps must be a positive number (got {Eps})");
+        if (!(Dropout >= 0 && Dropout < 1)) throw new UsageException($"the dropout probability must be in [0, 1) (got {Dropout})");
         if (EarlyStoppingPatience < 0) throw new UsageException($"--early-stopping must be zero (off) or a number of epochs (got {EarlyStoppingPatience})");
     }
 }

@@ -2,11 +2,12 @@ using System.Diagnostics;
 using GpuNet.Backends;
 using GpuNet.Data;
 using GpuNet.Nn;
+using GpuNet.Optim;
 
 namespace GpuNet.Training;
 
 /// <summary>
-/// Minibatch SGD over a dataset that lives on the device. Each epoch uploads one permutation;
+/// Minibatch training (SGD, Adam or AdamW) over a dataset that lives on the device. Each epoch uploads one permutation;
 /// each step gathers its rows on the device and runs forward, loss, backward and update with
 /// no host round trip. The host waits for the device only when figures are read: at the end of
 /// an epoch, and for a progress report (at most every <see cref="TrainOptions.ProgressInterval"/>,
@@ -28,6 +29,7 @@ public sealed class Trainer : IDisposable
     private readonly LossStats _evalStats;
     private readonly int[] _hostOrder;
     private readonly ParameterSnapshot? _best;
+    private int _epoch = 1; // the epoch BeginEpoch last started: with the step, it numbers the step in the run
 
     public Trainer(IBackend backend, Network network, DataSplit data, TrainOptions options, Dataset? validation = null)
     {
@@ -60,7 +62,11 @@ public sealed class Trainer : IDisposable
         if (options.EarlyStoppingPatience > 0 && _validation is null)
             throw new UsageException("--early-stopping needs a validation split (--val-fraction above 0)");
         _best = options.EarlyStoppingPatience > 0 ? new ParameterSnapshot(backend, network) : null;
+        Optimizer = Optimizers.Create(options, backend, network);
     }
+
+    /// <summary>The optimiser and its state (checkpoints save it; a resume loads it back before <see cref="Fit"/>).</summary>
+    public IOptimizer Optimizer { get; }
 
     /// <summary>Raised after every epoch, with that epoch's figures.</summary>
     public event Action<EpochMetrics>? EpochCompleted;
@@ -182,6 +188,7 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public void BeginEpoch(int epoch)
     {
+        _epoch = epoch;
         Permutation.ForEpoch(_hostOrder, _options.Seed, epoch, _options.Shuffle);
         _backend.Upload<int>(_hostOrder, _order);
         _trainStats.Reset();
@@ -197,7 +204,10 @@ public sealed class Trainer : IDisposable
         int start = step * _options.BatchSize;
         int rows = Math.Min(_options.BatchSize, _train.Count - start);
         _backend.GatherBatch(_train.Features, _train.FeatureCount, _train.Labels, _order, start, rows, _batchX, _batchY);
-        _network.TrainStep(_batchX, _batchY, rows, _options.SgdAt(learningRate ?? _options.LearningRate), _stepStats[step], _options.ClipNorm);
+        DropoutStep? dropout = _options.Dropout > 0
+            ? DropoutStep.For(_options.Dropout, _options.Seed, (long)(_epoch - 1) * StepsPerEpoch + step)
+            : null;
+        _network.TrainStep(_batchX, _batchY, rows, Optimizer, learningRate ?? _options.LearningRate, _stepStats[step], _options.ClipNorm, dropout);
         return rows;
     }
 
@@ -212,5 +222,6 @@ public sealed class Trainer : IDisposable
         _trainStats.Dispose();
         _evalStats.Dispose();
         _best?.Dispose();
+        Optimizer.Dispose();
     }
 }

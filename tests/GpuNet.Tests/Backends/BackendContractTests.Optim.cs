@@ -97,4 +97,15 @@ public abstract partial class BackendContractTests
             AssertClose(Read(vb, biases), wantVb, "bias velocity");
         }
     }
+
+    public static TheoryData<string> AdamCases => new(AdamOp.Cases.Select(c => c.ToString()));
+
+    /// <summary>Three fused Adam/AdamW steps on a weight and a bias against the float64 torch.optim rule (<see cref="AdamOp"/>).</summary>
+    [Theory]
+    [MemberData(nameof(AdamCases), MemberType = typeof(BackendContractTests))]
+    public void AdamUpdatePair_MatchesReference(string adamCase)
+    {
+        var check = AdamOp.Check(Backend, AdamOp.Cases.Single(c => c.ToString() == adamCase));
+        Assert.True(check.Passed, $"{adamCase}: {check.Worst}, {check.WorstRatio:G3} of the bound");
+    }
 }

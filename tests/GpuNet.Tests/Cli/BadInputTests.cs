@@ -64,6 +64,10 @@ public sealed class BadInputTests : IDisposable
     [InlineData("--val-fraction", "1.5")]
     [InlineData("--hidden", "256,,128")]
     [InlineData("--lr-gamma", "2")]
+    [InlineData("--beta1", "1.5")]
+    [InlineData("--beta2", "-0.1")]
+    [InlineData("--eps", "0")]
+    [InlineData("--dropout", "1")]
     public void A_bad_option_keeps_earlier_results(string option, string value)
     {
         var outDir = PreviousRun();
@@ -74,6 +78,20 @@ public sealed class BadInputTests : IDisposable
         Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains(option, run.Stderr);
         Assert.Equal(before, Snapshot(outDir));
+    }
+
+    /// <summary>An option the chosen optimiser or model would silently ignore is a one-line usage error naming it.</summary>
+    [Theory]
+    [InlineData("--optimizer adam --momentum 0.5", "--momentum")]
+    [InlineData("--optimizer adamw --nesterov", "--nesterov")]
+    [InlineData("--beta1 0.8", "--beta1")]
+    [InlineData("--model softmax --dropout 0.5", "--dropout")]
+    public void An_option_the_run_would_ignore_is_a_usage_error(string options, string named)
+    {
+        var run = CliRun.Of(["train", "--data", "blobs", "--epochs", "1", "--quiet", .. options.Split(' ')]);
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains(named, run.Stderr);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using GpuNet.Backends.Ilgpu;
 using GpuNet.Data;
 using GpuNet.Devices;
 using GpuNet.Nn;
+using GpuNet.Optim;
 using GpuNet.Training;
 
 namespace GpuNet.Tests.Ilgpu;
@@ -25,21 +26,42 @@ public sealed class TrainingStepLaunchTests
     /// </summary>
     private const int MlpLaunchesPerStep = 14;
 
-    [Fact]
-    public void MlpStep_HasAFixedLaunchCount_AndNoHostWait()
+    /// <summary>
+    /// Adam and AdamW cost what SGD costs: one fused launch per layer updates weight, bias and both moments, and the
+    /// step count (for the bias corrections) is the host's, so it adds neither a launch nor a wait.
+    /// </summary>
+    private const int MlpAdamLaunchesPerStep = MlpLaunchesPerStep;
+
+    /// <summary>
+    /// Dropout on the one hidden layer adds two launches: the mask applied to its output forward, and the same mask
+    /// (drawn again from the counter-based RNG, never stored) applied to its gradient backward.
+    /// </summary>
+    private const int MlpDropoutLaunchesPerStep = MlpLaunchesPerStep + 2;
+
+    public static TheoryData<OptimizerKind, float, int> Recipes => new()
+    {
+        { OptimizerKind.Sgd, 0f, MlpLaunchesPerStep },
+        { OptimizerKind.Adam, 0f, MlpAdamLaunchesPerStep },
+        { OptimizerKind.AdamW, 0.5f, MlpDropoutLaunchesPerStep },
+    };
+
+    [Theory]
+    [MemberData(nameof(Recipes))]
+    public void MlpStep_HasAFixedLaunchCount_AndNoHostWait(OptimizerKind optimizer, float dropout, int launchesPerStep)
     {
         using var backend = DeviceCatalog.OpenIlgpuCpu();
         var spec = ModelSpec.Create(ModelKind.Mlp, 32, 10, [16]);
-        var (launches2, waits2) = OneEpoch(backend, spec, steps: 2);
-        var (launches3, waits3) = OneEpoch(backend, spec, steps: 3);
+        var options = new TrainOptions { Epochs = 1, BatchSize = Batch, EvalBatchSize = Batch, Optimizer = optimizer, Dropout = dropout };
+        var (launches2, waits2) = OneEpoch(backend, spec, options, steps: 2);
+        var (launches3, waits3) = OneEpoch(backend, spec, options, steps: 3);
 
-        Assert.Equal(MlpLaunchesPerStep, launches3 - launches2);
+        Assert.Equal(launchesPerStep, launches3 - launches2);
         Assert.Equal(0, waits3 - waits2);
         Assert.Equal(1, waits2); // the epoch's one wait: reading its loss and accuracy
     }
 
     /// <summary>Launches and host waits of one training epoch of <paramref name="steps"/> full batches (no test set).</summary>
-    private static (long Launches, long Waits) OneEpoch(IlgpuBackend backend, ModelSpec spec, int steps)
+    private static (long Launches, long Waits) OneEpoch(IlgpuBackend backend, ModelSpec spec, TrainOptions options, int steps)
     {
         var rng = new Random(steps);
         int rows = steps * Batch;
@@ -52,7 +74,6 @@ public sealed class TrainingStepLaunchTests
 
         using var network = new Network(backend, spec, Batch);
         network.Initialise(InitScheme.Auto, seed: 1);
-        var options = new TrainOptions { Epochs = 1, BatchSize = Batch, EvalBatchSize = Batch };
         using var trainer = new Trainer(backend, network, new DataSplit(train, test), options);
         long launches = backend.LaunchCount, waits = backend.Synchronizations;
         trainer.Fit();

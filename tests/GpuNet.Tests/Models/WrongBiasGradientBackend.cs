@@ -31,6 +31,10 @@ public sealed class WrongBiasGradientBackend(IBackend inner) : IBackend
     public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) => inner.SigmoidBinaryCrossEntropy(logits, labels, rows, gradLogits, gradScale, stats);
     public void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes) => inner.Softmax(logits, probabilities, rows, classes);
     public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd) => inner.SgdUpdate(parameters, gradients, velocity, count, sgd);
+    public void AdamUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq,
+        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> expAvg2, DeviceBuffer<float> expAvgSq2, in AdamParams adam) =>
+        inner.AdamUpdatePair(parameters, gradients, expAvg, expAvgSq, parameters2, gradients2, expAvg2, expAvgSq2, adam);
+    public void Dropout(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, float probability, ulong seed) => inner.Dropout(input, output, count, probability, seed);
     public void GatherRows(DeviceBuffer<float> source, int cols, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) => inner.GatherRows(source, cols, indices, indexOffset, rows, destination);
     public void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination) => inner.GatherLabels(source, indices, indexOffset, count, destination);
     public void InitUniform(DeviceBuffer<float> buffer, float low, float high, ulong seed) => inner.InitUniform(buffer, low, high, seed);

@@ -6,13 +6,14 @@ namespace GpuNet.Backends.Cpu;
 
 /// <summary>
 /// The managed backend: plain C# with SIMD intrinsics, every op finished when the call returns.
-/// Only GEMM and the SGD update use several threads (<see cref="CpuWorkers"/>); the rest is single-threaded.
+/// Only GEMM and the SGD and Adam updates use several threads (<see cref="CpuWorkers"/>); the rest is single-threaded.
 /// Not thread-safe: one backend serves one training loop, like a device queue.
 /// </summary>
 public sealed class CpuBackend : IBackend
 {
     private readonly ICpuGemm _gemm;
     private readonly ParallelSgd _sgd;
+    private readonly ParallelAdam _adam;
 
     public CpuBackend() : this(Vector512.IsHardwareAccelerated) { }
 
@@ -25,6 +26,7 @@ public sealed class CpuBackend : IBackend
         var workers = CpuWorkers.Shared;
         _gemm = useVector512 ? new CpuGemm<Vector512Kernel>(workers) : new CpuGemm<PortableVectorKernel>(workers);
         _sgd = new ParallelSgd(workers);
+        _adam = new ParallelAdam(workers);
         Device = Describe(useVector512);
     }
 
@@ -94,6 +96,24 @@ public sealed class CpuBackend : IBackend
 
     public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd) =>
         _sgd.Run(Own(parameters), Own(gradients), Own(velocity), count, sgd);
+
+    public void AdamUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq,
+        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> expAvg2, DeviceBuffer<float> expAvgSq2, in AdamParams adam)
+    {
+        var p = adam.KernelParams();
+        _adam.Run(Own(parameters), Own(gradients), Own(expAvg), Own(expAvgSq), p);
+        _adam.Run(Own(parameters2), Own(gradients2), Own(expAvg2), Own(expAvgSq2), p);
+    }
+
+    public void Dropout(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, float probability, ulong seed)
+    {
+        DropoutChecks.Probability(probability);
+        var from = Own(input).First(count);
+        var to = Own(output).First(count);
+        float scale = DropoutChecks.Scale(probability);
+        for (int i = 0; i < count; i++)
+            to[i] = DropoutMask.Keeps(seed, i, probability) ? from[i] * scale : 0f;
+    }
 
     public void GatherRows(DeviceBuffer<float> source, int cols, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination)
     {

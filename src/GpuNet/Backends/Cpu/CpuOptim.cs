@@ -1,8 +1,9 @@
 using System.Numerics;
+using GpuNet.Kernels;
 
 namespace GpuNet.Backends.Cpu;
 
-/// <summary>The SGD step of <see cref="SgdParams"/>, vectorised with a scalar tail doing the same math.</summary>
+/// <summary>The SGD and Adam steps, vectorised with a scalar tail doing the same math.</summary>
 internal static class CpuOptim
 {
     public static void Sgd(Span<float> w, ReadOnlySpan<float> g, Span<float> v, in SgdParams sgd)
@@ -43,40 +44,93 @@ internal static class CpuOptim
         v = sgd.Momentum * v + g;
         return sgd.LearningRate * (sgd.Nesterov ? g + sgd.Momentum * v : v);
     }
+
+    /// <summary>One Adam step of <see cref="AdamParams"/> over w, with its moments m and v (all as long as w).</summary>
+    public static void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v, in AdamKernelParams p)
+    {
+        int n = w.Length;
+        g = g[..n];
+        m = m[..n];
+        v = v[..n];
+        int i = 0;
+        for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var (wi, mi, vi) = (new Vector<float>(w[i..]), new Vector<float>(m[i..]), new Vector<float>(v[i..]));
+            AdamStep(ref wi, new Vector<float>(g[i..]), ref mi, ref vi, p);
+            wi.CopyTo(w[i..]);
+            mi.CopyTo(m[i..]);
+            vi.CopyTo(v[i..]);
+        }
+        for (; i < n; i++)
+        {
+            var (wi, mi, vi) = (new Vector<float>(w[i]), new Vector<float>(m[i]), new Vector<float>(v[i]));
+            AdamStep(ref wi, new Vector<float>(g[i]), ref mi, ref vi, p);
+            (w[i], m[i], v[i]) = (wi[0], mi[0], vi[0]);
+        }
+    }
+
+    /// <summary>The kernel's order of operations (OptimKernels.AdamStep), which is PyTorch's.</summary>
+    private static void AdamStep(ref Vector<float> w, Vector<float> g, ref Vector<float> m, ref Vector<float> v, in AdamKernelParams p)
+    {
+        g = p.GradScale * g + p.WeightDecay * w;
+        w *= p.DecayFactor;
+        m = p.Beta1 * m + p.OneMinusBeta1 * g;
+        v = p.Beta2 * v + p.OneMinusBeta2 * g * g;
+        w -= p.StepSize * m / (Vector.SquareRoot(v) / new Vector<float>(p.BiasCorrection2Sqrt) + new Vector<float>(p.Eps));
+    }
 }
 
 /// <summary>
-/// The SGD step cut into chunks for <see cref="CpuWorkers"/>: at 200k parameters a single thread
-/// spent a fifth of a batch-32 step on it. Chunks start at multiples of the vector width, so every
-/// element takes the same path as in one pass (the update is elementwise): results are unchanged.
-/// One instance per backend holds the current op's arguments (no allocation per op).
+/// An elementwise optimiser step cut into chunks for <see cref="CpuWorkers"/>: at 200k parameters a
+/// single thread spent a fifth of a batch-32 step on SGD. Chunks start at multiples of the vector
+/// width, so every element takes the same path as in one pass (the update is elementwise): results
+/// are unchanged. One instance per backend and optimiser holds the current op's arguments (no allocation per op).
 /// </summary>
-internal sealed class ParallelSgd(CpuWorkers workers) : IParallelWork
+internal abstract class ParallelUpdate(CpuWorkers workers) : IParallelWork
 {
     // Below this many parameters waking a second thread costs more than it saves.
     private const int MinParallelCount = 1 << 15;
-    private CpuBuffer<float>? _w, _g, _v;
     private int _count, _chunk;
+
+    /// <summary>Updates elements [start, start + length) with the op's arguments.</summary>
+    protected abstract void Update(int start, int length);
+
+    /// <summary>Runs <see cref="Update"/> over [0, n), on the caller's thread alone when n is small.</summary>
+    protected void Run(int n)
+    {
+        if (n < MinParallelCount || workers.Threads == 1)
+        {
+            Update(0, n);
+            return;
+        }
+        int width = Vector<float>.Count;
+        (_count, _chunk) = (n, (n / workers.Threads + width - 1) / width * width);
+        workers.Run(this, (n + _chunk - 1) / _chunk);
+    }
+
+    public void Execute(int item, int worker)
+    {
+        int start = item * _chunk;
+        Update(start, Math.Min(_chunk, _count - start));
+    }
+}
+
+internal sealed class ParallelSgd(CpuWorkers workers) : ParallelUpdate(workers)
+{
+    private CpuBuffer<float>? _w, _g, _v;
     private SgdParams _sgd;
 
     public void Run(CpuBuffer<float> parameters, CpuBuffer<float> gradients, CpuBuffer<float> velocity, int n, in SgdParams p)
     {
-        if (n < MinParallelCount || workers.Threads == 1)
-        {
-            CpuOptim.Sgd(parameters.First(n), gradients.First(n), velocity.Span, p);
-            return;
-        }
         // Length checks here, on the caller's thread, not as a worker's AggregateException.
         _ = parameters.First(n);
         _ = gradients.First(n);
         if (p.Momentum != 0f)
             _ = velocity.First(n);
-        (_w, _g, _v, _count, _sgd) = (parameters, gradients, velocity, n, p);
-        int width = System.Numerics.Vector<float>.Count;
-        _chunk = (n / workers.Threads + width - 1) / width * width;
+        (_w, _g, _v, _sgd) = (parameters, gradients, velocity, p);
         try
         {
-            workers.Run(this, (n + _chunk - 1) / _chunk);
+            Run(n);
         }
         finally
         {
@@ -84,12 +138,35 @@ internal sealed class ParallelSgd(CpuWorkers workers) : IParallelWork
         }
     }
 
-    public void Execute(int item, int worker)
-    {
-        int start = item * _chunk, length = Math.Min(_chunk, _count - start);
-        bool momentum = _sgd.Momentum != 0f;
+    protected override void Update(int start, int length) =>
         CpuOptim.Sgd(_w!.Span.Slice(start, length), _g!.Span.Slice(start, length),
-            momentum ? _v!.Span.Slice(start, length) : default, _sgd);
-    }
+            _sgd.Momentum != 0f ? _v!.Span.Slice(start, length) : default, _sgd);
 }
 
+internal sealed class ParallelAdam(CpuWorkers workers) : ParallelUpdate(workers)
+{
+    private CpuBuffer<float>? _w, _g, _m, _v;
+    private AdamKernelParams _adam;
+
+    /// <summary>One Adam step over the whole of <paramref name="parameters"/>.</summary>
+    public void Run(CpuBuffer<float> parameters, CpuBuffer<float> gradients, CpuBuffer<float> expAvg, CpuBuffer<float> expAvgSq, in AdamKernelParams p)
+    {
+        int n = parameters.Length;
+        _ = gradients.First(n);
+        _ = expAvg.First(n);
+        _ = expAvgSq.First(n);
+        (_w, _g, _m, _v, _adam) = (parameters, gradients, expAvg, expAvgSq, p);
+        try
+        {
+            Run(n);
+        }
+        finally
+        {
+            (_w, _g, _m, _v) = (null, null, null, null);
+        }
+    }
+
+    protected override void Update(int start, int length) =>
+        CpuOptim.Adam(_w!.Span.Slice(start, length), _g!.Span.Slice(start, length),
+            _m!.Span.Slice(start, length), _v!.Span.Slice(start, length), _adam);
+}

@@ -40,6 +40,9 @@ public sealed class IlgpuBackend : IBackend
     private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int> gatherLabels;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<int>, int, int> gatherBatch;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams> sgdPair;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, AdamKernelParams> adamPair;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, DropoutKernelParams> dropout;
     private readonly Action<Index1D, ArrayView<float>, float, float, ulong> initUniform;
     private readonly Action<Index1D, ArrayView<float>, float, float, ulong> initNormal;
     private readonly Action<Index1D, ArrayView<float>, float> fill;
@@ -80,6 +83,9 @@ public sealed class IlgpuBackend : IBackend
         gatherLabels = Implicit<ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(GatherKernels.Labels);
         gatherBatch = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<int>, int, int>(GatherKernels.Batch);
         sgdPair = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams>(OptimKernels.SgdPair);
+        adamPair = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, AdamKernelParams>(OptimKernels.AdamPair);
+        dropout = Implicit<ArrayView<float>, ArrayView<float>, DropoutKernelParams>(DropoutKernels.Dropout);
         initUniform = Implicit<ArrayView<float>, float, float, ulong>(RandomKernels.Uniform);
         initNormal = Implicit<ArrayView<float>, float, float, ulong>(RandomKernels.Normal);
         fill = Implicit<ArrayView<float>, float>(FillKernels.Fill);
@@ -279,6 +285,13 @@ public sealed class IlgpuBackend : IBackend
     {
         var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
         return (index, a1, a2, a3, a4, a5, a6, a7, a8) => { LaunchCount++; launch(index, a1, a2, a3, a4, a5, a6, a7, a8); };
+    }
+
+    private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> Implicit<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>(Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct
+    {
+        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        return (index, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) => { LaunchCount++; launch(index, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10); };
     }
 
     public void Fill(DeviceBuffer<float> buffer, int count, float value)
@@ -516,6 +529,36 @@ public sealed class IlgpuBackend : IBackend
         LearningRate = sgd.LearningRate, Momentum = sgd.Momentum,
         WeightDecay = sgd.WeightDecay, Nesterov = sgd.Nesterov ? 1 : 0, GradScale = sgd.GradScale,
     };
+
+    public void AdamUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq,
+        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> expAvg2, DeviceBuffer<float> expAvgSq2, in AdamParams adam)
+    {
+        var p = adam.KernelParams();
+        var w = Own(parameters, nameof(parameters));
+        var g = Need(gradients, w.Length, nameof(gradients));
+        var m = Need(expAvg, w.Length, nameof(expAvg));
+        var v = Need(expAvgSq, w.Length, nameof(expAvgSq));
+        var w2 = Own(parameters2, nameof(parameters2));
+        var g2 = Need(gradients2, w2.Length, nameof(gradients2));
+        var m2 = Need(expAvg2, w2.Length, nameof(expAvg2));
+        var v2 = Need(expAvgSq2, w2.Length, nameof(expAvgSq2));
+        long total = (long)w.Length + w2.Length;
+        if (total > int.MaxValue)
+            throw new ArgumentException($"{total} parameters exceed a 32-bit launch", nameof(parameters2));
+        if (total > 0)
+            adamPair((int)total, w.View, g.View, m.View, v.View, w2.View, g2.View, m2.View, v2.View, w.Length, p);
+    }
+
+    // ---- dropout ------------------------------------------------------------------------
+
+    public void Dropout(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, float probability, ulong seed)
+    {
+        DropoutChecks.Probability(probability);
+        var x = Need(input, count, nameof(input));
+        var y = Need(output, count, nameof(output));
+        if (count > 0)
+            dropout(count, x.View, y.View, new DropoutKernelParams { Seed = seed, Probability = probability, Scale = DropoutChecks.Scale(probability) });
+    }
 
     // ---- batching -----------------------------------------------------------------------
 

@@ -70,6 +70,8 @@ public static class IlgpuKernels
         Implicit("SigmoidBce", LogisticKernels.SigmoidBce),
         Implicit("Sgd", OptimKernels.Sgd),
         Implicit("SgdPair", OptimKernels.SgdPair),
+        Implicit("AdamPair", OptimKernels.AdamPair),
+        Implicit("Dropout", DropoutKernels.Dropout),
         Implicit("GatherRows", GatherKernels.Rows),
         Implicit("GatherLabels", GatherKernels.Labels),
         Implicit("GatherBatch", GatherKernels.Batch),

@@ -1,0 +1,28 @@
+using GpuNet.Nn;
+
+namespace GpuNet.Optim;
+
+/// <summary>
+/// An optimiser over one network's parameters, owning its state (PyTorch's <c>optimizer.state</c>). A step only
+/// enqueues device work; the step count lives on the host, so nothing in a step waits for the device.
+/// </summary>
+public interface IOptimizer : IDisposable
+{
+    OptimizerKind Kind { get; }
+
+    /// <summary>Steps taken so far (PyTorch's <c>state[p]["step"]</c>, the same for every parameter).</summary>
+    long Steps { get; }
+
+    /// <summary>
+    /// One update of every parameter from the gradients of the network's last backward, at
+    /// <paramref name="learningRate"/>, the raw gradients first scaled by <paramref name="gradScale"/> (clipping).
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "PyTorch's name, optimizer.step(); GpuNet has no Visual Basic callers.")]
+    void Step(float learningRate, float gradScale = 1f);
+
+    /// <summary>Host copies of the state tensors, with their checkpoint names (waits for the device).</summary>
+    IReadOnlyList<NamedTensor> ExportState();
+
+    /// <summary>Uploads state written by <see cref="ExportState"/> and continues counting from <paramref name="steps"/>.</summary>
+    void ImportState(IReadOnlyList<NamedTensor> tensors, long steps);
+}

@@ -1,0 +1,149 @@
+using GpuNet.Backends;
+
+namespace GpuNet.Reference;
+
+/// <summary>One case of the fused Adam op: a weight and a bias tensor and the settings of three consecutive steps.</summary>
+/// <param name="FirstStep">The step number of the first of the three steps: 1 starts from zero moments (bias correction
+/// at its strongest), a later one starts from random moments, as in the middle of a run.</param>
+public sealed record AdamCase(int Weights, int Biases, bool Decoupled, float WeightDecay, float GradScale, long FirstStep)
+{
+    public override string ToString() =>
+        $"{(Decoupled ? "adamw" : "adam")} {Weights}+{Biases} wd={WeightDecay} scale={GradScale} from step {FirstStep}";
+}
+
+/// <summary>
+/// The fused Adam/AdamW op (<see cref="IBackend.AdamUpdatePair"/>), declared once: its awkward sizes, its float64
+/// reference (<see cref="ReferenceOps.AdamUpdate"/>) and its bound (<see cref="ErrorBound.Float32Op"/> elementwise).
+/// The backend contract tests run every case on every device and <c>gpunet selftest</c> on the device it is given.
+/// </summary>
+public static class AdamOp
+{
+    public const float LearningRate = 1e-2f, Eps = 1e-8f;
+    public const double Beta1 = 0.9, Beta2 = 0.999;
+
+    /// <summary>Sizes that are no multiple of a vector or a group (1, 7, 33, 129, 1031), both decays, clipping, and a late step.</summary>
+    public static IReadOnlyList<AdamCase> Cases { get; } =
+    [
+        new(1, 1, Decoupled: false, WeightDecay: 0f, GradScale: 1f, FirstStep: 1),
+        new(33 * 7, 7, Decoupled: false, WeightDecay: 0.1f, GradScale: 1f, FirstStep: 1),
+        new(129, 33, Decoupled: true, WeightDecay: 0.05f, GradScale: 1f, FirstStep: 1),
+        new(1031, 129, Decoupled: true, WeightDecay: 0.01f, GradScale: 0.25f, FirstStep: 1000),
+        new(7, 1, Decoupled: false, WeightDecay: 0.01f, GradScale: 0.5f, FirstStep: 3),
+    ];
+
+    /// <summary>
+    /// Three steps of <paramref name="c"/> on <paramref name="backend"/> from seeded random inputs, each tensor at an
+    /// odd offset into a NaN-filled buffer, beside the float64 reference: weights, biases and all four moment buffers
+    /// must agree, and the elements around each tensor must stay NaN.
+    /// </summary>
+    public static OpCheck Check(IBackend backend, AdamCase c)
+    {
+        var rng = new Random(HashCode.Combine(c.Weights, c.Biases, c.Decoupled, c.FirstStep));
+        var tensors = new[] { c.Weights, c.Biases }.Select(n => new Tensor(backend, rng, n, c.FirstStep > 1)).ToArray();
+        try
+        {
+            for (long t = c.FirstStep; t < c.FirstStep + 3; t++)
+            {
+                var adam = new AdamParams(LearningRate, Beta1, Beta2, Eps, c.WeightDecay, c.Decoupled, t, c.GradScale);
+                foreach (var tensor in tensors) tensor.NewGradient(backend, rng, adam);
+                var (w, b) = (tensors[0], tensors[1]);
+                backend.AdamUpdatePair(w.Parameters.View, w.Gradients.View, w.ExpAvg.View, w.ExpAvgSq.View,
+                    b.Parameters.View, b.Gradients.View, b.ExpAvg.View, b.ExpAvgSq.View, adam);
+            }
+            var worst = new OpCheck(0, "");
+            foreach (var (tensor, name) in tensors.Zip(TensorNames))
+                foreach (var (buffer, want, what) in new[] { (tensor.Parameters, tensor.WantW, ""), (tensor.ExpAvg, tensor.WantM, " exp_avg"), (tensor.ExpAvgSq, tensor.WantV, " exp_avg_sq") })
+                {
+                    var check = Compare(backend, buffer, want, name + what);
+                    if (check.WorstRatio > worst.WorstRatio) worst = check;
+                }
+            return worst;
+        }
+        finally
+        {
+            foreach (var tensor in tensors) tensor.Dispose();
+        }
+    }
+
+    private const int Offset = 3, Slack = 2;
+    private static readonly string[] TensorNames = ["weight", "bias"];
+
+    private static OpCheck Compare(IBackend backend, Placed buffer, double[] want, string what)
+    {
+        var got = new float[buffer.Whole.Length];
+        backend.Download<float>(buffer.Whole, got);
+        var inside = got.AsSpan(Offset, want.Length);
+        double ratio = ErrorBound.Float32Op.WorstRatio(inside, want, ErrorBound.ElementScale(want));
+        int worst = 0;
+        for (int i = 0; i < want.Length; i++)
+            if (!(Math.Abs(inside[i] - want[i]) <= Math.Abs(inside[worst] - want[worst]))) worst = i;
+        for (int i = 0; i < got.Length; i++)
+            if ((i < Offset || i >= Offset + want.Length) && !float.IsNaN(got[i]))
+                return new OpCheck(double.PositiveInfinity, $"{what}: element {i - Offset} outside the tensor changed to {got[i]:R}");
+        return new OpCheck(ratio, $"{what}[{worst}] = {inside[worst]:R}, reference {want[worst]:R}");
+    }
+
+    /// <summary>A float buffer with <see cref="Offset"/> NaNs before and <see cref="Slack"/> after the tensor's view.</summary>
+    private sealed class Placed : IDisposable
+    {
+        public Placed(IBackend backend, float[] data)
+        {
+            Whole = backend.Allocate<float>(Offset + data.Length + Slack);
+            var nans = new float[Whole.Length];
+            Array.Fill(nans, float.NaN);
+            backend.Upload<float>(nans, Whole);
+            View = Whole.Slice(Offset, data.Length);
+            backend.Upload<float>(data, View);
+        }
+
+        public DeviceBuffer<float> Whole { get; }
+        public DeviceBuffer<float> View { get; }
+        public void Dispose() => Whole.Dispose();
+    }
+
+    /// <summary>One parameter tensor on the device with its gradient and moments, and its float64 twin.</summary>
+    private sealed class Tensor : IDisposable
+    {
+        public Tensor(IBackend backend, Random rng, int n, bool midRun)
+        {
+            var w = Random(rng, n, 1);
+            var m = midRun ? Random(rng, n, 0.1) : new float[n];
+            var v = midRun ? Array.ConvertAll(Random(rng, n, 0.1), x => x * x) : new float[n];
+            (Parameters, ExpAvg, ExpAvgSq, Gradients) = (new Placed(backend, w), new Placed(backend, m), new Placed(backend, v), new Placed(backend, new float[n]));
+            (WantW, WantM, WantV) = (ToDouble(w), ToDouble(m), ToDouble(v));
+        }
+
+        public Placed Parameters { get; }
+        public Placed Gradients { get; }
+        public Placed ExpAvg { get; }
+        public Placed ExpAvgSq { get; }
+        public double[] WantW { get; }
+        public double[] WantM { get; }
+        public double[] WantV { get; }
+
+        /// <summary>Uploads a fresh gradient and takes the reference's step with it.</summary>
+        public void NewGradient(IBackend backend, Random rng, in AdamParams adam)
+        {
+            var g = Random(rng, WantW.Length, 1);
+            backend.Upload<float>(g, Gradients.View);
+            ReferenceOps.AdamUpdate(WantW, ToDouble(g), WantM, WantV, WantW.Length, adam);
+        }
+
+        public void Dispose()
+        {
+            Parameters.Dispose();
+            Gradients.Dispose();
+            ExpAvg.Dispose();
+            ExpAvgSq.Dispose();
+        }
+    }
+
+    private static float[] Random(Random rng, int n, double magnitude)
+    {
+        var x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float)((rng.NextDouble() * 2 - 1) * magnitude);
+        return x;
+    }
+
+    private static double[] ToDouble(float[] x) => Array.ConvertAll(x, v => (double)v);
+}
