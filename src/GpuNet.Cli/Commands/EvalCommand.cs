@@ -44,7 +44,7 @@ public static class EvalCommand
         if (batchSize < 1) throw new UsageException($"--batch-size must be at least 1 (got {batchSize})");
         var checkpoint = ModelCheckpoint.Load(modelPath);
         var (data, split) = LoadTestRows(dataOptions, allRows, checkpoint, modelPath);
-        Preprocessings.Convert(data.Features, Preprocessings.ForSource(dataOptions.Source), checkpoint.Preprocessing);
+        checkpoint.PrepareFeatures(data.Features, Preprocessings.ForSource(dataOptions.Source));
 
         using var backend = DeviceCatalog.Open(deviceId, out var notice);
         stderr.WriteLine(notice);

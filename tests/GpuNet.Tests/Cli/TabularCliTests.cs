@@ -1,0 +1,77 @@
+using System.Text.Json;
+using GpuNet.Checkpoints;
+using GpuNet.Tests.TestSupport;
+
+namespace GpuNet.Tests.Cli;
+
+/// <summary>
+/// <c>gpunet train</c>, <c>eval</c> and <c>predict</c> on tables of raw measurements (<see cref="TabularCsv"/>):
+/// standardisation, named labels, the whole way from a CSV to a prediction.
+/// </summary>
+public sealed class TabularCliTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    private string Table(string name, int rows, int seed, params string[] classes) =>
+        _dir.WriteText(name, TabularCsv.Make(rows, seed, classes));
+
+    private static double TestAccuracy(CliRun run)
+    {
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var summary = JsonDocument.Parse(run.Stdout);
+        return summary.RootElement.GetProperty("test_accuracy").GetDouble();
+    }
+
+    [Fact]
+    public void Unscaled_sgd_fails_on_wildly_scaled_features_and_the_default_standardisation_succeeds()
+    {
+        string train = Table("t.csv", 500, 1, "0", "1"), test = Table("v.csv", 200, 2, "0", "1");
+        string[] common = ["train", "--data", train, "--test-data", test, "--label-column", "-1", "--model", "logistic", "--device", "cpu", "--json"];
+
+        var raw = CliRun.Of([.. common, "--standardize", "off"]);
+        var standardized = CliRun.Of(common);
+
+        Assert.True(TestAccuracy(raw) < 0.8, raw.ToString());
+        Assert.Contains("not standardized (--standardize off); warning: feature scales differ by a factor of", raw.Stderr);
+        Assert.True(TestAccuracy(standardized) >= 0.9, standardized.ToString());
+        Assert.Contains("standardized (z-score fitted on the 450 training rows; --standardize auto: on for CSV)", standardized.Stderr);
+    }
+
+    [Fact]
+    public void The_checkpoint_carries_the_training_split_standardisation_and_eval_and_predict_apply_it()
+    {
+        string train = Table("t.csv", 400, 3, "0", "1", "2"), test = Table("v.csv", 150, 4, "0", "1", "2");
+        string outDir = Path.Combine(_dir.Path, "run");
+        var run = CliRun.Of("train", "--data", train, "--test-data", test, "--label-column", "-1", "--model", "softmax",
+            "--device", "cpu", "--epochs", "30", "--out", outDir, "--json");
+        double trained = TestAccuracy(run);
+        string model = Path.Combine(outDir, "model.safetensors");
+
+        // Fitted on the 360 training rows left after the validation split, never on the validation or test rows.
+        var checkpoint = ModelCheckpoint.Load(model);
+        Assert.NotNull(checkpoint.Standardization);
+        Assert.Equal(TabularCsv.Scales.Length, checkpoint.Standardization.FeatureCount);
+        for (int j = 0; j < TabularCsv.Scales.Length; j++)
+        {
+            Assert.InRange(checkpoint.Standardization.Mean[j] / TabularCsv.Scales[j], 3.5, 4.5);
+            Assert.InRange(checkpoint.Standardization.Scale[j] / TabularCsv.Scales[j], 0.8, 1.6);
+        }
+
+        var eval = CliRun.Of("eval", "--model", model, "--data", train, "--test-data", test, "--label-column", "-1", "--device", "cpu", "--json");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        using var report = JsonDocument.Parse(eval.Stdout);
+        Assert.Equal(trained, report.RootElement.GetProperty("accuracy").GetDouble());
+
+        // predict reads raw features (the test file without its label column) and must agree with eval's accuracy.
+        var lines = File.ReadAllLines(test);
+        var labels = lines.Skip(1).Select(l => l[(l.LastIndexOf(',') + 1)..]).ToArray();
+        string features = _dir.WriteText("features.csv", string.Join("\n", lines.Select(l => l[..l.LastIndexOf(',')])) + "\n");
+        var predict = CliRun.Of("predict", "--model", model, "--input", features, "--device", "cpu");
+        Assert.True(predict.ExitCode == 0, predict.ToString());
+        var predicted = predict.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[1]).ToArray();
+        Assert.Equal(labels.Length, predicted.Length);
+        Assert.Equal(trained, (double)labels.Zip(predicted).Count(p => p.First == p.Second) / labels.Length, 12);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
