@@ -69,12 +69,14 @@ public static class EvalCommand
             if (named) throw new UsageException($"--all-rows applies to CSV files; '{source}' is evaluated on its test split");
             if (options.TestData is not null) throw new UsageException("--all-rows evaluates --data itself; leave out --test-data");
             var table = CsvReader.Read(source, new CsvFormat(options.LabelColumn, options.Header));
-            data = new Dataset(Path.GetFileName(source), table.Features, table.Labels, table.FeatureCount, table.MaxLabel + 1);
+            var labels = ClassEncoding.FromNames(checkpoint.ClassNames).Encode(table.LabelColumn!, table.Name);
+            data = new Dataset(Path.GetFileName(source), table.Features, labels, table.FeatureCount, checkpoint.Spec.Classes);
             split = "all rows";
         }
         else
         {
-            data = DataSources.Load(options).Test;
+            // A CSV's labels are encoded with the model's classes, so a file that lacks one still lines up.
+            data = DataSources.Load(options with { ClassNames = checkpoint.ClassNames }).Test;
             split = options.TestData is null ? "test split" : "test file";
         }
         if (data.Count == 0) throw new DataException($"{data.Name}: no rows to evaluate");

@@ -73,5 +73,56 @@ public sealed class TabularCliTests : IDisposable
         Assert.Equal(trained, (double)labels.Zip(predicted).Count(p => p.First == p.Second) / labels.Length, 12);
     }
 
+    [Fact]
+    public void Text_labels_train_and_eval_and_predict_show_the_class_names()
+    {
+        string train = Table("t.csv", 400, 5, "versicolor", "setosa", "virginica"), test = Table("v.csv", 150, 6, "versicolor", "setosa", "virginica");
+        string outDir = Path.Combine(_dir.Path, "run");
+        var run = CliRun.Of("train", "--data", train, "--test-data", test, "--label-column", "-1", "--model", "softmax",
+            "--device", "cpu", "--epochs", "20", "--out", outDir, "--json");
+        Assert.True(TestAccuracy(run) >= 0.85, run.ToString());
+        string model = Path.Combine(outDir, "model.safetensors");
+        Assert.Equal(["setosa", "versicolor", "virginica"], ModelCheckpoint.Load(model).ClassNames); // sorted, as LabelEncoder
+
+        var eval = CliRun.Of("eval", "--model", model, "--data", train, "--test-data", test, "--label-column", "-1", "--device", "cpu");
+        Assert.True(eval.ExitCode == 0, eval.ToString());
+        Assert.Contains("2 virginica", eval.Stdout);
+        Assert.Contains("setosa", eval.Stdout);
+
+        string features = _dir.WriteText("features.csv", "\"f0\",f1,f2,f3,f4,f5,f6,f7\n" + string.Join("\n", File.ReadLines(test).Skip(1).Select(l => l[..l.LastIndexOf(',')])) + "\n");
+        var predict = CliRun.Of("predict", "--model", model, "--input", features, "--device", "cpu");
+        Assert.True(predict.ExitCode == 0, predict.ToString());
+        var lines = predict.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("index,label,prob_setosa,prob_versicolor,prob_virginica", lines[0]);
+        var truth = File.ReadLines(test).Skip(1).Select(l => l[(l.LastIndexOf(',') + 1)..]).ToArray();
+        var predicted = lines.Skip(1).Select(l => l.Split(',')[1]).ToArray();
+        Assert.True(truth.Zip(predicted).Count(p => p.First == p.Second) >= 0.85 * truth.Length);
+    }
+
+    [Fact]
+    public void A_test_file_with_a_class_the_training_file_lacks_is_a_one_line_data_error()
+    {
+        string train = Table("t.csv", 100, 7, "cat", "dog"), test = Table("v.csv", 50, 8, "cat", "dog", "emu");
+        var run = CliRun.Of("train", "--data", train, "--test-data", test, "--label-column", "-1", "--device", "cpu", "--epochs", "1");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Matches(@"^gpunet: .*v\.csv: line \d+, column 9: label ""emu"" is not one of the 2 classes \(""cat"", ""dog""\)\n$", run.Stderr.Replace("\r", "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_quoted_csv_as_pandas_writes_it_trains()
+    {
+        // Quoted header names with separators and a line break, quoted class names with commas and doubled quotes.
+        var rows = TabularCsv.Make(300, 9, ["0", "1"]).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(l => l[..l.LastIndexOf(',')] + (l.EndsWith(",0", StringComparison.Ordinal) ? ",\"small, round\"" : ",\"the \"\"big\"\" one\""));
+        string path = _dir.WriteText("quoted.csv", "\"x,coord\",\"y\ncoord\",f2,f3,f4,f5,f6,f7,\"class\"\n" + string.Join("\n", rows) + "\n");
+
+        string outDir = Path.Combine(_dir.Path, "run");
+        var run = CliRun.Of("train", "--data", path, "--label-column", "-1", "--model", "softmax", "--device", "cpu", "--epochs", "20", "--out", outDir, "--json");
+
+        Assert.True(TestAccuracy(run) >= 0.85, run.ToString());
+        Assert.Contains("216 train / 24 validation / 60 test rows, 8 features, 2 classes", run.Stderr);
+        Assert.Equal(["small, round", "the \"big\" one"], ModelCheckpoint.Load(Path.Combine(outDir, "model.safetensors")).ClassNames);
+    }
+
     public void Dispose() => _dir.Dispose();
 }
