@@ -5,6 +5,7 @@ using GpuNet.Checkpoints;
 using GpuNet.Data;
 using GpuNet.Devices;
 using GpuNet.IO;
+using GpuNet.Kernels;
 using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
@@ -25,17 +26,18 @@ public static class PredictCommand
         var header = new Option<bool>("--header") { Description = "CSV: the first row is a header (detected when not given)" };
         var device = new Option<string>("--device") { Description = "auto, cpu, ilgpu-cpu, cuda[:N] or opencl[:N]", DefaultValueFactory = _ => "auto" };
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass", DefaultValueFactory = _ => new TrainOptions().EvalBatchSize };
+        var activation = EvalCommand.PlainActivationOption();
         var command = new Command("predict",
             "Predict with a saved model: writes index,label,prob_<class>... as CSV (label = the predicted class name, the index for integer labels). " +
             "The input gets the preprocessing recorded in the checkpoint (IDX pixels are scaled by 1/255 for a model trained on IDX images).");
-        foreach (var option in new Option[] { model, input, output, header, device, batchSize })
+        foreach (var option in new Option[] { model, input, output, header, device, batchSize, activation })
             command.Options.Add(option);
-        command.SetAction(parsed => Run(parsed.GetValue(model)!, parsed.GetValue(input)!, parsed.GetValue(output),
+        command.SetAction(parsed => Run(parsed.GetValue(model)!, EvalCommand.ReadActivation(parsed, activation), parsed.GetValue(input)!, parsed.GetValue(output),
             parsed.GetValue(header) ? true : null, parsed.GetValue(device)!, parsed.GetValue(batchSize), stdout, stderr));
         return command;
     }
 
-    private static int Run(string modelPath, string inputPath, string? outputPath, bool? header, string deviceId, int batchSize,
+    private static int Run(string modelPath, Activation activation, string inputPath, string? outputPath, bool? header, string deviceId, int batchSize,
         TextWriter stdout, TextWriter stderr)
     {
         if (batchSize < 1) throw new UsageException($"--batch-size must be at least 1 (got {batchSize})");
@@ -49,7 +51,8 @@ public static class PredictCommand
             if (inputPath != InputFile.StandardInput && SameFile(outputPath, inputPath)) throw new UsageException($"--output {outputPath} is the --input file; choose another name");
             if (Directory.Exists(outputPath)) throw new UsageException($"--output {outputPath} is a directory; name a file");
         }
-        var checkpoint = ModelCheckpoint.Load(modelPath);
+        var checkpoint = ModelCheckpoint.Load(modelPath, activation);
+        foreach (var note in ModelFileNotes.For(checkpoint, modelPath)) stderr.WriteLine(note);
         var features = PredictCommandInput.Read(inputPath, header, checkpoint, modelPath);
 
         using var backend = DeviceCatalog.Open(deviceId, out var notice);

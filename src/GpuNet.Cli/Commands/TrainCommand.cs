@@ -70,7 +70,7 @@ public static class TrainCommand
         {
             throw new UsageException($"--hidden {string.Join(",", spec.Hidden)} with --batch-size {options.BatchSize}: {e.Message}; choose smaller ones");
         }
-        var initFrom = request.InitFrom is { } initFile ? ModelCheckpoint.Load(initFile) : null;
+        var initFrom = request.InitFrom is { } initFile ? ModelCheckpoint.Load(initFile, request.Activation) : null;
         initFrom?.RequireArchitecture(spec, $"--init-from {request.InitFrom}");
         var resumePoint = request.Resume is { } dir ? RunCheckpoints.LoadForResume(dir) : null;
 
@@ -78,6 +78,8 @@ public static class TrainCommand
         display.Note(notice);
         display.Note($"data: {data.Train.Name}, {data.Train.Count} train / {validationSet?.Count ?? 0} validation / {data.Test.Count} test rows, {data.Train.FeatureCount} features, {data.Train.ClassCount} classes");
         display.Note(FeaturesLine(request, standardization, data.Train));
+        if (initFrom is not null)
+            foreach (var note in ModelFileNotes.For(initFrom, request.InitFrom!)) display.Note(note);
         display.Note($"model: {spec.Describe()}, {spec.ParameterCount:N0} parameters; SGD lr {options.LearningRate} ({options.Schedule.ToString().ToLowerInvariant()}) momentum {options.Momentum} weight decay {options.WeightDecay}, batch {options.BatchSize}, {options.Epochs} epochs");
 
         using var network = new Network(backend, spec, maxRows);

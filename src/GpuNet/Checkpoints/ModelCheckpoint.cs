@@ -73,6 +73,11 @@ public sealed class ModelCheckpoint
     public long Step { get; }
     /// <summary>The caller's own metadata pairs (every pair of the file that is not one of the checkpoint's keys).</summary>
     public IReadOnlyDictionary<string, string> Extra { get; }
+    /// <summary>True for a file with no gpunet metadata (a PyTorch state dict): its architecture was inferred from the shapes.</summary>
+    public bool IsPlainStateDict { get; private init; }
+    /// <summary>The tensors the file stored as F16, BF16 or F64, converted to F32 when it was read.</summary>
+    public IReadOnlyList<(string Name, string DType)> Converted { get; private init; } = [];
+
     /// <summary>The z-score fitted on the training split (applied after <see cref="Preprocessing"/>), or null when training used none.</summary>
     public Standardization? Standardization { get; }
 
@@ -82,7 +87,8 @@ public sealed class ModelCheckpoint
     /// </summary>
     public void PrepareFeatures(Span<float> features, Preprocessing applied)
     {
-        Preprocessings.Convert(features, applied, Preprocessing);
+        // A plain state dict records no preprocessing: the features are what the input's reader makes of it, as training would.
+        if (!IsPlainStateDict) Preprocessings.Convert(features, applied, Preprocessing);
         Standardization?.Apply(features);
     }
 
@@ -113,7 +119,26 @@ public sealed class ModelCheckpoint
     /// <summary>Writes the file to <paramref name="output"/> and returns the checksum stored in it (the optimiser file names it).</summary>
     internal string Write(Stream output) => SafetensorsFile.Write(output, Parameters, Metadata());
 
-    public static ModelCheckpoint Load(string path) => FromContent(SafetensorsFile.Load(path), path);
+    /// <summary>
+    /// Reads a gpunet checkpoint, or a plain state dict (no gpunet metadata, see <see cref="StateDict"/>), whose hidden
+    /// layers get <paramref name="plainActivation"/>, whose classes are named 0, 1, ..., and whose features are prepared
+    /// as the input's reader prepares them.
+    /// </summary>
+    public static ModelCheckpoint Load(string path, Activation plainActivation = Activation.Relu)
+    {
+        var content = SafetensorsFile.Load(path);
+        if (content.Checksum is null && !content.Metadata.ContainsKey(ModelKey))
+        {
+            var (spec, parameters) = StateDict.Infer(content.Tensors, plainActivation, path);
+            var names = Enumerable.Range(0, spec.Classes).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
+            return new ModelCheckpoint(spec, SpecTensors.Check(spec, parameters, path), Preprocessing.None, names, 0, 0)
+            {
+                IsPlainStateDict = true,
+                Converted = content.Converted,
+            };
+        }
+        return FromContent(content, path);
+    }
 
     internal static ModelCheckpoint FromContent(SafetensorsContent content, string file)
     {
@@ -143,7 +168,7 @@ public sealed class ModelCheckpoint
         var parameters = SpecTensors.Check(spec, content.Tensors, file);
         var standardization = ParseStandardization(content.Metadata, inputs, file);
         var extra = content.Metadata.Where(p => !ReservedKeys.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
-        return new ModelCheckpoint(spec, parameters, preprocessing, classNames, epoch, step, extra, standardization);
+        return new ModelCheckpoint(spec, parameters, preprocessing, classNames, epoch, step, extra, standardization) { Converted = content.Converted };
     }
 
     /// <summary>Throws a <see cref="UsageException"/> unless this checkpoint has exactly the architecture <paramref name="expected"/> (e.g. for --init-from).</summary>

@@ -124,5 +124,37 @@ public sealed class TabularCliTests : IDisposable
         Assert.Equal(["small, round", "the \"big\" one"], ModelCheckpoint.Load(Path.Combine(outDir, "model.safetensors")).ClassNames);
     }
 
+    [Fact]
+    public void A_plain_pytorch_state_dict_round_trips_through_nn_sequential_keys_into_eval_predict_and_init_from()
+    {
+        string[] blobs = ["--data", "blobs", "--classes", "3", "--seed", "2"];
+        string outDir = Path.Combine(_dir.Path, "run");
+        Assert.Equal(0, CliRun.Of(["train", .. blobs, "--hidden", "8", "--activation", "tanh", "--epochs", "5", "--device", "cpu", "--out", outDir, "--quiet"]).ExitCode);
+        string model = Path.Combine(outDir, "model.safetensors");
+
+        // What a PyTorch user's nn.Sequential(Linear, Tanh, Linear) saves: keys 0.* and 2.*, float64 here, no metadata.
+        var sequential = ModelCheckpoint.Load(model).Parameters.Select(t => t with { Name = t.Name.Replace("layers.0.", "0.", StringComparison.Ordinal).Replace("layers.1.", "2.", StringComparison.Ordinal) });
+        string plain = _dir.Write("torch.safetensors", Checkpoints.StateDictFiles.Plain(sequential, "F64"));
+
+        var evalGpunet = CliRun.Of(["eval", "--model", model, .. blobs, "--device", "cpu", "--json"]);
+        var evalPlain = CliRun.Of(["eval", "--model", plain, "--activation", "tanh", .. blobs, "--device", "cpu", "--json"]);
+        Assert.True(evalPlain.ExitCode == 0, evalPlain.ToString());
+        Assert.Contains("is a plain state dict: mlp 2-8-3 tanh inferred from its shapes", evalPlain.Stderr);
+        Assert.Contains("converted", evalPlain.Stderr);
+        using (var a = JsonDocument.Parse(evalGpunet.Stdout))
+        using (var b = JsonDocument.Parse(evalPlain.Stdout))
+            Assert.Equal(a.RootElement.GetProperty("confusion_matrix").GetRawText(), b.RootElement.GetProperty("confusion_matrix").GetRawText());
+
+        string points = _dir.WriteText("points.csv", "0.5,1\n-2,3\n4,-1\n");
+        var predictGpunet = CliRun.Of("predict", "--model", model, "--input", points, "--device", "cpu");
+        var predictPlain = CliRun.Of("predict", "--model", plain, "--activation", "tanh", "--input", points, "--device", "cpu");
+        Assert.True(predictPlain.ExitCode == 0, predictPlain.ToString());
+        Assert.Equal(predictGpunet.Stdout.Split('\n').Skip(1).Select(l => l.Split(',').Skip(2)), predictPlain.Stdout.Split('\n').Skip(1).Select(l => l.Split(',').Skip(2)));
+
+        var init = CliRun.Of(["train", .. blobs, "--hidden", "8", "--activation", "tanh", "--epochs", "1", "--device", "cpu", "--init-from", plain, "--json"]);
+        Assert.True(init.ExitCode == 0, init.ToString());
+        Assert.True(TestAccuracy(init) >= 0.9, init.ToString()); // starts from the trained weights, not from scratch
+    }
+
     public void Dispose() => _dir.Dispose();
 }
