@@ -2,6 +2,7 @@ using System.CommandLine;
 using GpuNet.Checkpoints;
 using GpuNet.Data;
 using GpuNet.Devices;
+using GpuNet.Kernels;
 using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
@@ -24,27 +25,37 @@ public static class EvalCommand
         var device = new Option<string>("--device") { Description = "auto, cpu, ilgpu-cpu, cuda[:N] or opencl[:N]", DefaultValueFactory = _ => "auto" };
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass", DefaultValueFactory = _ => Defaults.EvalBatchSize };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
+        var activation = PlainActivationOption();
 
         var command = new Command("eval",
             "Evaluate a saved model: loss, accuracy, per-class precision and recall, and the confusion matrix. " +
             "It uses the test split 'gpunet train' with the same data options holds out (pass the same --seed, --test-fraction and synthetic-set options), " +
             "or every row of a CSV file with --all-rows.");
-        foreach (var option in new Option[] { model, allRows, device, batchSize, json }.Concat(data.All))
+        foreach (var option in new Option[] { model, allRows, device, batchSize, json, activation }.Concat(data.All))
             command.Options.Add(option);
         command.SetAction(parsed =>
         {
             var request = data.Read(parsed);
-            return Run(parsed.GetValue(model)!, request, parsed.GetValue(allRows), parsed.GetValue(device)!, parsed.GetValue(batchSize), parsed.GetValue(json), stdout, stderr);
+            return Run(parsed.GetValue(model)!, ReadActivation(parsed, activation), request, parsed.GetValue(allRows), parsed.GetValue(device)!, parsed.GetValue(batchSize), parsed.GetValue(json), stdout, stderr);
         });
         return command;
     }
 
-    private static int Run(string modelPath, DataOptions dataOptions, bool allRows, string deviceId, int batchSize, bool json, TextWriter stdout, TextWriter stderr)
+    /// <summary>--activation: the hidden nonlinearity of a plain state dict, which records none (gpunet checkpoints carry their own).</summary>
+    internal static Option<string> PlainActivationOption() =>
+        new Option<string>(ModelFileNotes.ActivationOption) { Description = "For a plain state dict without gpunet metadata: the MLP's hidden nonlinearity", DefaultValueFactory = _ => "relu" }
+            .AcceptOnlyFromAmong("relu", "sigmoid", "tanh");
+
+    internal static Activation ReadActivation(ParseResult parsed, Option<string> option) =>
+        Enum.Parse<Activation>(parsed.GetValue(option)!, ignoreCase: true);
+
+    private static int Run(string modelPath, Activation activation, DataOptions dataOptions, bool allRows, string deviceId, int batchSize, bool json, TextWriter stdout, TextWriter stderr)
     {
         if (batchSize < 1) throw new UsageException($"--batch-size must be at least 1 (got {batchSize})");
-        var checkpoint = ModelCheckpoint.Load(modelPath);
+        var checkpoint = ModelCheckpoint.Load(modelPath, activation);
+        foreach (var note in ModelFileNotes.For(checkpoint, modelPath)) stderr.WriteLine(note);
         var (data, split) = LoadTestRows(dataOptions, allRows, checkpoint, modelPath);
-        Preprocessings.Convert(data.Features, Preprocessings.ForSource(dataOptions.Source), checkpoint.Preprocessing);
+        checkpoint.PrepareFeatures(data.Features, Preprocessings.ForSource(dataOptions.Source));
 
         using var backend = DeviceCatalog.Open(deviceId, out var notice);
         stderr.WriteLine(notice);
@@ -69,12 +80,14 @@ public static class EvalCommand
             if (named) throw new UsageException($"--all-rows applies to CSV files; '{source}' is evaluated on its test split");
             if (options.TestData is not null) throw new UsageException("--all-rows evaluates --data itself; leave out --test-data");
             var table = CsvReader.Read(source, new CsvFormat(options.LabelColumn, options.Header));
-            data = new Dataset(Path.GetFileName(source), table.Features, table.Labels, table.FeatureCount, table.MaxLabel + 1);
+            var labels = ClassEncoding.FromNames(checkpoint.ClassNames).Encode(table.LabelColumn!, table.Name);
+            data = new Dataset(Path.GetFileName(source), table.Features, labels, table.FeatureCount, checkpoint.Spec.Classes);
             split = "all rows";
         }
         else
         {
-            data = DataSources.Load(options).Test;
+            // A CSV's labels are encoded with the model's classes, so a file that lacks one still lines up.
+            data = DataSources.Load(options with { ClassNames = checkpoint.ClassNames }).Test;
             split = options.TestData is null ? "test split" : "test file";
         }
         if (data.Count == 0) throw new DataException($"{data.Name}: no rows to evaluate");

@@ -12,7 +12,7 @@ internal sealed record EvalCommandReport(string ModelPath, ModelCheckpoint Check
     private ConfusionMatrix Confusion => Evaluation.Confusion;
 
     /// <summary>
-    /// {"model", "architecture", "epoch", "data", "device", "rows", "loss", "accuracy",
+    /// {"model", "architecture", "epoch", "data", "device", "rows", "loss", "accuracy", "balanced_accuracy", "macro_f1",
     /// "classes": [{"class", "name", "precision", "recall", "support"}], "confusion_matrix": [[actual 0: predicted 0, 1, ...], ...]}.
     /// A precision (recall) is null when nothing was predicted as (nothing belongs to) that class.
     /// </summary>
@@ -42,6 +42,8 @@ internal sealed record EvalCommandReport(string ModelPath, ModelCheckpoint Check
             ["rows"] = Evaluation.Rows,
             ["loss"] = Evaluation.Loss,
             ["accuracy"] = Evaluation.Accuracy,
+            ["balanced_accuracy"] = Confusion.BalancedAccuracy,
+            ["macro_f1"] = Confusion.MacroF1,
             ["classes"] = classes,
             ["confusion_matrix"] = matrix,
         };
@@ -54,7 +56,7 @@ internal sealed record EvalCommandReport(string ModelPath, ModelCheckpoint Check
         var console = Consoles.For(output);
         console.WriteLine($"model: {Checkpoint.Spec.Describe()} from {ModelPath} (epoch {Checkpoint.Epoch}, step {Checkpoint.Step})");
         console.WriteLine($"data: {Data}, {Evaluation.Rows} rows; device: {Device}");
-        console.WriteLine($"loss {Number(Evaluation.Loss)}  accuracy {Percent(Evaluation.Accuracy)}");
+        console.WriteLine($"loss {Number(Evaluation.Loss)}  accuracy {Percent(Evaluation.Accuracy)}  balanced accuracy {Percent(Confusion.BalancedAccuracy)}  macro-F1 {Number(Confusion.MacroF1)}");
 
         var perClass = new Table().AddColumns("class", "name", "precision", "recall", "support");
         for (int c = 1; c < 5; c++) perClass.Columns[c].RightAligned();

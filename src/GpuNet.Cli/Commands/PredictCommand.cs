@@ -5,15 +5,16 @@ using GpuNet.Checkpoints;
 using GpuNet.Data;
 using GpuNet.Devices;
 using GpuNet.IO;
+using GpuNet.Kernels;
 using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
 
 /// <summary>
-/// <c>gpunet predict</c>: class probabilities for unlabelled rows, as CSV <c>index,label,prob_0..prob_{k-1}</c>.
-/// <c>index</c> is the 0-based row (or image) number, <c>label</c> the predicted class index (the class names are
-/// in the checkpoint and in <c>gpunet eval</c>'s report). Each row's probabilities sum to 1; for logistic
-/// regression prob_0 = 1 − p and prob_1 = p.
+/// <c>gpunet predict</c>: class probabilities for unlabelled rows, as CSV <c>index,label,prob_&lt;class&gt;...</c>.
+/// <c>index</c> is the 0-based row (or image) number, <c>label</c> the predicted class's name (its index for
+/// integer labels), one <c>prob_&lt;name&gt;</c> column per class. Each row's probabilities sum to 1; for logistic
+/// regression prob of class 0 = 1 − p and of class 1 = p. Names that need it are quoted as RFC 4180 says.
 /// </summary>
 public static class PredictCommand
 {
@@ -25,17 +26,18 @@ public static class PredictCommand
         var header = new Option<bool>("--header") { Description = "CSV: the first row is a header (detected when not given)" };
         var device = new Option<string>("--device") { Description = "auto, cpu, ilgpu-cpu, cuda[:N] or opencl[:N]", DefaultValueFactory = _ => "auto" };
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass", DefaultValueFactory = _ => new TrainOptions().EvalBatchSize };
+        var activation = EvalCommand.PlainActivationOption();
         var command = new Command("predict",
-            "Predict with a saved model: writes index,label,prob_0..prob_k as CSV (label = the predicted class index). " +
+            "Predict with a saved model: writes index,label,prob_<class>... as CSV (label = the predicted class name, the index for integer labels). " +
             "The input gets the preprocessing recorded in the checkpoint (IDX pixels are scaled by 1/255 for a model trained on IDX images).");
-        foreach (var option in new Option[] { model, input, output, header, device, batchSize })
+        foreach (var option in new Option[] { model, input, output, header, device, batchSize, activation })
             command.Options.Add(option);
-        command.SetAction(parsed => Run(parsed.GetValue(model)!, parsed.GetValue(input)!, parsed.GetValue(output),
+        command.SetAction(parsed => Run(parsed.GetValue(model)!, EvalCommand.ReadActivation(parsed, activation), parsed.GetValue(input)!, parsed.GetValue(output),
             parsed.GetValue(header) ? true : null, parsed.GetValue(device)!, parsed.GetValue(batchSize), stdout, stderr));
         return command;
     }
 
-    private static int Run(string modelPath, string inputPath, string? outputPath, bool? header, string deviceId, int batchSize,
+    private static int Run(string modelPath, Activation activation, string inputPath, string? outputPath, bool? header, string deviceId, int batchSize,
         TextWriter stdout, TextWriter stderr)
     {
         if (batchSize < 1) throw new UsageException($"--batch-size must be at least 1 (got {batchSize})");
@@ -49,7 +51,8 @@ public static class PredictCommand
             if (inputPath != InputFile.StandardInput && SameFile(outputPath, inputPath)) throw new UsageException($"--output {outputPath} is the --input file; choose another name");
             if (Directory.Exists(outputPath)) throw new UsageException($"--output {outputPath} is a directory; name a file");
         }
-        var checkpoint = ModelCheckpoint.Load(modelPath);
+        var checkpoint = ModelCheckpoint.Load(modelPath, activation);
+        foreach (var note in ModelFileNotes.For(checkpoint, modelPath)) stderr.WriteLine(note);
         var features = PredictCommandInput.Read(inputPath, header, checkpoint, modelPath);
 
         using var backend = DeviceCatalog.Open(deviceId, out var notice);
@@ -58,13 +61,13 @@ public static class PredictCommand
         var predictions = classifier.Predict(features);
 
         if (outputPath is null)
-            Write(stdout, predictions);
+            Write(stdout, predictions, checkpoint.ClassNames);
         else
         {
             AtomicFile.Write(outputPath, stream =>
             {
                 using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
-                Write(writer, predictions);
+                Write(writer, predictions, checkpoint.ClassNames);
             });
             stderr.WriteLine($"wrote {predictions.Rows} predictions to {outputPath}");
         }
@@ -81,13 +84,20 @@ public static class PredictCommand
         return string.Equals(Resolve(a), Resolve(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
     }
 
-    private static void Write(TextWriter output, Predictions predictions)
+    private static readonly System.Buffers.SearchValues<char> NeedsQuotes = System.Buffers.SearchValues.Create(",;\t|\"\r\n");
+
+    /// <summary>A CSV field: quoted, with quotes doubled, when it holds a separator, a quote, a line break or outer spaces (RFC 4180).</summary>
+    private static string Quoted(string field) =>
+        field.AsSpan().IndexOfAny(NeedsQuotes) >= 0 || field != field.Trim() ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
+
+    private static void Write(TextWriter output, Predictions predictions, IReadOnlyList<string> classNames)
     {
-        output.WriteLine("index,label" + string.Concat(Enumerable.Range(0, predictions.Classes).Select(c => $",prob_{c}")));
+        var names = classNames.Select(Quoted).ToArray();
+        output.WriteLine("index,label" + string.Concat(classNames.Select(n => "," + Quoted("prob_" + n))));
         var line = new StringBuilder();
         for (int r = 0; r < predictions.Rows; r++)
         {
-            line.Clear().Append(r).Append(',').Append(predictions.Labels[r]);
+            line.Clear().Append(r).Append(',').Append(names[predictions.Labels[r]]);
             foreach (float p in predictions.Row(r)) line.Append(',').Append(p.ToString(CultureInfo.InvariantCulture));
             output.WriteLine(line);
         }

@@ -29,7 +29,7 @@ internal static class PredictCommandInput
         }
         if (width != checkpoint.Spec.Inputs)
             throw new UsageException($"--input {path} has {width} features per row, but the model in {modelPath} ({checkpoint.Spec.Describe()}) expects {checkpoint.Spec.Inputs}{hint}");
-        Preprocessings.Convert(features, applied, checkpoint.Preprocessing);
+        checkpoint.PrepareFeatures(features, applied);
         return features;
     }
 

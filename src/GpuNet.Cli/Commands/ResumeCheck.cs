@@ -43,6 +43,7 @@ public static class ResumeCheck
         yield return (d.Classes, r => Text(r.Data.Classes));
         yield return (d.Noise, r => Text(r.Data.Noise));
         yield return (d.Seed, r => Text(r.Data.Seed));
+        yield return (o.Standardize, r => r.Standardize.ToString().ToLowerInvariant());
         yield return (o.Model, r => r.Model.ToString().ToLowerInvariant());
         yield return (o.Hidden, r => string.Join(",", r.Hidden));
         yield return (o.Activation, r => r.Activation.ToString().ToLowerInvariant());

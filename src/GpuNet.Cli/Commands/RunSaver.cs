@@ -22,13 +22,15 @@ public sealed class RunSaver
     private readonly string _outDir;
     private readonly Dataset _train;
     private readonly Preprocessing _preprocessing;
+    private readonly Standardization? _standardization;
 
     /// <param name="saveRequest">False when resuming a run whose description does not change (run.json stays as it was).</param>
-    public RunSaver(RunDirectory directory, TrainRequest request, bool saveRequest, Dataset train, Preprocessing preprocessing)
+    public RunSaver(RunDirectory directory, TrainRequest request, bool saveRequest, Dataset train, Preprocessing preprocessing, Standardization? standardization)
     {
         _outDir = directory.Path;
         _train = train;
         _preprocessing = preprocessing;
+        _standardization = standardization;
         if (directory.Use == RunDirectoryUse.Overwrite) directory.RemoveRunFiles(); // only now: a run that fails to start keeps the earlier one
         if (saveRequest) RunManifest.Save(_outDir, request);
     }
@@ -48,5 +50,6 @@ public sealed class RunSaver
         AtomicFile.WriteAllText(Path.Combine(_outDir, SummaryFile), summary.ToJson() + "\n");
 
     private ModelCheckpoint Checkpoint(Network network, Trainer trainer) =>
-        ModelCheckpoint.FromNetwork(network, _preprocessing, _train.ClassNames, trainer.State.Epoch, trainer.State.GlobalStep(trainer.StepsPerEpoch));
+        ModelCheckpoint.FromNetwork(network, _preprocessing, _train.ClassNames, trainer.State.Epoch, trainer.State.GlobalStep(trainer.StepsPerEpoch),
+            standardization: _standardization);
 }

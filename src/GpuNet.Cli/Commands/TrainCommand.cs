@@ -54,6 +54,10 @@ public static class TrainCommand
         if (saved is null) request = request with { DataFiles = DataFile.Read(request.Data) };
         var (trainSet, validationSet) = ValidationSplit.Carve(loaded.Train, request.ValFraction, request.Train.Seed);
         var data = loaded with { Train = trainSet };
+        var standardization = Standardization.Applies(request.Standardize, request.Data.Source) ? Standardization.Fit(trainSet) : null;
+        if (standardization is not null)
+            foreach (var set in new[] { trainSet, validationSet, data.Test })
+                if (set is not null) standardization.Apply(set.Features);
         var options = request.ResolveEpochs(data.Train.Count);
         var spec = ModelSpec.Create(request.Model, data.Train.FeatureCount, data.Train.ClassCount, request.Hidden, request.Activation);
         if (request.Init == InitScheme.Zeros && spec.Kind == ModelKind.Mlp)
@@ -67,13 +71,16 @@ public static class TrainCommand
         {
             throw new UsageException($"--hidden {string.Join(",", spec.Hidden)} with --batch-size {options.BatchSize}: {e.Message}; choose smaller ones");
         }
-        var initFrom = request.InitFrom is { } initFile ? ModelCheckpoint.Load(initFile) : null;
+        var initFrom = request.InitFrom is { } initFile ? ModelCheckpoint.Load(initFile, request.Activation) : null;
         initFrom?.RequireArchitecture(spec, $"--init-from {request.InitFrom}");
         var resumePoint = request.Resume is { } dir ? RunCheckpoints.LoadForResume(dir) : null;
 
         using var backend = DeviceCatalog.Open(request.Device, out var notice);
         display.Note(notice);
         display.Note($"data: {data.Train.Name}, {data.Train.Count} train / {validationSet?.Count ?? 0} validation / {data.Test.Count} test rows, {data.Train.FeatureCount} features, {data.Train.ClassCount} classes");
+        display.Note(FeaturesLine(request, standardization, data.Train));
+        if (initFrom is not null)
+            foreach (var note in ModelFileNotes.For(initFrom, request.InitFrom!)) display.Note(note);
         display.Note($"model: {spec.Describe()}, {spec.ParameterCount:N0} parameters{(options.Dropout > 0 ? $", dropout {options.Dropout}" : "")}; {OptimizerOptions.Describe(options)}, batch {options.BatchSize}, {options.Epochs} epochs");
 
         using var network = new Network(backend, spec, maxRows);
@@ -90,7 +97,7 @@ public static class TrainCommand
 
         // run.json is written for a new run, and again only when a resumed one is extended (a shorter --epochs leaves it as it was).
         bool saveRequest = saved is null || options.Epochs > saved.ResolveEpochs(data.Train.Count).Epochs;
-        var saver = directory is not null ? new RunSaver(directory, request, saveRequest, data.Train, Preprocessings.ForSource(request.Data.Source)) : null;
+        var saver = directory is not null ? new RunSaver(directory, request, saveRequest, data.Train, Preprocessings.ForSource(request.Data.Source), standardization) : null;
         var plots = directory is not null ? new TrainingPlots(directory.Path, backend, data.Train, data.Test, request.PlotEvery) : null;
         var history = new List<EpochMetrics>();
         var explosions = new ExplosionWatch(spec.Classes);
@@ -136,4 +143,21 @@ public static class TrainCommand
         if (request.Json) stdout.WriteLine(summary.ToJson());
         return ExitCodes.Success;
     }
+
+    /// <summary>The header line that says how the features are prepared, and warns when unscaled features differ wildly in scale.</summary>
+    private static string FeaturesLine(TrainRequest request, Standardization? standardization, Dataset train)
+    {
+        string mode = request.Standardize.ToString().ToLowerInvariant();
+        string why = request.Standardize != StandardizeMode.Auto ? "" : standardization is null ? ": off for IDX images and synthetic sets" : ": on for CSV";
+        string raw = Preprocessings.ForSource(request.Data.Source) == Preprocessing.ScaleBytes ? "pixels x/255" : "raw values";
+        if (standardization is not null)
+            return $"features: {raw}, standardized (z-score fitted on the {train.Count} training rows; --standardize {mode}{why})";
+        var spread = Standardization.ScaleSpread(train);
+        string warning = spread.Ratio <= StandardizeWarningRatio ? ""
+            : $"; warning: feature scales differ by a factor of {spread.Ratio:G3} (feature {spread.Widest} has σ {spread.WidestStd:G3}, feature {spread.Narrowest} σ {spread.NarrowestStd:G3}): SGD may crawl or diverge; try --standardize on";
+        return $"features: {raw}, not standardized (--standardize {mode}{why}){warning}";
+    }
+
+    /// <summary>Above this ratio of the widest to the narrowest column's σ, a run without standardisation is warned.</summary>
+    private const double StandardizeWarningRatio = 1e3;
 }

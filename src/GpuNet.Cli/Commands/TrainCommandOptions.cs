@@ -51,10 +51,12 @@ public sealed class TrainCommandOptions
     public Option<string?> InitFrom { get; } = new("--init-from") { Description = "Start from the weights of this .safetensors checkpoint (same architecture)" };
     public Option<bool> Json { get; } = new("--json") { Description = "Print the run summary as JSON on stdout (progress goes to stderr)" };
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "One plain line per epoch, no live progress bar" };
+    public Option<string> Standardize { get; } = new Option<string>("--standardize") { Description = "Z-score every feature with the training split's mean and standard deviation (scikit-learn's StandardScaler); auto = on for CSV, off for IDX images and the synthetic sets", DefaultValueFactory = _ => "auto" }.AcceptOnlyFromAmong("auto", "on", "off");
 
     public IEnumerable<Option> All =>
     [
         .. DataOptions.All,
+        Standardize,
         Model, Hidden, Activation, Init,
         Epochs, BatchSize, LearningRate, Optimizer, Momentum, WeightDecay, Nesterov, Beta1, Beta2, Eps, Schedule, StepEpochs, Gamma, Warmup, ClipNorm,
         Dropout,
@@ -102,7 +104,10 @@ public sealed class TrainCommandOptions
             Resume: parsed.GetValue(Resume),
             InitFrom: parsed.GetValue(InitFrom),
             Overwrite: parsed.GetValue(Overwrite),
-            Given: All.Where(option => parsed.GetResult(option) is { Implicit: false }).Select(option => option.Name).ToHashSet(StringComparer.Ordinal));
+            Given: All.Where(option => parsed.GetResult(option) is { Implicit: false }).Select(option => option.Name).ToHashSet(StringComparer.Ordinal))
+        {
+            Standardize = Enum.Parse<StandardizeMode>(parsed.GetValue(Standardize)!, ignoreCase: true),
+        };
     }
 
     /// <summary>A float option whose value must lie in [0, 1), checked at parse time with a message naming it.</summary>

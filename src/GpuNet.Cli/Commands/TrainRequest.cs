@@ -27,6 +27,9 @@ public sealed record TrainRequest(
     IReadOnlyList<DataFile>? DataFiles = null,
     [property: JsonIgnore] IReadOnlySet<string>? Given = null)
 {
+    /// <summary>--standardize: whether features get a z-score fitted on the training split.</summary>
+    public StandardizeMode Standardize { get; init; }
+
     /// <summary>
     /// The run to continue for <c>--resume DIR</c>: the saved command line, writing into DIR, with
     /// only what may differ between sittings taken from this one (--epochs to extend, --device, --json, --quiet, --plot-every).

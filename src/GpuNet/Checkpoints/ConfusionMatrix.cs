@@ -28,4 +28,20 @@ public sealed class ConfusionMatrix
 
     /// <summary>Of the rows that are c, the share predicted as c; null when no row is c.</summary>
     public double? Recall(int c) => Support(c) == 0 ? null : (double)this[c, c] / Support(c);
+
+    /// <summary>The harmonic mean of precision and recall; 0 when either is 0 or undefined (scikit-learn's zero_division=0), null when no row is c.</summary>
+    public double? F1(int c)
+    {
+        if (Support(c) == 0) return null;
+        double p = Precision(c) ?? 0, r = Recall(c) ?? 0;
+        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    }
+
+    /// <summary>The mean F1 over the classes that occur (scikit-learn's f1_score(average='macro') over the labels present).</summary>
+    public double MacroF1 => Present.Average(c => F1(c)!.Value);
+
+    /// <summary>The mean recall over the classes that occur (scikit-learn's balanced_accuracy_score).</summary>
+    public double BalancedAccuracy => Present.Average(c => Recall(c)!.Value);
+
+    private IEnumerable<int> Present => Enumerable.Range(0, Classes).Where(c => Support(c) > 0);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using GpuNet.Backends;
+using GpuNet.Data;
 using GpuNet.Kernels;
 using GpuNet.Nn;
 
@@ -18,10 +19,12 @@ public sealed class ModelCheckpoint
     // Metadata keys. "format": "pt" is what PyTorch tooling (transformers) looks for in a state dict.
     public const string FormatKey = "format", ModelKey = "model", InputsKey = "inputs", ClassesKey = "classes",
         HiddenKey = "hidden", ActivationKey = "activation", PreprocessingKey = "preprocessing",
-        ClassNamesKey = "class_names", EpochKey = "epoch", StepKey = "step";
+        ClassNamesKey = "class_names", EpochKey = "epoch", StepKey = "step",
+        StandardizeMeanKey = "standardize_mean", StandardizeScaleKey = "standardize_scale";
 
     private static readonly HashSet<string> ReservedKeys =
-        [FormatKey, ModelKey, InputsKey, ClassesKey, HiddenKey, ActivationKey, PreprocessingKey, ClassNamesKey, EpochKey, StepKey, SafetensorsFile.ChecksumKey];
+        [FormatKey, ModelKey, InputsKey, ClassesKey, HiddenKey, ActivationKey, PreprocessingKey, ClassNamesKey, EpochKey, StepKey,
+         StandardizeMeanKey, StandardizeScaleKey, SafetensorsFile.ChecksumKey];
 
     /// <summary>Bounds the model a corrupt header can make us build.</summary>
     private const int MaxHiddenLayers = 1000;
@@ -37,9 +40,13 @@ public sealed class ModelCheckpoint
     /// <param name="epoch">The epoch the weights come from (0 before training).</param>
     /// <param name="step">SGD steps taken to get them (<see cref="Training.TrainingState.GlobalStep"/>).</param>
     /// <param name="extra">More metadata pairs to store, e.g. the training options; keys must not be one of this class's keys.</param>
+    /// <param name="standardization">The z-score applied after <paramref name="preprocessing"/>, or null for none.</param>
     public ModelCheckpoint(ModelSpec spec, IReadOnlyList<NamedTensor> parameters, Preprocessing preprocessing,
-        IReadOnlyList<string> classNames, int epoch, long step, IReadOnlyDictionary<string, string>? extra = null)
+        IReadOnlyList<string> classNames, int epoch, long step, IReadOnlyDictionary<string, string>? extra = null,
+        Standardization? standardization = null)
     {
+        if (standardization is not null && standardization.FeatureCount != spec.Inputs)
+            throw new ArgumentException($"a standardisation of {standardization.FeatureCount} features for a model of {spec.Inputs} inputs", nameof(standardization));
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
         ArgumentOutOfRangeException.ThrowIfNegative(step);
         if (classNames.Count != spec.Classes)
@@ -54,6 +61,7 @@ public sealed class ModelCheckpoint
         Epoch = epoch;
         Step = step;
         Extra = new Dictionary<string, string>(extra ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+        Standardization = standardization;
     }
 
     public ModelSpec Spec { get; }
@@ -65,11 +73,29 @@ public sealed class ModelCheckpoint
     public long Step { get; }
     /// <summary>The caller's own metadata pairs (every pair of the file that is not one of the checkpoint's keys).</summary>
     public IReadOnlyDictionary<string, string> Extra { get; }
+    /// <summary>True for a file with no gpunet metadata (a PyTorch state dict): its architecture was inferred from the shapes.</summary>
+    public bool IsPlainStateDict { get; private init; }
+    /// <summary>The tensors the file stored as F16, BF16 or F64, converted to F32 when it was read.</summary>
+    public IReadOnlyList<(string Name, string DType)> Converted { get; private init; } = [];
+
+    /// <summary>The z-score fitted on the training split (applied after <see cref="Preprocessing"/>), or null when training used none.</summary>
+    public Standardization? Standardization { get; }
+
+    /// <summary>
+    /// Turns raw values prepared as <paramref name="applied"/> says (bytes, or CSV numbers as written) into the
+    /// features the model was trained on, in place: the recorded preprocessing, then the standardisation.
+    /// </summary>
+    public void PrepareFeatures(Span<float> features, Preprocessing applied)
+    {
+        // A plain state dict records no preprocessing: the features are what the input's reader makes of it, as training would.
+        if (!IsPlainStateDict) Preprocessings.Convert(features, applied, Preprocessing);
+        Standardization?.Apply(features);
+    }
 
     /// <summary>A checkpoint of a network's current weights (waits for the device and copies them to the host).</summary>
     public static ModelCheckpoint FromNetwork(Network network, Preprocessing preprocessing, IReadOnlyList<string> classNames,
-        int epoch, long step, IReadOnlyDictionary<string, string>? extra = null)
-        => new(network.Spec, network.ExportParameters(), preprocessing, classNames, epoch, step, extra);
+        int epoch, long step, IReadOnlyDictionary<string, string>? extra = null, Standardization? standardization = null)
+        => new(network.Spec, network.ExportParameters(), preprocessing, classNames, epoch, step, extra, standardization);
 
     /// <summary>A network on <paramref name="backend"/> holding these weights, for batches of up to <paramref name="maxRows"/> rows.</summary>
     public Network CreateNetwork(IBackend backend, int maxRows)
@@ -93,7 +119,26 @@ public sealed class ModelCheckpoint
     /// <summary>Writes the file to <paramref name="output"/> and returns the checksum stored in it (the optimiser file names it).</summary>
     internal string Write(Stream output) => SafetensorsFile.Write(output, Parameters, Metadata());
 
-    public static ModelCheckpoint Load(string path) => FromContent(SafetensorsFile.Load(path), path);
+    /// <summary>
+    /// Reads a gpunet checkpoint, or a plain state dict (no gpunet metadata, see <see cref="StateDict"/>), whose hidden
+    /// layers get <paramref name="plainActivation"/>, whose classes are named 0, 1, ..., and whose features are prepared
+    /// as the input's reader prepares them.
+    /// </summary>
+    public static ModelCheckpoint Load(string path, Activation plainActivation = Activation.Relu)
+    {
+        var content = SafetensorsFile.Load(path);
+        if (content.Checksum is null && !content.Metadata.ContainsKey(ModelKey))
+        {
+            var (spec, parameters) = StateDict.Infer(content.Tensors, plainActivation, path);
+            var names = Enumerable.Range(0, spec.Classes).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
+            return new ModelCheckpoint(spec, SpecTensors.Check(spec, parameters, path), Preprocessing.None, names, 0, 0)
+            {
+                IsPlainStateDict = true,
+                Converted = content.Converted,
+            };
+        }
+        return FromContent(content, path);
+    }
 
     internal static ModelCheckpoint FromContent(SafetensorsContent content, string file)
     {
@@ -121,8 +166,9 @@ public sealed class ModelCheckpoint
             throw new DataException($"{file}: the metadata describes no valid model: {e.Message}", e);
         }
         var parameters = SpecTensors.Check(spec, content.Tensors, file);
+        var standardization = ParseStandardization(content.Metadata, inputs, file);
         var extra = content.Metadata.Where(p => !ReservedKeys.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
-        return new ModelCheckpoint(spec, parameters, preprocessing, classNames, epoch, step, extra);
+        return new ModelCheckpoint(spec, parameters, preprocessing, classNames, epoch, step, extra, standardization) { Converted = content.Converted };
     }
 
     /// <summary>Throws a <see cref="UsageException"/> unless this checkpoint has exactly the architecture <paramref name="expected"/> (e.g. for --init-from).</summary>
@@ -156,6 +202,11 @@ public sealed class ModelCheckpoint
             [EpochKey] = CheckpointMetadata.Format(Epoch),
             [StepKey] = CheckpointMetadata.Format(Step),
         };
+        if (Standardization is { } z)
+        {
+            metadata[StandardizeMeanKey] = JsonSerializer.Serialize(z.Mean);
+            metadata[StandardizeScaleKey] = JsonSerializer.Serialize(z.Scale);
+        }
         foreach (var (key, value) in Extra) metadata[key] = value;
         return metadata;
     }
@@ -174,6 +225,36 @@ public sealed class ModelCheckpoint
             if (!int.TryParse(sizes[i], NumberStyles.None, CultureInfo.InvariantCulture, out result[i]) || result[i] <= 0)
                 throw new DataException($"{file}: metadata '{HiddenKey}' is {Text.Quote(text)}, expected layer sizes such as 256,128");
         return result;
+    }
+
+    /// <summary>Both standardisation keys or neither; each a JSON array of one finite number per input, scales positive.</summary>
+    private static Standardization? ParseStandardization(IReadOnlyDictionary<string, string> metadata, int inputs, string file)
+    {
+        bool hasMean = metadata.ContainsKey(StandardizeMeanKey), hasScale = metadata.ContainsKey(StandardizeScaleKey);
+        if (!hasMean && !hasScale) return null;
+        if (hasMean != hasScale)
+            throw new DataException($"{file}: the metadata has '{(hasMean ? StandardizeMeanKey : StandardizeScaleKey)}' without '{(hasMean ? StandardizeScaleKey : StandardizeMeanKey)}'");
+        var mean = ParseVector(metadata[StandardizeMeanKey], StandardizeMeanKey, inputs, file);
+        var scale = ParseVector(metadata[StandardizeScaleKey], StandardizeScaleKey, inputs, file);
+        if (Array.FindIndex(scale, v => !(v > 0)) is var bad and >= 0)
+            throw new DataException($"{file}: metadata '{StandardizeScaleKey}' holds {scale[bad]} at feature {bad}; a scale must be positive");
+        return new Standardization(mean, scale);
+    }
+
+    private static float[] ParseVector(string json, string key, int inputs, string file)
+    {
+        float[]? values;
+        try
+        {
+            values = JsonSerializer.Deserialize<float[]>(json);
+        }
+        catch (JsonException)
+        {
+            values = null;
+        }
+        if (values is null || values.Length != inputs || !Array.TrueForAll(values, float.IsFinite))
+            throw new DataException($"{file}: metadata '{key}' is {Text.Echo(json, 48)}, expected a JSON array of {inputs} finite numbers");
+        return values;
     }
 
     private static string[] ParseClassNames(string json, int classes, string file)

@@ -6,54 +6,77 @@ namespace GpuNet.Checkpoints;
 
 /// <summary>
 /// The SHA-256 a gpunet safetensors file carries in its metadata (<see cref="SafetensorsFile.ChecksumKey"/>).
-/// It covers the data section, then a canonical summary of the header: every tensor entry (sorted by
-/// name: name, dtype, shape, offsets) and every other metadata pair (sorted by key). A flipped byte
-/// anywhere — weights, a shape, an epoch number — therefore changes it, while the JSON's spacing and
-/// key order do not matter. Strings enter as a 4-byte length and their UTF-8 bytes, numbers as 8 bytes,
-/// all little-endian, so no two different headers hash the same input.
+/// It covers every tensor sorted by name — its name, dtype, shape and bytes — then every other metadata pair
+/// sorted by key. Nothing about the file's layout enters (the tensors' order and offsets, the JSON's spacing and
+/// key order, the header's padding), so a faithful rewrite, such as the safetensors library's, which sorts tensors
+/// by name, still verifies, while a flipped byte in a weight, a shape or an epoch number changes the sum. Strings
+/// enter as a 4-byte length and their UTF-8 bytes, numbers as 8 bytes, all little-endian, so no two different
+/// contents hash the same input.
 /// </summary>
-internal sealed class SafetensorsChecksum : IDisposable
+internal static class SafetensorsChecksum
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    /// <summary>One tensor as stored: its header entry and its raw little-endian bytes.</summary>
+    public readonly record struct Stored(SafetensorsEntry Entry, ReadOnlyMemory<byte> Bytes);
 
-    /// <summary>Adds the next bytes of the data section, in file order.</summary>
-    public void AddData(ReadOnlySpan<byte> bytes) => _hash.AppendData(bytes);
-
-    /// <summary>Adds the header summary and returns the lowercase hex digest.</summary>
-    public string Finish(IEnumerable<SafetensorsEntry> entries, IReadOnlyDictionary<string, string> metadata)
+    /// <summary>The lowercase hex digest of the tensors and the metadata (the checksum pair itself left out).</summary>
+    public static string Compute(IEnumerable<Stored> tensors, IReadOnlyDictionary<string, string> metadata)
     {
-        foreach (var e in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var t in tensors.OrderBy(t => t.Entry.Name, StringComparer.Ordinal))
         {
-            AddString(e.Name);
-            AddString(e.DType);
-            AddNumber(e.Shape.Length);
-            foreach (long d in e.Shape) AddNumber(d);
-            AddNumber(e.Begin);
-            AddNumber(e.End);
+            AddString(hash, t.Entry.Name);
+            AddString(hash, t.Entry.DType);
+            AddNumber(hash, t.Entry.Shape.Length);
+            foreach (long d in t.Entry.Shape) AddNumber(hash, d);
+            AddNumber(hash, t.Bytes.Length);
+            hash.AppendData(t.Bytes.Span);
         }
-        foreach (var (key, value) in metadata.Where(p => p.Key != SafetensorsFile.ChecksumKey).OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            AddString(key);
-            AddString(value);
-        }
-        return Convert.ToHexStringLower(_hash.GetHashAndReset());
+        return Finish(hash, metadata);
     }
 
-    private void AddString(string text)
+    /// <summary>
+    /// The checksum of gpunet before 2026-12 (the data section in file order, then the entries with their offsets),
+    /// so that checkpoints written then still verify. It depends on the layout: only an untouched old file passes.
+    /// </summary>
+    public static string ComputeLayoutBound(IReadOnlyList<Stored> tensorsInFileOrder, IReadOnlyDictionary<string, string> metadata)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var t in tensorsInFileOrder) hash.AppendData(t.Bytes.Span);
+        foreach (var e in tensorsInFileOrder.Select(t => t.Entry).OrderBy(e => e.Name, StringComparer.Ordinal))
+        {
+            AddString(hash, e.Name);
+            AddString(hash, e.DType);
+            AddNumber(hash, e.Shape.Length);
+            foreach (long d in e.Shape) AddNumber(hash, d);
+            AddNumber(hash, e.Begin);
+            AddNumber(hash, e.End);
+        }
+        return Finish(hash, metadata);
+    }
+
+    private static string Finish(IncrementalHash hash, IReadOnlyDictionary<string, string> metadata)
+    {
+        foreach (var (key, value) in metadata.Where(p => p.Key != SafetensorsFile.ChecksumKey).OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            AddString(hash, key);
+            AddString(hash, value);
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static void AddString(IncrementalHash hash, string text)
     {
         byte[] utf8 = Encoding.UTF8.GetBytes(text);
         Span<byte> length = stackalloc byte[4];
         BinaryPrimitives.WriteInt32LittleEndian(length, utf8.Length);
-        _hash.AppendData(length);
-        _hash.AppendData(utf8);
+        hash.AppendData(length);
+        hash.AppendData(utf8);
     }
 
-    private void AddNumber(long value)
+    private static void AddNumber(IncrementalHash hash, long value)
     {
         Span<byte> bytes = stackalloc byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, value);
-        _hash.AppendData(bytes);
+        hash.AppendData(bytes);
     }
-
-    public void Dispose() => _hash.Dispose();
 }

@@ -15,4 +15,7 @@ public sealed record SafetensorsEntry(string Name, string DType, long[] Shape, l
 public sealed record SafetensorsContent(IReadOnlyList<Nn.NamedTensor> Tensors, IReadOnlyDictionary<string, string> Metadata, string? Checksum)
 {
     public Nn.NamedTensor? Find(string name) => Tensors.FirstOrDefault(t => t.Name == name);
+
+    /// <summary>The tensors that were stored in another dtype than F32 (F16, BF16, F64) and converted on load.</summary>
+    public IReadOnlyList<(string Name, string DType)> Converted { get; init; } = [];
 }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using GpuNet.IO;
 using GpuNet.Nn;
 
@@ -8,7 +7,8 @@ namespace GpuNet.Checkpoints;
 /// <summary>
 /// Reads and writes the safetensors format (the one PyTorch's <c>safetensors.torch.load_file</c> reads):
 /// an 8-byte little-endian header length N, N bytes of UTF-8 JSON (see <see cref="SafetensorsHeader"/>),
-/// then the tensors' raw little-endian bytes, contiguous, in header order. Only float32 (F32) tensors.
+/// then the tensors' raw little-endian bytes, contiguous, in header order. Writes F32; reads F32, and F16, BF16
+/// and F64 converted to F32 (<see cref="SafetensorsContent.Converted"/> says which).
 /// Every file gpunet writes carries <see cref="ChecksumKey"/> in its metadata (see <see cref="SafetensorsChecksum"/>);
 /// reading verifies it when present. Every failure to read is a <see cref="DataException"/> naming the file and
 /// the place, raised before anything the file claims is allocated.
@@ -38,18 +38,14 @@ public static class SafetensorsFile
         if (metadata.ContainsKey(ChecksumKey))
             throw new ArgumentException($"metadata key {ChecksumKey} is reserved for the checksum", nameof(metadata));
         var entries = Layout(tensors);
-        string checksum;
-        using (var hash = new SafetensorsChecksum())
-        {
-            foreach (var t in tensors) hash.AddData(LittleEndianBytes(t.Data));
-            checksum = hash.Finish(entries, metadata);
-        }
+        var bytes = tensors.Select(t => LittleEndianBytes(t.Data)).ToArray();
+        string checksum = SafetensorsChecksum.Compute(entries.Select((e, i) => new SafetensorsChecksum.Stored(e, bytes[i])), metadata);
         var header = SafetensorsHeader.Serialize(entries, new Dictionary<string, string>(metadata) { [ChecksumKey] = checksum });
         Span<byte> length = stackalloc byte[8];
         BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
         output.Write(length);
         output.Write(header);
-        foreach (var t in tensors) output.Write(LittleEndianBytes(t.Data));
+        foreach (var b in bytes) output.Write(b.Span);
         return checksum;
     }
 
@@ -95,24 +91,23 @@ public static class SafetensorsFile
             long dataLength = fileLength - 8 - (long)headerLength;
             var (entries, metadata) = SafetensorsHeader.Parse(header, dataLength, name);
 
-            // The header is consistent with the file's length, so what follows allocates at most the file's size.
-            var tensors = new NamedTensor[entries.Length];
-            using var hash = new SafetensorsChecksum();
-            foreach (int i in Enumerable.Range(0, entries.Length).OrderBy(i => entries[i].Begin))
+            // The header is consistent with the file's length, so what follows allocates at most the file's size (twice, for F16).
+            var stored = new List<SafetensorsChecksum.Stored>(entries.Length);
+            foreach (var e in entries.OrderBy(e => e.Begin))
             {
-                var e = entries[i];
-                var data = new float[e.ByteLength / 4];
-                var bytes = MemoryMarshal.AsBytes(data.AsSpan());
+                var bytes = new byte[e.ByteLength];
                 input.ReadExactly(bytes);
-                hash.AddData(bytes);
-                if (!BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(data.AsSpan()), MemoryMarshal.Cast<float, int>(data.AsSpan()));
-                tensors[i] = new NamedTensor(e.Name, e.Shape.Select(d => (int)d).ToArray(), data);
+                stored.Add(new SafetensorsChecksum.Stored(e, bytes));
             }
-            string actual = hash.Finish(entries, metadata);
-            metadata.Remove(ChecksumKey, out string? stored);
-            if (stored is not null && !string.Equals(stored, actual, StringComparison.OrdinalIgnoreCase))
+            metadata.TryGetValue(ChecksumKey, out string? checksum);
+            if (checksum is not null && !Matches(checksum, SafetensorsChecksum.Compute(stored, metadata))
+                && !Matches(checksum, SafetensorsChecksum.ComputeLayoutBound(stored, metadata)))
                 throw new DataException($"{name}: checksum mismatch: the file is corrupted");
-            return new SafetensorsContent(tensors, metadata, stored);
+            metadata.Remove(ChecksumKey);
+            var byName = stored.ToDictionary(t => t.Entry.Name, StringComparer.Ordinal);
+            var tensors = entries.Select(e => new NamedTensor(e.Name, e.Shape.Select(d => (int)d).ToArray(), TensorDTypes.ToFloat32(e.DType, byName[e.Name].Bytes.Span))).ToArray();
+            var converted = entries.Where(e => e.DType != SafetensorsHeader.Float32).Select(e => (e.Name, e.DType)).ToArray();
+            return new SafetensorsContent(tensors, metadata, checksum) { Converted = converted };
         }
         catch (EndOfStreamException e)
         {
@@ -123,6 +118,8 @@ public static class SafetensorsFile
             throw new DataException($"{name}: cannot read: {e.Message}", e);
         }
     }
+
+    private static bool Matches(string stored, string actual) => string.Equals(stored, actual, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Header entries for tensors laid out back to back in the given order; checks names and shapes.</summary>
     private static SafetensorsEntry[] Layout(IReadOnlyList<NamedTensor> tensors)
@@ -145,11 +142,10 @@ public static class SafetensorsFile
     }
 
     /// <summary>The float data as little-endian bytes (a view on little-endian machines, a swapped copy elsewhere).</summary>
-    private static ReadOnlySpan<byte> LittleEndianBytes(float[] data)
+    private static ReadOnlyMemory<byte> LittleEndianBytes(float[] data)
     {
-        if (BitConverter.IsLittleEndian) return MemoryMarshal.AsBytes(data.AsSpan());
-        var swapped = new int[data.Length];
-        BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<float, int>(data.AsSpan()), swapped);
-        return MemoryMarshal.AsBytes(swapped.AsSpan());
+        var bytes = new byte[4L * data.Length];
+        for (int i = 0; i < data.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(4 * i), data[i]);
+        return bytes;
     }
 }

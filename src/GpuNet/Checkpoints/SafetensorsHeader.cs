@@ -15,6 +15,12 @@ internal static class SafetensorsHeader
     public const string MetadataKey = "__metadata__";
     public const string Float32 = "F32";
 
+    /// <summary>The dtypes read, with their element sizes: F32 as it is, F16, BF16 and F64 converted to F32 on load.</summary>
+    public static readonly IReadOnlyDictionary<string, int> ReadDTypes = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        [Float32] = 4, ["F16"] = 2, ["BF16"] = 2, ["F64"] = 8,
+    };
+
     /// <summary>The dtypes the safetensors format defines; only F32 is read, but the others get a clearer message than "unknown".</summary>
     private static readonly HashSet<string> KnownDTypes =
         ["BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "F8_E8M0", "F4", "F6_E2M3", "F6_E3M2", "I16", "U16", "F16", "BF16", "I32", "U32", "F32", "F64", "I64", "U64", "C64"];
@@ -123,9 +129,9 @@ internal static class SafetensorsHeader
         if (!element.TryGetProperty("dtype", out var dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String)
             throw new DataException($"{where} has no dtype string");
         string dtype = dtypeElement.GetString()!;
-        if (dtype != Float32)
+        if (!ReadDTypes.TryGetValue(dtype, out int size))
             throw new DataException(KnownDTypes.Contains(dtype)
-                ? $"{where} has dtype {dtype}; gpunet reads only F32 tensors (in PyTorch, convert with .float() before saving)"
+                ? $"{where} has dtype {dtype}; gpunet reads F32, F16, BF16 and F64 tensors (in PyTorch, convert with .float() before saving)"
                 : $"{where} has unknown dtype {Text.Quote(dtype)}");
 
         long[] shape = ReadIntegers(element, "shape", where, expectedCount: null);
@@ -146,8 +152,8 @@ internal static class SafetensorsHeader
         }
         if (shape.Any(d => d > int.MaxValue))
             throw new DataException($"{where}: shape [{string.Join(", ", shape)}] has a dimension over {int.MaxValue}");
-        if (elements * 4 != end - begin)
-            throw new DataException($"{where}: shape [{string.Join(", ", shape)}] needs {elements * 4} bytes of F32, but data_offsets [{begin}, {end}] hold {end - begin}");
+        if (elements * size != end - begin)
+            throw new DataException($"{where}: shape [{string.Join(", ", shape)}] needs {elements * size} bytes of {dtype}, but data_offsets [{begin}, {end}] hold {end - begin}");
         return new SafetensorsEntry(name, dtype, shape, begin, end);
     }
 

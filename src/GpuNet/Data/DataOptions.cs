@@ -24,4 +24,6 @@ public sealed record DataOptions
     public bool? Header { get; init; }
     /// <summary>Fraction held out as the test split for synthetic sets and for a CSV without --test-data.</summary>
     public double TestFraction { get; init; } = 0.2;
+    /// <summary>CSV: the classes to encode labels with (a saved model's), instead of fitting them on the training file; null to fit.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
 }

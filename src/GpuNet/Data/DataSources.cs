@@ -30,7 +30,7 @@ public static class DataSources
         if (IsFile(source))
         {
             RejectSyntheticOptions(options, source);
-            return CsvReader.LoadSplit(source, options.TestData, new CsvFormat(options.LabelColumn, options.Header),
+            return CsvReader.LoadSplit(source, options.TestData, new CsvFormat(options.LabelColumn, options.Header) { Classes = options.ClassNames },
                 options.TestFraction, options.Seed);
         }
         throw new UsageException($"--data: unknown source '{source}': expected {string.Join(", ", Names)} or a path to a CSV file");

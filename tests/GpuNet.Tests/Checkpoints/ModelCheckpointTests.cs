@@ -82,12 +82,12 @@ public sealed class ModelCheckpointTests
     }
 
     [Fact]
-    public void A_state_dict_without_gpunet_metadata_is_not_a_checkpoint()
+    public void A_state_dict_without_gpunet_metadata_must_be_whole_linear_layers()
     {
         using var dir = new TempDirectory();
         string path = dir.Write("torch.safetensors", SafetensorsBytes.Build("""{"layers.0.weight":{"dtype":"F32","shape":[1,1],"data_offsets":[0,4]}}""", new byte[4]));
         var e = Assert.Throws<DataException>(() => ModelCheckpoint.Load(path));
-        Assert.Contains("no 'gpunet.sha256' checksum: not a gpunet checkpoint", e.Message);
+        Assert.Equal($"{path}: layer 'layers.0' has a weight but no bias (nn.Linear(bias=False) is not supported)", e.Message);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class BadInputTests : IDisposable
         { "nan.csv", "0,1.0,2.0\n1,NaN,3.0\n", "NaN" },
         { "empty.csv", "", "empty" },
         { "label.csv", "0,1.0,2.0\n1.5,3.0,4.0\n", "1.5" },
-        { "negative.csv", "0,1.0,2.0\n-1,3.0,4.0\n", "-1" },
+        { "feature.csv", "0,1.0,2.0\n1,3.0,x\n", "\"x\" is not a number" },
     };
 
     [Theory]

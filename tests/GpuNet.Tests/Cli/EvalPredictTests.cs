@@ -125,7 +125,7 @@ public sealed class EvalPredictTests : IDisposable
         var run = CliRun.Of("predict", "--model", _model, "--input", input, "--device", "cpu");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        var rows = ParsePredictions(run.Stdout, classes: 3);
+        var rows = ParsePredictions(run.Stdout, Directions);
         Assert.Equal(_split.Test.Count, rows.Length);
         int correct = 0;
         for (int i = 0; i < rows.Length; i++)
@@ -150,7 +150,7 @@ public sealed class EvalPredictTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("", run.Stdout);
         Assert.Contains($"wrote {_split.Test.Count} predictions to {output}", run.Stderr);
-        Assert.Equal(_split.Test.Count, ParsePredictions(File.ReadAllText(output), classes: 3).Length);
+        Assert.Equal(_split.Test.Count, ParsePredictions(File.ReadAllText(output), Directions).Length);
     }
 
     [Fact]
@@ -164,8 +164,8 @@ public sealed class EvalPredictTests : IDisposable
         var run = CliRun.Of("predict", "--model", model, "--input", input, "--device", "cpu");
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.StartsWith("index,label,prob_0,prob_1\n", run.Stdout.ReplaceLineEndings("\n"));
-        foreach (var (_, label, p) in ParsePredictions(run.Stdout, classes: 2))
+        Assert.StartsWith("index,label,prob_no,prob_yes\n", run.Stdout.ReplaceLineEndings("\n"));
+        foreach (var (_, label, p) in ParsePredictions(run.Stdout, ["no", "yes"]))
         {
             Assert.Equal(1.0, p[0] + p[1], 1e-6);
             Assert.Equal(p[1] > 0.5 ? 1 : 0, label);
@@ -187,7 +187,9 @@ public sealed class EvalPredictTests : IDisposable
 
         Assert.True(fromIdx.ExitCode == 0, fromIdx.ToString());
         Assert.Equal(fromCsv.Stdout, fromIdx.Stdout);
-        Assert.Equal(6, ParsePredictions(fromIdx.Stdout, classes: 3).Length);
+        var lines = fromIdx.Stdout.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
+        Assert.Equal("index,label,prob_cat,\"prob_dog, \"\"big\"\"\",prob_émeu", lines[0]); // RFC 4180 quoting of a name with a comma and quotes
+        Assert.Equal(7, lines.Length);
     }
 
     [Fact]
@@ -215,15 +217,18 @@ public sealed class EvalPredictTests : IDisposable
         return text.ToString();
     }
 
-    private static (int Index, int Label, double[] Probabilities)[] ParsePredictions(string csv, int classes)
+    private static readonly string[] Directions = ["north", "west", "south"];
+
+    /// <summary>Rows of index, predicted class (as an index into <paramref name="names"/>) and probabilities; the header must name every class.</summary>
+    private static (int Index, int Label, double[] Probabilities)[] ParsePredictions(string csv, string[] names)
     {
         var lines = csv.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');
-        Assert.Equal("index,label" + string.Concat(Enumerable.Range(0, classes).Select(c => $",prob_{c}")), lines[0]);
+        Assert.Equal("index,label" + string.Concat(names.Select(n => $",prob_{n}")), lines[0]);
         return lines[1..].Select(line =>
         {
             var cells = line.Split(',');
-            Assert.Equal(2 + classes, cells.Length);
-            return (int.Parse(cells[0], CultureInfo.InvariantCulture), int.Parse(cells[1], CultureInfo.InvariantCulture),
+            Assert.Equal(2 + names.Length, cells.Length);
+            return (int.Parse(cells[0], CultureInfo.InvariantCulture), Array.IndexOf(names, cells[1]),
                 cells[2..].Select(c => double.Parse(c, CultureInfo.InvariantCulture)).ToArray());
         }).ToArray();
     }

@@ -1,0 +1,20 @@
+using GpuNet.Checkpoints;
+
+namespace GpuNet.Tests.Checkpoints;
+
+public sealed class ConfusionMatrixTests
+{
+    [Fact]
+    public void Macro_f1_and_balanced_accuracy_match_scikit_learn_on_an_imbalanced_set()
+    {
+        // scikit-learn: f1_score(y, p, average='macro') = 19/30, balanced_accuracy_score(y, p) = 13/18.
+        int[] actual = [0, 0, 0, 0, 0, 0, 1, 1, 1, 2];
+        int[] predicted = [0, 0, 0, 0, 0, 1, 1, 0, 2, 2];
+
+        var m = new ConfusionMatrix(4, actual, predicted); // class 3 never occurs and is left out, as scikit-learn does
+
+        Assert.Equal(19.0 / 30, m.MacroF1, 12);
+        Assert.Equal(13.0 / 18, m.BalancedAccuracy, 12);
+        Assert.Null(m.F1(3));
+    }
+}
