@@ -13,40 +13,40 @@ namespace GpuNet.Backends.Ilgpu;
 /// </summary>
 public sealed class IlgpuBackend : IBackend
 {
-    private readonly Accelerator accelerator;
-    private readonly AcceleratorStream stream;
-    private readonly Context? ownedContext;
+    private readonly Accelerator _accelerator;
+    private readonly AcceleratorStream _stream;
+    private readonly Context? _ownedContext;
     // Stands in for an optional output the kernel will not touch (a flag says so).
-    private readonly IlgpuBuffer<float> dummy;
-    private GemmKernel gemmKernel;
+    private readonly IlgpuBuffer<float> _dummy;
+    private GemmKernel _gemmKernel;
 
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> gemmNaive;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> gemmTiled16;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> gemmRegister64;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> _gemmNaive;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> _gemmTiled16;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams> _gemmRegister64;
     // One compiled kernel per operand-layout pair, indexed by TransA·2 + TransB.
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>[] gemmDoubleBuffered128;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, GemmSplitKParams> gemmSplitKReduce;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>[] _gemmDoubleBuffered128;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, GemmSplitKParams> _gemmSplitKReduce;
     // Split-K partial products; grown on demand, kept for the backend's lifetime.
-    private IlgpuBuffer<float>? splitKWorkspace;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> biasActivation;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> activationForward;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> activationBackward;
-    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int> columnSums;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams> softmaxCrossEntropy;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> softmax;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams> sigmoidBce;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams> sgd;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int> gatherRows;
-    private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int> gatherLabels;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<int>, int, int> gatherBatch;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams> sgdPair;
+    private IlgpuBuffer<float>? _splitKWorkspace;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> _biasActivation;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> _activationForward;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> _activationBackward;
+    private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int> _columnSums;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams> _softmaxCrossEntropy;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> _softmax;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams> _sigmoidBce;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams> _sgd;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int> _gatherRows;
+    private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int> _gatherLabels;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<int>, int, int> _gatherBatch;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams> _sgdPair;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-        ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, AdamKernelParams> adamPair;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, DropoutKernelParams> dropout;
-    private readonly Action<Index1D, ArrayView<float>, float, float, ulong> initUniform;
-    private readonly Action<Index1D, ArrayView<float>, float, float, ulong> initNormal;
-    private readonly Action<Index1D, ArrayView<float>, float> fill;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>> copy;
+        ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, AdamKernelParams> _adamPair;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, DropoutKernelParams> _dropout;
+    private readonly Action<Index1D, ArrayView<float>, float, float, ulong> _initUniform;
+    private readonly Action<Index1D, ArrayView<float>, float, float, ulong> _initNormal;
+    private readonly Action<Index1D, ArrayView<float>, float> _fill;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>> _copy;
 
     /// <summary>
     /// Wraps <paramref name="accelerator"/>. <paramref name="gemm"/> picks the GEMM rung
@@ -55,51 +55,51 @@ public sealed class IlgpuBackend : IBackend
     /// </summary>
     public IlgpuBackend(Accelerator accelerator, DeviceInfo? device = null, GemmKernel? gemm = null, Context? ownedContext = null)
     {
-        this.accelerator = accelerator ?? throw new ArgumentNullException(nameof(accelerator));
-        this.ownedContext = ownedContext;
-        stream = accelerator.DefaultStream;
+        _accelerator = accelerator ?? throw new ArgumentNullException(nameof(accelerator));
+        _ownedContext = ownedContext;
+        _stream = accelerator.DefaultStream;
         Device = device ?? DescribeAccelerator(accelerator);
 
-        gemmNaive = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmNaive.Kernel);
-        gemmTiled16 = Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmTiled16.Kernel);
-        gemmRegister64 = Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmRegister64.Kernel);
-        gemmDoubleBuffered128 =
+        _gemmNaive = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmNaive.Kernel);
+        _gemmTiled16 = Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmTiled16.Kernel);
+        _gemmRegister64 = Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmRegister64.Kernel);
+        _gemmDoubleBuffered128 =
         [
             Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout>),
             Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout>),
             Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout>),
             Grouped<ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>(GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout>),
         ];
-        gemmSplitKReduce = Implicit<ArrayView<float>, ArrayView<float>, GemmSplitKParams>(GemmSplitK.Reduce);
-        biasActivation = Implicit<ArrayView<float>, ArrayView<float>, int, int>(ActivationKernels.BiasActivation);
-        activationForward = Implicit<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Forward);
-        activationBackward = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Backward);
-        columnSums = Grouped<ArrayView<float>, ArrayView<float>, int, int>(ReduceKernels.ColumnSums);
-        softmaxCrossEntropy = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.CrossEntropy);
-        softmax = Implicit<ArrayView<float>, ArrayView<float>, int>(SoftmaxKernels.Softmax);
-        sigmoidBce = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.SigmoidBce);
-        sgd = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>(OptimKernels.Sgd);
-        gatherRows = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(GatherKernels.Rows);
-        gatherLabels = Implicit<ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(GatherKernels.Labels);
-        gatherBatch = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<int>, int, int>(GatherKernels.Batch);
-        sgdPair = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams>(OptimKernels.SgdPair);
-        adamPair = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
+        _gemmSplitKReduce = Implicit<ArrayView<float>, ArrayView<float>, GemmSplitKParams>(GemmSplitK.Reduce);
+        _biasActivation = Implicit<ArrayView<float>, ArrayView<float>, int, int>(ActivationKernels.BiasActivation);
+        _activationForward = Implicit<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Forward);
+        _activationBackward = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Backward);
+        _columnSums = Grouped<ArrayView<float>, ArrayView<float>, int, int>(ReduceKernels.ColumnSums);
+        _softmaxCrossEntropy = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.CrossEntropy);
+        _softmax = Implicit<ArrayView<float>, ArrayView<float>, int>(SoftmaxKernels.Softmax);
+        _sigmoidBce = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.SigmoidBce);
+        _sgd = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>(OptimKernels.Sgd);
+        _gatherRows = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(GatherKernels.Rows);
+        _gatherLabels = Implicit<ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(GatherKernels.Labels);
+        _gatherBatch = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<int>, int, int>(GatherKernels.Batch);
+        _sgdPair = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams>(OptimKernels.SgdPair);
+        _adamPair = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, AdamKernelParams>(OptimKernels.AdamPair);
-        dropout = Implicit<ArrayView<float>, ArrayView<float>, DropoutKernelParams>(DropoutKernels.Dropout);
-        initUniform = Implicit<ArrayView<float>, float, float, ulong>(RandomKernels.Uniform);
-        initNormal = Implicit<ArrayView<float>, float, float, ulong>(RandomKernels.Normal);
-        fill = Implicit<ArrayView<float>, float>(FillKernels.Fill);
-        copy = Implicit<ArrayView<float>, ArrayView<float>>(FillKernels.Copy);
+        _dropout = Implicit<ArrayView<float>, ArrayView<float>, DropoutKernelParams>(DropoutKernels.Dropout);
+        _initUniform = Implicit<ArrayView<float>, float, float, ulong>(RandomKernels.Uniform);
+        _initNormal = Implicit<ArrayView<float>, float, float, ulong>(RandomKernels.Normal);
+        _fill = Implicit<ArrayView<float>, float>(FillKernels.Fill);
+        _copy = Implicit<ArrayView<float>, ArrayView<float>>(FillKernels.Copy);
 
-        dummy = new IlgpuBuffer<float>(accelerator, 1);
-        GemmKernel = gemm ?? DefaultGemmKernel(accelerator.AcceleratorType);
-        GemmTargetGroups = Math.Max(1, accelerator.NumMultiprocessors);
+        _dummy = new IlgpuBuffer<float>(_accelerator, 1);
+        GemmKernel = gemm ?? DefaultGemmKernel(_accelerator.AcceleratorType);
+        GemmTargetGroups = Math.Max(1, _accelerator.NumMultiprocessors);
     }
 
     public DeviceInfo Device { get; }
 
     /// <summary>The underlying accelerator (for diagnostics and benchmarks).</summary>
-    public Accelerator Accelerator => accelerator;
+    public Accelerator Accelerator => _accelerator;
 
     /// <summary>
     /// The GEMM rung used by <see cref="Gemm"/>. Every rung is loaded up front, so switching
@@ -107,14 +107,14 @@ public sealed class IlgpuBackend : IBackend
     /// </summary>
     public GemmKernel GemmKernel
     {
-        get => gemmKernel;
+        get => _gemmKernel;
         set
         {
             if (!Enum.IsDefined(value))
                 throw new ArgumentOutOfRangeException(nameof(value), value, "unknown GEMM kernel");
             if (NeedsGroups(value) && !SupportsGroup(GroupEdge, GroupEdge))
-                throw new NotSupportedException($"GEMM kernel {value} needs {GroupEdge}x{GroupEdge} thread groups; {accelerator.Name} allows {accelerator.MaxNumThreadsPerGroup} threads per group");
-            gemmKernel = value;
+                throw new NotSupportedException($"GEMM kernel {value} needs {GroupEdge}x{GroupEdge} thread groups; {_accelerator.Name} allows {_accelerator.MaxNumThreadsPerGroup} threads per group");
+            _gemmKernel = value;
         }
     }
 
@@ -143,19 +143,19 @@ public sealed class IlgpuBackend : IBackend
         type == AcceleratorType.CPU ? GemmKernel.Naive : GemmKernel.Auto;
 
     private bool SupportsGroup(int x, int y) =>
-        accelerator.MaxNumThreadsPerGroup >= x * y && accelerator.MaxGroupSize.X >= x && accelerator.MaxGroupSize.Y >= y;
+        _accelerator.MaxNumThreadsPerGroup >= x * y && _accelerator.MaxGroupSize.X >= x && _accelerator.MaxGroupSize.Y >= y;
 
-    internal static DeviceInfo DescribeAccelerator(Accelerator accelerator)
+    internal static DeviceInfo DescribeAccelerator(Accelerator _accelerator)
     {
-        var kind = accelerator.AcceleratorType switch
+        var kind = _accelerator.AcceleratorType switch
         {
             AcceleratorType.Cuda => DeviceKind.Cuda,
             AcceleratorType.OpenCL => DeviceKind.OpenCL,
             _ => DeviceKind.IlgpuCpu,
         };
         string id = kind switch { DeviceKind.Cuda => "cuda", DeviceKind.OpenCL => "opencl", _ => "ilgpu-cpu" };
-        return new DeviceInfo(id, accelerator.Name, kind, accelerator.MemorySize,
-            $"{accelerator.AcceleratorType}, {accelerator.MaxNumThreadsPerGroup} threads per group", kind != DeviceKind.IlgpuCpu);
+        return new DeviceInfo(id, _accelerator.Name, kind, _accelerator.MemorySize,
+            $"{_accelerator.AcceleratorType}, {_accelerator.MaxNumThreadsPerGroup} threads per group", kind != DeviceKind.IlgpuCpu);
     }
 
     // ---- memory -------------------------------------------------------------------------
@@ -164,22 +164,25 @@ public sealed class IlgpuBackend : IBackend
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         long bytes = (long)length * sizeof(T);
+        if (bytes > _accelerator.MemorySize)
+            throw OutOfDeviceMemory(bytes, length, sizeof(T), $"the device has {_accelerator.MemorySize} bytes", null);
         IlgpuBuffer<T> buffer;
         try
         {
-            if (bytes > accelerator.MemorySize) throw new OutOfMemoryException($"the device has {accelerator.MemorySize} bytes");
-            buffer = new IlgpuBuffer<T>(accelerator, length);
+            buffer = new IlgpuBuffer<T>(_accelerator, length);
         }
         catch (Exception e) when (e is OutOfMemoryException or AcceleratorException)
         {
-            throw new GpuNetException(
-                $"{Device.Id}: out of device memory allocating {bytes / (1024.0 * 1024.0):0.#} MiB ({length} × {sizeof(T)} bytes): {e.Message}; try a smaller --batch-size or model",
-                ExitCodes.RuntimeError, e);
+            throw OutOfDeviceMemory(bytes, length, sizeof(T), e.Message, e);
         }
         // ILGPU allocations are uninitialised; the contract promises zeros. Enqueued like any op.
-        buffer.Owner!.View.MemSetToZero(stream);
+        buffer.Owner!.View.MemSetToZero(_stream);
         return buffer;
     }
+
+    private GpuNetException OutOfDeviceMemory(long bytes, int length, int elementSize, string why, Exception? inner) => new(
+        $"{Device.Id}: out of device memory allocating {bytes / (1024.0 * 1024.0):0.#} MiB ({length} × {elementSize} bytes): {why}; try a smaller batch size or model",
+        ExitCodes.RuntimeError, inner);
 
     public unsafe void Upload<T>(ReadOnlySpan<T> source, DeviceBuffer<T> destination) where T : unmanaged
     {
@@ -190,7 +193,7 @@ public sealed class IlgpuBackend : IBackend
             return;
         // Pinned for the duration: ILGPU copies through the raw address and synchronizes before returning.
         fixed (T* p = source)
-            dst.View.SubView(0, source.Length).CopyFromCPU(stream, ref Unsafe.AsRef<T>(p), source.Length);
+            dst.View.SubView(0, source.Length).CopyFromCPU(_stream, ref Unsafe.AsRef<T>(p), source.Length);
     }
 
     public unsafe void Download<T>(DeviceBuffer<T> source, Span<T> destination) where T : unmanaged
@@ -202,13 +205,13 @@ public sealed class IlgpuBackend : IBackend
         if (destination.Length == 0)
             return;
         fixed (T* p = destination)
-            src.View.SubView(0, destination.Length).CopyToCPU(stream, ref Unsafe.AsRef<T>(p), destination.Length);
+            src.View.SubView(0, destination.Length).CopyToCPU(_stream, ref Unsafe.AsRef<T>(p), destination.Length);
     }
 
     public void Synchronize()
     {
         Synchronizations++;
-        stream.Synchronize();
+        _stream.Synchronize();
     }
 
     // ---- counters -----------------------------------------------------------------------
@@ -223,74 +226,74 @@ public sealed class IlgpuBackend : IBackend
     public long Synchronizations { get; private set; }
 
     /// <summary>The kernels this backend loaded, in load order (a test compares them with <see cref="IlgpuKernels.All"/>).</summary>
-    public IReadOnlyList<KernelEntry> LoadedKernels => loaded;
+    public IReadOnlyList<KernelEntry> LoadedKernels => _loaded;
 
-    private readonly List<KernelEntry> loaded = [];
+    private readonly List<KernelEntry> _loaded = [];
 
     private KernelEntry Register(Delegate kernel)
     {
         var entry = IlgpuKernels.Of(kernel.Method);
-        loaded.Add(entry);
+        _loaded.Add(entry);
         return entry;
     }
 
-    private int GroupSize(Delegate kernel) => Register(kernel).GroupSizeFor(accelerator.MaxNumThreadsPerGroup);
+    private int GroupSize(Delegate kernel) => Register(kernel).GroupSizeFor(_accelerator.MaxNumThreadsPerGroup);
 
     // One loader per kernel arity. Each compiles the kernel as its IlgpuKernels entry says, and
     // each launch through the returned delegate counts once in LaunchCount.
     private Action<KernelConfig, T1, T2, T3, T4> Grouped<T1, T2, T3, T4>(Action<T1, T2, T3, T4> kernel)
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct
     {
-        var launch = accelerator.LoadStreamKernel(kernel, Register(kernel).SpecializationFor(accelerator.MaxNumThreadsPerGroup));
+        var launch = _accelerator.LoadStreamKernel(kernel, Register(kernel).SpecializationFor(_accelerator.MaxNumThreadsPerGroup));
         return (config, a1, a2, a3, a4) => { LaunchCount++; launch(config, a1, a2, a3, a4); };
     }
 
     private Action<Index1D, T1, T2> Implicit<T1, T2>(Action<Index1D, T1, T2> kernel)
         where T1 : struct where T2 : struct
     {
-        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        var launch = _accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
         return (index, a1, a2) => { LaunchCount++; launch(index, a1, a2); };
     }
 
     private Action<Index1D, T1, T2, T3> Implicit<T1, T2, T3>(Action<Index1D, T1, T2, T3> kernel)
         where T1 : struct where T2 : struct where T3 : struct
     {
-        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        var launch = _accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
         return (index, a1, a2, a3) => { LaunchCount++; launch(index, a1, a2, a3); };
     }
 
     private Action<Index1D, T1, T2, T3, T4> Implicit<T1, T2, T3, T4>(Action<Index1D, T1, T2, T3, T4> kernel)
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct
     {
-        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        var launch = _accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
         return (index, a1, a2, a3, a4) => { LaunchCount++; launch(index, a1, a2, a3, a4); };
     }
 
     private Action<Index1D, T1, T2, T3, T4, T5> Implicit<T1, T2, T3, T4, T5>(Action<Index1D, T1, T2, T3, T4, T5> kernel)
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct
     {
-        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        var launch = _accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
         return (index, a1, a2, a3, a4, a5) => { LaunchCount++; launch(index, a1, a2, a3, a4, a5); };
     }
 
     private Action<Index1D, T1, T2, T3, T4, T5, T6, T7> Implicit<T1, T2, T3, T4, T5, T6, T7>(Action<Index1D, T1, T2, T3, T4, T5, T6, T7> kernel)
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct
     {
-        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        var launch = _accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
         return (index, a1, a2, a3, a4, a5, a6, a7) => { LaunchCount++; launch(index, a1, a2, a3, a4, a5, a6, a7); };
     }
 
     private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> Implicit<T1, T2, T3, T4, T5, T6, T7, T8>(Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8> kernel)
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct
     {
-        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        var launch = _accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
         return (index, a1, a2, a3, a4, a5, a6, a7, a8) => { LaunchCount++; launch(index, a1, a2, a3, a4, a5, a6, a7, a8); };
     }
 
     private Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> Implicit<T1, T2, T3, T4, T5, T6, T7, T8, T9, T10>(Action<Index1D, T1, T2, T3, T4, T5, T6, T7, T8, T9, T10> kernel)
         where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct where T7 : struct where T8 : struct where T9 : struct where T10 : struct
     {
-        var launch = accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        var launch = _accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
         return (index, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10) => { LaunchCount++; launch(index, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10); };
     }
 
@@ -298,7 +301,7 @@ public sealed class IlgpuBackend : IBackend
     {
         var b = Need(buffer, count, nameof(buffer));
         if (count > 0)
-            fill(count, b.View, value);
+            _fill(count, b.View, value);
     }
 
     public void Copy(DeviceBuffer<float> source, DeviceBuffer<float> destination, int count)
@@ -306,7 +309,7 @@ public sealed class IlgpuBackend : IBackend
         var s = Need(source, count, nameof(source));
         var d = Need(destination, count, nameof(destination));
         if (count > 0)
-            copy(count, s.View, d.View);
+            _copy(count, s.View, d.View);
     }
 
     // ---- GEMM ---------------------------------------------------------------------------
@@ -327,7 +330,7 @@ public sealed class IlgpuBackend : IBackend
         if (shape.M == 0 || shape.N == 0)
             return;
 
-        var plan = GemmPlan.For(shape, gemmKernel, GemmTargetGroups);
+        var plan = GemmPlan.For(shape, _gemmKernel, GemmTargetGroups);
         var p = new GemmParams
         {
             M = shape.M, N = shape.N, K = shape.K,
@@ -344,14 +347,14 @@ public sealed class IlgpuBackend : IBackend
                 long total = (long)shape.Batch * shape.M * shape.N;
                 if (total > int.MaxValue)
                     throw new ArgumentException($"GEMM output of {total} elements exceeds the naive kernel's 32-bit launch", nameof(shape));
-                gemmNaive((int)total, av.View, bv.View, cv.View, p);
+                _gemmNaive((int)total, av.View, bv.View, cv.View, p);
                 break;
             }
             case GemmKernel.Tiled16:
-                gemmTiled16(BlockLaunch(shape, GemmTiled16.Tile, 1), av.View, bv.View, cv.View, p);
+                _gemmTiled16(BlockLaunch(shape, GemmTiled16.Tile, 1), av.View, bv.View, cv.View, p);
                 break;
             case GemmKernel.Register64:
-                gemmRegister64(BlockLaunch(shape, GemmRegister64.Block, 1), av.View, bv.View, cv.View, p);
+                _gemmRegister64(BlockLaunch(shape, GemmRegister64.Block, 1), av.View, bv.View, cv.View, p);
                 break;
             default:
                 GemmDoubleBuffered(shape, plan, p, av, bv, cv);
@@ -365,7 +368,7 @@ public sealed class IlgpuBackend : IBackend
     /// </summary>
     private void GemmDoubleBuffered(in GemmShape shape, GemmPlan plan, GemmParams p, IlgpuBuffer<float> a, IlgpuBuffer<float> b, IlgpuBuffer<float> c)
     {
-        var kernel = gemmDoubleBuffered128[p.TransA * 2 + p.TransB];
+        var kernel = _gemmDoubleBuffered128[p.TransA * 2 + p.TransB];
         if (plan.Splits == 1)
         {
             kernel(BlockLaunch(shape, GemmDoubleBuffered128.Block, 1), a.View, b.View, c.View, p);
@@ -379,21 +382,21 @@ public sealed class IlgpuBackend : IBackend
         var partial = p with { Alpha = 1f, Beta = 0f, StrideC = plane, Splits = plan.Splits };
         kernel(BlockLaunch(shape, GemmDoubleBuffered128.Block, plan.Splits), a.View, b.View, workspace.View, partial);
         var reduce = new GemmSplitKParams { Plane = (int)plane, Splits = plan.Splits, StrideC = shape.StrideC, Alpha = shape.Alpha, Beta = shape.Beta };
-        gemmSplitKReduce((int)(plane * shape.Batch), workspace.View, c.View, reduce);
+        _gemmSplitKReduce((int)(plane * shape.Batch), workspace.View, c.View, reduce);
     }
 
     private IlgpuBuffer<float> SplitKWorkspace(int elements)
     {
-        if (splitKWorkspace is { } current && current.Length >= elements)
+        if (_splitKWorkspace is { } current && current.Length >= elements)
             return current;
         // Launches already enqueued may still read the old workspace.
-        if (splitKWorkspace is not null)
+        if (_splitKWorkspace is not null)
         {
             Synchronize();
-            splitKWorkspace.Dispose();
+            _splitKWorkspace.Dispose();
         }
-        splitKWorkspace = new IlgpuBuffer<float>(accelerator, elements);
-        return splitKWorkspace;
+        _splitKWorkspace = new IlgpuBuffer<float>(_accelerator, elements);
+        return _splitKWorkspace;
     }
 
     /// <summary>One 16×16 group per <paramref name="block"/>² block of C, batches (times splits) along Z.</summary>
@@ -403,7 +406,7 @@ public sealed class IlgpuBackend : IBackend
         if (z > int.MaxValue)
             throw new ArgumentException($"GEMM grid depth {z} (batch × splits) exceeds a 32-bit launch", nameof(shape));
         var grid = new Index3D((shape.N + block - 1) / block, (shape.M + block - 1) / block, (int)z);
-        var max = accelerator.MaxGridSize;
+        var max = _accelerator.MaxGridSize;
         if (grid.X > max.X || grid.Y > max.Y || grid.Z > max.Z)
             throw new ArgumentException($"GEMM grid {grid} exceeds the device's {max}", nameof(shape));
         return new KernelConfig(grid, new Index3D(GroupEdge, GroupEdge, 1));
@@ -418,7 +421,7 @@ public sealed class IlgpuBackend : IBackend
         var bv = Need(bias, cols, nameof(bias));
         CheckActivation(activation);
         if (count > 0)
-            biasActivation(count, yv.View, bv.View, cols, (int)activation);
+            _biasActivation(count, yv.View, bv.View, cols, (int)activation);
     }
 
     public void ActivationForward(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, Activation activation)
@@ -427,7 +430,7 @@ public sealed class IlgpuBackend : IBackend
         var o = Need(output, count, nameof(output));
         CheckActivation(activation);
         if (count > 0)
-            activationForward(count, i.View, o.View, (int)activation);
+            _activationForward(count, i.View, o.View, (int)activation);
     }
 
     public void ActivationBackward(DeviceBuffer<float> gradOutput, DeviceBuffer<float> output, DeviceBuffer<float> gradInput, int count, Activation activation)
@@ -437,7 +440,7 @@ public sealed class IlgpuBackend : IBackend
         var gi = Need(gradInput, count, nameof(gradInput));
         CheckActivation(activation);
         if (count > 0)
-            activationBackward(count, g.View, y.View, gi.View, (int)activation);
+            _activationBackward(count, g.View, y.View, gi.View, (int)activation);
     }
 
     public void ColumnSums(DeviceBuffer<float> x, int rows, int cols, DeviceBuffer<float> sums)
@@ -447,10 +450,10 @@ public sealed class IlgpuBackend : IBackend
         if (cols == 0)
             return;
         // 32 columns × 8 lanes where groups allow it (GPUs, PoCL); ILGPU's 16-thread simulator gets 16 × 1.
-        int threads = accelerator.MaxNumThreadsPerGroup;
+        int threads = _accelerator.MaxNumThreadsPerGroup;
         int width = Math.Min(ReduceKernels.Columns, threads);
         int lanes = Math.Max(1, Math.Min(ReduceKernels.Lanes, threads / width));
-        columnSums(new KernelConfig(new Index2D((cols + width - 1) / width, 1), new Index2D(width, lanes)), xv.View, sv.View, rows, cols);
+        _columnSums(new KernelConfig(new Index2D((cols + width - 1) / width, 1), new Index2D(width, lanes)), xv.View, sv.View, rows, cols);
     }
 
     // ---- losses -------------------------------------------------------------------------
@@ -464,11 +467,11 @@ public sealed class IlgpuBackend : IBackend
         var z = Need(logits, count, nameof(logits));
         var l = Need(labels, rows, nameof(labels));
         var s = Need(stats, 2L * rows, nameof(stats));
-        var g = gradLogits is null ? dummy : Need(gradLogits, count, nameof(gradLogits));
+        var g = gradLogits is null ? _dummy : Need(gradLogits, count, nameof(gradLogits));
         if (rows == 0)
             return;
         var p = new SoftmaxCrossEntropyParams { Classes = classes, WriteGradient = gradLogits is null ? 0 : 1, GradScale = gradScale };
-        softmaxCrossEntropy(rows, z.View, l.View, g.View, s.View, p);
+        _softmaxCrossEntropy(rows, z.View, l.View, g.View, s.View, p);
     }
 
     public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows,
@@ -478,11 +481,11 @@ public sealed class IlgpuBackend : IBackend
         var z = Need(logits, rows, nameof(logits));
         var l = Need(labels, rows, nameof(labels));
         var s = Need(stats, 2L * rows, nameof(stats));
-        var g = gradLogits is null ? dummy : Need(gradLogits, rows, nameof(gradLogits));
+        var g = gradLogits is null ? _dummy : Need(gradLogits, rows, nameof(gradLogits));
         if (rows == 0)
             return;
         var p = new LogisticParams { WriteGradient = gradLogits is null ? 0 : 1, GradScale = gradScale };
-        sigmoidBce(rows, z.View, l.View, g.View, s.View, p);
+        _sigmoidBce(rows, z.View, l.View, g.View, s.View, p);
     }
 
     public void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes)
@@ -493,7 +496,7 @@ public sealed class IlgpuBackend : IBackend
         var z = Need(logits, count, nameof(logits));
         var pr = Need(probabilities, count, nameof(probabilities));
         if (rows > 0)
-            softmax(rows, z.View, pr.View, classes);
+            _softmax(rows, z.View, pr.View, classes);
     }
 
     // ---- optimiser ----------------------------------------------------------------------
@@ -505,7 +508,7 @@ public sealed class IlgpuBackend : IBackend
         // With momentum 0 the velocity is never touched, so its length does not matter.
         var v = sgd.Momentum != 0f ? Need(velocity, count, nameof(velocity)) : Own(velocity, nameof(velocity));
         if (count > 0)
-            this.sgd(count, w.View, g.View, v.View, KernelParams(sgd));
+            _sgd(count, w.View, g.View, v.View, KernelParams(sgd));
     }
 
     public void SgdUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity,
@@ -521,7 +524,7 @@ public sealed class IlgpuBackend : IBackend
         if (total > int.MaxValue)
             throw new ArgumentException($"{total} parameters exceed a 32-bit launch", nameof(parameters2));
         if (total > 0)
-            sgdPair((int)total, w.View, g.View, v.View, w2.View, g2.View, v2.View, w.Length, KernelParams(sgd));
+            _sgdPair((int)total, w.View, g.View, v.View, w2.View, g2.View, v2.View, w.Length, KernelParams(sgd));
     }
 
     private static SgdKernelParams KernelParams(in SgdParams sgd) => new()
@@ -546,7 +549,7 @@ public sealed class IlgpuBackend : IBackend
         if (total > int.MaxValue)
             throw new ArgumentException($"{total} parameters exceed a 32-bit launch", nameof(parameters2));
         if (total > 0)
-            adamPair((int)total, w.View, g.View, m.View, v.View, w2.View, g2.View, m2.View, v2.View, w.Length, p);
+            _adamPair((int)total, w.View, g.View, m.View, v.View, w2.View, g2.View, m2.View, v2.View, w.Length, p);
     }
 
     // ---- dropout ------------------------------------------------------------------------
@@ -557,7 +560,7 @@ public sealed class IlgpuBackend : IBackend
         var x = Need(input, count, nameof(input));
         var y = Need(output, count, nameof(output));
         if (count > 0)
-            dropout(count, x.View, y.View, new DropoutKernelParams { Seed = seed, Probability = probability, Scale = DropoutChecks.Scale(probability) });
+            _dropout(count, x.View, y.View, new DropoutKernelParams { Seed = seed, Probability = probability, Scale = DropoutChecks.Scale(probability) });
     }
 
     // ---- batching -----------------------------------------------------------------------
@@ -570,7 +573,7 @@ public sealed class IlgpuBackend : IBackend
         var ix = Need(indices, (long)indexOffset + rows, nameof(indices));
         var d = Need(destination, count, nameof(destination));
         if (count > 0)
-            gatherRows(count, s.View, ix.View, d.View, cols, indexOffset);
+            _gatherRows(count, s.View, ix.View, d.View, cols, indexOffset);
     }
 
     public void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination)
@@ -581,7 +584,7 @@ public sealed class IlgpuBackend : IBackend
         var ix = Need(indices, (long)indexOffset + count, nameof(indices));
         var d = Need(destination, count, nameof(destination));
         if (count > 0)
-            gatherLabels(count, s.View, ix.View, d.View, indexOffset);
+            _gatherLabels(count, s.View, ix.View, d.View, indexOffset);
     }
 
     public void GatherBatch(DeviceBuffer<float> features, int cols, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
@@ -601,7 +604,7 @@ public sealed class IlgpuBackend : IBackend
         var x = Need(batchX, count, nameof(batchX));
         var y = Need(batchY, rows, nameof(batchY));
         if (count > 0)
-            gatherBatch(count, f.View, l.View, ix.View, x.View, y.View, cols, indexOffset);
+            _gatherBatch(count, f.View, l.View, ix.View, x.View, y.View, cols, indexOffset);
     }
 
     // ---- initialisation -----------------------------------------------------------------
@@ -610,22 +613,22 @@ public sealed class IlgpuBackend : IBackend
     {
         var b = Own(buffer, nameof(buffer));
         if (b.Length > 0)
-            initUniform(b.Length, b.View, low, high, seed);
+            _initUniform(b.Length, b.View, low, high, seed);
     }
 
     public void InitNormal(DeviceBuffer<float> buffer, float mean, float std, ulong seed)
     {
         var b = Own(buffer, nameof(buffer));
         if (b.Length > 0)
-            initNormal(b.Length, b.View, mean, std, seed);
+            _initNormal(b.Length, b.View, mean, std, seed);
     }
 
     public void Dispose()
     {
-        splitKWorkspace?.Dispose();
-        dummy.Dispose();
-        accelerator.Dispose();
-        ownedContext?.Dispose();
+        _splitKWorkspace?.Dispose();
+        _dummy.Dispose();
+        _accelerator.Dispose();
+        _ownedContext?.Dispose();
     }
 
     // ---- host-side checks ---------------------------------------------------------------
@@ -633,7 +636,7 @@ public sealed class IlgpuBackend : IBackend
     private IlgpuBuffer<T> Own<T>(DeviceBuffer<T> buffer, string name) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(buffer, name);
-        if (buffer is not IlgpuBuffer<T> own || !ReferenceEquals(own.Accelerator, accelerator))
+        if (buffer is not IlgpuBuffer<T> own || !ReferenceEquals(own.Accelerator, _accelerator))
             throw new ArgumentException($"{name} was not allocated by this ILGPU backend ({Device.Id})", name);
         return own;
     }
