@@ -40,8 +40,8 @@ public static class GpuNetCli
         }
         catch (GpuNetException e)
         {
-            stderr.WriteLine($"gpunet: {(parsed.GetValue(verbose) ? e.ToString() : OneLine(e.Message))}");
-            return e.ExitCode;
+            stderr.WriteLine($"gpunet: {(parsed.GetValue(verbose) ? e.ToString() : SettingFlags.ToFlags(OneLine(e.Message)))}");
+            return ExitCodes.For(e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException)
         {

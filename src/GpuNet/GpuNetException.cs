@@ -1,28 +1,15 @@
 namespace GpuNet;
 
 /// <summary>
-/// An error the user can act on: bad data, a missing device, a bad option. The CLI prints
-/// its message as one line (no stack trace) and exits with <see cref="ExitCode"/>.
+/// An error the user can act on: bad data, a missing device, a bad setting. The library only says
+/// what went wrong; the CLI prints it as one line (no stack trace) and picks the exit code from the
+/// exception's type. A setting appears in a message as its property name in backticks
+/// (`` `LearningRate` ``), which the CLI turns into the option that sets it.
 /// </summary>
-public class GpuNetException(string message, int exitCode = ExitCodes.RuntimeError, Exception? inner = null)
-    : Exception(message, inner)
-{
-    public int ExitCode { get; } = exitCode;
-}
+public class GpuNetException(string message, Exception? inner = null) : Exception(message, inner);
 
-/// <summary>A bad option or an option combination that cannot work: exit code 2.</summary>
-public sealed class UsageException(string message) : GpuNetException(message, ExitCodes.UsageError);
+/// <summary>A setting out of range, or settings that cannot work together.</summary>
+public class UsageException(string message) : GpuNetException(message);
 
-/// <summary>A missing, corrupt or unsuitable data file: exit code 1. The message names the file and the place.</summary>
-public sealed class DataException(string message, Exception? inner = null) : GpuNetException(message, ExitCodes.RuntimeError, inner);
-
-public static class ExitCodes
-{
-    public const int Success = 0;
-    public const int RuntimeError = 1;
-    public const int UsageError = 2;
-    public const int Diverged = 3;
-    public const int Interrupted = 130;
-    /// <summary>Stopped by SIGTERM or SIGHUP after saving a resumable checkpoint (128 + SIGTERM's 15, as a shell reports it).</summary>
-    public const int Terminated = 143;
-}
+/// <summary>A missing, corrupt or unsuitable data file. The message names the file and the place.</summary>
+public sealed class DataException(string message, Exception? inner = null) : GpuNetException(message, inner);

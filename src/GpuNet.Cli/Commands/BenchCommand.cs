@@ -43,7 +43,7 @@ public static class BenchCommand
                 {
                     var check = GemmOp.Check(backend, shape);
                     if (!check.Passed)
-                        throw new GpuNetException($"{backend.Device.Id}: GEMM {GemmOp.Describe(shape)} fails its check against the float64 reference ({check.Worst}, {check.WorstRatio:G3} of the bound); not timing it", ExitCodes.RuntimeError);
+                        throw new GpuNetException($"{backend.Device.Id}: GEMM {GemmOp.Describe(shape)} fails its check against the float64 reference ({check.Worst}, {check.WorstRatio:G3} of the bound); not timing it");
                 }
                 return cases.Select(c => GemmBenchmark.Measure(backend, c, request.Timing)).ToArray();
             });
@@ -99,7 +99,7 @@ public static class BenchCommand
         foreach (var device in request.Devices)
         {
             using var backend = DeviceCatalog.Open(device, out var notice);
-            log.WriteLine(notice);
+            log.WriteLine(SettingFlags.ToFlags(notice));
             results.AddRange(measure(backend));
         }
         return results;

@@ -58,7 +58,7 @@ public static class EvalCommand
         checkpoint.PrepareFeatures(data.Features, Preprocessings.ForSource(dataOptions.Source));
 
         using var backend = DeviceCatalog.Open(deviceId, out var notice);
-        stderr.WriteLine(notice);
+        stderr.WriteLine(SettingFlags.ToFlags(notice));
         using var classifier = new Classifier(backend, checkpoint, batchSize);
         var evaluation = classifier.Evaluate(data);
 

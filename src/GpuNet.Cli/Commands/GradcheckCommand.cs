@@ -36,7 +36,7 @@ public static class GradcheckCommand
             throw new UsageException($"--rows {request.Rows} with --inputs {request.Inputs} and --hidden {string.Join(",", spec.Hidden)}: {e.Message}");
         }
         using var backend = DeviceCatalog.Open(request.Device, out var notice);
-        stdout.WriteLine(notice);
+        stdout.WriteLine(SettingFlags.ToFlags(notice));
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"model: {spec.Describe()}, {request.Rows} random rows, seed {request.Seed}; relative error = max|analytic − numeric| / max|numeric| per tensor"));
 

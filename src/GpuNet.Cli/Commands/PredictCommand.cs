@@ -56,7 +56,7 @@ public static class PredictCommand
         var features = PredictCommandInput.Read(inputPath, header, checkpoint, modelPath);
 
         using var backend = DeviceCatalog.Open(deviceId, out var notice);
-        stderr.WriteLine(notice);
+        stderr.WriteLine(SettingFlags.ToFlags(notice));
         using var classifier = new Classifier(backend, checkpoint, batchSize);
         var predictions = classifier.Predict(features);
 

@@ -2,8 +2,8 @@ using System.Globalization;
 
 namespace GpuNet.Backends;
 
-/// <summary>Buffers that cannot be allocated: one longer than a buffer can be, or all together more than the memory there is. Exit code 2.</summary>
-public sealed class BufferSizeException(string message, long bytesNeeded) : GpuNetException(message, ExitCodes.UsageError)
+/// <summary>Buffers that cannot be allocated: one longer than a buffer can be, or all together more than the memory there is: a usage error (a smaller setting fits).</summary>
+public sealed class BufferSizeException(string message, long bytesNeeded) : UsageException(message)
 {
     public long BytesNeeded { get; } = bytesNeeded;
 }

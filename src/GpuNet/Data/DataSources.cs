@@ -33,7 +33,7 @@ public static class DataSources
             return CsvReader.LoadSplit(source, options.TestData, new CsvFormat(options.LabelColumn, options.Header) { Classes = options.ClassNames },
                 options.TestFraction, options.Seed);
         }
-        throw new UsageException($"--data: unknown source '{source}': expected {string.Join(", ", Names)} or a path to a CSV file");
+        throw new UsageException($"`Data`: unknown source '{source}': expected {string.Join(", ", Names)} or a path to a CSV file");
     }
 
     /// <summary>True when <paramref name="source"/> is read as a CSV file (or standard input) rather than taken as a name.</summary>
@@ -51,11 +51,11 @@ public static class DataSources
     private static void ValidateCommon(DataOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.Source))
-            throw new UsageException($"--data: missing: expected {string.Join(", ", Names)} or a path to a CSV file");
+            throw new UsageException($"`Data`: missing: expected {string.Join(", ", Names)} or a path to a CSV file");
         if (!(options.TestFraction > 0 && options.TestFraction < 1))
-            throw new UsageException($"--test-fraction {options.TestFraction}: must be between 0 and 1 (exclusive)");
+            throw new UsageException($"`TestFraction` {options.TestFraction}: must be between 0 and 1 (exclusive)");
         if (options.LabelColumn < -1)
-            throw new UsageException($"--label-column {options.LabelColumn}: must be a column index ≥ 0, or -1 for the last column");
+            throw new UsageException($"`LabelColumn` {options.LabelColumn}: must be a column index ≥ 0, or -1 for the last column");
         SyntheticData.ValidateOptions(options.Samples, options.Classes, options.Noise);
     }
 
@@ -63,14 +63,14 @@ public static class DataSources
     private static void RejectSyntheticOptions(DataOptions options, string source)
     {
         if (options.Classes is not null)
-            throw new UsageException($"--classes applies only to synthetic sets ({string.Join(", ", SyntheticData.Names)}), not to '{source}'");
+            throw new UsageException($"`Classes` applies only to synthetic sets ({string.Join(", ", SyntheticData.Names)}), not to '{source}'");
         if (options.Noise is not null)
-            throw new UsageException($"--noise applies only to synthetic sets ({string.Join(", ", SyntheticData.Names)}), not to '{source}'");
+            throw new UsageException($"`Noise` applies only to synthetic sets ({string.Join(", ", SyntheticData.Names)}), not to '{source}'");
     }
 
     private static void RejectTestData(DataOptions options, string source)
     {
         if (options.TestData is not null)
-            throw new UsageException($"--test-data applies only to CSV files; '{source}' brings its own test split");
+            throw new UsageException($"`TestData` applies only to CSV files; '{source}' brings its own test split");
     }
 }

@@ -84,7 +84,7 @@ public static class DatasetCatalog
         throw new DataException(
             $"{name}: dataset not found; looked in {string.Join(", ", directories)}{envNote}.{partialNote} " +
             $"To fix: {entry.InstallHint} the four IDX files ({string.Join(", ", FileNames.Select(f => f + ".gz"))}, gzipped or not) " +
-            $"in {cacheDir}, or pass --data-dir DIR.");
+            $"in {cacheDir}, or pass `DataDir` DIR.");
     }
 
     /// <summary>The file as named or with .gz appended; gzip is detected from the content later either way.</summary>
@@ -94,7 +94,7 @@ public static class DatasetCatalog
     private static Entry Lookup(string name)
         => Entries.TryGetValue(name, out Entry? entry)
             ? entry
-            : throw new UsageException($"--data: '{name}' is not a catalog dataset: expected {string.Join(" or ", Names)}");
+            : throw new UsageException($"`Data`: '{name}' is not a catalog dataset: expected {string.Join(" or ", Names)}");
 }
 
 /// <summary>Where a catalog dataset's four IDX files were found.</summary>

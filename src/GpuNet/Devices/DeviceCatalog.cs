@@ -105,7 +105,7 @@ public static class DeviceCatalog
         catch (Exception e) when (e is not GpuNetException)
         {
             context.Dispose();
-            throw new GpuNetException($"{info.Id} ({info.Name}) failed to initialise: {e.Message}", ExitCodes.RuntimeError, e);
+            throw new GpuNetException($"{info.Id} ({info.Name}) failed to initialise: {e.Message}", e);
         }
         catch
         {
@@ -144,7 +144,7 @@ public static class DeviceCatalog
             throw Missing($"cuda:{index}");
         var target = found[index];
         if (!target.Info.Usable)
-            throw new UsageException($"--device {target.Info.Id} ({target.Info.Name}) cannot be used: {target.Info.Details}");
+            throw new UsageException($"`Device` {target.Info.Id} ({target.Info.Name}) cannot be used: {target.Info.Details}");
 
         NativeOpenCL.EnsureResolver();
         int deviceId = target.DeviceId;
@@ -164,7 +164,7 @@ public static class DeviceCatalog
             throw Missing($"opencl:{index}");
         var target = found[index];
         if (!target.Info.Usable)
-            throw new UsageException($"--device {target.Info.Id} ({target.Info.Name}) cannot be used: {target.Info.Details}");
+            throw new UsageException($"`Device` {target.Info.Id} ({target.Info.Name}) cannot be used: {target.Info.Details}");
 
         NativeOpenCL.EnsureResolver();
         bool patch = target.NeedsPocl;
@@ -195,7 +195,7 @@ public static class DeviceCatalog
     private static UsageException Missing(string id)
     {
         var there = Discover().Select(d => d.Usable ? d.Id : d.Id + " (unusable)");
-        return new UsageException($"--device {id}: not found; devices here: {string.Join(", ", there)}");
+        return new UsageException($"`Device` {id}: not found; devices here: {string.Join(", ", there)}");
     }
 
     private static DeviceInfo CpuInfo() => CpuBackend.DefaultDevice;

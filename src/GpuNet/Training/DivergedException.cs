@@ -1,8 +1,8 @@
 namespace GpuNet.Training;
 
-/// <summary>The loss or a weight became NaN or infinite: training stops (exit code 3) and nothing after the last good epoch is saved.</summary>
+/// <summary>The loss or a weight became NaN or infinite: training stops and nothing after the last good epoch is saved.</summary>
 public sealed class DivergedException(int epoch, int step, string what)
-    : GpuNetException($"training diverged at epoch {epoch}, step {step}: {what}; try a lower --lr or --clip-norm", ExitCodes.Diverged)
+    : GpuNetException($"training diverged at epoch {epoch}, step {step}: {what}; try a lower `LearningRate` or `ClipNorm`")
 {
     public int Epoch { get; } = epoch;
     public int Step { get; } = step;

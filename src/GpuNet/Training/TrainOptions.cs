@@ -60,22 +60,22 @@ public sealed record TrainOptions
     /// <summary>Throws UsageException naming the first option that cannot work.</summary>
     public void Validate()
     {
-        if (Epochs < 1) throw new UsageException($"--epochs must be at least 1 (got {Epochs})");
-        if (BatchSize < 1) throw new UsageException($"--batch-size must be at least 1 (got {BatchSize})");
-        if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new UsageException($"--lr must be a positive number (got {LearningRate})");
-        if (!(Momentum >= 0 && Momentum < 1)) throw new UsageException($"--momentum must be in [0, 1) (got {Momentum})");
-        if (!(WeightDecay >= 0) || float.IsInfinity(WeightDecay)) throw new UsageException($"--weight-decay must be zero or positive (got {WeightDecay})");
-        if (Nesterov && Momentum == 0) throw new UsageException("--nesterov needs a non-zero --momentum (as in PyTorch)");
+        if (Epochs < 1) throw new UsageException($"`Epochs` must be at least 1 (got {Epochs})");
+        if (BatchSize < 1) throw new UsageException($"`BatchSize` must be at least 1 (got {BatchSize})");
+        if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new UsageException($"`LearningRate` must be a positive number (got {LearningRate})");
+        if (!(Momentum >= 0 && Momentum < 1)) throw new UsageException($"`Momentum` must be in [0, 1) (got {Momentum})");
+        if (!(WeightDecay >= 0) || float.IsInfinity(WeightDecay)) throw new UsageException($"`WeightDecay` must be zero or positive (got {WeightDecay})");
+        if (Nesterov && Momentum == 0) throw new UsageException("`Nesterov` needs a non-zero `Momentum` (as in PyTorch)");
         if (EvalBatchSize < 1) throw new UsageException($"the evaluation batch size must be at least 1 (got {EvalBatchSize})");
-        if (StepEpochs < 1) throw new UsageException($"--lr-step must be at least 1 epoch (got {StepEpochs})");
-        if (!(Gamma > 0 && Gamma <= 1)) throw new UsageException($"--lr-gamma must be in (0, 1] (got {Gamma})");
-        if (!(WarmupEpochs >= 0) || double.IsInfinity(WarmupEpochs)) throw new UsageException($"--warmup must be zero or more epochs (got {WarmupEpochs})");
-        if (!(ClipNorm >= 0) || float.IsInfinity(ClipNorm)) throw new UsageException($"--clip-norm must be zero (off) or positive (got {ClipNorm})");
+        if (StepEpochs < 1) throw new UsageException($"`StepEpochs` must be at least 1 epoch (got {StepEpochs})");
+        if (!(Gamma > 0 && Gamma <= 1)) throw new UsageException($"`Gamma` must be in (0, 1] (got {Gamma})");
+        if (!(WarmupEpochs >= 0) || double.IsInfinity(WarmupEpochs)) throw new UsageException($"`WarmupEpochs` must be zero or more epochs (got {WarmupEpochs})");
+        if (!(ClipNorm >= 0) || float.IsInfinity(ClipNorm)) throw new UsageException($"`ClipNorm` must be zero (off) or positive (got {ClipNorm})");
         // Adam's and dropout's ranges, as torch.optim.Adam and nn.Dropout check them.
         if (!(Beta1 >= 0 && Beta1 < 1)) throw new UsageException($"Adam's beta1 must be in [0, 1) (got {Beta1})");
         if (!(Beta2 >= 0 && Beta2 < 1)) throw new UsageException($"Adam's beta2 must be in [0, 1) (got {Beta2})");
         if (!(Eps > 0) || float.IsInfinity(Eps)) throw new UsageException($"Adam's eps must be a positive number (got {Eps})");
         if (!(Dropout >= 0 && Dropout < 1)) throw new UsageException($"the dropout probability must be in [0, 1) (got {Dropout})");
-        if (EarlyStoppingPatience < 0) throw new UsageException($"--early-stopping must be zero (off) or a number of epochs (got {EarlyStoppingPatience})");
+        if (EarlyStoppingPatience < 0) throw new UsageException($"`EarlyStoppingPatience` must be zero (off) or a number of epochs (got {EarlyStoppingPatience})");
     }
 }

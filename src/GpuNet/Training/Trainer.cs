@@ -60,7 +60,7 @@ public sealed class Trainer : IDisposable
             2 * step * options.BatchSize, 2 * Math.Min(options.BatchSize, data.Train.Count - step * options.BatchSize))).ToArray();
         _evalStats = new LossStats(backend, network.MaxRows);
         if (options.EarlyStoppingPatience > 0 && _validation is null)
-            throw new UsageException("--early-stopping needs a validation split (--val-fraction above 0)");
+            throw new UsageException("`EarlyStoppingPatience` needs a validation split (`ValidationFraction` above 0)");
         _best = options.EarlyStoppingPatience > 0 ? new ParameterSnapshot(backend, network) : null;
         Optimizer = Optimizers.Create(options, backend, network);
     }

@@ -14,9 +14,9 @@ public static class ValidationSplit
     /// </summary>
     public static (Dataset Train, Dataset? Validation) Carve(Dataset train, double fraction, int seed)
     {
-        if (!(fraction >= 0 && fraction < 1)) throw new UsageException($"--val-fraction must be in [0, 1) (got {fraction})");
+        if (!(fraction >= 0 && fraction < 1)) throw new UsageException($"`ValidationFraction` must be in [0, 1) (got {fraction})");
         if (fraction == 0) return (train, null);
-        if (train.Count < 2) throw new UsageException($"--val-fraction {fraction}: {train.Name} has only {train.Count} training row(s) to split");
+        if (train.Count < 2) throw new UsageException($"`ValidationFraction` {fraction}: {train.Name} has only {train.Count} training row(s) to split");
         var split = DataSplitting.ShuffleSplit(train.Name, train.Features, train.Labels, train.FeatureCount, train.ClassCount,
             train.ClassNames, fraction, new SeededRandom(seed ^ 0x7A11DA7EL));
         return (split.Train, split.Test);

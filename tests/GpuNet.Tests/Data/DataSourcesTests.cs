@@ -1,3 +1,4 @@
+using GpuNet.Cli;
 using GpuNet.Data;
 using GpuNet.Tests.TestSupport;
 
@@ -40,7 +41,7 @@ public sealed class DataSourcesTests : IDisposable
     {
         var e = Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "cifar" }));
         Assert.Equal("--data: unknown source 'cifar': expected fashion-mnist, mnist, blobs, xor, spirals, circles or a path to a CSV file", e.Message);
-        Assert.Equal(ExitCodes.UsageError, e.ExitCode);
+        Assert.Equal(ExitCodes.UsageError, ExitCodes.For(e));
     }
 
     [Fact]
@@ -48,7 +49,7 @@ public sealed class DataSourcesTests : IDisposable
     {
         var e = Assert.Throws<DataException>(() => DataSources.Load(new DataOptions { Source = "missing.csv" }));
         Assert.Equal("missing.csv: file not found", e.Message);
-        Assert.Equal(ExitCodes.RuntimeError, e.ExitCode);
+        Assert.Equal(ExitCodes.RuntimeError, ExitCodes.For(e));
     }
 
     [Theory]

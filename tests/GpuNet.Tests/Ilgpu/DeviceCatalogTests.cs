@@ -1,4 +1,5 @@
 using GpuNet.Backends;
+using GpuNet.Cli;
 using GpuNet.Devices;
 
 namespace GpuNet.Tests.Ilgpu;
@@ -33,7 +34,7 @@ public sealed class IlgpuDeviceSpecTests
     public void RejectsMalformedSpecsAsUsageErrors(string text)
     {
         var e = Assert.Throws<UsageException>(() => DeviceSpec.Parse(text));
-        Assert.Equal(ExitCodes.UsageError, e.ExitCode);
+        Assert.Equal(ExitCodes.UsageError, ExitCodes.For(e));
         Assert.Contains($"'{text}'", e.Message);
         var viaOpen = Assert.Throws<UsageException>(() => DeviceCatalog.Open(text, out _));
         Assert.Equal(e.Message, viaOpen.Message);
@@ -75,7 +76,7 @@ public sealed class IlgpuDeviceSpecTests
     {
         // A device this machine lacks is a usage error: the option names something that is not there.
         var e = Assert.Throws<UsageException>(() => DeviceCatalog.Open("cuda:99", out _));
-        Assert.Equal(ExitCodes.UsageError, e.ExitCode);
+        Assert.Equal(ExitCodes.UsageError, ExitCodes.For(e));
         Assert.Contains("cuda:99", e.Message);
         Assert.Contains("cpu", e.Message);
         Assert.Contains("ilgpu-cpu", e.Message);

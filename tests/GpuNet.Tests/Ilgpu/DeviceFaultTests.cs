@@ -1,3 +1,4 @@
+using GpuNet.Cli;
 using GpuNet.Devices;
 using GpuNet.Tests.Backends;
 
@@ -13,10 +14,10 @@ public sealed class DeviceFaultTests(OpenClBackendFixture openCL) : IClassFixtur
             Assert.Skip(missing);
         var backend = openCL.Backend!; // PoCL reports about 5 GiB; 2^31 floats are 8 GiB
         var e = Assert.Throws<GpuNetException>(() => backend.Allocate<float>(int.MaxValue));
-        Assert.Equal(ExitCodes.RuntimeError, e.ExitCode);
+        Assert.Equal(ExitCodes.RuntimeError, ExitCodes.For(e));
         Assert.Contains("out of device memory", e.Message);
         Assert.Contains("8192 MiB", e.Message);
-        Assert.Contains("--batch-size", e.Message);
+        Assert.Contains("--batch-size", SettingFlags.ToFlags(e.Message)); // what the CLI prints
         Assert.DoesNotContain("\n", e.Message);
         using var stillWorks = backend.Allocate<float>(16); // the device stays usable
     }

@@ -1,3 +1,4 @@
+using GpuNet.Cli;
 using GpuNet.Kernels;
 using GpuNet.Nn;
 
@@ -30,7 +31,7 @@ public sealed class ModelSpecTests
         Assert.Equal(1, ModelSpec.Create(ModelKind.Logistic, 2, 2).Outputs);
         var e = Assert.Throws<UsageException>(() => ModelSpec.Create(ModelKind.Logistic, 784, 10));
         Assert.Contains("10 classes", e.Message);
-        Assert.Equal(ExitCodes.UsageError, e.ExitCode);
+        Assert.Equal(ExitCodes.UsageError, ExitCodes.For(e));
     }
 
     [Fact]

@@ -181,8 +181,8 @@ public sealed class IlgpuBackend : IBackend
     }
 
     private GpuNetException OutOfDeviceMemory(long bytes, int length, int elementSize, string why, Exception? inner) => new(
-        $"{Device.Id}: out of device memory allocating {bytes / (1024.0 * 1024.0):0.#} MiB ({length} × {elementSize} bytes): {why}; try a smaller batch size or model",
-        ExitCodes.RuntimeError, inner);
+        $"{Device.Id}: out of device memory allocating {bytes / (1024.0 * 1024.0):0.#} MiB ({length} × {elementSize} bytes): {why}; try a smaller `BatchSize` or model",
+        inner);
 
     public unsafe void Upload<T>(ReadOnlySpan<T> source, DeviceBuffer<T> destination) where T : unmanaged
     {
