@@ -88,36 +88,32 @@ public static class GemmDoubleBuffered128
 
         // This thread's four load slots per operand: where each lands in a tile buffer, and
         // where stage 0 reads it from (rows clamped into the operand once, here).
-        int ar0 = GemmTileIO.SlotRow(t, 0, aKc, Block, Depth, Threads), ak0 = GemmTileIO.SlotK(t, 0, aKc, Block, Depth, Threads);
-        int ar1 = GemmTileIO.SlotRow(t, 1, aKc, Block, Depth, Threads), ak1 = GemmTileIO.SlotK(t, 1, aKc, Block, Depth, Threads);
-        int ar2 = GemmTileIO.SlotRow(t, 2, aKc, Block, Depth, Threads), ak2 = GemmTileIO.SlotK(t, 2, aKc, Block, Depth, Threads);
-        int ar3 = GemmTileIO.SlotRow(t, 3, aKc, Block, Depth, Threads), ak3 = GemmTileIO.SlotK(t, 3, aKc, Block, Depth, Threads);
-        int br0 = GemmTileIO.SlotRow(t, 0, bKc, Block, Depth, Threads), bk0 = GemmTileIO.SlotK(t, 0, bKc, Block, Depth, Threads);
-        int br1 = GemmTileIO.SlotRow(t, 1, bKc, Block, Depth, Threads), bk1 = GemmTileIO.SlotK(t, 1, bKc, Block, Depth, Threads);
-        int br2 = GemmTileIO.SlotRow(t, 2, bKc, Block, Depth, Threads), bk2 = GemmTileIO.SlotK(t, 2, bKc, Block, Depth, Threads);
-        int br3 = GemmTileIO.SlotRow(t, 3, bKc, Block, Depth, Threads), bk3 = GemmTileIO.SlotK(t, 3, bKc, Block, Depth, Threads);
+        var ar = GemmSlots.Rows(t, aKc, Block, Depth, Threads);
+        var ak = GemmSlots.Ks(t, aKc, Block, Depth, Threads);
+        var br = GemmSlots.Rows(t, bKc, Block, Depth, Threads);
+        var bk = GemmSlots.Ks(t, bKc, Block, Depth, Threads);
         var aFrom = new GemmSlots(
-            default(TA).Offset(Math.Min(row0 + ar0, p.M - 1), kFirst + ak0, p.M, p.K),
-            default(TA).Offset(Math.Min(row0 + ar1, p.M - 1), kFirst + ak1, p.M, p.K),
-            default(TA).Offset(Math.Min(row0 + ar2, p.M - 1), kFirst + ak2, p.M, p.K),
-            default(TA).Offset(Math.Min(row0 + ar3, p.M - 1), kFirst + ak3, p.M, p.K));
+            default(TA).Offset(Math.Min(row0 + ar.S0, p.M - 1), kFirst + ak.S0, p.M, p.K),
+            default(TA).Offset(Math.Min(row0 + ar.S1, p.M - 1), kFirst + ak.S1, p.M, p.K),
+            default(TA).Offset(Math.Min(row0 + ar.S2, p.M - 1), kFirst + ak.S2, p.M, p.K),
+            default(TA).Offset(Math.Min(row0 + ar.S3, p.M - 1), kFirst + ak.S3, p.M, p.K));
         var bFrom = new GemmSlots(
-            default(TB).Offset(Math.Min(col0 + br0, p.N - 1), kFirst + bk0, p.N, p.K),
-            default(TB).Offset(Math.Min(col0 + br1, p.N - 1), kFirst + bk1, p.N, p.K),
-            default(TB).Offset(Math.Min(col0 + br2, p.N - 1), kFirst + bk2, p.N, p.K),
-            default(TB).Offset(Math.Min(col0 + br3, p.N - 1), kFirst + bk3, p.N, p.K));
+            default(TB).Offset(Math.Min(col0 + br.S0, p.N - 1), kFirst + bk.S0, p.N, p.K),
+            default(TB).Offset(Math.Min(col0 + br.S1, p.N - 1), kFirst + bk.S1, p.N, p.K),
+            default(TB).Offset(Math.Min(col0 + br.S2, p.N - 1), kFirst + bk.S2, p.N, p.K),
+            default(TB).Offset(Math.Min(col0 + br.S3, p.N - 1), kFirst + bk.S3, p.N, p.K));
         // Stage 1 onwards: never before kBegin, so the indices are valid offsets into the operand.
         var aNext = new GemmSlots(aFrom.S0 + aStep, aFrom.S1 + aStep, aFrom.S2 + aStep, aFrom.S3 + aStep);
         var bNext = new GemmSlots(bFrom.S0 + bStep, bFrom.S1 + bStep, bFrom.S2 + bStep, bFrom.S3 + bStep);
-        var aTo = new GemmSlots(ak0 * Lead + ar0, ak1 * Lead + ar1, ak2 * Lead + ar2, ak3 * Lead + ar3);
-        var bTo = new GemmSlots(bk0 * Lead + br0, bk1 * Lead + br1, bk2 * Lead + br2, bk3 * Lead + br3);
+        var aTo = new GemmSlots(ak.S0 * Lead + ar.S0, ak.S1 * Lead + ar.S1, ak.S2 * Lead + ar.S2, ak.S3 * Lead + ar.S3);
+        var bTo = new GemmSlots(bk.S0 * Lead + br.S0, bk.S1 * Lead + br.S1, bk.S2 * Lead + br.S2, bk.S3 * Lead + br.S3);
 
         var acc = new Tile8x8();
         if (stages > 0)
         {
             // Slots with k below the pad fall before kBegin: they stage zeros.
-            var na = GemmSlots.LoadFrom(av, aFrom, new GemmSlots(ak0 - pad, ak1 - pad, ak2 - pad, ak3 - pad));
-            var nb = GemmSlots.LoadFrom(bv, bFrom, new GemmSlots(bk0 - pad, bk1 - pad, bk2 - pad, bk3 - pad));
+            var na = GemmSlots.LoadFrom(av, aFrom, new GemmSlots(ak.S0 - pad, ak.S1 - pad, ak.S2 - pad, ak.S3 - pad));
+            var nb = GemmSlots.LoadFrom(bv, bFrom, new GemmSlots(bk.S0 - pad, bk.S1 - pad, bk.S2 - pad, bk.S3 - pad));
             tileA[aTo.S0] = na.V0;
             tileA[aTo.S1] = na.V1;
             tileA[aTo.S2] = na.V2;

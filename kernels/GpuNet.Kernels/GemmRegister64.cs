@@ -47,14 +47,10 @@ public static class GemmRegister64
         int bKc = p.TransB != 0 ? 1 : 0;
 
         // Where this thread's four load slots sit in a tile: fixed for the whole K loop.
-        int ar0 = GemmTileIO.SlotRow(t, 0, aKc, Block, Depth, Threads), ak0 = GemmTileIO.SlotK(t, 0, aKc, Block, Depth, Threads);
-        int ar1 = GemmTileIO.SlotRow(t, 1, aKc, Block, Depth, Threads), ak1 = GemmTileIO.SlotK(t, 1, aKc, Block, Depth, Threads);
-        int ar2 = GemmTileIO.SlotRow(t, 2, aKc, Block, Depth, Threads), ak2 = GemmTileIO.SlotK(t, 2, aKc, Block, Depth, Threads);
-        int ar3 = GemmTileIO.SlotRow(t, 3, aKc, Block, Depth, Threads), ak3 = GemmTileIO.SlotK(t, 3, aKc, Block, Depth, Threads);
-        int br0 = GemmTileIO.SlotRow(t, 0, bKc, Block, Depth, Threads), bk0 = GemmTileIO.SlotK(t, 0, bKc, Block, Depth, Threads);
-        int br1 = GemmTileIO.SlotRow(t, 1, bKc, Block, Depth, Threads), bk1 = GemmTileIO.SlotK(t, 1, bKc, Block, Depth, Threads);
-        int br2 = GemmTileIO.SlotRow(t, 2, bKc, Block, Depth, Threads), bk2 = GemmTileIO.SlotK(t, 2, bKc, Block, Depth, Threads);
-        int br3 = GemmTileIO.SlotRow(t, 3, bKc, Block, Depth, Threads), bk3 = GemmTileIO.SlotK(t, 3, bKc, Block, Depth, Threads);
+        var ar = GemmSlots.Rows(t, aKc, Block, Depth, Threads);
+        var ak = GemmSlots.Ks(t, aKc, Block, Depth, Threads);
+        var br = GemmSlots.Rows(t, bKc, Block, Depth, Threads);
+        var bk = GemmSlots.Ks(t, bKc, Block, Depth, Threads);
 
         var acc0 = new Vec4();
         var acc1 = new Vec4();
@@ -63,14 +59,14 @@ public static class GemmRegister64
 
         for (int k0 = 0; k0 < p.K; k0 += Depth)
         {
-            tileA[ak0 * Lead + ar0] = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar0, k0 + ak0);
-            tileA[ak1 * Lead + ar1] = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar1, k0 + ak1);
-            tileA[ak2 * Lead + ar2] = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar2, k0 + ak2);
-            tileA[ak3 * Lead + ar3] = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar3, k0 + ak3);
-            tileB[bk0 * Lead + br0] = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br0, k0 + bk0);
-            tileB[bk1 * Lead + br1] = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br1, k0 + bk1);
-            tileB[bk2 * Lead + br2] = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br2, k0 + bk2);
-            tileB[bk3 * Lead + br3] = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br3, k0 + bk3);
+            tileA[ak.S0 * Lead + ar.S0] = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar.S0, k0 + ak.S0);
+            tileA[ak.S1 * Lead + ar.S1] = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar.S1, k0 + ak.S1);
+            tileA[ak.S2 * Lead + ar.S2] = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar.S2, k0 + ak.S2);
+            tileA[ak.S3 * Lead + ar.S3] = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar.S3, k0 + ak.S3);
+            tileB[bk.S0 * Lead + br.S0] = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br.S0, k0 + bk.S0);
+            tileB[bk.S1 * Lead + br.S1] = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br.S1, k0 + bk.S1);
+            tileB[bk.S2 * Lead + br.S2] = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br.S2, k0 + bk.S2);
+            tileB[bk.S3 * Lead + br.S3] = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br.S3, k0 + bk.S3);
             Group.Barrier();
 
             // Out-of-range k were staged as zeros, so every stage runs the full depth.

@@ -55,6 +55,18 @@ public readonly struct GemmSlots
         S0 = s0; S1 = s1; S2 = s2; S3 = s3;
     }
 
+    /// <summary>Tile rows of a thread's four load slots (<see cref="GemmTileIO.SlotRow"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static GemmSlots Rows(int t, int kContiguous, int rows, int depth, int threads) => new(
+        GemmTileIO.SlotRow(t, 0, kContiguous, rows, depth, threads), GemmTileIO.SlotRow(t, 1, kContiguous, rows, depth, threads),
+        GemmTileIO.SlotRow(t, 2, kContiguous, rows, depth, threads), GemmTileIO.SlotRow(t, 3, kContiguous, rows, depth, threads));
+
+    /// <summary>Tile k of a thread's four load slots (<see cref="GemmTileIO.SlotK"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static GemmSlots Ks(int t, int kContiguous, int rows, int depth, int threads) => new(
+        GemmTileIO.SlotK(t, 0, kContiguous, rows, depth, threads), GemmTileIO.SlotK(t, 1, kContiguous, rows, depth, threads),
+        GemmTileIO.SlotK(t, 2, kContiguous, rows, depth, threads), GemmTileIO.SlotK(t, 3, kContiguous, rows, depth, threads));
+
     /// <summary>
     /// The four slots' elements at <paramref name="from"/>, where <paramref name="k"/> ≥ 0; a
     /// slot with k &lt; 0 reads 0 instead, from index 0, so no load leaves the operand.

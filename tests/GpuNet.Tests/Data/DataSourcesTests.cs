@@ -40,7 +40,7 @@ public sealed class DataSourcesTests : IDisposable
     public void Unknown_name_is_a_usage_error_listing_the_choices()
     {
         var e = Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "cifar" }));
-        Assert.Equal("--data: unknown source 'cifar': expected fashion-mnist, mnist, blobs, xor, spirals, circles or a path to a CSV file", e.Message);
+        Assert.Equal("--data: unknown source 'cifar': expected fashion-mnist, mnist, blobs, xor, spirals, circles or a path to a CSV file", SettingFlags.ToFlags(e.Message)); // what the CLI prints
         Assert.Equal(ExitCodes.UsageError, ExitCodes.For(e));
     }
 
@@ -57,21 +57,21 @@ public sealed class DataSourcesTests : IDisposable
     [InlineData(1.0, "--test-fraction 1: must be between 0 and 1 (exclusive)")]
     [InlineData(double.NaN, "--test-fraction NaN: must be between 0 and 1 (exclusive)")]
     public void Test_fraction_must_be_strictly_between_0_and_1(double fraction, string message)
-        => Assert.Equal(message, Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "blobs", TestFraction = fraction })).Message);
+        => Assert.Equal(message, SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "blobs", TestFraction = fraction })).Message));
 
     [Fact]
     public void Options_that_do_not_apply_are_refused_rather_than_ignored()
     {
         string csv = _dir.WriteText("d.csv", "0,1\n1,2\n");
         Assert.StartsWith("--classes applies only to synthetic sets",
-            Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, Classes = 3 })).Message);
+            SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, Classes = 3 })).Message));
         Assert.StartsWith("--noise applies only to synthetic sets",
-            Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "mnist", Noise = 0.1f })).Message);
+            SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "mnist", Noise = 0.1f })).Message));
         Assert.StartsWith("--test-data applies only to CSV files",
-            Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "xor", TestData = csv })).Message);
+            SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "xor", TestData = csv })).Message));
         Assert.StartsWith("--label-column -2",
-            Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, LabelColumn = -2 })).Message);
+            SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, LabelColumn = -2 })).Message));
         Assert.StartsWith("--samples 1",
-            Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, Samples = 1 })).Message);
+            SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, Samples = 1 })).Message));
     }
 }
