@@ -17,7 +17,11 @@ public static class CounterRandom
         return z ^ (z >> 31);
     }
 
-    /// <summary>Uniform in the open interval (0, 1): 24 random bits, centred in their bucket, so log(u) is finite.</summary>
+    /// <summary>
+    /// Uniform in (0, 1]: 24 random bits, centred in their bucket, so u &gt; 0 and log(u) is finite.
+    /// Not open at 1: above 2^23 a bucket's centre is not a float32, and the top bucket's rounds to
+    /// exactly 1 (a test pins both ends). Box–Muller takes log(u), for which 1 is harmless.
+    /// </summary>
     public static float Uniform(ulong seed, ulong counter) =>
         ((uint)(Hash(seed, counter) >> 40) + 0.5f) * (1.0f / 16777216.0f);
 }
