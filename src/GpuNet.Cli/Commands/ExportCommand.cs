@@ -31,7 +31,15 @@ public static class ExportCommand
         if (Directory.Exists(outputPath)) throw new UsageException($"--output {outputPath} is a directory; name a file");
         var checkpoint = ModelCheckpoint.Load(modelPath, activation);
         foreach (var note in ModelFileNotes.For(checkpoint, modelPath)) stderr.WriteLine(note);
-        OnnxExport.Save(checkpoint, outputPath);
+        try
+        {
+            OnnxExport.Save(checkpoint, outputPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The bare message may name only AtomicFile's temporary file, which the user never asked for.
+            throw new GpuNetException($"cannot write {outputPath}: {e.Message}", ExitCodes.RuntimeError, e);
+        }
         stderr.WriteLine($"wrote {checkpoint.Spec.Describe()} as ONNX opset {OnnxExport.Opset} to {outputPath}");
         return ExitCodes.Success;
     }

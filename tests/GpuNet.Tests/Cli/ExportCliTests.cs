@@ -131,7 +131,7 @@ public sealed class ExportCliTests : IDisposable
 
         Assert.Equal(1, run.ExitCode);
         Assert.Single(run.Stderr.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
-        Assert.StartsWith("gpunet: ", run.Stderr);
+        Assert.StartsWith($"gpunet: cannot write {Path.Combine(blocker, "model.onnx")}: ", run.Stderr);
     }
 
     private string Save(ModelCheckpoint checkpoint, string name)
