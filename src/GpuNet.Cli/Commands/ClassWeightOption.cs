@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GpuNet.Data;
 using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
@@ -28,6 +29,11 @@ internal static class ClassWeightOption
     /// <summary>The weighting a valid value means (the option's validator has rejected the rest).</summary>
     public static ClassWeighting Read(string value) =>
         TryParse(value, out var weighting, out var problem) ? weighting : throw new UsageException($"{Name}: {problem}");
+
+    /// <summary>The header line naming the weights a run trains with, or null when unweighted.</summary>
+    public static string? Describe(ClassWeighting weighting, Dataset train) => weighting.Resolve(train) is { } weights
+        ? $"class weights: {(weighting.Balanced ? "balanced " : "")}{string.Join(", ", weights.Select(w => w.ToString("0.####", CultureInfo.InvariantCulture)))} (training loss only; validation and test unweighted)"
+        : null;
 
     private static bool TryParse(string value, out ClassWeighting weighting, out string problem)
     {

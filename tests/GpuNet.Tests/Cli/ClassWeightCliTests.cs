@@ -73,8 +73,10 @@ public sealed class ClassWeightCliTests : IDisposable
     {
         string outDir = Path.Combine(_dir.Path, $"{model}-{weights}");
         var train = CliRun.Of("train", "--data", _train, "--test-data", _test, "--label-column", "-1", "--model", model,
-            "--epochs", "100", "--device", "cpu", "--class-weight", weights, "--out", outDir, "--quiet");
+            "--epochs", "100", "--device", "cpu", "--class-weight", weights, "--out", outDir, "--json");
         Assert.True(train.ExitCode == 0, train.ToString());
+        if (weights == "balanced")
+            Assert.Contains("class weights: balanced 0.5", train.Stderr); // n / (2 · count): about 0.54 for the common class, 6 for the rare
         var eval = CliRun.Of("eval", "--model", Path.Combine(outDir, "model.safetensors"), "--data", _train, "--test-data", _test,
             "--label-column", "-1", "--device", "cpu", "--json");
         Assert.True(eval.ExitCode == 0, eval.ToString());

@@ -80,7 +80,7 @@ public sealed class CliPropertyTests : IDisposable
                     ["--init"] = ["auto", "zeros", "he", "bad"], ["--lr-schedule"] = ["cosine", "step", "bad", ""], ["--device"] = Devices,
                     ["--out"] = [outDir, "", _textFile, _previousRun], ["--resume"] = [_previousRun, "", _missing, _dir.Path, outDir],
                     ["--init-from"] = [_model, _missing, "", _textFile], ["--test-data"] = [_csv, "", _missing], ["--data-dir"] = ["", _dir.Path],
-                    ["--overwrite"] = [], ["--nesterov"] = [], ["--no-shuffle"] = [], ["--json"] = [], ["--header"] = [],
+                    ["--class-weight"] = ["none", "balanced", "1,2", "1,2,3", "0,1", "", "x"], ["--overwrite"] = [], ["--nesterov"] = [], ["--no-shuffle"] = [], ["--json"] = [], ["--header"] = [],
                 }),
             < 7 => ("eval",
                 new Dictionary<string, string?> { ["--model"] = _model, ["--data"] = "blobs", ["--device"] = "cpu" },
