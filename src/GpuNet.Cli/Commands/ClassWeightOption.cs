@@ -30,6 +30,12 @@ internal static class ClassWeightOption
     public static ClassWeighting Read(string value) =>
         TryParse(value, out var weighting, out var problem) ? weighting : throw new UsageException($"{Name}: {problem}");
 
+    /// <summary>The weighting as the option writes it: none, balanced or the weights (resume compares these).</summary>
+    public static string Text(ClassWeighting weighting) =>
+        weighting.Balanced ? "balanced"
+        : weighting.Weights is { } weights ? string.Join(",", weights.Select(w => w.ToString("R", CultureInfo.InvariantCulture)))
+        : "none";
+
     /// <summary>The header line naming the weights a run trains with, or null when unweighted.</summary>
     public static string? Describe(ClassWeighting weighting, Dataset train) => weighting.Resolve(train) is { } weights
         ? $"class weights: {(weighting.Balanced ? "balanced " : "")}{string.Join(", ", weights.Select(w => w.ToString("0.####", CultureInfo.InvariantCulture)))} (training loss only; validation and test unweighted)"

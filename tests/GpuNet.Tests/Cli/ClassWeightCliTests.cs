@@ -60,6 +60,23 @@ public sealed class ClassWeightCliTests : IDisposable
         Assert.Contains("3 class weights for 2 classes", run.Stderr);
     }
 
+    [Fact]
+    public void Resume_keeps_the_weights_and_refuses_other_ones()
+    {
+        string outDir = Path.Combine(_dir.Path, "run");
+        var first = CliRun.Of("train", "--data", _train, "--label-column", "-1", "--model", "softmax", "--epochs", "1", "--device", "cpu",
+            "--class-weight", "1,2.5", "--out", outDir, "--json");
+        Assert.True(first.ExitCode == 0, first.ToString());
+
+        var same = CliRun.Of("train", "--resume", outDir, "--epochs", "2", "--class-weight", "1, 2.5", "--json");
+        var other = CliRun.Of("train", "--resume", outDir, "--epochs", "3", "--class-weight", "balanced");
+
+        Assert.True(same.ExitCode == 0, same.ToString());
+        Assert.Contains("class weights: 1, 2.5", same.Stderr);
+        Assert.Equal(2, other.ExitCode);
+        Assert.Contains("--class-weight balanced would change the run", other.Stderr);
+    }
+
     private string Summary(string model, string weights, string name)
     {
         var run = CliRun.Of("train", "--data", _train, "--test-data", _test, "--label-column", "-1", "--model", model,
