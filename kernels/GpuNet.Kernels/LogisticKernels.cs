@@ -20,9 +20,21 @@ public static class LogisticKernels
     /// may alias the logits (z is read first).
     /// </summary>
     public static void SigmoidBce(Index1D index, ArrayView<float> logits, ArrayView<int> labels,
+        ArrayView<float> grad, ArrayView<float> stats, LogisticParams p) =>
+        SigmoidBceRow(index.X, 1f, logits, labels, grad, stats, p);
+
+    /// <summary>
+    /// <see cref="SigmoidBce"/> with class weights: row r counts with w = weights[y_r] (y in {0, 1}; any other
+    /// label counts as class 0, as the unweighted kernel reads it), stats[2r] += w·loss, grad = scale·w·(σ(z) − y).
+    /// </summary>
+    public static void WeightedSigmoidBce(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> weights,
+        ArrayView<float> grad, ArrayView<float> stats, LogisticParams p) =>
+        SigmoidBceRow(index.X, weights[labels[index.X] == 1 ? 1 : 0], logits, labels, grad, stats, p);
+
+    /// <summary>One row with its weight; a weight of 1 gives exactly the unweighted values.</summary>
+    private static void SigmoidBceRow(int r, float weight, ArrayView<float> logits, ArrayView<int> labels,
         ArrayView<float> grad, ArrayView<float> stats, LogisticParams p)
     {
-        int r = index.X;
         float z = logits[r];
         float y = labels[r] == 1 ? 1f : 0f;
 
@@ -30,14 +42,14 @@ public static class LogisticKernels
         float loss = (z > 0f ? z : 0f) - z * y + XMath.Log(1f + e);
         bool correct = (z > 0f) == (labels[r] == 1);
 
-        stats[2 * r] = stats[2 * r] + loss;
+        stats[2 * r] = stats[2 * r] + weight * loss;
         stats[2 * r + 1] = stats[2 * r + 1] + (correct ? 1f : 0f);
 
         if (p.WriteGradient != 0)
         {
             // σ(z) from the same e = e^(−|z|) ∈ (0, 1]: no overflow on either side.
             float sigma = z >= 0f ? 1f / (1f + e) : e / (1f + e);
-            grad[r] = p.GradScale * (sigma - y);
+            grad[r] = p.GradScale * weight * (sigma - y);
         }
     }
 }

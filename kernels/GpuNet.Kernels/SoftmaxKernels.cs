@@ -26,9 +26,27 @@ public static class SoftmaxKernels
     /// label's logit is consumed before the gradient loop starts.
     /// </summary>
     public static void CrossEntropy(Index1D index, ArrayView<float> logits, ArrayView<int> labels,
+        ArrayView<float> grad, ArrayView<float> stats, SoftmaxCrossEntropyParams p) =>
+        CrossEntropyRow(index.X, 1f, logits, labels, grad, stats, p);
+
+    /// <summary>
+    /// <see cref="CrossEntropy"/> with class weights (PyTorch's CrossEntropyLoss(weight=)): row r counts with
+    /// w = weights[y_r], so stats[2r] += w·loss and grad = scale·w·(p − onehot); the caller's scale is
+    /// 1/Σ_r w[y_r], summed on the host in row order (no atomics). Accuracy stays unweighted.
+    /// </summary>
+    public static void WeightedCrossEntropy(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> weights,
         ArrayView<float> grad, ArrayView<float> stats, SoftmaxCrossEntropyParams p)
     {
-        int r = index.X;
+        int label = labels[index.X];
+        // An out-of-range label has no weight; NaN poisons the row as the unweighted kernel does.
+        float weight = label >= 0 && label < p.Classes ? weights[label] : float.NaN;
+        CrossEntropyRow(index.X, weight, logits, labels, grad, stats, p);
+    }
+
+    /// <summary>One row of the cross-entropy with the row's weight; a weight of 1 gives exactly the unweighted values.</summary>
+    private static void CrossEntropyRow(int r, float weight, ArrayView<float> logits, ArrayView<int> labels,
+        ArrayView<float> grad, ArrayView<float> stats, SoftmaxCrossEntropyParams p)
+    {
         long rowBase = (long)r * p.Classes;
 
         // Strict '>' keeps the first maximum, as the contract's "first argmax" requires.
@@ -57,16 +75,17 @@ public static class SoftmaxKernels
         // so the difference keeps its precision better than (max + log sum) − z[y].
         float loss = XMath.Log(sum) - shiftedLabelLogit;
 
-        stats[2 * r] = stats[2 * r] + loss;
+        stats[2 * r] = stats[2 * r] + weight * loss;
         stats[2 * r + 1] = stats[2 * r + 1] + (argmax == label ? 1f : 0f);
 
         if (p.WriteGradient != 0)
         {
             float invSum = 1f / sum;
+            float scale = p.GradScale * weight;
             for (int c = 0; c < p.Classes; c++)
             {
                 float prob = XMath.Exp(logits[rowBase + c] - max) * invSum;
-                grad[rowBase + c] = p.GradScale * (c == label ? prob - 1f : prob);
+                grad[rowBase + c] = scale * (c == label ? prob - 1f : prob);
             }
         }
     }

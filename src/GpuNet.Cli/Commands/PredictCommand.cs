@@ -75,7 +75,7 @@ public static class PredictCommand
     }
 
     /// <summary>Whether two paths name one file (the same full path, or the same file through a link).</summary>
-    private static bool SameFile(string a, string b)
+    internal static bool SameFile(string a, string b)
     {
         // A path that does not exist yet (its folder may not either) is no link: its full path is all there is.
         static string Resolve(string path) => File.Exists(path)

@@ -58,6 +58,7 @@ public static class ResumeCheck
         yield return (o.Beta2, r => Text(r.Train.Beta2));
         yield return (o.Eps, r => Text(r.Train.Eps));
         yield return (o.Dropout, r => Text(r.Train.Dropout));
+        yield return (o.ClassWeight, r => ClassWeightOption.Text(r.Train.ClassWeight));
         yield return (o.Schedule, r => r.Train.Schedule.ToString().ToLowerInvariant());
         yield return (o.StepEpochs, r => Text(r.Train.StepEpochs));
         yield return (o.Gamma, r => Text(r.Train.Gamma));

@@ -82,6 +82,7 @@ public static class TrainCommand
         if (initFrom is not null)
             foreach (var note in ModelFileNotes.For(initFrom, request.InitFrom!)) display.Note(note);
         display.Note($"model: {spec.Describe()}, {spec.ParameterCount:N0} parameters{(options.Dropout > 0 ? $", dropout {options.Dropout}" : "")}; {OptimizerOptions.Describe(options)}, batch {options.BatchSize}, {options.Epochs} epochs");
+        if (ClassWeightOption.Describe(options.ClassWeight, data.Train) is { } weights) display.Note(weights);
 
         using var network = new Network(backend, spec, maxRows);
         network.Initialise(request.Init, options.Seed);

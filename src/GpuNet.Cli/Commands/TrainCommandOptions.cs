@@ -53,13 +53,15 @@ public sealed class TrainCommandOptions
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "One plain line per epoch, no live progress bar" };
     public Option<string> Standardize { get; } = new Option<string>("--standardize") { Description = "Z-score every feature with the training split's mean and standard deviation (scikit-learn's StandardScaler); auto = on for CSV, off for IDX images and the synthetic sets", DefaultValueFactory = _ => "auto" }.AcceptOnlyFromAmong("auto", "on", "off");
 
+    public Option<string> ClassWeight { get; } = ClassWeightOption.Create();
+
     public IEnumerable<Option> All =>
     [
         .. DataOptions.All,
         Standardize,
         Model, Hidden, Activation, Init,
         Epochs, BatchSize, LearningRate, Optimizer, Momentum, WeightDecay, Nesterov, Beta1, Beta2, Eps, Schedule, StepEpochs, Gamma, Warmup, ClipNorm,
-        Dropout,
+        Dropout, ClassWeight,
         ValFraction, EarlyStopping,
         Device, NoShuffle, Out, Overwrite, PlotEvery, Resume, InitFrom, Json, Quiet,
     ];
@@ -91,6 +93,7 @@ public sealed class TrainCommandOptions
             WarmupEpochs = parsed.GetValue(Warmup),
             EarlyStoppingPatience = parsed.GetValue(EarlyStopping),
             ClipNorm = parsed.GetValue(ClipNorm),
+            ClassWeight = ClassWeightOption.Read(parsed.GetValue(ClassWeight)!),
         };
         return new TrainRequest(data, model, hidden,
             Enum.Parse<Activation>(parsed.GetValue(Activation)!, ignoreCase: true),

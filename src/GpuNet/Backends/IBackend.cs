@@ -74,6 +74,19 @@ public interface IBackend : IDisposable
     void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows,
         DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats);
 
+    /// <summary>
+    /// <see cref="SoftmaxCrossEntropy"/> with per-class weights [classes] (PyTorch's CrossEntropyLoss(weight=)):
+    /// row r counts with w_r = classWeights[y_r], so stats[2r] += w_r·loss_r (accuracy unweighted) and
+    /// gradLogits[r, c] = gradScale·w_r·(p_rc − [c == y_r]). The weighted mean Σ w_r·loss_r / Σ w_r takes
+    /// gradScale = 1/Σ w_r, which the caller sums in row order (deterministic, no atomics).
+    /// </summary>
+    void WeightedSoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, int classes,
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats);
+
+    /// <summary><see cref="SigmoidBinaryCrossEntropy"/> with the two class weights [2], weighted as <see cref="WeightedSoftmaxCrossEntropy"/>.</summary>
+    void WeightedSigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows,
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats);
+
     /// <summary>Row-wise softmax probabilities of [rows, classes] logits (for predict). May alias.</summary>
     void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes);
 

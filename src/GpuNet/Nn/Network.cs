@@ -93,9 +93,18 @@ public sealed class Network : IDisposable
     /// <paramref name="stats"/> and, when <paramref name="withGradient"/>, writes the mean-reduced
     /// loss gradient into the last layer's delta.
     /// </summary>
-    public void Loss(DeviceBuffer<int> labels, int rows, DeviceBuffer<float> stats, bool withGradient)
+    /// With <paramref name="weights"/> the loss is class-weighted (see <see cref="LossWeights"/>).
+    public void Loss(DeviceBuffer<int> labels, int rows, DeviceBuffer<float> stats, bool withGradient, LossWeights? weights = null)
     {
         var grad = withGradient ? _deltas[^1] : null;
+        if (weights is { } w)
+        {
+            if (Spec.Kind == ModelKind.Logistic)
+                _backend.WeightedSigmoidBinaryCrossEntropy(Logits, labels, w.ClassWeights, rows, grad, w.GradScale, stats);
+            else
+                _backend.WeightedSoftmaxCrossEntropy(Logits, labels, w.ClassWeights, rows, Spec.Classes, grad, w.GradScale, stats);
+            return;
+        }
         float scale = 1f / rows;
         if (Spec.Kind == ModelKind.Logistic)
             _backend.SigmoidBinaryCrossEntropy(Logits, labels, rows, grad, scale, stats);
@@ -150,16 +159,16 @@ public sealed class Network : IDisposable
     /// backward, then clip_grad_norm_, then optimizer.step() at the scheduled rate.
     /// </summary>
     public void TrainStep(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, Optim.IOptimizer optimizer, float learningRate,
-        DeviceBuffer<float> stats, float clipNorm = 0f, DropoutStep? dropout = null)
+        DeviceBuffer<float> stats, float clipNorm = 0f, DropoutStep? dropout = null, LossWeights? weights = null)
     {
-        Gradients(x, labels, rows, stats, dropout);
+        Gradients(x, labels, rows, stats, dropout, weights);
         optimizer.Step(learningRate, ClipScale(clipNorm));
     }
 
-    private void Gradients(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, DeviceBuffer<float> stats, DropoutStep? dropout)
+    private void Gradients(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, DeviceBuffer<float> stats, DropoutStep? dropout, LossWeights? weights = null)
     {
         Forward(x, rows, dropout);
-        Loss(labels, rows, stats, withGradient: true);
+        Loss(labels, rows, stats, withGradient: true, weights);
         Backward(x, rows, dropout);
     }
 

@@ -20,7 +20,9 @@ public static class GradientCheck
     /// <summary>Float32 gradients agree with float64 differences to about 1e-6; a wrong backward is off by O(1).</summary>
     public const double DefaultThreshold = 1e-3;
 
-    public static IReadOnlyList<TensorGradientError> Run(IBackend backend, ModelSpec spec, int rows = 8, int seed = 1, double step = 1e-5, DropoutStep? dropout = null)
+    /// <param name="classWeights">When given, the class-weighted loss (one weight per class; see <see cref="LossWeights"/>).</param>
+    public static IReadOnlyList<TensorGradientError> Run(IBackend backend, ModelSpec spec, int rows = 8, int seed = 1, double step = 1e-5, DropoutStep? dropout = null,
+        float[]? classWeights = null)
     {
         var (x, labels) = RandomBatch(spec, rows, seed);
         using var network = new Network(backend, spec, rows);
@@ -31,11 +33,19 @@ public static class GradientCheck
         backend.Upload<float>(x, xBuffer);
         backend.Upload<int>(labels, yBuffer);
         network.Forward(xBuffer, rows, dropout);
-        network.Loss(yBuffer, rows, stats.Buffer, withGradient: true);
+        using var weightBuffer = classWeights is null ? null : backend.Allocate<float>(classWeights.Length);
+        LossWeights? weights = null;
+        if (classWeights is not null)
+        {
+            backend.Upload<float>(classWeights, weightBuffer!);
+            weights = new LossWeights(weightBuffer!, (float)(1 / labels.Sum(y => (double)classWeights[y])));
+        }
+        network.Loss(yBuffer, rows, stats.Buffer, withGradient: true, weights);
         network.Backward(xBuffer, rows, dropout);
         var analytic = network.ExportGradients();
         var parameters = network.ExportParameters().Select(t => t.Data.Select(v => (double)v).ToArray()).ToList();
         var xd = x.Select(v => (double)v).ToArray();
+        var referenceWeights = classWeights?.Select(w => (double)w).ToArray();
 
         var results = new List<TensorGradientError>();
         for (int t = 0; t < parameters.Count; t++)
@@ -46,9 +56,9 @@ public static class GradientCheck
             {
                 double saved = p[i];
                 p[i] = saved + step;
-                double plus = ReferenceModel.Loss(spec, parameters, xd, labels, rows, dropout);
+                double plus = ReferenceModel.Loss(spec, parameters, xd, labels, rows, dropout, referenceWeights);
                 p[i] = saved - step;
-                double minus = ReferenceModel.Loss(spec, parameters, xd, labels, rows, dropout);
+                double minus = ReferenceModel.Loss(spec, parameters, xd, labels, rows, dropout, referenceWeights);
                 p[i] = saved;
                 double numeric = (plus - minus) / (2 * step);
                 maxError = Math.Max(maxError, Math.Abs(analytic[t].Data[i] - numeric));

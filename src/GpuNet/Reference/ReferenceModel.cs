@@ -12,21 +12,25 @@ public static class ReferenceModel
 {
     /// <summary>
     /// Mean loss over the <paramref name="rows"/> rows of x [rows, Inputs] (softmax or binary cross-entropy), with
-    /// <paramref name="dropout"/>'s masks on the hidden layers when given.
+    /// <paramref name="dropout"/>'s masks on the hidden layers when given; with <paramref name="classWeights"/> the weighted
+    /// mean Σ w[y]·l / Σ w[y] (PyTorch's CrossEntropyLoss(weight=)).
     /// </summary>
-    public static double Loss(ModelSpec spec, IReadOnlyList<double[]> parameters, double[] x, int[] labels, int rows, DropoutStep? dropout = null)
+    public static double Loss(ModelSpec spec, IReadOnlyList<double[]> parameters, double[] x, int[] labels, int rows, DropoutStep? dropout = null,
+        double[]? classWeights = null)
     {
-        double total = 0;
+        double total = 0, weightSum = 0;
         var input = new double[spec.Inputs];
         for (int r = 0; r < rows; r++)
         {
             Array.Copy(x, r * spec.Inputs, input, 0, spec.Inputs);
             var logits = Forward(spec, parameters, input, dropout is { } d ? (d, r) : null);
-            total += spec.Kind == ModelKind.Logistic
+            double weight = classWeights?[labels[r]] ?? 1;
+            weightSum += weight;
+            total += weight * (spec.Kind == ModelKind.Logistic
                 ? BinaryCrossEntropy(logits[0], labels[r])
-                : SoftmaxCrossEntropy(logits, labels[r]);
+                : SoftmaxCrossEntropy(logits, labels[r]));
         }
-        return total / rows;
+        return total / weightSum;
     }
 
     /// <summary>

@@ -113,6 +113,44 @@ public static class ReferenceOps
         }
     }
 
+    /// <summary>
+    /// The class-weighted cross-entropy (PyTorch's CrossEntropyLoss(weight=)): stats[2r] += w[y_r]·loss_r,
+    /// stats[2r + 1] += correct_r, gradient gradScale·w[y_r]·(p − onehot).
+    /// </summary>
+    public static void WeightedSoftmaxCrossEntropy(double[] logits, int[] labels, double[] classWeights, int rows, int classes,
+        double[]? gradLogits, double gradScale, double[] stats)
+    {
+        var p = new double[classes];
+        for (int r = 0; r < rows; r++)
+        {
+            var z = logits.AsSpan(r * classes, classes);
+            int label = labels[r];
+            double w = classWeights[label];
+            (int argmax, double logSumExp) = RowSoftmax(z, p);
+            stats[2 * r] += w * (logSumExp - z[label]);
+            stats[2 * r + 1] += argmax == label ? 1 : 0;
+            if (gradLogits is not null)
+                for (int c = 0; c < classes; c++)
+                    gradLogits[r * classes + c] = gradScale * w * (p[c] - (c == label ? 1 : 0));
+        }
+    }
+
+    /// <summary>The class-weighted sigmoid binary cross-entropy, weighted as <see cref="WeightedSoftmaxCrossEntropy"/>.</summary>
+    public static void WeightedSigmoidBinaryCrossEntropy(double[] logits, int[] labels, double[] classWeights, int rows,
+        double[]? gradLogits, double gradScale, double[] stats)
+    {
+        for (int r = 0; r < rows; r++)
+        {
+            double z = logits[r];
+            int y = labels[r];
+            double w = classWeights[y];
+            stats[2 * r] += w * (Math.Max(z, 0) - z * y + Math.Log(1 + Math.Exp(-Math.Abs(z))));
+            stats[2 * r + 1] += (z > 0) == (y == 1) ? 1 : 0;
+            if (gradLogits is not null)
+                gradLogits[r] = gradScale * w * (1 / (1 + Math.Exp(-z)) - y);
+        }
+    }
+
     public static void Softmax(double[] logits, double[] probabilities, int rows, int classes)
     {
         for (int r = 0; r < rows; r++)

@@ -38,6 +38,8 @@ public sealed record TrainOptions
     public float ClipNorm { get; init; }
     /// <summary>Stop after this many epochs without a lower validation loss and restore the best weights; 0 = never.</summary>
     public int EarlyStoppingPatience { get; init; }
+    /// <summary>Class weights of the training loss (validation and test losses stay unweighted).</summary>
+    public ClassWeighting ClassWeight { get; init; } = ClassWeighting.None;
     /// <summary>Reports of the running training loss inside an epoch at most this often (each costs one device wait).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 

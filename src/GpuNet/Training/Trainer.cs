@@ -29,6 +29,9 @@ public sealed class Trainer : IDisposable
     private readonly LossStats _evalStats;
     private readonly int[] _hostOrder;
     private readonly ParameterSnapshot? _best;
+    private readonly int[] _trainLabels;
+    private readonly float[]? _classWeights;              // host copy: each step's Σ w[y] is summed here, in row order
+    private readonly DeviceBuffer<float>? _deviceClassWeights;
     private int _epoch = 1; // the epoch BeginEpoch last started: with the step, it numbers the step in the run
 
     public Trainer(IBackend backend, Network network, DataSplit data, TrainOptions options, Dataset? validation = null)
@@ -63,6 +66,13 @@ public sealed class Trainer : IDisposable
             throw new UsageException("`EarlyStoppingPatience` needs a validation split (`ValidationFraction` above 0)");
         _best = options.EarlyStoppingPatience > 0 ? new ParameterSnapshot(backend, network) : null;
         Optimizer = Optimizers.Create(options, backend, network);
+        _trainLabels = data.Train.Labels;
+        _classWeights = options.ClassWeight.Resolve(data.Train);
+        if (_classWeights is not null)
+        {
+            _deviceClassWeights = backend.Allocate<float>(_classWeights.Length);
+            backend.Upload<float>(_classWeights, _deviceClassWeights);
+        }
     }
 
     /// <summary>The optimiser and its state (checkpoints save it; a resume loads it back before <see cref="Fit"/>).</summary>
@@ -207,8 +217,18 @@ public sealed class Trainer : IDisposable
         DropoutStep? dropout = _options.Dropout > 0
             ? DropoutStep.For(_options.Dropout, _options.Seed, (long)(_epoch - 1) * StepsPerEpoch + step)
             : null;
-        _network.TrainStep(_batchX, _batchY, rows, Optimizer, learningRate ?? _options.LearningRate, _stepStats[step], _options.ClipNorm, dropout);
+        _network.TrainStep(_batchX, _batchY, rows, Optimizer, learningRate ?? _options.LearningRate, _stepStats[step], _options.ClipNorm, dropout,
+            StepWeights(start, rows));
         return rows;
+    }
+
+    /// <summary>The class weights of the batch at <paramref name="start"/>, with 1/Σ w[y] summed over its rows in order; null when unweighted.</summary>
+    private LossWeights? StepWeights(int start, int rows)
+    {
+        if (_classWeights is null) return null;
+        double sum = 0;
+        for (int i = start; i < start + rows; i++) sum += _classWeights[_trainLabels[_hostOrder[i]]];
+        return new LossWeights(_deviceClassWeights!, (float)(1 / sum));
     }
 
     public void Dispose()
@@ -222,6 +242,7 @@ public sealed class Trainer : IDisposable
         _trainStats.Dispose();
         _evalStats.Dispose();
         _best?.Dispose();
+        _deviceClassWeights?.Dispose();
         Optimizer.Dispose();
     }
 }

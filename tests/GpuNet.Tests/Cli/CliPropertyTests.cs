@@ -66,7 +66,7 @@ public sealed class CliPropertyTests : IDisposable
         string[] dataSources = ["spirals", "blobs", "xor", "circles", _csv, _missing, "", "imagenet", _dir.Path, _textFile];
         string[] models = ["logistic", "softmax", "mlp", "svm", ""];
         string[] smallHidden = ["", "0", "4", "3,2", "10000000", "2147483647", "a", "4,,3", "-4"];
-        var (verb, baseArgs, pools) = random.Next(12) switch
+        var (verb, baseArgs, pools) = random.Next(13) switch
         {
             < 5 => ("train",
                 new Dictionary<string, string?> { ["--data"] = "spirals", ["--samples"] = "64", ["--epochs"] = "1", ["--device"] = "cpu", ["--quiet"] = null, ["--hidden"] = "4" },
@@ -80,7 +80,7 @@ public sealed class CliPropertyTests : IDisposable
                     ["--init"] = ["auto", "zeros", "he", "bad"], ["--lr-schedule"] = ["cosine", "step", "bad", ""], ["--device"] = Devices,
                     ["--out"] = [outDir, "", _textFile, _previousRun], ["--resume"] = [_previousRun, "", _missing, _dir.Path, outDir],
                     ["--init-from"] = [_model, _missing, "", _textFile], ["--test-data"] = [_csv, "", _missing], ["--data-dir"] = ["", _dir.Path],
-                    ["--overwrite"] = [], ["--nesterov"] = [], ["--no-shuffle"] = [], ["--json"] = [], ["--header"] = [],
+                    ["--class-weight"] = ["none", "balanced", "1,2", "1,2,3", "0,1", "", "x"], ["--overwrite"] = [], ["--nesterov"] = [], ["--no-shuffle"] = [], ["--json"] = [], ["--header"] = [],
                 }),
             < 7 => ("eval",
                 new Dictionary<string, string?> { ["--model"] = _model, ["--data"] = "blobs", ["--device"] = "cpu" },
@@ -98,7 +98,15 @@ public sealed class CliPropertyTests : IDisposable
                     ["--output"] = [Path.Combine(_dir.Path, $"pred{n}.csv"), "", _model, _csv, "-", _dir.Path], ["--batch-size"] = Integers,
                     ["--device"] = Devices, ["--header"] = [],
                 }),
-            < 10 => ("bench",
+            < 10 => ("export",
+                new Dictionary<string, string?> { ["--model"] = _model, ["--output"] = Path.Combine(_dir.Path, $"model{n}.onnx") },
+                new Dictionary<string, string[]>
+                {
+                    ["--model"] = [_model, _missing, _dir.Path, "", _textFile, _csv],
+                    ["--output"] = [Path.Combine(_dir.Path, $"model{n}.onnx"), "", _model, _dir.Path, Path.Combine(_textFile, "x.onnx"), Path.Combine(outDir, "sub", "m.onnx")],
+                    ["--activation"] = ["relu", "sigmoid", "tanh", "identity", ""],
+                }),
+            < 11 => ("bench",
                 new Dictionary<string, string?> { ["--data"] = "random", ["--samples"] = "64", ["--batch-sizes"] = "8", ["--sizes"] = null, ["--steps"] = "1", ["--warmup-steps"] = "0", ["--device"] = "cpu", ["--hidden"] = "4" },
                 new Dictionary<string, string[]>
                 {
@@ -108,7 +116,7 @@ public sealed class CliPropertyTests : IDisposable
                     ["--samples"] = ["64", "0", "-1", "2"], ["--seed"] = Integers, ["--hidden"] = smallHidden, ["--model"] = models, ["--device"] = Devices,
                     ["--data"] = ["random", "blobs", _missing, ""], ["--profile"] = [], ["--json"] = [],
                 }),
-            < 11 => ("gradcheck",
+            < 12 => ("gradcheck",
                 new Dictionary<string, string?> { ["--device"] = "cpu", ["--inputs"] = "3", ["--rows"] = "4", ["--hidden"] = "3" },
                 new Dictionary<string, string[]>
                 {

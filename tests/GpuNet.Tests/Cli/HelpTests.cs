@@ -9,6 +9,7 @@ public sealed class HelpTests
     [InlineData("train")]
     [InlineData("eval")]
     [InlineData("predict")]
+    [InlineData("export")]
     [InlineData("gradcheck")]
     [InlineData("bench")]
     [InlineData("devices")]

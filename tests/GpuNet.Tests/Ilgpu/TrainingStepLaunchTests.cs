@@ -38,20 +38,28 @@ public sealed class TrainingStepLaunchTests
     /// </summary>
     private const int MlpDropoutLaunchesPerStep = MlpLaunchesPerStep + 2;
 
-    public static TheoryData<OptimizerKind, float, int> Recipes => new()
+    /// <summary>
+    /// Class weights cost nothing per step: the weighted cross-entropy replaces the unweighted one, the weights are
+    /// uploaded once, and each batch's weight sum is the host's (it knows the batch's labels).
+    /// </summary>
+    private const int MlpClassWeightedLaunchesPerStep = MlpLaunchesPerStep;
+
+    public static TheoryData<OptimizerKind, float, bool, int> Recipes => new()
     {
-        { OptimizerKind.Sgd, 0f, MlpLaunchesPerStep },
-        { OptimizerKind.Adam, 0f, MlpAdamLaunchesPerStep },
-        { OptimizerKind.AdamW, 0.5f, MlpDropoutLaunchesPerStep },
+        { OptimizerKind.Sgd, 0f, false, MlpLaunchesPerStep },
+        { OptimizerKind.Adam, 0f, false, MlpAdamLaunchesPerStep },
+        { OptimizerKind.AdamW, 0.5f, false, MlpDropoutLaunchesPerStep },
+        { OptimizerKind.Sgd, 0f, true, MlpClassWeightedLaunchesPerStep },
     };
 
     [Theory]
     [MemberData(nameof(Recipes))]
-    public void MlpStep_HasAFixedLaunchCount_AndNoHostWait(OptimizerKind optimizer, float dropout, int launchesPerStep)
+    public void MlpStep_HasAFixedLaunchCount_AndNoHostWait(OptimizerKind optimizer, float dropout, bool balancedClassWeights, int launchesPerStep)
     {
         using var backend = DeviceCatalog.OpenIlgpuCpu();
         var spec = ModelSpec.Create(ModelKind.Mlp, 32, 10, [16]);
-        var options = new TrainOptions { Epochs = 1, BatchSize = Batch, EvalBatchSize = Batch, Optimizer = optimizer, Dropout = dropout };
+        var options = new TrainOptions { Epochs = 1, BatchSize = Batch, EvalBatchSize = Batch, Optimizer = optimizer, Dropout = dropout,
+            ClassWeight = balancedClassWeights ? ClassWeighting.BalancedWeights : ClassWeighting.None };
         var (launches2, waits2) = OneEpoch(backend, spec, options, steps: 2);
         var (launches3, waits3) = OneEpoch(backend, spec, options, steps: 3);
 

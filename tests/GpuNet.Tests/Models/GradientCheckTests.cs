@@ -46,6 +46,29 @@ public sealed class GradientCheckTests
         }
     }
 
+    /// <summary>The class-weighted loss's gradient, Σ w[y]·∇l / Σ w[y], against differences of the weighted reference loss.</summary>
+    [Theory]
+    [InlineData("cpu", "logistic")]
+    [InlineData("cpu", "softmax")]
+    [InlineData("cpu", "mlp-tanh")]
+    [InlineData("ilgpu-cpu", "logistic")]
+    [InlineData("ilgpu-cpu", "mlp2-tanh")]
+    public void Class_weighted_gradients_match_finite_differences(string device, string model)
+    {
+        using var backend = TestDevices.Open(device);
+        var spec = Spec(model);
+        float[] weights = spec.Classes == 2 ? [0.3f, 4f] : [0.3f, 4f, 1.5f];
+        var weighted = GradientCheck.Run(backend, spec, rows: 6, seed: 3, classWeights: weights);
+        var plain = GradientCheck.Run(backend, spec, rows: 6, seed: 3);
+
+        foreach (var (e, p) in weighted.Zip(plain))
+        {
+            Assert.True(e.MaxGradient > 1e-4, $"{e.Name}: gradient is ~0 everywhere, the check would prove nothing");
+            Assert.True(e.RelativeError < 1e-4, $"{device} {model} {e.Name}: relative error {e.RelativeError:E2} (max |Δ| {e.MaxAbsoluteError:E2}, max |g| {e.MaxGradient:E2})");
+            Assert.NotEqual(p.MaxGradient, e.MaxGradient); // the weights change the gradient: the check saw the weighted loss
+        }
+    }
+
     [Fact]
     public void A_wrong_backward_is_caught()
     {

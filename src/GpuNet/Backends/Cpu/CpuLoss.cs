@@ -6,35 +6,41 @@ namespace GpuNet.Backends.Cpu;
 /// </summary>
 internal static class CpuLoss
 {
+    /// <param name="classWeights">Empty for the unweighted loss, else one weight per class (see IBackend.WeightedSoftmaxCrossEntropy).</param>
     public static void SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int rows, int classes,
-        Span<float> gradLogits, bool writeGradient, float gradScale, Span<float> stats)
+        Span<float> gradLogits, bool writeGradient, float gradScale, Span<float> stats, ReadOnlySpan<float> classWeights = default)
     {
         for (int r = 0; r < rows; r++)
         {
             var z = logits.Slice(r * classes, classes);
             int label = CheckLabel(labels[r], classes, r);
+            // A weight of 1 leaves every value exactly as the unweighted loss computes it.
+            float weight = classWeights.IsEmpty ? 1f : classWeights[label];
             (float max, int argmax, float sum) = RowSoftmaxTerms(z);
-            stats[2 * r] += max + MathF.Log(sum) - z[label];
+            stats[2 * r] += weight * (max + MathF.Log(sum) - z[label]);
             stats[2 * r + 1] += argmax == label ? 1f : 0f;
             if (!writeGradient)
                 continue;
             var g = gradLogits.Slice(r * classes, classes);
+            float scale = gradScale * weight;
             for (int c = 0; c < classes; c++)
-                g[c] = gradScale * (MathF.Exp(z[c] - max) / sum - (c == label ? 1f : 0f));
+                g[c] = scale * (MathF.Exp(z[c] - max) / sum - (c == label ? 1f : 0f));
         }
     }
 
+    /// <param name="classWeights">Empty for the unweighted loss, else the weights of classes 0 and 1.</param>
     public static void SigmoidBinaryCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int rows,
-        Span<float> gradLogits, bool writeGradient, float gradScale, Span<float> stats)
+        Span<float> gradLogits, bool writeGradient, float gradScale, Span<float> stats, ReadOnlySpan<float> classWeights = default)
     {
         for (int r = 0; r < rows; r++)
         {
             float z = logits[r];
             int label = CheckLabel(labels[r], 2, r);
-            stats[2 * r] += MathF.Max(z, 0f) - z * label + MathF.Log(1f + MathF.Exp(-MathF.Abs(z)));
+            float weight = classWeights.IsEmpty ? 1f : classWeights[label];
+            stats[2 * r] += weight * (MathF.Max(z, 0f) - z * label + MathF.Log(1f + MathF.Exp(-MathF.Abs(z))));
             stats[2 * r + 1] += (z > 0f) == (label == 1) ? 1f : 0f;
             if (writeGradient)
-                gradLogits[r] = gradScale * (CpuMath.Sigmoid(z) - label);
+                gradLogits[r] = gradScale * weight * (CpuMath.Sigmoid(z) - label);
         }
     }
 

@@ -33,6 +33,8 @@ public sealed class IlgpuBackend : IBackend
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> _activationBackward;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int> _columnSums;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams> _softmaxCrossEntropy;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams> _weightedSoftmaxCrossEntropy;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LogisticParams> _weightedSigmoidBce;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> _softmax;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams> _sigmoidBce;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams> _sgd;
@@ -78,6 +80,8 @@ public sealed class IlgpuBackend : IBackend
         _softmaxCrossEntropy = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.CrossEntropy);
         _softmax = Implicit<ArrayView<float>, ArrayView<float>, int>(SoftmaxKernels.Softmax);
         _sigmoidBce = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.SigmoidBce);
+        _weightedSoftmaxCrossEntropy = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.WeightedCrossEntropy);
+        _weightedSigmoidBce = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.WeightedSigmoidBce);
         _sgd = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>(OptimKernels.Sgd);
         _gatherRows = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(GatherKernels.Rows);
         _gatherLabels = Implicit<ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(GatherKernels.Labels);
@@ -274,6 +278,13 @@ public sealed class IlgpuBackend : IBackend
     {
         var launch = _accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
         return (index, a1, a2, a3, a4, a5) => { LaunchCount++; launch(index, a1, a2, a3, a4, a5); };
+    }
+
+    private Action<Index1D, T1, T2, T3, T4, T5, T6> Implicit<T1, T2, T3, T4, T5, T6>(Action<Index1D, T1, T2, T3, T4, T5, T6> kernel)
+        where T1 : struct where T2 : struct where T3 : struct where T4 : struct where T5 : struct where T6 : struct
+    {
+        var launch = _accelerator.LoadImplicitlyGroupedStreamKernel(kernel, GroupSize(kernel));
+        return (index, a1, a2, a3, a4, a5, a6) => { LaunchCount++; launch(index, a1, a2, a3, a4, a5, a6); };
     }
 
     private Action<Index1D, T1, T2, T3, T4, T5, T6, T7> Implicit<T1, T2, T3, T4, T5, T6, T7>(Action<Index1D, T1, T2, T3, T4, T5, T6, T7> kernel)
@@ -486,6 +497,38 @@ public sealed class IlgpuBackend : IBackend
             return;
         var p = new LogisticParams { WriteGradient = gradLogits is null ? 0 : 1, GradScale = gradScale };
         _sigmoidBce(rows, z.View, l.View, g.View, s.View, p);
+    }
+
+    public void WeightedSoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, int classes,
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
+    {
+        int count = Elements(rows, classes);
+        if (rows > 0 && classes < 1)
+            throw new ArgumentException($"softmax cross-entropy needs at least one class (got {classes})", nameof(classes));
+        var z = Need(logits, count, nameof(logits));
+        var l = Need(labels, rows, nameof(labels));
+        var w = Need(classWeights, classes, nameof(classWeights));
+        var s = Need(stats, 2L * rows, nameof(stats));
+        var g = gradLogits is null ? _dummy : Need(gradLogits, count, nameof(gradLogits));
+        if (rows == 0)
+            return;
+        var p = new SoftmaxCrossEntropyParams { Classes = classes, WriteGradient = gradLogits is null ? 0 : 1, GradScale = gradScale };
+        _weightedSoftmaxCrossEntropy(rows, z.View, l.View, w.View, g.View, s.View, p);
+    }
+
+    public void WeightedSigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows,
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        var z = Need(logits, rows, nameof(logits));
+        var l = Need(labels, rows, nameof(labels));
+        var w = Need(classWeights, 2, nameof(classWeights));
+        var s = Need(stats, 2L * rows, nameof(stats));
+        var g = gradLogits is null ? _dummy : Need(gradLogits, rows, nameof(gradLogits));
+        if (rows == 0)
+            return;
+        var p = new LogisticParams { WriteGradient = gradLogits is null ? 0 : 1, GradScale = gradScale };
+        _weightedSigmoidBce(rows, z.View, l.View, w.View, g.View, s.View, p);
     }
 
     public void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes)

@@ -68,6 +68,8 @@ public static class IlgpuKernels
         Implicit("SoftmaxCrossEntropy", SoftmaxKernels.CrossEntropy),
         Implicit("Softmax", SoftmaxKernels.Softmax),
         Implicit("SigmoidBce", LogisticKernels.SigmoidBce),
+        Implicit("WeightedSoftmaxCrossEntropy", SoftmaxKernels.WeightedCrossEntropy),
+        Implicit("WeightedSigmoidBce", LogisticKernels.WeightedSigmoidBce),
         Implicit("Sgd", OptimKernels.Sgd),
         Implicit("SgdPair", OptimKernels.SgdPair),
         Implicit("AdamPair", OptimKernels.AdamPair),

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using GpuNet.Checkpoints;
+
+namespace GpuNet.Cli.Commands;
+
+/// <summary>
+/// <c>gpunet export</c>: a checkpoint as an ONNX model for ONNX Runtime, ML.NET or a browser (see <see cref="OnnxExport"/>).
+/// The graph takes the raw values predict reads and answers with predict's probabilities and labels.
+/// </summary>
+public static class ExportCommand
+{
+    public static Command Create(TextWriter stderr)
+    {
+        var model = new Option<string>("--model") { Description = "The checkpoint to export (model.safetensors from 'train --out', or a plain state dict)", Required = true };
+        var output = new Option<string>("--output") { Description = "The ONNX file to write (atomically); it may not name --model", Required = true };
+        var activation = EvalCommand.PlainActivationOption();
+        var command = new Command("export",
+            "Export a saved model to ONNX (opset 13): input 'features' [N, F] of raw values as predict reads them, with the recorded preprocessing inside the graph; " +
+            "outputs 'probabilities' [N, C] (predict's prob_* columns) and 'label' [N] (int64 class index); class names in the metadata.");
+        foreach (var option in new Option[] { model, output, activation })
+            command.Options.Add(option);
+        command.SetAction(parsed => Run(parsed.GetValue(model)!, parsed.GetValue(output)!, EvalCommand.ReadActivation(parsed, activation), stderr));
+        return command;
+    }
+
+    private static int Run(string modelPath, string outputPath, Kernels.Activation activation, TextWriter stderr)
+    {
+        if (string.IsNullOrWhiteSpace(modelPath)) throw new UsageException("--model needs a checkpoint file (got an empty name)");
+        if (string.IsNullOrWhiteSpace(outputPath)) throw new UsageException("--output needs a file name (got an empty one)");
+        if (PredictCommand.SameFile(outputPath, modelPath)) throw new UsageException($"--output {outputPath} is the --model file; writing there would destroy the model");
+        if (Directory.Exists(outputPath)) throw new UsageException($"--output {outputPath} is a directory; name a file");
+        var checkpoint = ModelCheckpoint.Load(modelPath, activation);
+        foreach (var note in ModelFileNotes.For(checkpoint, modelPath)) stderr.WriteLine(note);
+        try
+        {
+            OnnxExport.Save(checkpoint, outputPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The bare message may name only AtomicFile's temporary file, which the user never asked for.
+            throw new GpuNetException($"cannot write {outputPath}: {e.Message}", ExitCodes.RuntimeError, e);
+        }
+        stderr.WriteLine($"wrote {checkpoint.Spec.Describe()} as ONNX opset {OnnxExport.Opset} to {outputPath}");
+        return ExitCodes.Success;
+    }
+}
