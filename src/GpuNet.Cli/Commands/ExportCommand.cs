@@ -38,7 +38,7 @@ public static class ExportCommand
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The bare message may name only AtomicFile's temporary file, which the user never asked for.
-            throw new GpuNetException($"cannot write {outputPath}: {e.Message}", ExitCodes.RuntimeError, e);
+            throw new GpuNetException($"cannot write {outputPath}: {e.Message}", e);
         }
         stderr.WriteLine($"wrote {checkpoint.Spec.Describe()} as ONNX opset {OnnxExport.Opset} to {outputPath}");
         return ExitCodes.Success;
