@@ -57,7 +57,7 @@ public sealed partial class PtxasTests
         string? report = Environment.GetEnvironmentVariable("GPUNET_PTX_REPORT");
         if (string.IsNullOrEmpty(report))
             Assert.Skip("GPUNET_PTX_REPORT is not set (CI sets it to the report perf/gpu/ptx-report.sh wrote)");
-        var figures = Assemble(FindPtxas(), Path.GetDirectoryName(Path.GetFullPath(report))!, readOnly: true);
+        var figures = Assemble(FindPtxas(), Path.GetDirectoryName(Path.GetFullPath(report))!, fromReport: true);
         using var json = JsonDocument.Parse(File.ReadAllText(report));
         int rows = 0;
         foreach (var row in json.RootElement.EnumerateArray())
@@ -77,16 +77,16 @@ public sealed partial class PtxasTests
     private sealed record Figures(int Registers, int Shared, int Stack, int SpillStores, int SpillLoads);
 
     /// <summary>
-    /// ptxas -v on every kernel for every architecture. With <paramref name="readOnly"/>, the PTX
+    /// ptxas -v on every kernel for every architecture. With <paramref name="fromReport"/>, the PTX
     /// the report was made from (its ptx/ folder) is assembled instead of freshly compiled PTX.
     /// </summary>
-    private static Dictionary<(string, string), Figures> Assemble(string ptxas, string dir, bool readOnly = false)
+    private static Dictionary<(string, string), Figures> Assemble(string ptxas, string dir, bool fromReport = false)
     {
         var result = new Dictionary<(string, string), Figures>();
-        string work = readOnly ? Directory.CreateTempSubdirectory("gpunet-ptxas-").FullName : dir;
+        string work = fromReport ? Directory.CreateTempSubdirectory("gpunet-ptxas-").FullName : dir;
         try
         {
-            var kernels = readOnly
+            var kernels = fromReport
                 ? IlgpuKernels.All.Select(e => (e.Name, Ptx: File.ReadAllText(Path.Combine(dir, "ptx", e.Name + ".ptx")))).ToList()
                 : PtxExport.Compile(PtxExport.DefaultArchitecture, PtxExport.DefaultInstructionSet).Select(k => (k.Entry.Name, k.Ptx)).ToList();
             foreach (var (name, ptx) in kernels)
@@ -107,7 +107,7 @@ public sealed partial class PtxasTests
         }
         finally
         {
-            if (readOnly)
+            if (fromReport)
                 Directory.Delete(work, recursive: true);
         }
         return result;

@@ -149,17 +149,17 @@ public sealed class IlgpuBackend : IBackend
     private bool SupportsGroup(int x, int y) =>
         _accelerator.MaxNumThreadsPerGroup >= x * y && _accelerator.MaxGroupSize.X >= x && _accelerator.MaxGroupSize.Y >= y;
 
-    internal static DeviceInfo DescribeAccelerator(Accelerator _accelerator)
+    internal static DeviceInfo DescribeAccelerator(Accelerator accelerator)
     {
-        var kind = _accelerator.AcceleratorType switch
+        var kind = accelerator.AcceleratorType switch
         {
             AcceleratorType.Cuda => DeviceKind.Cuda,
             AcceleratorType.OpenCL => DeviceKind.OpenCL,
             _ => DeviceKind.IlgpuCpu,
         };
         string id = kind switch { DeviceKind.Cuda => "cuda", DeviceKind.OpenCL => "opencl", _ => "ilgpu-cpu" };
-        return new DeviceInfo(id, _accelerator.Name, kind, _accelerator.MemorySize,
-            $"{_accelerator.AcceleratorType}, {_accelerator.MaxNumThreadsPerGroup} threads per group", kind != DeviceKind.IlgpuCpu);
+        return new DeviceInfo(id, accelerator.Name, kind, accelerator.MemorySize,
+            $"{accelerator.AcceleratorType}, {accelerator.MaxNumThreadsPerGroup} threads per group", kind != DeviceKind.IlgpuCpu);
     }
 
     // ---- memory -------------------------------------------------------------------------
@@ -472,63 +472,66 @@ public sealed class IlgpuBackend : IBackend
     public void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes,
         DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
     {
-        int count = Elements(rows, classes);
-        if (rows > 0 && classes < 1)
-            throw new ArgumentException($"softmax cross-entropy needs at least one class (got {classes})", nameof(classes));
-        var z = Need(logits, count, nameof(logits));
-        var l = Need(labels, rows, nameof(labels));
-        var s = Need(stats, 2L * rows, nameof(stats));
-        var g = gradLogits is null ? _dummy : Need(gradLogits, count, nameof(gradLogits));
-        if (rows == 0)
-            return;
-        var p = new SoftmaxCrossEntropyParams { Classes = classes, WriteGradient = gradLogits is null ? 0 : 1, GradScale = gradScale };
-        _softmaxCrossEntropy(rows, z.View, l.View, g.View, s.View, p);
-    }
-
-    public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        var z = Need(logits, rows, nameof(logits));
-        var l = Need(labels, rows, nameof(labels));
-        var s = Need(stats, 2L * rows, nameof(stats));
-        var g = gradLogits is null ? _dummy : Need(gradLogits, rows, nameof(gradLogits));
-        if (rows == 0)
-            return;
-        var p = new LogisticParams { WriteGradient = gradLogits is null ? 0 : 1, GradScale = gradScale };
-        _sigmoidBce(rows, z.View, l.View, g.View, s.View, p);
+        var (z, l, g, s, p) = SoftmaxLoss(logits, labels, rows, classes, gradLogits, gradScale, stats);
+        if (rows > 0)
+            _softmaxCrossEntropy(rows, z.View, l.View, g.View, s.View, p);
     }
 
     public void WeightedSoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, int classes,
         DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
     {
-        int count = Elements(rows, classes);
-        if (rows > 0 && classes < 1)
-            throw new ArgumentException($"softmax cross-entropy needs at least one class (got {classes})", nameof(classes));
-        var z = Need(logits, count, nameof(logits));
-        var l = Need(labels, rows, nameof(labels));
+        var (z, l, g, s, p) = SoftmaxLoss(logits, labels, rows, classes, gradLogits, gradScale, stats);
         var w = Need(classWeights, classes, nameof(classWeights));
-        var s = Need(stats, 2L * rows, nameof(stats));
-        var g = gradLogits is null ? _dummy : Need(gradLogits, count, nameof(gradLogits));
-        if (rows == 0)
-            return;
-        var p = new SoftmaxCrossEntropyParams { Classes = classes, WriteGradient = gradLogits is null ? 0 : 1, GradScale = gradScale };
-        _weightedSoftmaxCrossEntropy(rows, z.View, l.View, w.View, g.View, s.View, p);
+        if (rows > 0)
+            _weightedSoftmaxCrossEntropy(rows, z.View, l.View, w.View, g.View, s.View, p);
+    }
+
+    public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows,
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
+    {
+        var (z, l, g, s, p) = LogisticLoss(logits, labels, rows, gradLogits, gradScale, stats);
+        if (rows > 0)
+            _sigmoidBce(rows, z.View, l.View, g.View, s.View, p);
     }
 
     public void WeightedSigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows,
         DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(rows);
-        var z = Need(logits, rows, nameof(logits));
-        var l = Need(labels, rows, nameof(labels));
+        var (z, l, g, s, p) = LogisticLoss(logits, labels, rows, gradLogits, gradScale, stats);
         var w = Need(classWeights, 2, nameof(classWeights));
+        if (rows > 0)
+            _weightedSigmoidBce(rows, z.View, l.View, w.View, g.View, s.View, p);
+    }
+
+    /// <summary>The checked buffers and the scalars of a softmax cross-entropy launch, weighted or not.</summary>
+    private (IlgpuBuffer<float> Logits, IlgpuBuffer<int> Labels, IlgpuBuffer<float> Gradient, IlgpuBuffer<float> Stats, SoftmaxCrossEntropyParams Params) SoftmaxLoss(
+        DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
+    {
+        int count = Elements(rows, classes);
+        if (rows > 0 && classes < 1)
+            throw new ArgumentException($"softmax cross-entropy needs at least one class (got {classes})", nameof(classes));
+        var (z, l, g, s) = LossBuffers(logits, labels, rows, count, gradLogits, stats);
+        return (z, l, g, s, new SoftmaxCrossEntropyParams { Classes = classes, WriteGradient = gradLogits is null ? 0 : 1, GradScale = gradScale });
+    }
+
+    /// <summary>The checked buffers and the scalars of a sigmoid binary cross-entropy launch (one logit per row), weighted or not.</summary>
+    private (IlgpuBuffer<float> Logits, IlgpuBuffer<int> Labels, IlgpuBuffer<float> Gradient, IlgpuBuffer<float> Stats, LogisticParams Params) LogisticLoss(
+        DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        var (z, l, g, s) = LossBuffers(logits, labels, rows, rows, gradLogits, stats);
+        return (z, l, g, s, new LogisticParams { WriteGradient = gradLogits is null ? 0 : 1, GradScale = gradScale });
+    }
+
+    /// <summary>A loss's logits (<paramref name="count"/> of them), labels and per-row stats, and its gradient or the stand-in when none is wanted.</summary>
+    private (IlgpuBuffer<float> Logits, IlgpuBuffer<int> Labels, IlgpuBuffer<float> Gradient, IlgpuBuffer<float> Stats) LossBuffers(
+        DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int count, DeviceBuffer<float>? gradLogits, DeviceBuffer<float> stats)
+    {
+        var z = Need(logits, count, nameof(logits));
+        var l = Need(labels, rows, nameof(labels));
         var s = Need(stats, 2L * rows, nameof(stats));
-        var g = gradLogits is null ? _dummy : Need(gradLogits, rows, nameof(gradLogits));
-        if (rows == 0)
-            return;
-        var p = new LogisticParams { WriteGradient = gradLogits is null ? 0 : 1, GradScale = gradScale };
-        _weightedSigmoidBce(rows, z.View, l.View, w.View, g.View, s.View, p);
+        var g = gradLogits is null ? _dummy : Need(gradLogits, count, nameof(gradLogits));
+        return (z, l, g, s);
     }
 
     public void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes)
