@@ -52,7 +52,7 @@ public readonly record struct GemmPlan(GemmKernel Kernel, int Splits, int SplitD
                 }
                 long groups = tiles * splits;
                 string? shortfall = groups >= targetGroups ? null
-                    : splits > 1 || shape.K >= 2 * MinSplitDepth
+                    : splits > 1
                         ? $"{tiles} blocks of 128×128 × {splits} splits of K = {shape.K} (each split at least {MinSplitDepth} deep)"
                         : $"{tiles} blocks of 128×128, and K = {shape.K} is too short to split";
                 return new GemmPlan(GemmKernel.DoubleBuffered128, splits, depth, groups, shortfall);
