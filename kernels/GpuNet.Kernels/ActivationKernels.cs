@@ -37,10 +37,11 @@ public static class ActivationKernels
 
     /// <summary>
     /// σ(x) without overflow: e = exp(−|x|) is in (0, 1], so neither branch divides inf by inf.
+    /// The CPU backend calls this one too (MathF inside a kernel becomes the device's own function).
     /// </summary>
     public static float Sigmoid(float x)
     {
-        float e = XMath.Exp(-XMath.Abs(x));
+        float e = MathF.Exp(-MathF.Abs(x));
         return x >= 0f ? 1f / (1f + e) : e / (1f + e);
     }
 

@@ -24,4 +24,20 @@ public static class CounterRandom
     /// </summary>
     public static float Uniform(ulong seed, ulong counter) =>
         ((uint)(Hash(seed, counter) >> 40) + 0.5f) * (1.0f / 16777216.0f);
+
+    /// <summary>Element <paramref name="i"/> of a U(low, high) initialisation: low + (high − low)·U(seed, i).</summary>
+    public static float UniformIn(ulong seed, ulong i, float low, float high) =>
+        low + (high - low) * Uniform(seed, i);
+
+    /// <summary>
+    /// Element <paramref name="i"/> of a N(mean, std²) initialisation by Box–Muller:
+    /// mean + std·sqrt(−2 ln u1)·cos(2π u2), u1 = U(seed, 2i), u2 = U(seed, 2i + 1). u1 &gt; 0, so the log is finite.
+    /// MathF inside a kernel becomes the device's own function (ILGPU.Algorithms maps it as it maps XMath).
+    /// </summary>
+    public static float Normal(ulong seed, ulong i, float mean, float std)
+    {
+        float u1 = Uniform(seed, 2UL * i);
+        float u2 = Uniform(seed, 2UL * i + 1UL);
+        return mean + std * MathF.Sqrt(-2f * MathF.Log(u1)) * MathF.Cos(2f * MathF.PI * u2);
+    }
 }

@@ -1,5 +1,4 @@
 using ILGPU;
-using ILGPU.Algorithms;
 
 namespace GpuNet.Kernels;
 
@@ -15,7 +14,7 @@ public struct LogisticParams
 public static class LogisticKernels
 {
     /// <summary>
-    /// loss = max(z, 0) − z·y + log(1 + e^(−|z|)): never overflows and never takes log(0).
+    /// loss = max(z, 0) − z·y + log(1 + e^(−|z|)) (<see cref="LossTerms.BinaryCrossEntropy"/>).
     /// correct = [(z &gt; 0) == (y == 1)]. stats accumulate per row (+=); grad = scale·(σ(z) − y)
     /// may alias the logits (z is read first).
     /// </summary>
@@ -25,31 +24,24 @@ public static class LogisticKernels
 
     /// <summary>
     /// <see cref="SigmoidBce"/> with class weights: row r counts with w = weights[y_r] (y in {0, 1}; any other
-    /// label counts as class 0, as the unweighted kernel reads it), stats[2r] += w·loss, grad = scale·w·(σ(z) − y).
+    /// label has no weight: NaN, as its loss is), stats[2r] += w·loss, grad = scale·w·(σ(z) − y).
     /// </summary>
     public static void WeightedSigmoidBce(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> weights,
-        ArrayView<float> grad, ArrayView<float> stats, LogisticParams p) =>
-        SigmoidBceRow(index.X, weights[labels[index.X] == 1 ? 1 : 0], logits, labels, grad, stats, p);
+        ArrayView<float> grad, ArrayView<float> stats, LogisticParams p)
+    {
+        int label = labels[index.X];
+        SigmoidBceRow(index.X, LossTerms.ValidLabel(label, 2) ? weights[label] : float.NaN, logits, labels, grad, stats, p);
+    }
 
-    /// <summary>One row with its weight; a weight of 1 gives exactly the unweighted values.</summary>
+    /// <summary>One row with its weight (<see cref="LossTerms"/>); a weight of 1 gives exactly the unweighted values.</summary>
     private static void SigmoidBceRow(int r, float weight, ArrayView<float> logits, ArrayView<int> labels,
         ArrayView<float> grad, ArrayView<float> stats, LogisticParams p)
     {
         float z = logits[r];
-        float y = labels[r] == 1 ? 1f : 0f;
-
-        float e = XMath.Exp(-XMath.Abs(z));
-        float loss = (z > 0f ? z : 0f) - z * y + XMath.Log(1f + e);
-        bool correct = (z > 0f) == (labels[r] == 1);
-
-        stats[2 * r] = stats[2 * r] + weight * loss;
-        stats[2 * r + 1] = stats[2 * r + 1] + (correct ? 1f : 0f);
-
+        int label = labels[r];
+        stats[2 * r] = stats[2 * r] + weight * LossTerms.BinaryCrossEntropy(z, label);
+        stats[2 * r + 1] = stats[2 * r + 1] + (LossTerms.BinaryCorrect(z, label) ? 1f : 0f);
         if (p.WriteGradient != 0)
-        {
-            // σ(z) from the same e = e^(−|z|) ∈ (0, 1]: no overflow on either side.
-            float sigma = z >= 0f ? 1f / (1f + e) : e / (1f + e);
-            grad[r] = p.GradScale * weight * (sigma - y);
-        }
+            grad[r] = LossTerms.BinaryCrossEntropyGradient(z, label, p.GradScale * weight);
     }
 }

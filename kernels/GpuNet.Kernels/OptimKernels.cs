@@ -10,6 +10,12 @@ public struct SgdKernelParams
     public int Nesterov;
 }
 
+/// <summary>A parameter and its velocity after one <see cref="OptimKernels.SgdStep"/>.</summary>
+public struct SgdStepResult
+{
+    public float Weight, Velocity;
+}
+
 /// <summary>
 /// Scalars of one Adam or AdamW step (torch.optim.Adam/AdamW, amsgrad off), derived on the host
 /// from its step counter so the device never needs the count: StepSize = lr / (1 − β1^t),
@@ -43,22 +49,34 @@ public static class OptimKernels
             Step(parameters2, gradients2, velocity2, i - firstCount, p);
     }
 
-    /// <summary>
-    /// g ← g + wd·w; v ← m·v + g; w ← w − lr·(nesterov ? g + m·v : v). With momentum 0 the
-    /// step is w ← w − lr·g and the velocity is neither read nor written (it may be a dummy).
-    /// </summary>
     private static void Step(ArrayView<float> parameters, ArrayView<float> gradients, ArrayView<float> velocity, int i, SgdKernelParams p)
     {
-        float w = parameters[i];
-        float g = p.GradScale * gradients[i] + p.WeightDecay * w;
+        // The velocity is neither read nor written without momentum (it may be a dummy view).
+        var step = SgdStep(parameters[i], gradients[i], p.Momentum != 0f ? velocity[i] : 0f, p);
+        parameters[i] = step.Weight;
+        if (p.Momentum != 0f)
+            velocity[i] = step.Velocity;
+    }
+
+    /// <summary>
+    /// One parameter's SGD step, written once for the kernels and the CPU backend (whose vector loop is
+    /// tested against it bit for bit): g ← s·g + wd·w; v ← m·v + g; w ← w − lr·(nesterov ? g + m·v : v).
+    /// A scale of 1 and a decay of 0 are skipped rather than applied, so they cannot turn an infinite weight
+    /// into NaN; the branches are uniform across threads. With momentum 0 the step is w ← w − lr·g.
+    /// </summary>
+    public static SgdStepResult SgdStep(float w, float g, float v, SgdKernelParams p)
+    {
+        if (p.GradScale != 1f)
+            g *= p.GradScale;
+        if (p.WeightDecay != 0f)
+            g += p.WeightDecay * w;
         float step = g;
         if (p.Momentum != 0f)
         {
-            float v = p.Momentum * velocity[i] + g;
-            velocity[i] = v;
+            v = p.Momentum * v + g;
             step = p.Nesterov != 0 ? g + p.Momentum * v : v;
         }
-        parameters[i] = w - p.LearningRate * step;
+        return new SgdStepResult { Weight = w - p.LearningRate * step, Velocity = v };
     }
 
     /// <summary>

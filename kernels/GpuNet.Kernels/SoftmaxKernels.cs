@@ -1,5 +1,4 @@
 using ILGPU;
-using ILGPU.Algorithms;
 
 namespace GpuNet.Kernels;
 
@@ -38,8 +37,8 @@ public static class SoftmaxKernels
         ArrayView<float> grad, ArrayView<float> stats, SoftmaxCrossEntropyParams p)
     {
         int label = labels[index.X];
-        // An out-of-range label has no weight; NaN poisons the row as the unweighted kernel does.
-        float weight = label >= 0 && label < p.Classes ? weights[label] : float.NaN;
+        // An out-of-range label has no weight to read: the row's weight is NaN, as its loss is.
+        float weight = LossTerms.ValidLabel(label, p.Classes) ? weights[label] : float.NaN;
         CrossEntropyRow(index.X, weight, logits, labels, grad, stats, p);
     }
 
@@ -47,68 +46,31 @@ public static class SoftmaxKernels
     private static void CrossEntropyRow(int r, float weight, ArrayView<float> logits, ArrayView<int> labels,
         ArrayView<float> grad, ArrayView<float> stats, SoftmaxCrossEntropyParams p)
     {
-        long rowBase = (long)r * p.Classes;
-
-        // Strict '>' keeps the first maximum, as the contract's "first argmax" requires.
-        float max = logits[rowBase];
-        int argmax = 0;
-        for (int c = 1; c < p.Classes; c++)
-        {
-            float z = logits[rowBase + c];
-            if (z > max)
-            {
-                max = z;
-                argmax = c;
-            }
-        }
-
-        float sum = 0f;
-        for (int c = 0; c < p.Classes; c++)
-            sum += XMath.Exp(logits[rowBase + c] - max);
-
+        var z = new ViewRow(logits, (long)r * p.Classes);
+        var terms = LossTerms.Softmax(z, p.Classes);
         int label = labels[r];
-        bool validLabel = label >= 0 && label < p.Classes;
-        // An out-of-range label cannot be read safely; it poisons the loss (NaN) so the
-        // host sees it instead of a silent out-of-bounds read.
-        float shiftedLabelLogit = validLabel ? logits[rowBase + label] - max : float.NaN;
-        // loss = logsumexp(z) − z[y] = log(Σ e^(z−max)) − (z[y] − max): both terms are small,
-        // so the difference keeps its precision better than (max + log sum) − z[y].
-        float loss = XMath.Log(sum) - shiftedLabelLogit;
+        stats[2 * r] = stats[2 * r] + weight * LossTerms.CrossEntropy(z, terms, label, p.Classes);
+        stats[2 * r + 1] = stats[2 * r + 1] + (LossTerms.SoftmaxCorrect(terms, label) ? 1f : 0f);
 
-        stats[2 * r] = stats[2 * r] + weight * loss;
-        stats[2 * r + 1] = stats[2 * r + 1] + (argmax == label ? 1f : 0f);
-
+        // The label's logit was read above, before any gradient slot is written.
         if (p.WriteGradient != 0)
-        {
-            float invSum = 1f / sum;
-            float scale = p.GradScale * weight;
             for (int c = 0; c < p.Classes; c++)
-            {
-                float prob = XMath.Exp(logits[rowBase + c] - max) * invSum;
-                grad[rowBase + c] = scale * (c == label ? prob - 1f : prob);
-            }
-        }
+                grad[z.Base + c] = LossTerms.CrossEntropyGradient(terms, z[c], c, label, p.Classes, p.GradScale * weight);
     }
 
     /// <summary>Row-wise softmax probabilities; probabilities may alias logits (reads finish before writes).</summary>
     public static void Softmax(Index1D index, ArrayView<float> logits, ArrayView<float> probabilities, int classes)
     {
-        int r = index.X;
-        long rowBase = (long)r * classes;
-
-        float max = logits[rowBase];
-        for (int c = 1; c < classes; c++)
-        {
-            float z = logits[rowBase + c];
-            max = z > max ? z : max;
-        }
-
-        float sum = 0f;
+        var z = new ViewRow(logits, (long)index.X * classes);
+        var terms = LossTerms.Softmax(z, classes);
         for (int c = 0; c < classes; c++)
-            sum += XMath.Exp(logits[rowBase + c] - max);
+            probabilities[z.Base + c] = LossTerms.Probability(terms, z[c]);
+    }
 
-        float invSum = 1f / sum;
-        for (int c = 0; c < classes; c++)
-            probabilities[rowBase + c] = XMath.Exp(logits[rowBase + c] - max) * invSum;
+    /// <summary>Row r of a [rows, classes] view, for <see cref="LossTerms"/>.</summary>
+    private readonly struct ViewRow(ArrayView<float> view, long rowBase) : ILogitRow
+    {
+        public long Base => rowBase;
+        public float this[int c] => view[rowBase + c];
     }
 }

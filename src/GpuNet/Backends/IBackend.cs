@@ -61,6 +61,10 @@ public interface IBackend : IDisposable
     /// deterministic; the host sums them when it reports). When <paramref name="gradLogits"/> is
     /// not null it writes gradLogits[r, c] = gradScale·(p_rc − [c == y_r]); the mean-reduced
     /// loss uses gradScale = 1/rows. gradLogits may alias logits.
+    /// A label outside [0, classes) — here and in every loss op below, classes = 2 for the sigmoid ones —
+    /// gives its row loss NaN, correct 0 and a NaN gradient row, on every backend: a kernel can neither
+    /// throw nor read a class that is not there, and NaN cannot pass unseen (PyTorch raises instead;
+    /// <see cref="Training.Trainer"/> checks labels before training, as PyTorch's users expect).
     /// </summary>
     void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes,
         DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats);

@@ -1,3 +1,5 @@
+using GpuNet.Kernels;
+
 namespace GpuNet.Backends;
 
 /// <summary>
@@ -8,4 +10,11 @@ namespace GpuNet.Backends;
 /// GradScale is how gradient clipping by global norm (clip_grad_norm_ before optimizer.step()) reaches
 /// the update: the raw gradient is scaled, then weight decay is added, as in PyTorch.
 /// </summary>
-public readonly record struct SgdParams(float LearningRate, float Momentum = 0f, float WeightDecay = 0f, bool Nesterov = false, float GradScale = 1f);
+public readonly record struct SgdParams(float LearningRate, float Momentum = 0f, float WeightDecay = 0f, bool Nesterov = false, float GradScale = 1f)
+{
+    /// <summary>The same step as the kernels' (and <see cref="OptimKernels.SgdStep"/>'s) scalars.</summary>
+    public SgdKernelParams KernelParams() => new()
+    {
+        LearningRate = LearningRate, Momentum = Momentum, WeightDecay = WeightDecay, Nesterov = Nesterov ? 1 : 0, GradScale = GradScale,
+    };
+}

@@ -53,6 +53,7 @@ public sealed class Classifier : IDisposable
     /// <summary>Loss, accuracy and confusion matrix on <paramref name="data"/>, whose labels must be below Spec.Classes.</summary>
     public Evaluation Evaluate(Dataset data)
     {
+        LabelRange.Check(data, Spec.Classes);
         using var device = new DeviceDataset(_backend, data);
         using var stats = new LossStats(_backend, _network.MaxRows);
         stats.Reset();

@@ -39,8 +39,12 @@ public sealed class Trainer : IDisposable
         options.Validate();
         if (data.Train.Count == 0) throw new DataException($"{data.Train.Name}: the training set is empty");
         foreach (var set in new[] { data.Train, data.Test, validation })
-            if (set is not null && set.FeatureCount != network.Spec.Inputs)
+        {
+            if (set is null) continue;
+            if (set.FeatureCount != network.Spec.Inputs)
                 throw new UsageException($"{set.Name} has {set.FeatureCount} features but the model expects {network.Spec.Inputs}");
+            LabelRange.Check(set, network.Spec.Classes);
+        }
         if (network.MaxRows < options.BatchSize)
             throw new ArgumentException($"network holds {network.MaxRows} rows, batch size is {options.BatchSize}");
         BufferLimits.Check([

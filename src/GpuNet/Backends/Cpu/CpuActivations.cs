@@ -1,4 +1,5 @@
 using System.Numerics;
+using GpuNet.Kernels;
 
 namespace GpuNet.Backends.Cpu;
 
@@ -37,7 +38,7 @@ internal struct ReluFunction : IActivationFunction
 internal struct SigmoidFunction : IActivationFunction
 {
     public static bool HasVectorForward => false;
-    public static float Forward(float z) => CpuMath.Sigmoid(z);
+    public static float Forward(float z) => ActivationKernels.Sigmoid(z);
     public static Vector<float> Forward(Vector<float> z) => throw new NotSupportedException();
     public static float Derivative(float y) => y * (1f - y);
     public static Vector<float> Derivative(Vector<float> y) => y * (Vector<float>.One - y);
@@ -50,14 +51,4 @@ internal struct TanhFunction : IActivationFunction
     public static Vector<float> Forward(Vector<float> z) => throw new NotSupportedException();
     public static float Derivative(float y) => 1f - y * y;
     public static Vector<float> Derivative(Vector<float> y) => Vector<float>.One - y * y;
-}
-
-internal static class CpuMath
-{
-    /// <summary>σ(z) without overflow: e^(−|z|) is at most 1.</summary>
-    public static float Sigmoid(float z)
-    {
-        float e = MathF.Exp(-MathF.Abs(z));
-        return z >= 0f ? 1f / (1f + e) : e / (1f + e);
-    }
 }

@@ -149,18 +149,14 @@ public sealed class CpuBackend : IBackend
     {
         var span = Own(buffer).Span;
         for (int i = 0; i < span.Length; i++)
-            span[i] = low + (high - low) * CounterRandom.Uniform(seed, (ulong)i);
+            span[i] = CounterRandom.UniformIn(seed, (ulong)i, low, high);
     }
 
     public void InitNormal(DeviceBuffer<float> buffer, float mean, float std, ulong seed)
     {
         var span = Own(buffer).Span;
         for (int i = 0; i < span.Length; i++)
-        {
-            float u1 = CounterRandom.Uniform(seed, 2UL * (ulong)i);
-            float u2 = CounterRandom.Uniform(seed, 2UL * (ulong)i + 1);
-            span[i] = mean + std * MathF.Sqrt(-2f * MathF.Log(u1)) * MathF.Cos(2f * MathF.PI * u2);
-        }
+            span[i] = CounterRandom.Normal(seed, (ulong)i, mean, std);
     }
 
     public void Dispose() { }

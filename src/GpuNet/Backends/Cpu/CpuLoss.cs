@@ -1,8 +1,11 @@
+using GpuNet.Kernels;
+
 namespace GpuNet.Backends.Cpu;
 
 /// <summary>
-/// Softmax and the fused losses, one row at a time. Each row reads all of its logits before it
-/// writes any gradient, which is what lets gradLogits alias logits.
+/// Softmax and the fused losses, one row at a time, with the kernels' own scalar math (<see cref="LossTerms"/>).
+/// Each row reads all of its logits before it writes any gradient, which is what lets gradLogits alias logits.
+/// A label out of range gives its row NaN, as on every device (IBackend's contract).
 /// </summary>
 internal static class CpuLoss
 {
@@ -12,19 +15,19 @@ internal static class CpuLoss
     {
         for (int r = 0; r < rows; r++)
         {
-            var z = logits.Slice(r * classes, classes);
-            int label = CheckLabel(labels[r], classes, r);
+            var z = new SpanRow(logits.Slice(r * classes, classes));
+            int label = labels[r];
             // A weight of 1 leaves every value exactly as the unweighted loss computes it.
-            float weight = classWeights.IsEmpty ? 1f : classWeights[label];
-            (float max, int argmax, float sum) = RowSoftmaxTerms(z);
-            stats[2 * r] += weight * (max + MathF.Log(sum) - z[label]);
-            stats[2 * r + 1] += argmax == label ? 1f : 0f;
+            float weight = Weight(classWeights, label, classes);
+            var terms = LossTerms.Softmax(z, classes);
+            stats[2 * r] += weight * LossTerms.CrossEntropy(z, terms, label, classes);
+            stats[2 * r + 1] += LossTerms.SoftmaxCorrect(terms, label) ? 1f : 0f;
             if (!writeGradient)
                 continue;
             var g = gradLogits.Slice(r * classes, classes);
             float scale = gradScale * weight;
             for (int c = 0; c < classes; c++)
-                g[c] = scale * (MathF.Exp(z[c] - max) / sum - (c == label ? 1f : 0f));
+                g[c] = LossTerms.CrossEntropyGradient(terms, z[c], c, label, classes, scale);
         }
     }
 
@@ -35,12 +38,12 @@ internal static class CpuLoss
         for (int r = 0; r < rows; r++)
         {
             float z = logits[r];
-            int label = CheckLabel(labels[r], 2, r);
-            float weight = classWeights.IsEmpty ? 1f : classWeights[label];
-            stats[2 * r] += weight * (MathF.Max(z, 0f) - z * label + MathF.Log(1f + MathF.Exp(-MathF.Abs(z))));
-            stats[2 * r + 1] += (z > 0f) == (label == 1) ? 1f : 0f;
+            int label = labels[r];
+            float weight = Weight(classWeights, label, 2);
+            stats[2 * r] += weight * LossTerms.BinaryCrossEntropy(z, label);
+            stats[2 * r + 1] += LossTerms.BinaryCorrect(z, label) ? 1f : 0f;
             if (writeGradient)
-                gradLogits[r] = gradScale * weight * (CpuMath.Sigmoid(z) - label);
+                gradLogits[r] = LossTerms.BinaryCrossEntropyGradient(z, label, gradScale * weight);
         }
     }
 
@@ -48,29 +51,23 @@ internal static class CpuLoss
     {
         for (int r = 0; r < rows; r++)
         {
-            var z = logits.Slice(r * classes, classes);
+            var z = new SpanRow(logits.Slice(r * classes, classes));
             var p = probabilities.Slice(r * classes, classes);
-            (float max, _, float sum) = RowSoftmaxTerms(z);
+            var terms = LossTerms.Softmax(z, classes);
             for (int c = 0; c < classes; c++)
-                p[c] = MathF.Exp(z[c] - max) / sum;
+                p[c] = LossTerms.Probability(terms, z[c]);
         }
     }
 
-    /// <summary>The row max (first index on ties) and Σ e^(z − max), summed in class order.</summary>
-    private static (float Max, int Argmax, float Sum) RowSoftmaxTerms(ReadOnlySpan<float> z)
-    {
-        int argmax = 0;
-        for (int c = 1; c < z.Length; c++)
-            if (z[c] > z[argmax])
-                argmax = c;
-        float max = z[argmax];
-        float sum = 0f;
-        foreach (float v in z)
-            sum += MathF.Exp(v - max);
-        return (max, argmax, sum);
-    }
+    /// <summary>1 without weights; else the label's weight, NaN for a label out of range (as the kernels).</summary>
+    private static float Weight(ReadOnlySpan<float> classWeights, int label, int classes) =>
+        classWeights.IsEmpty ? 1f : LossTerms.ValidLabel(label, classes) ? classWeights[label] : float.NaN;
 
-    private static int CheckLabel(int label, int classes, int row) =>
-        (uint)label < (uint)classes ? label
-            : throw new ArgumentOutOfRangeException(nameof(label), $"row {row} has label {label}, outside [0, {classes})");
+    /// <summary>One row of logits for <see cref="LossTerms"/>.</summary>
+    private readonly ref struct SpanRow(ReadOnlySpan<float> z) : ILogitRow
+    {
+        private readonly ReadOnlySpan<float> _z = z;
+
+        public float this[int c] => _z[c];
+    }
 }

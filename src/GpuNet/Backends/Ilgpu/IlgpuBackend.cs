@@ -554,7 +554,7 @@ public sealed class IlgpuBackend : IBackend
         // With momentum 0 the velocity is never touched, so its length does not matter.
         var v = sgd.Momentum != 0f ? Need(velocity, count, nameof(velocity)) : Own(velocity, nameof(velocity));
         if (count > 0)
-            _sgd(count, w.View, g.View, v.View, KernelParams(sgd));
+            _sgd(count, w.View, g.View, v.View, sgd.KernelParams());
     }
 
     public void SgdUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity,
@@ -570,14 +570,8 @@ public sealed class IlgpuBackend : IBackend
         if (total > int.MaxValue)
             throw new ArgumentException($"{total} parameters exceed a 32-bit launch", nameof(parameters2));
         if (total > 0)
-            _sgdPair((int)total, w.View, g.View, v.View, w2.View, g2.View, v2.View, w.Length, KernelParams(sgd));
+            _sgdPair((int)total, w.View, g.View, v.View, w2.View, g2.View, v2.View, w.Length, sgd.KernelParams());
     }
-
-    private static SgdKernelParams KernelParams(in SgdParams sgd) => new()
-    {
-        LearningRate = sgd.LearningRate, Momentum = sgd.Momentum,
-        WeightDecay = sgd.WeightDecay, Nesterov = sgd.Nesterov ? 1 : 0, GradScale = sgd.GradScale,
-    };
 
     public void AdamUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq,
         DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> expAvg2, DeviceBuffer<float> expAvgSq2, in AdamParams adam)

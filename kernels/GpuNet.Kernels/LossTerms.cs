@@ -1,0 +1,80 @@
+namespace GpuNet.Kernels;
+
+/// <summary>One row of logits, read by index: a view on the device, a span on the CPU backend.</summary>
+public interface ILogitRow
+{
+    float this[int c] { get; }
+}
+
+/// <summary>The terms a softmax row is built from: its max, the first index of the max, and Σ e^(z − max).</summary>
+public struct SoftmaxRowTerms
+{
+    public float Max;
+    public int Argmax;
+    public float Sum;
+}
+
+/// <summary>
+/// The scalar math of the fused losses, written once: the ILGPU kernels (<see cref="SoftmaxKernels"/>,
+/// <see cref="LogisticKernels"/>) and the CPU backend's loops call these same functions, so the two agree
+/// operation for operation. MathF inside a kernel becomes the device's own function (ILGPU.Algorithms
+/// maps it as it maps XMath). A label outside [0, classes) cannot be read safely and cannot throw on a
+/// device: it gives the row a NaN loss and a NaN gradient and counts it as wrong (IBackend's contract).
+/// </summary>
+public static class LossTerms
+{
+    /// <summary>Row max (the first index on ties: strict '&gt;') and Σ e^(z − max), summed in class order.</summary>
+    public static SoftmaxRowTerms Softmax<TRow>(TRow z, int classes) where TRow : ILogitRow, allows ref struct
+    {
+        var t = new SoftmaxRowTerms { Max = z[0], Argmax = 0, Sum = 0f };
+        for (int c = 1; c < classes; c++)
+        {
+            float v = z[c];
+            if (v > t.Max)
+            {
+                t.Max = v;
+                t.Argmax = c;
+            }
+        }
+        for (int c = 0; c < classes; c++)
+            t.Sum += MathF.Exp(z[c] - t.Max);
+        return t;
+    }
+
+    /// <summary>p_c = e^(z_c − max) / Σ.</summary>
+    public static float Probability(SoftmaxRowTerms t, float z) => MathF.Exp(z - t.Max) / t.Sum;
+
+    /// <summary>
+    /// loss = logsumexp(z) − z[y] = log(Σ e^(z−max)) − (z[y] − max): both terms are small, so the difference
+    /// keeps its precision better than (max + log Σ) − z[y]. NaN for a label outside [0, classes).
+    /// </summary>
+    public static float CrossEntropy<TRow>(TRow z, SoftmaxRowTerms t, int label, int classes) where TRow : ILogitRow, allows ref struct =>
+        MathF.Log(t.Sum) - (ValidLabel(label, classes) ? z[label] - t.Max : float.NaN);
+
+    /// <summary>scale·(p_c − [c == y]); NaN for every class of a row whose label is out of range.</summary>
+    public static float CrossEntropyGradient(SoftmaxRowTerms t, float z, int c, int label, int classes, float scale) =>
+        (ValidLabel(label, classes) ? scale : float.NaN) * (Probability(t, z) - (c == label ? 1f : 0f));
+
+    /// <summary>Whether a row counts as correct: its first argmax is its (valid) label.</summary>
+    public static bool SoftmaxCorrect(SoftmaxRowTerms t, int label) => t.Argmax == label;
+
+    /// <summary>
+    /// Binary cross-entropy on the logit: max(z, 0) − z·y + log(1 + e^(−|z|)), which never overflows and
+    /// never takes log(0); y is 1 or 0 for the labels 1 and 0, NaN for any other label.
+    /// </summary>
+    public static float BinaryCrossEntropy(float z, int label) =>
+        (z > 0f ? z : 0f) - z * BinaryTarget(label) + MathF.Log(1f + MathF.Exp(-MathF.Abs(z)));
+
+    /// <summary>scale·(σ(z) − y), NaN for a label other than 0 and 1.</summary>
+    public static float BinaryCrossEntropyGradient(float z, int label, float scale) =>
+        scale * (ActivationKernels.Sigmoid(z) - BinaryTarget(label));
+
+    /// <summary>A row counts as correct when z &gt; 0 says class 1 and the label is 1, or z ≤ 0 and the label is 0.</summary>
+    public static bool BinaryCorrect(float z, int label) => (label == 0 || label == 1) && (z > 0f) == (label == 1);
+
+    /// <summary>y of the label: 1, 0, or NaN for a label outside {0, 1}.</summary>
+    public static float BinaryTarget(int label) => label == 1 ? 1f : label == 0 ? 0f : float.NaN;
+
+    /// <summary>Whether <paramref name="label"/> names one of <paramref name="classes"/> classes.</summary>
+    public static bool ValidLabel(int label, int classes) => label >= 0 && label < classes;
+}
