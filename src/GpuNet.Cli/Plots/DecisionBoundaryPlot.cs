@@ -119,8 +119,8 @@ public static class DecisionBoundaryPlot
         public static LinearModel Of(Network network)
         {
             var parameters = network.ExportParameters();
-            var weight = parameters.Single(t => t.Name == "layers.0.weight").Data;
-            return new LinearModel(weight[0], weight[1], parameters.Single(t => t.Name == "layers.0.bias").Data[0]);
+            var weight = parameters.Single(t => t.Name == ParameterNames.Weight(0)).Data;
+            return new LinearModel(weight[0], weight[1], parameters.Single(t => t.Name == ParameterNames.Bias(0)).Data[0]);
         }
 
         public LegendItem LegendItem() => new()

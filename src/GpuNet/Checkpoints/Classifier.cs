@@ -67,9 +67,8 @@ public sealed class Classifier : IDisposable
     {
         int inputs = Spec.Inputs, outputs = Spec.Outputs, classes = Spec.Classes;
         var result = new Predictions(count, classes, new int[count], new float[count * classes]);
-        for (int start = 0; start < count; start += _network.MaxRows)
+        foreach (var (start, rows) in _network.Chunks(count))
         {
-            int rows = Math.Min(_network.MaxRows, count - start);
             _network.Forward(x.Slice(start * inputs, rows * inputs), rows);
             if (labels is not null && stats is not null)
                 _network.Loss(labels.Slice(start, rows), rows, stats.Buffer, withGradient: false);

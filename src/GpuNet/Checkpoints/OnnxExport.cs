@@ -51,8 +51,8 @@ public static class OnnxExport
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             var layer = spec.Layers[i];
-            var weight = checkpoint.Parameters.Single(p => p.Name == $"layers.{i}.weight");
-            var bias = checkpoint.Parameters.Single(p => p.Name == $"layers.{i}.bias");
+            var weight = checkpoint.Parameters.Single(p => p.Name == ParameterNames.Weight(i));
+            var bias = checkpoint.Parameters.Single(p => p.Name == ParameterNames.Bias(i));
             string w = Constant(graph, weight.Name, [layer.Out, layer.In], weight.Data);
             string b = Constant(graph, bias.Name, [layer.Out], bias.Data);
             var gemm = Node(graph, "Gemm", [x, w, b], $"layers.{i}.output");

@@ -10,11 +10,7 @@ internal static class SpecTensors
     /// prefixed with <paramref name="where"/> naming the first tensor that is missing, misshapen, unexpected or not finite.
     /// </summary>
     public static NamedTensor[] Check(ModelSpec spec, IReadOnlyList<NamedTensor> tensors, string where) =>
-        Check(spec, tensors, where, spec.Layers.SelectMany((layer, i) => new[]
-        {
-            ($"layers.{i}.weight", new[] { layer.Out, layer.In }),
-            ($"layers.{i}.bias", new[] { layer.Out }),
-        }));
+        Check(spec, tensors, where, ParameterNames.Of(spec));
 
     /// <summary>The same checks against any list of expected names and shapes (an optimiser's state), in that order.</summary>
     public static NamedTensor[] Check(ModelSpec spec, IReadOnlyList<NamedTensor> tensors, string where, IEnumerable<(string Name, int[] Shape)> expected)

@@ -52,8 +52,8 @@ internal static partial class StateDict
                 throw new DataException($"{file}: layer {Text.Quote(name)} takes {weight.Shape[1]} inputs, but the layer before it gives {widths[^1]}");
             widths.Add(weight.Shape[0]);
             int i = parameters.Count / 2;
-            parameters.Add(weight with { Name = $"layers.{i}.weight" });
-            parameters.Add(bias with { Name = $"layers.{i}.bias" });
+            parameters.Add(weight with { Name = ParameterNames.Weight(i) });
+            parameters.Add(bias with { Name = ParameterNames.Bias(i) });
         }
 
         int outputs = widths[^1];

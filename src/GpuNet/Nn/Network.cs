@@ -47,6 +47,9 @@ public sealed class Network : IDisposable
 
     public ModelSpec Spec { get; }
     public int MaxRows { get; }
+
+    /// <summary>Rows [0, count) in chunks of <see cref="MaxRows"/>: how evaluation and prediction cover a whole set.</summary>
+    public RowChunks Chunks(int count) => new(count, MaxRows);
     public IReadOnlyList<Linear> Layers => _layers;
 
     /// <summary>The last layer's output after the most recent <see cref="Forward"/>: logits [rows, Outputs].</summary>
@@ -230,8 +233,8 @@ public sealed class Network : IDisposable
         for (int i = 0; i < _layers.Length; i++)
         {
             var (w, b) = pick(_layers[i]);
-            Upload(byName, $"layers.{i}.weight", w, [_layers[i].Spec.Out, _layers[i].Spec.In]);
-            Upload(byName, $"layers.{i}.bias", b, [_layers[i].Spec.Out]);
+            Upload(byName, ParameterNames.Weight(i), w, [_layers[i].Spec.Out, _layers[i].Spec.In]);
+            Upload(byName, ParameterNames.Bias(i), b, [_layers[i].Spec.Out]);
         }
     }
 
@@ -255,8 +258,8 @@ public sealed class Network : IDisposable
             var bData = new float[b.Length];
             _backend.Download(w, wData.AsSpan());
             _backend.Download(b, bData.AsSpan());
-            result.Add(new NamedTensor($"layers.{i}.weight", [spec.Out, spec.In], wData));
-            result.Add(new NamedTensor($"layers.{i}.bias", [spec.Out], bData));
+            result.Add(new NamedTensor(ParameterNames.Weight(i), [spec.Out, spec.In], wData));
+            result.Add(new NamedTensor(ParameterNames.Bias(i), [spec.Out], bData));
         }
         return result.ToArray();
     }

@@ -39,9 +39,8 @@ public sealed class Predictor : IDisposable
             throw new ArgumentException($"{features.Length} values do not make rows of {inputs} features", nameof(features));
         int rows = features.Length / inputs;
         var result = new float[(long)rows * classes];
-        for (int start = 0; start < rows; start += _network.MaxRows)
+        foreach (var (start, count) in _network.Chunks(rows))
         {
-            int count = Math.Min(_network.MaxRows, rows - start);
             _backend.Upload(features.Slice(start * inputs, count * inputs), _x);
             _network.Forward(_x, count);
             _network.Probabilities(count, _probabilities);

@@ -44,8 +44,7 @@ public sealed class Adam : IOptimizer
 
     /// <summary>The state tensors a network of <paramref name="spec"/> has, by name and shape, in the order they are saved.</summary>
     public static IEnumerable<(string Name, int[] Shape)> StateShapes(ModelSpec spec) =>
-        spec.Layers.SelectMany(l => new[] { new[] { l.Out, l.In }, new[] { l.Out } })
-            .SelectMany((shape, k) => new[] { ($"state.{k}.exp_avg", shape), ($"state.{k}.exp_avg_sq", shape) });
+        ParameterNames.Of(spec).SelectMany((p, k) => new[] { ($"state.{k}.exp_avg", p.Shape), ($"state.{k}.exp_avg_sq", p.Shape) });
 
     public IReadOnlyList<NamedTensor> ExportState()
     {

@@ -8,13 +8,8 @@ public static class Evaluator
     public static Score Evaluate(Network network, DeviceDataset data, LossStats stats)
     {
         stats.Reset();
-        int features = data.FeatureCount;
-        for (int start = 0; start < data.Count; start += network.MaxRows)
-        {
-            int rows = Math.Min(network.MaxRows, data.Count - start);
-            network.Forward(data.Features.Slice(start * features, rows * features), rows);
-            network.Loss(data.Labels.Slice(start, rows), rows, stats.Buffer, withGradient: false);
-        }
+        foreach (var (start, rows) in network.Chunks(data.Count))
+            ScoreChunk(network, data, start, rows, stats);
         return stats.Read(data.Count);
     }
 
@@ -24,15 +19,19 @@ public static class Evaluator
     /// </summary>
     public static int? FirstNonFiniteRow(Network network, DeviceDataset data, LossStats stats)
     {
-        int features = data.FeatureCount;
-        for (int start = 0; start < data.Count; start += network.MaxRows)
+        foreach (var (start, rows) in network.Chunks(data.Count))
         {
-            int rows = Math.Min(network.MaxRows, data.Count - start);
             stats.Reset();
-            network.Forward(data.Features.Slice(start * features, rows * features), rows);
-            network.Loss(data.Labels.Slice(start, rows), rows, stats.Buffer, withGradient: false);
+            ScoreChunk(network, data, start, rows, stats);
             if (stats.FirstNonFiniteSlot(rows) is { } slot) return start + slot;
         }
         return null;
+    }
+
+    /// <summary>Forward and loss (no gradient) of rows [start, start + rows), accumulated into the stats' per-row slots.</summary>
+    public static void ScoreChunk(Network network, DeviceDataset data, int start, int rows, LossStats stats)
+    {
+        network.Forward(data.Features.Slice(start * data.FeatureCount, rows * data.FeatureCount), rows);
+        network.Loss(data.Labels.Slice(start, rows), rows, stats.Buffer, withGradient: false);
     }
 }
