@@ -30,7 +30,8 @@ public sealed class TorchAdamStepTests
     public void Twenty_steps_match_torch_optim(string device, string name)
     {
         var c = Recorded().EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
-        using var backend = TestDevices.Open(device);
+        using var lease = TestDevices.Lease(device);
+        var backend = lease.Backend;
         var spec = ModelSpec.Create(ModelKind.Softmax, 7, 5, []);
         using var network = new Network(backend, spec, 1);
         network.ImportParameters([new("layers.0.weight", [5, 7], Floats(c, "weight0")), new("layers.0.bias", [5], Floats(c, "bias0"))]);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using GpuNet.Backends;
 using GpuNet.Backends.Cpu;
 using GpuNet.Devices;
@@ -51,6 +52,26 @@ public static class TestDevices
         return backend;
     }
 
+    private static readonly ConcurrentDictionary<string, Lazy<(IBackend? Backend, string? Missing, SemaphoreSlim Turn)>> Shared = new();
+
+    /// <summary>
+    /// One backend of <paramref name="id"/> for the whole test process, lent to one test at a time (a backend is not
+    /// meant for two threads), for tests that use a device without changing its settings. Opening PoCL compiles every
+    /// kernel, about 7 s, which each such test used to pay. Skips the test when the device is absent.
+    /// </summary>
+    public static SharedBackend Lease(string id)
+    {
+        var (backend, missing, turn) = Shared.GetOrAdd(id, key => new(() =>
+        {
+            var opened = TryOpen(key, out string? reason);
+            return (opened, reason, new SemaphoreSlim(1, 1));
+        })).Value;
+        if (backend is null)
+            Assert.Skip(missing!);
+        turn.Wait(TestContext.Current.CancellationToken);
+        return new SharedBackend(backend, turn);
+    }
+
     /// <summary>
     /// cpu and ilgpu-cpu are always there, and OpenCL is required where GPUNET_REQUIRE_OPENCL=1 (CI
     /// installs PoCL and sets it, so the OpenCL path cannot silently stop running); CUDA may be absent.
@@ -58,4 +79,12 @@ public static class TestDevices
     private static bool MayBeAbsent(string id) =>
         id.StartsWith("cuda", StringComparison.Ordinal)
         || (id.StartsWith("opencl", StringComparison.Ordinal) && Environment.GetEnvironmentVariable("GPUNET_REQUIRE_OPENCL") != "1");
+}
+
+/// <summary>A turn at a shared backend (<see cref="TestDevices.Lease"/>); disposing it hands the backend on, and never disposes it.</summary>
+public sealed class SharedBackend(IBackend backend, SemaphoreSlim turn) : IDisposable
+{
+    public IBackend Backend { get; } = backend;
+
+    public void Dispose() => turn.Release();
 }
