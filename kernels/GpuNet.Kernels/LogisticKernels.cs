@@ -27,11 +27,8 @@ public static class LogisticKernels
     /// label has no weight: NaN, as its loss is), stats[2r] += w·loss, grad = scale·w·(σ(z) − y).
     /// </summary>
     public static void WeightedSigmoidBce(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> weights,
-        ArrayView<float> grad, ArrayView<float> stats, LogisticParams p)
-    {
-        int label = labels[index.X];
-        SigmoidBceRow(index.X, LossTerms.ValidLabel(label, 2) ? weights[label] : float.NaN, logits, labels, grad, stats, p);
-    }
+        ArrayView<float> grad, ArrayView<float> stats, LogisticParams p) =>
+        SigmoidBceRow(index.X, SoftmaxKernels.RowWeight(weights, labels[index.X], 2), logits, labels, grad, stats, p);
 
     /// <summary>One row with its weight (<see cref="LossTerms"/>); a weight of 1 gives exactly the unweighted values.</summary>
     private static void SigmoidBceRow(int r, float weight, ArrayView<float> logits, ArrayView<int> labels,

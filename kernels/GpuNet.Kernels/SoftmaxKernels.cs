@@ -34,13 +34,12 @@ public static class SoftmaxKernels
     /// 1/Σ_r w[y_r], summed on the host in row order (no atomics). Accuracy stays unweighted.
     /// </summary>
     public static void WeightedCrossEntropy(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> weights,
-        ArrayView<float> grad, ArrayView<float> stats, SoftmaxCrossEntropyParams p)
-    {
-        int label = labels[index.X];
-        // An out-of-range label has no weight to read: the row's weight is NaN, as its loss is.
-        float weight = LossTerms.ValidLabel(label, p.Classes) ? weights[label] : float.NaN;
-        CrossEntropyRow(index.X, weight, logits, labels, grad, stats, p);
-    }
+        ArrayView<float> grad, ArrayView<float> stats, SoftmaxCrossEntropyParams p) =>
+        CrossEntropyRow(index.X, RowWeight(weights, labels[index.X], p.Classes), logits, labels, grad, stats, p);
+
+    /// <summary>weights[label]; an out-of-range label has no weight to read, so its row's weight is NaN, as its loss is.</summary>
+    internal static float RowWeight(ArrayView<float> weights, int label, int classes) =>
+        LossTerms.ValidLabel(label, classes) ? weights[label] : float.NaN;
 
     /// <summary>One row of the cross-entropy with the row's weight; a weight of 1 gives exactly the unweighted values.</summary>
     private static void CrossEntropyRow(int r, float weight, ArrayView<float> logits, ArrayView<int> labels,

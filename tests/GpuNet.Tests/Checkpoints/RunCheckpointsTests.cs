@@ -90,9 +90,7 @@ public sealed class RunCheckpointsTests
     public void A_crash_in_the_middle_of_a_generation_leaves_the_previous_one_and_the_next_run_removes_the_debris()
     {
         using var dir = new TempDirectory();
-        var first = CheckpointSamples.Mlp(seed: 1);
-        var optimizer = new OptimizerState(CheckpointSamples.Parameters(first.Spec, 2), TrainingState.Start);
-        RunCheckpoints.Save(dir.Path, first, optimizer, alsoBest: false);
+        var (first, optimizer) = SaveFirstGeneration(dir.Path);
         var committed = Files(dir.Path);
 
         // The next save dies after 100 bytes of its third file, as a killed process or a full disk would leave it.
@@ -134,9 +132,7 @@ public sealed class RunCheckpointsTests
     public void A_file_changed_after_its_generation_was_committed_is_named()
     {
         using var dir = new TempDirectory();
-        var model = CheckpointSamples.Mlp(seed: 1);
-        var optimizer = new OptimizerState(CheckpointSamples.Parameters(model.Spec, 2), TrainingState.Start);
-        RunCheckpoints.Save(dir.Path, model, optimizer, alsoBest: false);
+        var (model, optimizer) = SaveFirstGeneration(dir.Path);
         Directory.CreateDirectory(Path.Combine(dir.Path, "other"));
         RunCheckpoints.Save(Path.Combine(dir.Path, "other"), CheckpointSamples.Mlp(seed: 4), optimizer, alsoBest: false);
         File.Copy(Path.Combine(dir.Path, "other", RunCheckpoints.LastFile), Path.Combine(dir.Path, RunCheckpoints.LastFile), overwrite: true);
@@ -180,5 +176,14 @@ public sealed class RunCheckpointsTests
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
         public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    /// <summary>Generation 1 of a run in <paramref name="dir"/>: a seeded MLP and a fresh optimizer state, no best model.</summary>
+    private static (ModelCheckpoint Model, OptimizerState Optimizer) SaveFirstGeneration(string dir)
+    {
+        var model = CheckpointSamples.Mlp(seed: 1);
+        var optimizer = new OptimizerState(CheckpointSamples.Parameters(model.Spec, 2), TrainingState.Start);
+        RunCheckpoints.Save(dir, model, optimizer, alsoBest: false);
+        return (model, optimizer);
     }
 }

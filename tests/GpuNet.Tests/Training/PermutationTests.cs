@@ -7,10 +7,7 @@ public sealed class PermutationTests
     [Fact]
     public void Each_epoch_is_a_permutation_and_epochs_differ()
     {
-        var a = new int[1000];
-        var b = new int[1000];
-        Permutation.ForEpoch(a, seed: 5, epoch: 1, shuffle: true);
-        Permutation.ForEpoch(b, seed: 5, epoch: 2, shuffle: true);
+        int[] a = Shuffled(1000, seed: 5, epoch: 1), b = Shuffled(1000, seed: 5, epoch: 2);
         Assert.Equal(Enumerable.Range(0, 1000), a.Order());
         Assert.Equal(Enumerable.Range(0, 1000), b.Order());
         Assert.NotEqual(a, b);
@@ -20,13 +17,16 @@ public sealed class PermutationTests
     [Fact]
     public void The_order_depends_only_on_seed_and_epoch()
     {
-        var a = new int[257];
-        var b = new int[257];
-        Permutation.ForEpoch(a, seed: 9, epoch: 4, shuffle: true);
-        Permutation.ForEpoch(b, seed: 9, epoch: 4, shuffle: true);
-        Assert.Equal(a, b);
-        Permutation.ForEpoch(b, seed: 10, epoch: 4, shuffle: true);
-        Assert.NotEqual(a, b);
+        int[] a = Shuffled(257, seed: 9, epoch: 4);
+        Assert.Equal(a, Shuffled(257, seed: 9, epoch: 4));
+        Assert.NotEqual(a, Shuffled(257, seed: 10, epoch: 4));
+    }
+
+    private static int[] Shuffled(int count, int seed, int epoch)
+    {
+        var order = new int[count];
+        Permutation.ForEpoch(order, seed, epoch, shuffle: true);
+        return order;
     }
 
     [Fact]
