@@ -62,7 +62,7 @@ public static class TrainCommand
         var spec = ModelSpec.Create(request.Model, data.Train.FeatureCount, data.Train.ClassCount, request.Hidden, request.Activation);
         if (request.Init == InitScheme.Zeros && spec.Kind == ModelKind.Mlp)
             throw new UsageException("--init zeros would leave every hidden unit identical; use it with --model logistic or softmax");
-        int maxRows = Math.Max(options.BatchSize, options.EvalBatchSize);
+        int maxRows = Trainer.NetworkRows(options);
         try
         {
             BufferLimits.Check(Network.Buffers(spec, maxRows));

@@ -34,6 +34,9 @@ public sealed class Trainer : IDisposable
     private readonly DeviceBuffer<float>? _deviceClassWeights;
     private int _epoch = 1; // the epoch BeginEpoch last started: with the step, it numbers the step in the run
 
+    /// <summary>The rows a network must hold to be trained with <paramref name="options"/>: a training batch and an evaluation chunk.</summary>
+    public static int NetworkRows(TrainOptions options) => Math.Max(options.BatchSize, options.EvalBatchSize);
+
     public Trainer(IBackend backend, Network network, DataSplit data, TrainOptions options, Dataset? validation = null)
     {
         options.Validate();

@@ -28,7 +28,7 @@ public sealed class EvalPredictTests : IDisposable
         var spec = ModelSpec.Create(ModelKind.Softmax, _split.Train.FeatureCount, _split.Train.ClassCount);
         var options = new TrainOptions { Epochs = 3, BatchSize = 32, LearningRate = 0.05f, Seed = 1 };
         using var backend = TestDevices.Open("cpu");
-        using var network = new Network(backend, spec, Math.Max(options.BatchSize, options.EvalBatchSize));
+        using var network = new Network(backend, spec, Trainer.NetworkRows(options));
         network.Initialise(InitScheme.Auto, options.Seed);
         using var trainer = new Trainer(backend, network, _split, options);
         _lastEpoch = trainer.Fit().History[^1];

@@ -14,7 +14,7 @@ public static class TrainingRuns
         var split = DataSources.Load(data);
         var spec = ModelSpec.Create(kind, split.Train.FeatureCount, split.Train.ClassCount, hidden, activation);
         using var backend = TestDevices.Open(device);
-        using var network = new Network(backend, spec, Math.Max(options.BatchSize, options.EvalBatchSize));
+        using var network = new Network(backend, spec, Trainer.NetworkRows(options));
         network.Initialise(init, options.Seed);
         using var trainer = new Trainer(backend, network, split, options);
         return trainer.Fit().History;
