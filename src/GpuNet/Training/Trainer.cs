@@ -32,7 +32,7 @@ public sealed class Trainer : IDisposable
     private readonly DeviceBuffer<float> _batchX;
     private readonly DeviceBuffer<int> _batchY;
     private readonly LossStats _trainStats;           // one slot per training row: each step adds into its own rows' slots
-    private readonly DeviceBuffer<float>[] _stepStats; // the slots of each step, sliced once (a step allocates nothing)
+    private readonly DeviceBuffer<float>?[] _stepStats; // the slots of each step, sliced once (a step allocates nothing); null where this rank has no rows
     private readonly LossStats _evalStats;
     private readonly int[] _hostOrder;
     private readonly ParameterSnapshot? _best;
@@ -72,8 +72,8 @@ public sealed class Trainer : IDisposable
         // A slot per row rather than per batch position, so a loss that turns NaN or infinite can be traced to its step.
         // Each rank's step owns the slots of its slice of the batch; the other ranks' slots stay zero here.
         _trainStats = new LossStats(backend, data.Train.Count);
-        _stepStats = Enumerable.Range(0, StepsPerEpoch).Select(step => StepSlice(step) is var (start, slice) ? _trainStats.Buffer.Slice(
-            2 * (start + slice.Start), 2 * slice.Rows) : null!).ToArray();
+        _stepStats = Enumerable.Range(0, StepsPerEpoch).Select(step => StepSlice(step) is var (start, slice) && slice.Rows > 0
+            ? _trainStats.Buffer.Slice(2 * (start + slice.Start), 2 * slice.Rows) : null).ToArray();
         _evalStats = new LossStats(backend, network.MaxRows);
         if (options.EarlyStoppingPatience > 0 && _validation is null)
             throw new UsageException("`EarlyStoppingPatience` needs a validation split (`ValidationFraction` above 0)");
@@ -189,9 +189,9 @@ public sealed class Trainer : IDisposable
     private Score CheckTraining(Score score, int epoch)
     {
         if (double.IsFinite(score.Loss)) return score;
-        int step = Array.FindIndex(_stepStats, stats => stats.Length > 0 && !double.IsFinite(_trainStats.ReadSlice(stats).Loss));
+        int step = Array.FindIndex(_stepStats, stats => stats is not null && !double.IsFinite(_trainStats.ReadSlice(stats).Loss));
         if (_collective.Size == 1)
-            throw new DivergedException(epoch, step + 1, $"the training loss is {_trainStats.ReadSlice(_stepStats[step]).Loss}");
+            throw new DivergedException(epoch, step + 1, $"the training loss is {_trainStats.ReadSlice(_stepStats[step]!).Loss}");
         Span<double> first = [step < 0 ? double.PositiveInfinity : step];
         _collective.AllReduce(first, ReduceOp.Min);
         throw new DivergedException(epoch, (int)first[0] + 1, $"the training loss is {score.Loss}");
@@ -243,7 +243,7 @@ public sealed class Trainer : IDisposable
             DropoutStep? dropout = _options.Dropout > 0
                 ? DropoutStep.For(_options.Dropout, _options.Seed, (long)(_epoch - 1) * StepsPerEpoch + step)
                 : null;
-            _network.ComputeGradients(_batchX, _batchY, slice.Rows, _stepStats[step], dropout, StepWeights(start, rows), meanOver: rows);
+            _network.ComputeGradients(_batchX, _batchY, slice.Rows, _stepStats[step]!, dropout, StepWeights(start, rows), meanOver: rows);
         }
         else _backend.Fill(_network.Gradients, _network.Gradients.Length, 0f); // a short last batch left this rank no rows
         _collective.AllReduceGradients(_network.Gradients, _control);
