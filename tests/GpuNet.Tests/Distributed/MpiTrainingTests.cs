@@ -87,6 +87,21 @@ public sealed class MpiTrainingTests : IDisposable
         Assert.Equal(stopped + 1, RunCheckpoints.LoadForResume(outDir)!.Optimizer.State.Epoch);
     }
 
+    [Slow]
+    [Fact]
+    public void Bench_times_the_data_parallel_step_and_its_all_reduce_on_rank_0()
+    {
+        var csv = Path.Combine(_dir.Path, "bench.csv");
+        using var job = GpunetProcess.UnderMpirun(2, "bench", "--data", "random", "--samples", "1000", "--batch-sizes", "64", "--steps", "5", "--warmup-steps", "2",
+            "--hidden", "32", "--csv", csv);
+        int exit = job.WaitForExit(Timeout);
+        Assert.True(exit == 0, $"exit {exit}:\n{job.Output}");
+        Assert.Equal(1, Count(job.Output, "distributed: 2 ranks over MPI (host-staged)"));
+        Assert.Equal(1, Count(job.Output, "batch 64: all-reduce "));
+        Assert.Contains("mean over 7 steps", job.Output); // 2 warm-up + 5 timed, the same on every rank
+        Assert.Equal(2, File.ReadAllLines(csv).Length); // rank 0's header and row
+    }
+
     /// <summary>Trains <paramref name="args"/> in this process and under mpirun -np 2 (with --out), and compares the final weights tensor by tensor.</summary>
     private void AssertSameWeights(string[] args)
     {
