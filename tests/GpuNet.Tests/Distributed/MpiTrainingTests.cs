@@ -102,6 +102,32 @@ public sealed class MpiTrainingTests : IDisposable
         Assert.Equal(2, File.ReadAllLines(csv).Length); // rank 0's header and row
     }
 
+    [Slow]
+    [Fact]
+    public void Eval_splits_the_rows_across_ranks_and_reports_what_one_process_reports()
+    {
+        var outDir = Path.Combine(_dir.Path, "model");
+        string[] data = ["--data", "blobs", "--classes", "3", "--samples", "1001", "--device", "cpu"]; // 200 test rows: 100 per rank
+        var train = CliRun.Of(["train", .. data, "--epochs", "2", "--quiet", "--out", outDir]);
+        Assert.True(train.ExitCode == 0, train.ToString());
+        string[] eval = ["eval", "--model", Path.Combine(outDir, RunCheckpoints.LastFile), .. data, "--json"];
+        var single = CliRun.Of(eval);
+        Assert.True(single.ExitCode == 0, single.ToString());
+
+        using var job = GpunetProcess.UnderMpirun(2, eval);
+        int exit = job.WaitForExit(Timeout);
+        Assert.True(exit == 0, $"exit {exit}:\n{job.Output}");
+        Assert.Equal(1, Count(job.Output, "distributed: 2 ranks over MPI (host-staged)"));
+        // stdout's lines (mpirun gives ranks a terminal, so .NET may put an escape sequence before the first one)
+        var stdout = string.Join("\n", job.Output.Split('\n').Where(line => !line.StartsWith("stderr: ", StringComparison.Ordinal)));
+        var json = stdout[stdout.IndexOf('{', StringComparison.Ordinal)..];
+        using var expected = System.Text.Json.JsonDocument.Parse(single.Stdout);
+        using var actual = System.Text.Json.JsonDocument.Parse(json); // one report: rank 1 printed none
+        Assert.Equal(expected.RootElement.GetProperty("accuracy").GetDouble(), actual.RootElement.GetProperty("accuracy").GetDouble());
+        Assert.Equal(expected.RootElement.GetProperty("classes").GetRawText(), actual.RootElement.GetProperty("classes").GetRawText()); // per-class counts: the reduced predictions
+        Assert.Equal(expected.RootElement.GetProperty("loss").GetDouble(), actual.RootElement.GetProperty("loss").GetDouble(), 1e-6);
+    }
+
     /// <summary>Trains <paramref name="args"/> in this process and under mpirun -np 2 (with --out), and compares the final weights tensor by tensor.</summary>
     private void AssertSameWeights(string[] args)
     {
