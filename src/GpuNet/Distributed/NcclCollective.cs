@@ -14,6 +14,7 @@ public sealed class NcclCollective : ICollective
     private readonly NcclLibrary _nccl;
     private readonly IlgpuBackend _backend;
     private readonly nint _comm;
+    private readonly int _version;
     private DeviceBuffer<float>? _bound;
     private (nint Address, nint Stream) _handles;
 
@@ -23,6 +24,7 @@ public sealed class NcclCollective : ICollective
         _nccl = nccl;
         _backend = backend;
         _comm = comm;
+        _version = nccl.Version();
     }
 
     /// <summary>
@@ -40,7 +42,8 @@ public sealed class NcclCollective : ICollective
 
     public int Rank => _mpi.Rank;
     public int Size => _mpi.Size;
-    public string Description => $"{Size} ranks over NCCL {_nccl.Version() / 10000}.{_nccl.Version() / 100 % 100}.{_nccl.Version() % 100}";
+    /// <summary>NCCL_VERSION_CODE is major × 10000 + minor × 100 + patch since NCCL 2.9.</summary>
+    public string Description => $"{Size} ranks over NCCL {_version / 10000}.{_version / 100 % 100}.{_version % 100}";
 
     public void AllReduceGradients(DeviceBuffer<float> gradients, Span<float> control)
     {
