@@ -40,11 +40,11 @@ public sealed class InterruptHandler : IDisposable
 
     public CancellationToken Token => _stop.Token;
 
-    /// <summary>What the run exits with after stopping: 130 after SIGINT, 143 after SIGTERM or SIGHUP.</summary>
+    /// <summary>What the run exits with after stopping: 130 after SIGINT, 143 after SIGTERM or SIGHUP, or after a stop another rank was asked for.</summary>
     public int ExitCode => (PosixSignal)_signal == PosixSignal.SIGINT ? ExitCodes.Interrupted : ExitCodes.Terminated;
 
     /// <summary>How the stop request is announced: "interrupt" for Ctrl+C, the signal's name otherwise.</summary>
-    public string Reason => Describe((PosixSignal)_signal);
+    public string Reason => _signal == 0 ? "a signal to another rank" : Describe((PosixSignal)_signal);
 
     private static string Describe(PosixSignal signal) => signal switch
     {

@@ -17,6 +17,7 @@ public static partial class SettingFlags
         ["ValidationFraction"] = "--val-fraction", ["TestData"] = "--test-data", ["Samples"] = "--samples", ["Classes"] = "--classes",
         ["Noise"] = "--noise", ["Data"] = "--data", ["TestFraction"] = "--test-fraction", ["LabelColumn"] = "--label-column",
         ["DataDir"] = "--data-dir", ["Model"] = "--model", ["Hidden"] = "--hidden", ["Activation"] = "--activation", ["Device"] = "--device",
+        ["Distributed"] = "--distributed",
     };
 
     /// <summary>Every `Setting` in <paramref name="message"/> as its option; a name the table lacks keeps its name, without the backticks.</summary>

@@ -3,6 +3,7 @@ using GpuNet.Backends;
 using GpuNet.Bench;
 using GpuNet.Data;
 using GpuNet.Devices;
+using GpuNet.Distributed;
 using GpuNet.Nn;
 using GpuNet.Reference;
 
@@ -27,6 +28,8 @@ public static class BenchCommand
     {
         // With --json, stdout carries only the JSON array; notices and the table go to stderr.
         var log = request.Json ? stderr : stdout;
+        var launch = Collectives.Launch(request.Distributed);
+        if (launch is not null) request = ForRanks(request, launch, ref stdout, ref log);
         var data = LoadData(request);
         var spec = ModelSpec.Create(request.Model, data.Train.FeatureCount, data.Train.ClassCount, request.Hidden, request.Activation);
         if (request.Op == BenchOp.Gemm)
@@ -58,9 +61,11 @@ public static class BenchCommand
             throw new UsageException($"--batch-sizes {largest} needs at least {largest} training rows, {data.Train.Name} has {data.Train.Count}");
         log.WriteLine($"model: {spec.Describe()} on {data.Train.Name}, {data.Train.Count} rows; SGD lr 0.01 momentum 0.9");
         var model = ModelSpec.Name(spec.Kind);
-        var results = OnEachDevice(request, log, backend => request.BatchSizes.Select(batch =>
+        var results = OnEachDevice(request, log, launch, (backend, collective) => request.BatchSizes.Select(batch =>
         {
-            var result = TrainBenchResult.From(backend.Device.Id, model, batch, TrainingBenchmark.Measure(backend, spec, data, batch, request.Timing, request.Seed));
+            collective?.Reset();
+            var result = TrainBenchResult.From(backend.Device.Id, model, batch, TrainingBenchmark.Measure(backend, spec, data, batch, request.Timing, request.Seed, collective));
+            if (collective is not null) log.WriteLine(AllReduceShare(collective, batch, result));
             if (request.Profile)
                 BenchTable.WriteProfile(log, result, TrainingBenchmark.Profile(backend, spec, data, batch, request.Timing.WarmupRuns, Math.Max(20, result.StepsIn(1.0)), request.Seed));
             return result;
@@ -93,16 +98,60 @@ public static class BenchCommand
     }
 
     /// <summary>Opens each device in turn (one at a time, so they never compete) and collects its results.</summary>
-    private static List<T> OnEachDevice<T>(BenchRequest request, TextWriter log, Func<Backends.IBackend, IEnumerable<T>> measure)
+    private static List<T> OnEachDevice<T>(BenchRequest request, TextWriter log, Func<Backends.IBackend, IEnumerable<T>> measure) =>
+        OnEachDevice(request, log, launch: null, (backend, _) => measure(backend));
+
+    /// <summary>
+    /// <see cref="OnEachDevice{T}(BenchRequest, TextWriter, Func{Backends.IBackend, IEnumerable{T}})"/>; under a launch (one device, see
+    /// <see cref="ForRanks"/>) every rank joins the job on its device and the steps are timed with their all-reduce.
+    /// </summary>
+    private static List<T> OnEachDevice<T>(BenchRequest request, TextWriter log, LaunchEnvironment? launch, Func<Backends.IBackend, TimedCollective?, IEnumerable<T>> measure)
     {
         var results = new List<T>();
         foreach (var device in request.Devices)
         {
-            using var backend = DeviceCatalog.Open(device, out var notice);
+            using var backend = DeviceCatalog.Open(DistributedOption.DeviceFor(device, launch), out var notice);
             log.WriteLine(SettingFlags.ToFlags(notice));
-            results.AddRange(measure(backend));
+            if (launch is null)
+            {
+                results.AddRange(measure(backend, null));
+                continue;
+            }
+            // The gradients of the largest network timed: the collective only needs a buffer of the device for NCCL's binding.
+            using var probe = backend.Allocate<float>(1);
+            using var collective = new TimedCollective(Collectives.Join(launch, backend, probe, out var collectiveNotice));
+            log.WriteLine($"distributed: {collective.Description}");
+            if (collectiveNotice is not null) log.WriteLine(collectiveNotice);
+            results.AddRange(measure(backend, collective).ToArray());
+            collective.Finish();
         }
         return results;
+    }
+
+    /// <summary>
+    /// A bench under mpirun: one device, the training step only, a fixed number of steps (every rank must run as many
+    /// all-reduces as the others: a time-based loop would leave one waiting), and rank 0 alone prints and writes.
+    /// </summary>
+    private static BenchRequest ForRanks(BenchRequest request, LaunchEnvironment launch, ref TextWriter stdout, ref TextWriter log)
+    {
+        if (request.Op == BenchOp.Gemm) throw new UsageException("--op gemm times one process; leave out mpirun or give --distributed off");
+        if (request.Devices.Count != 1) throw new UsageException($"under mpirun bench times one --device per rank (got {string.Join(",", request.Devices)})");
+        if (request.Profile) throw new UsageException("--profile times the ops of one process; give --distributed off to profile under mpirun");
+        if (launch.Rank != 0)
+        {
+            stdout = TextWriter.Null;
+            log = TextWriter.Null;
+            request = request with { CsvPath = null, PlotPath = null };
+        }
+        var timing = request.Timing;
+        return request with { Timing = timing with { WarmupSeconds = 0, MinSeconds = 0, MaxRuns = timing.MinRuns } };
+    }
+
+    /// <summary>The all-reduce's mean wall time per step (warm-up included) against the median step, for the log.</summary>
+    private static string AllReduceShare(TimedCollective collective, int batch, TrainBenchResult result)
+    {
+        double reduceMs = collective.GradientReductionTime.TotalMilliseconds / Math.Max(1, collective.GradientReductions);
+        return $"batch {batch}: all-reduce {reduceMs:0.000} ms of a {result.MsPerStep:0.000} ms step ({100 * reduceMs / result.MsPerStep:0.#}%), mean over {collective.GradientReductions} steps with warm-up";
     }
 
     private static void Emit<T>(BenchRequest request, TextWriter stdout, IReadOnlyList<T> results, string csv)

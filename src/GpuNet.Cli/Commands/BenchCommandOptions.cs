@@ -30,6 +30,7 @@ public sealed class BenchCommandOptions
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for the weights, the row order and the random data", DefaultValueFactory = _ => 0 };
     public Option<bool> Json { get; } = new("--json") { Description = "Print the results as a JSON array on stdout (the table goes to stderr)" };
     public Option<string?> Csv { get; } = new("--csv") { Description = "Also write the results to this CSV file" };
+    public Option<string> Distributed { get; } = DistributedOption.Create();
     public Option<bool> Profile { get; } = new("--profile") { Description = "--op train: also split one step's time by op (each op synchronised), per device and batch size" };
     public Option<string?> Plot { get; } = new("--plot") { Description = "--op train: write a throughput-versus-batch-size chart to this PNG file" };
 
@@ -63,7 +64,7 @@ public sealed class BenchCommandOptions
     public IEnumerable<Option> All =>
     [
         Op, Device, Model, Hidden, Activation, BatchSizes, Sizes,
-        Data, DataDir, Samples, Warmup, Steps, Window, Seconds, Seed, Json, Csv, Plot, Profile,
+        Data, DataDir, Samples, Warmup, Steps, Window, Seconds, Seed, Json, Csv, Plot, Profile, Distributed,
     ];
 
     public BenchRequest Read(ParseResult parsed)
@@ -101,7 +102,10 @@ public sealed class BenchCommandOptions
             batchText is null ? (gemm ? [128] : [32, 128, 512, 2048]) : ParseSizes("--batch-sizes", batchText),
             sizesText is null ? (gemm ? [512, 1024, 2048] : []) : ParseSizes("--sizes", sizesText),
             parsed.GetValue(Data)!, parsed.GetValue(DataDir), parsed.GetValue(Samples), timing, parsed.GetValue(Seed),
-            parsed.GetValue(Json), parsed.GetValue(Csv), plot, parsed.GetValue(Profile));
+            parsed.GetValue(Json), parsed.GetValue(Csv), plot, parsed.GetValue(Profile))
+        {
+            Distributed = DistributedOption.Read(parsed.GetValue(Distributed)!),
+        };
     }
 
     /// <summary>Comma-separated and repeated --device values, in order, each once.</summary>
@@ -148,4 +152,8 @@ public sealed record BenchRequest(
     bool Json,
     string? CsvPath,
     string? PlotPath,
-    bool Profile);
+    bool Profile)
+{
+    /// <summary>--distributed: under mpirun, time the data-parallel step (global batch) instead of one process's.</summary>
+    public Distributed.DistributedMode Distributed { get; init; }
+}

@@ -2,6 +2,7 @@ using System.CommandLine;
 using GpuNet.Checkpoints;
 using GpuNet.Data;
 using GpuNet.Devices;
+using GpuNet.Distributed;
 using GpuNet.Kernels;
 using GpuNet.Training;
 
@@ -26,17 +27,21 @@ public static class EvalCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass", DefaultValueFactory = _ => Defaults.EvalBatchSize };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
         var activation = PlainActivationOption();
+        var distributed = DistributedOption.Create();
 
         var command = new Command("eval",
             "Evaluate a saved model: loss, accuracy, per-class precision and recall, and the confusion matrix. " +
             "It uses the test split 'gpunet train' with the same data options holds out (pass the same --seed, --test-fraction and synthetic-set options), " +
             "or every row of a CSV file with --all-rows.");
-        foreach (var option in new Option[] { model, allRows, device, batchSize, json, activation }.Concat(data.All))
+        foreach (var option in new Option[] { model, allRows, device, batchSize, json, activation, distributed }.Concat(data.All))
             command.Options.Add(option);
         command.SetAction(parsed =>
         {
             var request = data.Read(parsed);
-            return Run(parsed.GetValue(model)!, ReadActivation(parsed, activation), request, parsed.GetValue(allRows), parsed.GetValue(device)!, parsed.GetValue(batchSize), parsed.GetValue(json), stdout, stderr);
+            var launch = Collectives.Launch(DistributedOption.Read(parsed.GetValue(distributed)!));
+            if (launch is { Rank: > 0 }) (stdout, stderr) = (TextWriter.Null, TextWriter.Null); // rank 0 alone reports; errors still reach the process's stderr
+            return Run(parsed.GetValue(model)!, ReadActivation(parsed, activation), request, parsed.GetValue(allRows), parsed.GetValue(device)!, parsed.GetValue(batchSize), parsed.GetValue(json),
+                launch, stdout, stderr);
         });
         return command;
     }
@@ -49,7 +54,8 @@ public static class EvalCommand
     internal static Activation ReadActivation(ParseResult parsed, Option<string> option) =>
         Enum.Parse<Activation>(parsed.GetValue(option)!, ignoreCase: true);
 
-    private static int Run(string modelPath, Activation activation, DataOptions dataOptions, bool allRows, string deviceId, int batchSize, bool json, TextWriter stdout, TextWriter stderr)
+    private static int Run(string modelPath, Activation activation, DataOptions dataOptions, bool allRows, string deviceId, int batchSize, bool json,
+        LaunchEnvironment? launch, TextWriter stdout, TextWriter stderr)
     {
         if (batchSize < 1) throw new UsageException($"--batch-size must be at least 1 (got {batchSize})");
         var checkpoint = ModelCheckpoint.Load(modelPath, activation);
@@ -57,10 +63,15 @@ public static class EvalCommand
         var (data, split) = LoadTestRows(dataOptions, allRows, checkpoint, modelPath);
         checkpoint.PrepareFeatures(data.Features, Preprocessings.ForSource(dataOptions.Source));
 
-        using var backend = DeviceCatalog.Open(deviceId, out var notice);
+        using var backend = DeviceCatalog.Open(DistributedOption.DeviceFor(deviceId, launch), out var notice);
         stderr.WriteLine(SettingFlags.ToFlags(notice));
         using var classifier = new Classifier(backend, checkpoint, batchSize);
-        var evaluation = classifier.Evaluate(data);
+        using var probe = backend.Allocate<float>(1); // a buffer of the device, for NCCL's binding
+        using var collective = Collectives.Join(launch, backend, probe, out var collectiveNotice);
+        if (DistributedOption.Header(collective) is { } header) stderr.WriteLine(header);
+        if (collectiveNotice is not null) stderr.WriteLine(collectiveNotice);
+        var evaluation = classifier.Evaluate(data, collective);
+        collective.Finish();
 
         var report = new EvalCommandReport(modelPath, checkpoint, $"{data.Name} {split}", backend.Device.Id, evaluation);
         if (json) stdout.WriteLine(report.ToJson());

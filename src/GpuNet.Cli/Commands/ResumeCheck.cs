@@ -10,10 +10,13 @@ namespace GpuNet.Cli.Commands;
 public static class ResumeCheck
 {
     /// <summary>What may differ between sittings: the length of the run, where it runs, and how it is shown.</summary>
-    public const string MayChange = "--epochs (to extend it), --device, --json, --quiet and --plot-every";
+    public const string MayChange = "--epochs (to extend it), --device, --distributed, --json, --quiet and --plot-every";
 
-    public static void Require(TrainRequest current, TrainRequest saved, TrainCommandOptions o, string dir)
+    public static void Require(TrainRequest current, TrainRequest saved, TrainCommandOptions o, string dir, int ranks)
     {
+        // Slices, sums and hence the weights' last bits depend on the rank count; a run continues on the count it began on.
+        if (saved.Ranks != ranks)
+            throw new UsageException($"--resume {dir}: the run was trained on {Processes(saved.Ranks)} and this sitting has {Processes(ranks)}; resume it with the same count ({(saved.Ranks == 1 ? "without mpirun, or with mpirun -np 1" : $"mpirun -np {saved.Ranks} gpunet train --resume {dir}")})");
         if (current.InitFrom is not null) throw new UsageException("--resume and --init-from cannot be combined: a resumed run continues from its own weights");
         if (current.Overwrite) throw new UsageException("--resume and --overwrite cannot be combined: --resume continues the run, --overwrite replaces it");
         if (current.OutDir is { } outDir && Path.GetFullPath(outDir).TrimEnd(Path.DirectorySeparatorChar) != Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar))
@@ -68,6 +71,8 @@ public static class ResumeCheck
         yield return (o.EarlyStopping, r => Text(r.Train.EarlyStoppingPatience));
         yield return (o.NoShuffle, r => Text(!r.Train.Shuffle));
     }
+
+    private static string Processes(int ranks) => ranks == 1 ? "1 process" : $"{ranks} ranks";
 
     private static string Text(object? value) => value switch
     {

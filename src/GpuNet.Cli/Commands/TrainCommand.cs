@@ -5,6 +5,7 @@ using GpuNet.Cli.Display;
 using GpuNet.Cli.Plots;
 using GpuNet.Data;
 using GpuNet.Devices;
+using GpuNet.Distributed;
 using GpuNet.Nn;
 using GpuNet.Training;
 
@@ -13,6 +14,7 @@ namespace GpuNet.Cli.Commands;
 /// <summary>
 /// <c>gpunet train</c>: load data, build the model, open the device, run minibatch SGD, report and save.
 /// With --out (or --resume) the run directory is held for the whole run (<see cref="RunDirectory"/>).
+/// Under mpirun every rank runs this; rank 0 alone prints (besides errors) and writes the run directory.
 /// </summary>
 public static class TrainCommand
 {
@@ -30,14 +32,22 @@ public static class TrainCommand
         if (request.OutDir is { } given && string.IsNullOrWhiteSpace(given)) throw new UsageException("--out needs a directory name (got an empty one)");
         if (request.Resume is { } named && string.IsNullOrWhiteSpace(named)) throw new UsageException("--resume needs the directory of a run (got an empty name)");
         if (request.Overwrite && request.OutDir is null && request.Resume is null) throw new UsageException("--overwrite applies to --out DIR");
+        var launch = Collectives.Launch(request.Distributed);
+        int ranks = launch?.Size ?? 1;
+        bool writes = launch is null || launch.Rank == 0;
         TrainRequest? saved = null;
         if (request.Resume is { } resumeDir)
         {
             saved = RunManifest.Load(resumeDir);
-            ResumeCheck.Require(request, saved, o, resumeDir);
+            ResumeCheck.Require(request, saved, o, resumeDir, ranks);
             request = request.ContinuedFrom(saved, resumeDir);
         }
-        else request = request.WithAbsoluteDataPaths();
+        else request = request.WithAbsoluteDataPaths() with { Ranks = ranks };
+        if (!writes)
+        {
+            stdout = TextWriter.Null;
+            stderr = TextWriter.Null; // progress only: errors still reach the process's stderr through GpuNetCli
+        }
         request.Train.Validate();
         if (!(request.ValFraction >= 0 && request.ValFraction < 1))
             throw new UsageException($"--val-fraction must be in [0, 1) (got {request.ValFraction})");
@@ -45,7 +55,7 @@ public static class TrainCommand
         if (request.PlotEvery < 0) throw new UsageException($"--plot-every must be 0 or a number of epochs (got {request.PlotEvery})");
 
         // Held from here to the end, so a second gpunet on the same folder fails at once.
-        using var directory = request.OutDir is { } outDir ? RunDirectory.Claim(outDir, request.DirectoryUse) : null;
+        using var directory = request.OutDir is { } outDir && writes ? RunDirectory.Claim(outDir, request.DirectoryUse) : null;
         // With --json, stdout carries only the summary; progress goes to stderr.
         using var display = TrainingDisplays.Create(request.Json ? stderr : stdout, request.Quiet);
 
@@ -75,7 +85,7 @@ public static class TrainCommand
         initFrom?.RequireArchitecture(spec, $"--init-from {request.InitFrom}");
         var resumePoint = request.Resume is { } dir ? RunCheckpoints.LoadForResume(dir) : null;
 
-        using var backend = DeviceCatalog.Open(request.Device, out var notice);
+        using var backend = DeviceCatalog.Open(DistributedOption.DeviceFor(request.Device, launch), out var notice);
         display.Note(notice);
         display.Note($"data: {data.Train.Name}, {data.Train.Count} train / {validationSet?.Count ?? 0} validation / {data.Test.Count} test rows, {data.Train.FeatureCount} features, {data.Train.ClassCount} classes");
         display.Note(FeaturesLine(request, standardization, data.Train));
@@ -87,7 +97,10 @@ public static class TrainCommand
         using var network = new Network(backend, spec, maxRows);
         network.Initialise(request.Init, options.Seed);
         if (initFrom is not null) network.ImportParameters(initFrom.Parameters);
-        using var trainer = new Trainer(backend, network, data, options, validationSet);
+        using var collective = Collectives.Join(launch, backend, network.Gradients, out var collectiveNotice);
+        if (DistributedOption.Header(collective) is { } header) display.Note(header);
+        if (collectiveNotice is not null) display.Note(collectiveNotice);
+        using var trainer = new Trainer(backend, network, data, options, validationSet, collective);
         resumePoint?.Restore(network, trainer.Optimizer);
         if (resumePoint?.Best is { } best) trainer.SetBestWeights(best.Parameters);
         var start = resumePoint?.Optimizer.State;
@@ -117,7 +130,7 @@ public static class TrainCommand
         // Signals stop training gracefully only while it runs; after that (the final plots) they end the process as usual.
         using (var interrupt = new InterruptHandler(display.Note))
         {
-            result = trainer.Fit(start, interrupt.Token);
+            result = Fit(trainer, start, collective, interrupt.Token);
             if (result.Interrupted)
             {
                 var state = trainer.State;
@@ -127,7 +140,7 @@ public static class TrainCommand
                     saver.SaveLast(network, trainer);
                     display.Note($"interrupted at {where} ({interrupt.Reason}); saved to {request.OutDir}; continue with: gpunet train --resume {request.OutDir}");
                 }
-                else display.Note($"interrupted at {where} ({interrupt.Reason}); nothing saved (no --out)");
+                else display.Note($"interrupted at {where} ({interrupt.Reason}); nothing saved ({(writes ? "no --out" : "rank 0 saves")})");
                 return interrupt.ExitCode;
             }
         }
@@ -143,6 +156,27 @@ public static class TrainCommand
         display.Finish(history, summary);
         if (request.Json) stdout.WriteLine(summary.ToJson());
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Trains, then ends the job's communication on every rank: after the last epoch, an agreed stop, or an error every
+    /// rank reaches together (divergence and bad evaluation data are judged on reduced figures). A failure of one rank
+    /// alone skips it, so that rank exits and the launcher ends the job instead of the others waiting forever.
+    /// </summary>
+    private static TrainResult Fit(Trainer trainer, TrainingState? start, ICollective collective, CancellationToken stop)
+    {
+        TrainResult result;
+        try
+        {
+            result = trainer.Fit(start, stop);
+        }
+        catch (Exception e) when (e is DivergedException or EvaluationDataException)
+        {
+            collective.Finish();
+            throw;
+        }
+        collective.Finish();
+        return result;
     }
 
     /// <summary>The header line that says how the features are prepared, and warns when unscaled features differ wildly in scale.</summary>

@@ -47,13 +47,14 @@ public sealed class TrainCommandOptions
     public Option<string?> Out { get; } = new("--out") { Description = "Directory for run.json, metrics.csv, summary.json, model.safetensors (last), model-best.safetensors, optimizer.safetensors and plots" };
     public Option<int> PlotEvery { get; } = new("--plot-every") { Description = "With --out and 2-D data: save a decision-boundary snapshot every N epochs (0 = only at the end)", DefaultValueFactory = _ => 0 };
     public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "Let --out name a directory that holds an earlier run: its files (only those gpunet wrote) are removed when this run starts" };
-    public Option<string?> Resume { get; } = new("--resume") { Description = "Continue the run saved in this --out directory; only --epochs (to extend it), --device, --json, --quiet and --plot-every may be given besides" };
+    public Option<string?> Resume { get; } = new("--resume") { Description = "Continue the run saved in this --out directory; only --epochs (to extend it), --device, --distributed, --json, --quiet and --plot-every may be given besides" };
     public Option<string?> InitFrom { get; } = new("--init-from") { Description = "Start from the weights of this .safetensors checkpoint (same architecture)" };
     public Option<bool> Json { get; } = new("--json") { Description = "Print the run summary as JSON on stdout (progress goes to stderr)" };
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "One plain line per epoch, no live progress bar" };
     public Option<string> Standardize { get; } = new Option<string>("--standardize") { Description = "Z-score every feature with the training split's mean and standard deviation (scikit-learn's StandardScaler); auto = on for CSV, off for IDX images and the synthetic sets", DefaultValueFactory = _ => "auto" }.AcceptOnlyFromAmong("auto", "on", "off");
 
     public Option<string> ClassWeight { get; } = ClassWeightOption.Create();
+    public Option<string> Distributed { get; } = DistributedOption.Create();
 
     public IEnumerable<Option> All =>
     [
@@ -63,7 +64,7 @@ public sealed class TrainCommandOptions
         Epochs, BatchSize, LearningRate, Optimizer, Momentum, WeightDecay, Nesterov, Beta1, Beta2, Eps, Schedule, StepEpochs, Gamma, Warmup, ClipNorm,
         Dropout, ClassWeight,
         ValFraction, EarlyStopping,
-        Device, NoShuffle, Out, Overwrite, PlotEvery, Resume, InitFrom, Json, Quiet,
+        Device, Distributed, NoShuffle, Out, Overwrite, PlotEvery, Resume, InitFrom, Json, Quiet,
     ];
 
     public TrainRequest Read(ParseResult parsed)
@@ -110,6 +111,7 @@ public sealed class TrainCommandOptions
             Given: All.Where(option => parsed.GetResult(option) is { Implicit: false }).Select(option => option.Name).ToHashSet(StringComparer.Ordinal))
         {
             Standardize = Enum.Parse<StandardizeMode>(parsed.GetValue(Standardize)!, ignoreCase: true),
+            Distributed = DistributedOption.Read(parsed.GetValue(Distributed)!),
         };
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using GpuNet.Data;
+using GpuNet.Distributed;
 using GpuNet.Kernels;
 using GpuNet.Nn;
 using GpuNet.Training;
@@ -30,6 +31,13 @@ public sealed record TrainRequest(
     /// <summary>--standardize: whether features get a z-score fitted on the training split.</summary>
     public StandardizeMode Standardize { get; init; }
 
+    /// <summary>--distributed of this sitting (not saved: a resumed run may start it differently, with the same rank count).</summary>
+    [JsonIgnore]
+    public DistributedMode Distributed { get; init; }
+
+    /// <summary>The ranks that trained the run (1 for one process; runs saved before distributed training have none, which means 1).</summary>
+    public int Ranks { get; init; } = 1;
+
     /// <summary>
     /// The run to continue for <c>--resume DIR</c>: the saved command line, writing into DIR, with
     /// only what may differ between sittings taken from this one (--epochs to extend, --device, --json, --quiet, --plot-every).
@@ -47,6 +55,7 @@ public sealed record TrainRequest(
         InitFrom = null,
         Overwrite = false,
         Given = Given,
+        Distributed = Distributed,
     };
 
     /// <summary>How this command line uses its --out or --resume directory.</summary>

@@ -1,5 +1,6 @@
 using GpuNet.Backends;
 using GpuNet.Data;
+using GpuNet.Distributed;
 using GpuNet.Nn;
 using GpuNet.Training;
 
@@ -50,16 +51,33 @@ public sealed class Classifier : IDisposable
         return Run(x, rows, labels: null, stats: null);
     }
 
-    /// <summary>Loss, accuracy and confusion matrix on <paramref name="data"/>, whose labels must be below Spec.Classes.</summary>
-    public Evaluation Evaluate(Dataset data)
+    /// <summary>
+    /// Loss, accuracy and confusion matrix on <paramref name="data"/>, whose labels must be below Spec.Classes. Over the
+    /// ranks of <paramref name="collective"/> each runs its share of the rows (<see cref="RankSlice"/>); the loss sums and
+    /// the predicted classes are reduced, so every rank returns the whole evaluation.
+    /// </summary>
+    public Evaluation Evaluate(Dataset data, ICollective? collective = null)
     {
         LabelRange.Check(data, Spec.Classes);
+        collective ??= SingleProcess.Instance;
+        var share = RankSlice.Of(data.Count, collective.Rank, collective.Size);
         using var device = new DeviceDataset(_backend, data);
         using var stats = new LossStats(_backend, _network.MaxRows);
         stats.Reset();
-        var predictions = Run(device.Features, data.Count, device.Labels, stats);
-        var score = stats.Read(data.Count);
-        return new Evaluation(data.Count, score.Loss, score.Accuracy, new ConfusionMatrix(Spec.Classes, data.Labels, predictions.Labels));
+        var predicted = share.Rows == 0 ? [] : Run(device.Features.Slice(share.Start * Spec.Inputs, share.Rows * Spec.Inputs), share.Rows,
+            device.Labels.Slice(share.Start, share.Rows), stats).Labels;
+        var score = stats.Read(data.Count, collective);
+        return new Evaluation(data.Count, score.Loss, score.Accuracy, new ConfusionMatrix(Spec.Classes, data.Labels, AllPredictions(predicted, share, data.Count, collective)));
+    }
+
+    /// <summary>Every row's predicted class, from each rank's share (a sum in which only the owning rank's entry is non-zero).</summary>
+    private static int[] AllPredictions(int[] predicted, RankSlice share, int count, ICollective collective)
+    {
+        if (collective.Size == 1) return predicted;
+        var all = new double[count];
+        for (int r = 0; r < predicted.Length; r++) all[share.Start + r] = predicted[r];
+        collective.AllReduce(all, ReduceOp.Sum);
+        return Array.ConvertAll(all, p => (int)p);
     }
 
     /// <summary>Forward over every batch; with labels, also accumulates the loss of each batch into <paramref name="stats"/>.</summary>

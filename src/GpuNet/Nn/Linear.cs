@@ -4,17 +4,19 @@ namespace GpuNet.Nn;
 
 /// <summary>
 /// The parameters of one linear layer on a backend, with their gradients and the SGD
-/// momentum buffers: W [Out, In] and b [Out], as in PyTorch's nn.Linear.
+/// momentum buffers: W [Out, In] and b [Out], as in PyTorch's nn.Linear. The gradients are
+/// views of the network's one flat gradient buffer (<see cref="Network.Gradients"/>).
 /// </summary>
 public sealed class Linear : IDisposable
 {
-    public Linear(IBackend backend, LayerSpec spec)
+    /// <param name="gradients">Out × In + Out elements of the network's gradient buffer: dW, then db.</param>
+    public Linear(IBackend backend, LayerSpec spec, DeviceBuffer<float> gradients)
     {
         Spec = spec;
         Weight = backend.Allocate<float>(spec.Out * spec.In);
         Bias = backend.Allocate<float>(spec.Out);
-        WeightGrad = backend.Allocate<float>(spec.Out * spec.In);
-        BiasGrad = backend.Allocate<float>(spec.Out);
+        WeightGrad = gradients.Slice(0, spec.Out * spec.In);
+        BiasGrad = gradients.Slice(spec.Out * spec.In, spec.Out);
         WeightVelocity = backend.Allocate<float>(spec.Out * spec.In);
         BiasVelocity = backend.Allocate<float>(spec.Out);
     }
@@ -56,8 +58,6 @@ public sealed class Linear : IDisposable
     {
         Weight.Dispose();
         Bias.Dispose();
-        WeightGrad.Dispose();
-        BiasGrad.Dispose();
         WeightVelocity.Dispose();
         BiasVelocity.Dispose();
     }

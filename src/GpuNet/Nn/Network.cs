@@ -15,7 +15,7 @@ public sealed class Network : IDisposable
     private readonly DeviceBuffer<float>[] _outputs; // post-activation output of each layer, [MaxRows, Out]
     private readonly DeviceBuffer<float>[] _deltas;  // dLoss/d(pre-activation) of each layer, [MaxRows, Out]
     private DeviceBuffer<float>[]? _dropped;         // hidden outputs after dropout, allocated by the first step that drops
-    private readonly Dictionary<DeviceBuffer<float>, float[]> _gradientHost = []; // reused by GradientNorm
+    private float[]? _gradientHost; // reused by GradientNorm
 
     public Network(IBackend backend, ModelSpec spec, int maxRows)
     {
@@ -24,7 +24,15 @@ public sealed class Network : IDisposable
         _backend = backend;
         Spec = spec;
         MaxRows = maxRows;
-        _layers = spec.Layers.Select(l => new Linear(backend, l)).ToArray();
+        Gradients = backend.Allocate<float>(checked((int)spec.ParameterCount));
+        int offset = 0;
+        _layers = new Linear[spec.Layers.Count];
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            var l = spec.Layers[i];
+            _layers[i] = new Linear(backend, l, Gradients.Slice(offset, l.Out * l.In + l.Out));
+            offset += l.Out * l.In + l.Out;
+        }
         _outputs = spec.Layers.Select(l => backend.Allocate<float>(checked(maxRows * l.Out))).ToArray();
         _deltas = spec.Layers.Select(l => backend.Allocate<float>(checked(maxRows * l.Out))).ToArray();
     }
@@ -43,13 +51,22 @@ public sealed class Network : IDisposable
             ($"a {l.Out}-unit layer's biases, gradient and momentum", 3.0 * l.Out),
             ($"a {l.Out}-unit layer's output for {maxRows} rows", (double)maxRows * l.Out),
             ($"a {l.Out}-unit layer's gradient for {maxRows} rows", (double)maxRows * l.Out),
-        });
+        }).Append(("the gradients of every layer (one buffer)", spec.ParameterCount));
 
     public ModelSpec Spec { get; }
     public int MaxRows { get; }
 
     /// <summary>Rows [0, count) in chunks of <see cref="MaxRows"/>: how evaluation and prediction cover a whole set.</summary>
-    public RowChunks Chunks(int count) => new(count, MaxRows);
+    public RowChunks Chunks(int count) => new(0, count, MaxRows);
+
+    /// <summary>Rows [first, first + count) in chunks of <see cref="MaxRows"/>: one rank's share of a set.</summary>
+    public RowChunks Chunks(int first, int count) => new(first, count, MaxRows);
+
+    /// <summary>
+    /// Every gradient of the last <see cref="Backward"/> in one contiguous buffer, layer by layer (dW, then db), in
+    /// state-dict order: a data-parallel step sums it across ranks in one all-reduce instead of one per tensor.
+    /// </summary>
+    public DeviceBuffer<float> Gradients { get; }
     public IReadOnlyList<Linear> Layers => _layers;
 
     /// <summary>The last layer's output after the most recent <see cref="Forward"/>: logits [rows, Outputs].</summary>
@@ -97,7 +114,9 @@ public sealed class Network : IDisposable
     /// loss gradient into the last layer's delta.
     /// </summary>
     /// With <paramref name="weights"/> the loss is class-weighted (see <see cref="LossWeights"/>).
-    public void Loss(DeviceBuffer<int> labels, int rows, DeviceBuffer<float> stats, bool withGradient, LossWeights? weights = null)
+    /// Unweighted, the gradient is the mean over <paramref name="meanOver"/> rows (default: <paramref name="rows"/>): a data-parallel
+    /// rank passes its global batch's rows, so the ranks' gradients sum to the global mean.
+    public void Loss(DeviceBuffer<int> labels, int rows, DeviceBuffer<float> stats, bool withGradient, LossWeights? weights = null, int? meanOver = null)
     {
         var grad = withGradient ? _deltas[^1] : null;
         if (weights is { } w)
@@ -108,7 +127,7 @@ public sealed class Network : IDisposable
                 _backend.WeightedSoftmaxCrossEntropy(Logits, labels, w.ClassWeights, rows, Spec.Classes, grad, w.GradScale, stats);
             return;
         }
-        float scale = 1f / rows;
+        float scale = 1f / (meanOver ?? rows);
         if (Spec.Kind == ModelKind.Logistic)
             _backend.SigmoidBinaryCrossEntropy(Logits, labels, rows, grad, scale, stats);
         else
@@ -152,7 +171,7 @@ public sealed class Network : IDisposable
     /// </summary>
     public void TrainStep(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, in SgdParams sgd, DeviceBuffer<float> stats, float clipNorm = 0f)
     {
-        Gradients(x, labels, rows, stats, dropout: null);
+        ComputeGradients(x, labels, rows, stats, dropout: null);
         Step(sgd with { GradScale = sgd.GradScale * ClipScale(clipNorm) });
     }
 
@@ -164,16 +183,24 @@ public sealed class Network : IDisposable
     public void TrainStep(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, Optim.IOptimizer optimizer, float learningRate,
         DeviceBuffer<float> stats, float clipNorm = 0f, DropoutStep? dropout = null, LossWeights? weights = null)
     {
-        Gradients(x, labels, rows, stats, dropout, weights);
-        optimizer.Step(learningRate, ClipScale(clipNorm));
+        ComputeGradients(x, labels, rows, stats, dropout, weights);
+        Update(optimizer, learningRate, clipNorm);
     }
 
-    private void Gradients(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, DeviceBuffer<float> stats, DropoutStep? dropout, LossWeights? weights = null)
+    /// <summary>
+    /// The first half of <see cref="TrainStep(DeviceBuffer{float}, DeviceBuffer{int}, int, Optim.IOptimizer, float, DeviceBuffer{float}, float, DropoutStep?, LossWeights?)"/>:
+    /// forward, loss and backward into <see cref="Gradients"/>, the loss gradient a mean over <paramref name="meanOver"/> rows (see <see cref="Loss"/>).
+    /// </summary>
+    public void ComputeGradients(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, DeviceBuffer<float> stats, DropoutStep? dropout,
+        LossWeights? weights = null, int? meanOver = null)
     {
         Forward(x, rows, dropout);
-        Loss(labels, rows, stats, withGradient: true, weights);
+        Loss(labels, rows, stats, withGradient: true, weights, meanOver);
         Backward(x, rows, dropout);
     }
+
+    /// <summary>The second half: clip <see cref="Gradients"/> by their global norm when <paramref name="clipNorm"/> &gt; 0, then one optimiser step.</summary>
+    public void Update(Optim.IOptimizer optimizer, float learningRate, float clipNorm) => optimizer.Step(learningRate, ClipScale(clipNorm));
 
     /// <summary>1, or with <paramref name="clipNorm"/> &gt; 0 the factor clip_grad_norm_ scales the gradients by (waits for the device).</summary>
     private float ClipScale(float clipNorm)
@@ -186,14 +213,10 @@ public sealed class Network : IDisposable
     /// <summary>The global L2 norm of every gradient of the last <see cref="Backward"/> (waits for the device).</summary>
     public double GradientNorm()
     {
+        _gradientHost ??= new float[Gradients.Length];
+        _backend.Download(Gradients, _gradientHost.AsSpan());
         double sumOfSquares = 0;
-        foreach (var layer in _layers)
-            foreach (var gradient in new[] { layer.WeightGrad, layer.BiasGrad })
-            {
-                var host = _gradientHost.TryGetValue(gradient, out var cached) ? cached : _gradientHost[gradient] = new float[gradient.Length];
-                _backend.Download(gradient, host.AsSpan());
-                foreach (float g in host) sumOfSquares += (double)g * g;
-            }
+        foreach (float g in _gradientHost) sumOfSquares += (double)g * g;
         return Math.Sqrt(sumOfSquares);
     }
 
@@ -273,6 +296,7 @@ public sealed class Network : IDisposable
     public void Dispose()
     {
         foreach (var l in _layers) l.Dispose();
+        Gradients.Dispose();
         foreach (var b in _outputs) b.Dispose();
         foreach (var b in _deltas) b.Dispose();
         foreach (var b in _dropped ?? []) b.Dispose();

@@ -1,24 +1,25 @@
 namespace GpuNet.Nn;
 
 /// <summary>
-/// Rows [0, count) cut into chunks of at most <c>chunk</c> rows, in order: how a network with a row capacity
-/// (<see cref="Network.MaxRows"/>) runs forward over a whole dataset. A struct enumerator: no allocation per pass.
+/// Rows [first, first + count) cut into chunks of at most <c>chunk</c> rows, in order: how a network with a row capacity
+/// (<see cref="Network.MaxRows"/>) runs forward over a whole dataset, or over one rank's share of it. A struct
+/// enumerator: no allocation per pass.
 /// </summary>
-public readonly struct RowChunks(int count, int chunk)
+public readonly struct RowChunks(int first, int count, int chunk)
 {
-    public Enumerator GetEnumerator() => new(count, chunk);
+    public Enumerator GetEnumerator() => new(first, first + count, chunk);
 
-    public struct Enumerator(int count, int chunk)
+    public struct Enumerator(int first, int end, int chunk)
     {
-        private int _start = -chunk;
+        private int _start = first - chunk;
 
         /// <summary>The first row of the chunk and its row count.</summary>
-        public readonly (int Start, int Rows) Current => (_start, Math.Min(chunk, count - _start));
+        public readonly (int Start, int Rows) Current => (_start, Math.Min(chunk, end - _start));
 
         public bool MoveNext()
         {
             _start += chunk;
-            return _start < count;
+            return _start < end;
         }
     }
 }

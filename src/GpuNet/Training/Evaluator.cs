@@ -1,25 +1,43 @@
+using GpuNet.Distributed;
 using GpuNet.Nn;
 
 namespace GpuNet.Training;
 
-/// <summary>Mean loss and accuracy of a network over a whole device dataset, in chunks of the network's row capacity.</summary>
+/// <summary>
+/// Mean loss and accuracy of a network over a whole device dataset, in chunks of the network's row capacity.
+/// Over several ranks each evaluates its contiguous share of the rows (<see cref="RankSlice"/>) and the sums are reduced.
+/// </summary>
 public static class Evaluator
 {
-    public static Score Evaluate(Network network, DeviceDataset data, LossStats stats)
+    public static Score Evaluate(Network network, DeviceDataset data, LossStats stats, ICollective? collective = null)
     {
+        collective ??= SingleProcess.Instance;
+        var share = RankSlice.Of(data.Count, collective.Rank, collective.Size);
         stats.Reset();
-        foreach (var (start, rows) in network.Chunks(data.Count))
+        foreach (var (start, rows) in network.Chunks(share.Start, share.Rows))
             ScoreChunk(network, data, start, rows, stats);
-        return stats.Read(data.Count);
+        return stats.Read(data.Count, collective);
     }
 
     /// <summary>
     /// The first row of <paramref name="data"/> whose loss is NaN or infinite, or null when there is none:
     /// chunk by chunk, reading each chunk's per-row slots (only called once a loss has turned out non-finite).
+    /// Over several ranks each searches its share and the first row of any rank wins.
     /// </summary>
-    public static int? FirstNonFiniteRow(Network network, DeviceDataset data, LossStats stats)
+    public static int? FirstNonFiniteRow(Network network, DeviceDataset data, LossStats stats, ICollective? collective = null)
     {
-        foreach (var (start, rows) in network.Chunks(data.Count))
+        collective ??= SingleProcess.Instance;
+        var share = RankSlice.Of(data.Count, collective.Rank, collective.Size);
+        int? found = FirstNonFiniteRow(network, data, stats, share);
+        if (collective.Size == 1) return found;
+        Span<double> first = [found ?? double.PositiveInfinity];
+        collective.AllReduce(first, ReduceOp.Min);
+        return double.IsFinite(first[0]) ? (int)first[0] : null;
+    }
+
+    private static int? FirstNonFiniteRow(Network network, DeviceDataset data, LossStats stats, RankSlice share)
+    {
+        foreach (var (start, rows) in network.Chunks(share.Start, share.Rows))
         {
             stats.Reset();
             ScoreChunk(network, data, start, rows, stats);

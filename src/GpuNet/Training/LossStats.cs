@@ -1,4 +1,5 @@
 using GpuNet.Backends;
+using GpuNet.Distributed;
 
 namespace GpuNet.Training;
 
@@ -26,6 +27,20 @@ public sealed class LossStats : IDisposable
     /// <summary>Waits for the device and returns the mean loss and accuracy over <paramref name="rows"/> rows seen since the last reset.</summary>
     public Score Read(long rows) => Sum(Buffer, rows);
 
+    /// <summary>
+    /// <see cref="Read(long)"/> over the ranks of <paramref name="collective"/>: each rank's slots hold only the rows it
+    /// trained or evaluated, and the loss and correct sums of every rank are added before the mean over all
+    /// <paramref name="rows"/>.
+    /// </summary>
+    public Score Read(long rows, ICollective collective)
+    {
+        if (collective.Size == 1) return Read(rows);
+        Span<double> sums = stackalloc double[2];
+        (sums[0], sums[1]) = Totals(Buffer);
+        collective.AllReduce(sums, ReduceOp.Sum);
+        return Mean(sums[0], sums[1], rows);
+    }
+
     /// <summary>Waits for the device and returns the mean loss and accuracy of the rows whose slots <paramref name="slice"/> of <see cref="Buffer"/> holds.</summary>
     public Score ReadSlice(DeviceBuffer<float> slice) => Sum(slice, slice.Length / 2);
 
@@ -41,6 +56,13 @@ public sealed class LossStats : IDisposable
 
     private Score Sum(DeviceBuffer<float> slots, long rows)
     {
+        var (loss, correct) = Totals(slots);
+        return Mean(loss, correct, rows);
+    }
+
+    /// <summary>The loss and correct sums of the slots, added in slot order.</summary>
+    private (double Loss, double Correct) Totals(DeviceBuffer<float> slots)
+    {
         var host = _host.AsSpan(0, slots.Length);
         _backend.Download(slots, host);
         double loss = 0, correct = 0;
@@ -49,8 +71,11 @@ public sealed class LossStats : IDisposable
             loss += host[i];
             correct += host[i + 1];
         }
-        return rows == 0 ? new Score(double.NaN, double.NaN) : new Score(loss / rows, correct / rows);
+        return (loss, correct);
     }
+
+    private static Score Mean(double loss, double correct, long rows) =>
+        rows == 0 ? new Score(double.NaN, double.NaN) : new Score(loss / rows, correct / rows);
 
     public void Dispose() => Buffer.Dispose();
 }

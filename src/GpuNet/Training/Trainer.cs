@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using GpuNet.Backends;
 using GpuNet.Data;
+using GpuNet.Distributed;
 using GpuNet.Nn;
 using GpuNet.Optim;
 
@@ -12,6 +13,12 @@ namespace GpuNet.Training;
 /// no host round trip. The host waits for the device only when figures are read: at the end of
 /// an epoch, and for a progress report (at most every <see cref="TrainOptions.ProgressInterval"/>,
 /// and only when someone listens). The trainer knows nothing of the console: it raises events.
+///
+/// Data-parallel over the ranks of an <see cref="ICollective"/>: <see cref="TrainOptions.BatchSize"/> is the global batch;
+/// every rank visits the same permutation, trains its <see cref="RankSlice"/> of each batch with the gradient scaled
+/// to the global batch's mean, and the ranks sum <see cref="Network.Gradients"/> in one all-reduce per step before
+/// every rank applies the same update. The stop request and the progress report ride in that all-reduce, so every
+/// rank stops and reports at the same step; epoch and evaluation figures are reduced.
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -25,19 +32,23 @@ public sealed class Trainer : IDisposable
     private readonly DeviceBuffer<float> _batchX;
     private readonly DeviceBuffer<int> _batchY;
     private readonly LossStats _trainStats;           // one slot per training row: each step adds into its own rows' slots
-    private readonly DeviceBuffer<float>[] _stepStats; // the slots of each step, sliced once (a step allocates nothing)
+    private readonly DeviceBuffer<float>?[] _stepStats; // the slots of each step, sliced once (a step allocates nothing); null where this rank has no rows
     private readonly LossStats _evalStats;
     private readonly int[] _hostOrder;
     private readonly ParameterSnapshot? _best;
     private readonly int[] _trainLabels;
     private readonly float[]? _classWeights;              // host copy: each step's Σ w[y] is summed here, in row order
     private readonly DeviceBuffer<float>? _deviceClassWeights;
+    private readonly ICollective _collective;
+    private readonly float[] _control = new float[2]; // summed with each step's gradients: [StopSlot], [ReportSlot]
+    private const int StopSlot = 0, ReportSlot = 1;
     private int _epoch = 1; // the epoch BeginEpoch last started: with the step, it numbers the step in the run
 
     /// <summary>The rows a network must hold to be trained with <paramref name="options"/>: a training batch and an evaluation chunk.</summary>
     public static int NetworkRows(TrainOptions options) => Math.Max(options.BatchSize, options.EvalBatchSize);
 
-    public Trainer(IBackend backend, Network network, DataSplit data, TrainOptions options, Dataset? validation = null)
+    /// <param name="collective">The ranks that train together; one process when not given.</param>
+    public Trainer(IBackend backend, Network network, DataSplit data, TrainOptions options, Dataset? validation = null, ICollective? collective = null)
     {
         options.Validate();
         if (data.Train.Count == 0) throw new DataException($"{data.Train.Name}: the training set is empty");
@@ -57,6 +68,7 @@ public sealed class Trainer : IDisposable
         _backend = backend;
         _network = network;
         _options = options;
+        _collective = collective ?? SingleProcess.Instance;
         _train = new DeviceDataset(backend, data.Train);
         _validation = validation is { Count: > 0 } ? new DeviceDataset(backend, validation) : null;
         _test = new DeviceDataset(backend, data.Test);
@@ -65,9 +77,10 @@ public sealed class Trainer : IDisposable
         _batchX = backend.Allocate<float>(options.BatchSize * data.Train.FeatureCount);
         _batchY = backend.Allocate<int>(options.BatchSize);
         // A slot per row rather than per batch position, so a loss that turns NaN or infinite can be traced to its step.
+        // Each rank's step owns the slots of its slice of the batch; the other ranks' slots stay zero here.
         _trainStats = new LossStats(backend, data.Train.Count);
-        _stepStats = Enumerable.Range(0, StepsPerEpoch).Select(step => _trainStats.Buffer.Slice(
-            2 * step * options.BatchSize, 2 * Math.Min(options.BatchSize, data.Train.Count - step * options.BatchSize))).ToArray();
+        _stepStats = Enumerable.Range(0, StepsPerEpoch).Select(step => StepSlice(step) is var (start, slice) && slice.Rows > 0
+            ? _trainStats.Buffer.Slice(2 * (start + slice.Start), 2 * slice.Rows) : null).ToArray();
         _evalStats = new LossStats(backend, network.MaxRows);
         if (options.EarlyStoppingPatience > 0 && _validation is null)
             throw new UsageException("`EarlyStoppingPatience` needs a validation split (`ValidationFraction` above 0)");
@@ -110,6 +123,7 @@ public sealed class Trainer : IDisposable
         int sinceBest = State.BestEpoch == 0 ? 0 : State.Epoch - State.BestEpoch;
         int firstEpoch = State.EpochComplete ? State.Epoch + 1 : State.Epoch;
         int firstStep = State.EpochComplete ? 0 : State.StepInEpoch;
+        bool stopAgreed = false;
         for (int epoch = firstEpoch; epoch <= _options.Epochs; epoch++, firstStep = 0)
         {
             var clock = Stopwatch.StartNew();
@@ -119,24 +133,28 @@ public sealed class Trainer : IDisposable
             int rowsSeen = 0;
             for (int step = firstStep; step < StepsPerEpoch; step++)
             {
-                if (cancellation.IsCancellationRequested)
+                // One process stops when asked; ranks stop when the last step's all-reduce says one of them was asked.
+                if (_collective.Size == 1 ? cancellation.IsCancellationRequested : stopAgreed)
                     return new TrainResult(history, Interrupted: true, StoppedEarly: false, BestEpoch: 0);
                 rate = schedule.At(epoch, step, StepsPerEpoch);
+                _control[StopSlot] = cancellation.IsCancellationRequested ? 1 : 0;
+                _control[ReportSlot] = _collective.Rank == 0 && ProgressReported is not null && sinceReport.Elapsed >= _options.ProgressInterval && step + 1 < StepsPerEpoch ? 1 : 0;
                 rowsSeen += TrainStep(step, rate);
+                stopAgreed = _control[StopSlot] > 0;
                 State = State with { Epoch = epoch, StepInEpoch = step + 1, EpochComplete = false };
-                if (ProgressReported is not null && sinceReport.Elapsed >= _options.ProgressInterval && step + 1 < StepsPerEpoch)
+                if (_control[ReportSlot] > 0)
                 {
-                    var running = CheckTraining(_trainStats.Read(rowsSeen), epoch);
-                    ProgressReported(new TrainProgress(epoch, _options.Epochs, step + 1, StepsPerEpoch, running, rowsSeen / clock.Elapsed.TotalSeconds));
+                    var running = CheckTraining(_trainStats.Read(rowsSeen, _collective), epoch);
+                    ProgressReported?.Invoke(new TrainProgress(epoch, _options.Epochs, step + 1, StepsPerEpoch, running, rowsSeen / clock.Elapsed.TotalSeconds));
                     sinceReport.Restart();
                 }
             }
-            var train = CheckTraining(_trainStats.Read(rowsSeen), epoch); // the epoch's wait for the device
+            var train = CheckTraining(_trainStats.Read(rowsSeen, _collective), epoch); // the epoch's wait for the device
             double trainSeconds = clock.Elapsed.TotalSeconds;
             // Evaluation runs on the weights after the epoch's last update, so a NaN or infinite
             // weight shows up in these losses: no separate (and device-waiting) weight scan is needed.
-            Score? validation = _validation is null ? null : CheckEvaluation(Evaluator.Evaluate(_network, _validation, _evalStats), _validation, epoch, "validation");
-            var test = _test.Count > 0 ? CheckEvaluation(Evaluator.Evaluate(_network, _test, _evalStats), _test, epoch, "test") : new Score(double.NaN, double.NaN);
+            Score? validation = _validation is null ? null : CheckEvaluation(Evaluator.Evaluate(_network, _validation, _evalStats, _collective), _validation, epoch, "validation");
+            var test = _test.Count > 0 ? CheckEvaluation(Evaluator.Evaluate(_network, _test, _evalStats, _collective), _test, epoch, "test") : new Score(double.NaN, double.NaN);
 
             bool isBest = validation is null || validation.Value.Loss < State.BestValidationLoss;
             State = State with { EpochComplete = true, StepInEpoch = 0 };
@@ -174,11 +192,16 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>A non-finite running training loss: diverged, at the first step whose rows' losses are not finite.</summary>
+    /// Over several ranks the score is already reduced, so every rank gets here; the first bad step of any rank is reported.
     private Score CheckTraining(Score score, int epoch)
     {
         if (double.IsFinite(score.Loss)) return score;
-        int step = Array.FindIndex(_stepStats, stats => !double.IsFinite(_trainStats.ReadSlice(stats).Loss));
-        throw new DivergedException(epoch, step + 1, $"the training loss is {_trainStats.ReadSlice(_stepStats[step]).Loss}");
+        int step = Array.FindIndex(_stepStats, stats => stats is not null && !double.IsFinite(_trainStats.ReadSlice(stats).Loss));
+        if (_collective.Size == 1)
+            throw new DivergedException(epoch, step + 1, $"the training loss is {_trainStats.ReadSlice(_stepStats[step]!).Loss}");
+        Span<double> first = [step < 0 ? double.PositiveInfinity : step];
+        _collective.AllReduce(first, ReduceOp.Min);
+        throw new DivergedException(epoch, (int)first[0] + 1, $"the training loss is {score.Loss}");
     }
 
     /// <summary>
@@ -189,7 +212,7 @@ public sealed class Trainer : IDisposable
     private Score CheckEvaluation(Score score, DeviceDataset data, int epoch, string split)
     {
         if (double.IsFinite(score.Loss)) return score;
-        if (ExplosionWatch.LargestWeight(_network) <= ExplosionWatch.WeightLimit && Evaluator.FirstNonFiniteRow(_network, data, _evalStats) is { } row)
+        if (ExplosionWatch.LargestWeight(_network) <= ExplosionWatch.WeightLimit && Evaluator.FirstNonFiniteRow(_network, data, _evalStats, _collective) is { } row)
         {
             float largest = 0;
             foreach (float x in data.Host.Row(row)) largest = Math.Max(largest, Math.Abs(x));
@@ -214,22 +237,35 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Enqueues minibatch <paramref name="step"/> (0 ≤ step &lt; <see cref="StepsPerEpoch"/>) of the current
     /// epoch at <paramref name="learningRate"/> (the base rate when not given): gathers its rows on the
-    /// device, then forward, loss, backward and update. Does not wait. Returns the rows in the batch.
+    /// device, then forward, loss, backward and update. Does not wait on one process; over several ranks the
+    /// all-reduce of the gradients (and of <see cref="_control"/>) does. Returns the rows in the (global) batch.
     /// </summary>
     public int TrainStep(int step, float? learningRate = null)
     {
-        int start = step * _options.BatchSize;
+        var (start, slice) = StepSlice(step);
         int rows = Math.Min(_options.BatchSize, _train.Count - start);
-        _backend.GatherBatch(_train.Features, _train.FeatureCount, _train.Labels, _order, start, rows, _batchX, _batchY);
-        DropoutStep? dropout = _options.Dropout > 0
-            ? DropoutStep.For(_options.Dropout, _options.Seed, (long)(_epoch - 1) * StepsPerEpoch + step)
-            : null;
-        _network.TrainStep(_batchX, _batchY, rows, Optimizer, learningRate ?? _options.LearningRate, _stepStats[step], _options.ClipNorm, dropout,
-            StepWeights(start, rows));
+        if (slice.Rows > 0)
+        {
+            _backend.GatherBatch(_train.Features, _train.FeatureCount, _train.Labels, _order, start + slice.Start, slice.Rows, _batchX, _batchY);
+            DropoutStep? dropout = _options.Dropout > 0
+                ? DropoutStep.For(_options.Dropout, _options.Seed, (long)(_epoch - 1) * StepsPerEpoch + step)
+                : null;
+            _network.ComputeGradients(_batchX, _batchY, slice.Rows, _stepStats[step]!, dropout, StepWeights(start, rows), meanOver: rows);
+        }
+        else _backend.Fill(_network.Gradients, _network.Gradients.Length, 0f); // a short last batch left this rank no rows
+        _collective.AllReduceGradients(_network.Gradients, _control);
+        _network.Update(Optimizer, learningRate ?? _options.LearningRate, _options.ClipNorm);
         return rows;
     }
 
-    /// <summary>The class weights of the batch at <paramref name="start"/>, with 1/Σ w[y] summed over its rows in order; null when unweighted.</summary>
+    /// <summary>Where step <paramref name="step"/>'s global batch starts in the epoch's order, and this rank's part of it.</summary>
+    private (int Start, RankSlice Slice) StepSlice(int step)
+    {
+        int start = step * _options.BatchSize;
+        return (start, RankSlice.Of(Math.Min(_options.BatchSize, _train.Count - start), _collective.Rank, _collective.Size));
+    }
+
+    /// <summary>The class weights of the (global) batch at <paramref name="start"/>, with 1/Σ w[y] summed over its rows in order; null when unweighted.</summary>
     private LossWeights? StepWeights(int start, int rows)
     {
         if (_classWeights is null) return null;

@@ -21,11 +21,20 @@ public sealed class GpunetProcess : IDisposable
     /// Starts gpunet through env(1) with the signals' default actions restored: a test host started from a
     /// non-interactive shell may ignore SIGINT, children inherit that, and .NET honours it.
     /// </summary>
-    public GpunetProcess(string? stdin, params string[] args)
+    public GpunetProcess(string? stdin, params string[] args) : this(stdin, [], args) { }
+
+    /// <param name="launcher">What runs gpunet (mpirun and its options), or nothing to run it directly.</param>
+    private GpunetProcess(string? stdin, IEnumerable<string> launcher, string[] args)
     {
         var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = stdin is not null, UseShellExecute = false };
-        foreach (var arg in new[] { "--default-signal=INT,TERM,HUP", "dotnet", Path.Combine(AppContext.BaseDirectory, "gpunet.dll") }) start.ArgumentList.Add(arg);
+        start.ArgumentList.Add("--default-signal=INT,TERM,HUP");
+        foreach (var arg in launcher) start.ArgumentList.Add(arg);
+        start.ArgumentList.Add("dotnet");
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gpunet.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
+        // Open MPI refuses root without both (CI runs as root); harmless otherwise.
+        start.Environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1";
+        start.Environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1";
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Receive(e.Data, "", _stdoutClosed);
         _process.ErrorDataReceived += (_, e) => Receive(e.Data, "stderr: ", _stderrClosed);
@@ -40,6 +49,42 @@ public sealed class GpunetProcess : IDisposable
     }
 
     public static GpunetProcess Start(params string[] args) => new(null, args);
+
+    /// <summary>gpunet as <paramref name="ranks"/> ranks of <c>mpirun --oversubscribe</c> (see <see cref="Mpi.Require"/>); <see cref="Id"/> is mpirun's.</summary>
+    public static GpunetProcess UnderMpirun(int ranks, params string[] args) =>
+        new(null, [Mpi.Require(), "--oversubscribe", "-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture)], args);
+
+    /// <summary>The process id of rank <paramref name="rank"/> of an <see cref="UnderMpirun"/> job: mpirun's child whose environment names that rank.</summary>
+    public int RankProcessId(int rank)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+                try
+                {
+                    // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    int ppid = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                    if (ppid != Id) continue;
+                    var environment = File.ReadAllText(Path.Combine(dir, "environ")).Split('\0');
+                    if (environment.Contains($"OMPI_COMM_WORLD_RANK={rank}")) return pid;
+                }
+                catch (IOException) { } // the process ended while we looked
+                catch (UnauthorizedAccessException) { }
+            }
+            Thread.Sleep(200);
+        }
+        throw new InvalidOperationException($"no rank {rank} under mpirun {Id}:\n{Output}");
+    }
+
+    public static void SignalProcess(int pid, int signal)
+    {
+        if (kill(pid, signal) != 0)
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
 
     public int Id => _process.Id;
     public bool HasExited => _process.HasExited;

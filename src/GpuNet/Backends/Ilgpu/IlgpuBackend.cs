@@ -212,6 +212,19 @@ public sealed class IlgpuBackend : IBackend
             src.View.SubView(0, destination.Length).CopyToCPU(_stream, ref Unsafe.AsRef<T>(p), destination.Length);
     }
 
+    /// <summary>
+    /// For NCCL on a CUDA accelerator: makes its context current on the calling thread (ILGPU creates non-primary
+    /// contexts, and NCCL must see the same one throughout) and returns the device address of
+    /// <paramref name="buffer"/> and the native handle of the stream every op is enqueued on; null on other accelerators.
+    /// </summary>
+    internal (nint Address, nint Stream)? BindCuda(DeviceBuffer<float> buffer)
+    {
+        if (_stream is not ILGPU.Runtime.Cuda.CudaStream cuda) return null;
+        _accelerator.Bind();
+        // ILGPU's own cuBLAS bindings pass device memory to native code this way.
+        return (Own(buffer, nameof(buffer)).View.LoadEffectiveAddressAsPtr(), cuda.StreamPtr);
+    }
+
     public void Synchronize()
     {
         Synchronizations++;
