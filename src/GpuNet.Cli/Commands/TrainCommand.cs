@@ -54,10 +54,8 @@ public static class TrainCommand
         if (saved is null) request = request with { DataFiles = DataFile.Read(request.Data) };
         var (trainSet, validationSet) = ValidationSplit.Carve(loaded.Train, request.ValFraction, request.Train.Seed);
         var data = loaded with { Train = trainSet };
+        // The gathers standardise each batch on the device: the sets stay as loaded, at their stored type.
         var standardization = Standardization.Applies(request.Standardize, request.Data.Source) ? Standardization.Fit(trainSet) : null;
-        if (standardization is not null)
-            foreach (var set in new[] { trainSet, validationSet, data.Test })
-                if (set is not null) standardization.Apply(set.Features);
         var options = request.ResolveEpochs(data.Train.Count);
         var spec = ModelSpec.Create(request.Model, data.Train.FeatureCount, data.Train.ClassCount, request.Hidden, request.Activation);
         if (request.Init == InitScheme.Zeros && spec.Kind == ModelKind.Mlp)
@@ -87,7 +85,7 @@ public static class TrainCommand
         using var network = new Network(backend, spec, maxRows);
         network.Initialise(request.Init, options.Seed);
         if (initFrom is not null) network.ImportParameters(initFrom.Parameters);
-        using var trainer = new Trainer(backend, network, data, options, validationSet);
+        using var trainer = new Trainer(backend, network, data, options, validationSet, standardization);
         resumePoint?.Restore(network, trainer.Optimizer);
         if (resumePoint?.Best is { } best) trainer.SetBestWeights(best.Parameters);
         var start = resumePoint?.Optimizer.State;
@@ -99,7 +97,9 @@ public static class TrainCommand
         // run.json is written for a new run, and again only when a resumed one is extended (a shorter --epochs leaves it as it was).
         bool saveRequest = saved is null || options.Epochs > saved.ResolveEpochs(data.Train.Count).Epochs;
         var saver = directory is not null ? new RunSaver(directory, request, saveRequest, data.Train, Preprocessings.ForSource(request.Data.Source), standardization) : null;
-        var plots = directory is not null ? new TrainingPlots(directory.Path, backend, data.Train, data.Test, request.PlotEvery) : null;
+        var plots = directory is not null
+            ? new TrainingPlots(directory.Path, backend, PlotPoints(data.Train, spec, standardization), PlotPoints(data.Test, spec, standardization), request.PlotEvery)
+            : null;
         var history = new List<EpochMetrics>();
         var explosions = new ExplosionWatch(spec.Classes);
         trainer.ProgressReported += display.Progress;
@@ -144,6 +144,10 @@ public static class TrainCommand
         if (request.Json) stdout.WriteLine(summary.ToJson());
         return ExitCodes.Success;
     }
+
+    /// <summary>The points a decision boundary is drawn among, where the network sees them: standardised when training standardises (2-D sets only, so the copy is small).</summary>
+    private static Dataset PlotPoints(Dataset set, ModelSpec spec, Standardization? standardization) =>
+        DecisionBoundaryPlot.Applies(spec) && standardization is not null ? standardization.ApplyTo(set) : set;
 
     /// <summary>The header line that says how the features are prepared, and warns when unscaled features differ wildly in scale.</summary>
     private static string FeaturesLine(TrainRequest request, Standardization? standardization, Dataset train)

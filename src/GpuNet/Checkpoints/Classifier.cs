@@ -47,29 +47,29 @@ public sealed class Classifier : IDisposable
         int rows = features.Length / Spec.Inputs;
         using var x = _backend.Allocate<float>(Math.Max(1, features.Length));
         _backend.Upload<float>(features, x);
-        return Run(x, rows, labels: null, stats: null);
+        return Run((start, n) => x.Slice(start * Spec.Inputs, n * Spec.Inputs), rows, labels: null, stats: null);
     }
 
     /// <summary>Loss, accuracy and confusion matrix on <paramref name="data"/>, whose labels must be below Spec.Classes.</summary>
     public Evaluation Evaluate(Dataset data)
     {
-        using var device = new DeviceDataset(_backend, data);
+        using var device = new DeviceDataset(_backend, data, _network.MaxRows);
         using var stats = new LossStats(_backend, _network.MaxRows);
         stats.Reset();
-        var predictions = Run(device.Features, data.Count, device.Labels, stats);
+        var predictions = Run(device.Chunk, data.Count, device.Labels, stats);
         var score = stats.Read(data.Count);
         return new Evaluation(data.Count, score.Loss, score.Accuracy, new ConfusionMatrix(Spec.Classes, data.Labels, predictions.Labels));
     }
 
-    /// <summary>Forward over every batch; with labels, also accumulates the loss of each batch into <paramref name="stats"/>.</summary>
-    private Predictions Run(DeviceBuffer<float> x, int count, DeviceBuffer<int>? labels, LossStats? stats)
+    /// <summary>Forward over every batch of <paramref name="chunk"/>(start, rows); with labels, also accumulates the loss of each batch into <paramref name="stats"/>.</summary>
+    private Predictions Run(Func<int, int, DeviceBuffer<float>> chunk, int count, DeviceBuffer<int>? labels, LossStats? stats)
     {
-        int inputs = Spec.Inputs, outputs = Spec.Outputs, classes = Spec.Classes;
+        int outputs = Spec.Outputs, classes = Spec.Classes;
         var result = new Predictions(count, classes, new int[count], new float[count * classes]);
         for (int start = 0; start < count; start += _network.MaxRows)
         {
             int rows = Math.Min(_network.MaxRows, count - start);
-            _network.Forward(x.Slice(start * inputs, rows * inputs), rows);
+            _network.Forward(chunk(start, rows), rows);
             if (labels is not null && stats is not null)
                 _network.Loss(labels.Slice(start, rows), rows, stats.Buffer, withGradient: false);
             _network.Probabilities(rows, _probabilities);

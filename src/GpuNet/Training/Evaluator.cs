@@ -8,13 +8,8 @@ public static class Evaluator
     public static Score Evaluate(Network network, DeviceDataset data, LossStats stats)
     {
         stats.Reset();
-        int features = data.FeatureCount;
         for (int start = 0; start < data.Count; start += network.MaxRows)
-        {
-            int rows = Math.Min(network.MaxRows, data.Count - start);
-            network.Forward(data.Features.Slice(start * features, rows * features), rows);
-            network.Loss(data.Labels.Slice(start, rows), rows, stats.Buffer, withGradient: false);
-        }
+            ChunkLoss(network, data, stats, start);
         return stats.Read(data.Count);
     }
 
@@ -24,15 +19,21 @@ public static class Evaluator
     /// </summary>
     public static int? FirstNonFiniteRow(Network network, DeviceDataset data, LossStats stats)
     {
-        int features = data.FeatureCount;
         for (int start = 0; start < data.Count; start += network.MaxRows)
         {
-            int rows = Math.Min(network.MaxRows, data.Count - start);
             stats.Reset();
-            network.Forward(data.Features.Slice(start * features, rows * features), rows);
-            network.Loss(data.Labels.Slice(start, rows), rows, stats.Buffer, withGradient: false);
+            int rows = ChunkLoss(network, data, stats, start);
             if (stats.FirstNonFiniteSlot(rows) is { } slot) return start + slot;
         }
         return null;
+    }
+
+    /// <summary>Forward and loss (no gradient) of the chunk at <paramref name="start"/>, added to the per-row slots; returns its rows.</summary>
+    private static int ChunkLoss(Network network, DeviceDataset data, LossStats stats, int start)
+    {
+        int rows = Math.Min(network.MaxRows, data.Count - start);
+        network.Forward(data.Chunk(start, rows), rows);
+        network.Loss(data.Labels.Slice(start, rows), rows, stats.Buffer, withGradient: false);
+        return rows;
     }
 }

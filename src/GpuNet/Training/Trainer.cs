@@ -34,7 +34,8 @@ public sealed class Trainer : IDisposable
     private readonly DeviceBuffer<float>? _deviceClassWeights;
     private int _epoch = 1; // the epoch BeginEpoch last started: with the step, it numbers the step in the run
 
-    public Trainer(IBackend backend, Network network, DataSplit data, TrainOptions options, Dataset? validation = null)
+    /// <param name="standardization">The z-score fitted on the training split; the batch and evaluation gathers apply it. Null for none.</param>
+    public Trainer(IBackend backend, Network network, DataSplit data, TrainOptions options, Dataset? validation = null, Standardization? standardization = null)
     {
         options.Validate();
         if (data.Train.Count == 0) throw new DataException($"{data.Train.Name}: the training set is empty");
@@ -50,9 +51,9 @@ public sealed class Trainer : IDisposable
         _backend = backend;
         _network = network;
         _options = options;
-        _train = new DeviceDataset(backend, data.Train);
-        _validation = validation is { Count: > 0 } ? new DeviceDataset(backend, validation) : null;
-        _test = new DeviceDataset(backend, data.Test);
+        _train = new DeviceDataset(backend, data.Train, network.MaxRows, standardization);
+        _validation = validation is { Count: > 0 } ? new DeviceDataset(backend, validation, network.MaxRows, standardization) : null;
+        _test = new DeviceDataset(backend, data.Test, network.MaxRows, standardization);
         _hostOrder = new int[data.Train.Count];
         _order = backend.Allocate<int>(data.Train.Count);
         _batchX = backend.Allocate<float>(options.BatchSize * data.Train.FeatureCount);
@@ -185,7 +186,7 @@ public sealed class Trainer : IDisposable
         if (ExplosionWatch.LargestWeight(_network) <= ExplosionWatch.WeightLimit && Evaluator.FirstNonFiniteRow(_network, data, _evalStats) is { } row)
         {
             float largest = 0;
-            foreach (float x in data.Host.Row(row)) largest = Math.Max(largest, Math.Abs(x));
+            foreach (float x in data.ReadRow(row)) largest = Math.Max(largest, Math.Abs(x));
             throw new EvaluationDataException(split, row, largest, epoch, score.Loss);
         }
         throw new DivergedException(epoch, StepsPerEpoch, $"the {split} loss is {score.Loss}");
@@ -213,7 +214,7 @@ public sealed class Trainer : IDisposable
     {
         int start = step * _options.BatchSize;
         int rows = Math.Min(_options.BatchSize, _train.Count - start);
-        _backend.GatherBatch(_train.Features, _train.FeatureCount, _train.Labels, _order, start, rows, _batchX, _batchY);
+        _train.GatherBatch(_order, start, rows, _batchX, _batchY);
         DropoutStep? dropout = _options.Dropout > 0
             ? DropoutStep.For(_options.Dropout, _options.Seed, (long)(_epoch - 1) * StepsPerEpoch + step)
             : null;
