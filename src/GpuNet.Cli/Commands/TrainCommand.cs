@@ -153,7 +153,7 @@ public static class TrainCommand
     private static string FeaturesLine(TrainRequest request, Standardization? standardization, Dataset train)
     {
         string mode = request.Standardize.ToString().ToLowerInvariant();
-        string why = request.Standardize != StandardizeMode.Auto ? "" : standardization is null ? ": off for IDX images and synthetic sets" : ": on for CSV";
+        string why = request.Standardize != StandardizeMode.Auto ? "" : standardization is null ? ": off for IDX images and synthetic sets" : ": on for CSV and .npy files";
         string raw = Preprocessings.ForSource(request.Data.Source) == Preprocessing.ScaleBytes ? "pixels x/255" : "raw values";
         if (standardization is not null)
             return $"features: {raw}, standardized (z-score fitted on the {train.Count} training rows; --standardize {mode}{why})";

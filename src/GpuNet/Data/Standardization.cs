@@ -1,6 +1,6 @@
 namespace GpuNet.Data;
 
-/// <summary>Whether features are standardised: <see cref="Auto"/> is on for tabular files (CSV), off for IDX images and the synthetic 2-D sets.</summary>
+/// <summary>Whether features are standardised: <see cref="Auto"/> is on for tabular files (CSV, .npy), off for IDX images and the synthetic 2-D sets.</summary>
 public enum StandardizeMode
 {
     Auto,
