@@ -15,6 +15,7 @@ public static class DataSources
         ArgumentNullException.ThrowIfNull(options);
         string source = options.Source?.Trim() ?? "";
         ValidateCommon(options);
+        if (!(IsFile(source) && NpyReader.IsNpy(source))) RejectNpyLabels(options, source);
 
         if (DatasetCatalog.Contains(source))
         {
@@ -36,7 +37,6 @@ public static class DataSources
                 throw new UsageException(options.TestData is null ? "`TestLabels` needs `TestData`" : "`TestData` of a .npy source needs `TestLabels`");
             return NpyReader.LoadSplit(source, options.Labels, options.TestData, options.TestLabels, options.ClassNames, options.TestFraction, options.Seed);
         }
-        RejectNpyLabels(options, source);
         if (IsFile(source))
         {
             RejectSyntheticOptions(options, source);

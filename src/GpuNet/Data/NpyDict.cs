@@ -22,7 +22,7 @@ internal static class NpyDict
             string key = p.String();
             p.Expect(':');
             if (!fields.TryAdd(key, p.Value()))
-                throw p.Error($"the key '{key}' appears twice");
+                throw p.Error($"the key {ClassEncoding.Echo(key)} appears twice");
             if (!p.TryTake(',')) { p.Expect('}'); break; }
         }
         p.End();

@@ -96,9 +96,9 @@ public sealed record NpyHeader(NpyType Type, long[] Shape, bool FortranOrder, lo
         long promised = header.CheckedDataBytes(name);
         long available = file.Length - dataOffset;
         if (available < promised)
-            throw new DataException($"{name}: truncated: header field 'shape' ({header.ShapeText}) promises {promised} bytes of data, the file holds {available}");
+            throw new DataException($"{name}: truncated: header field 'shape' {header.ShapeText} promises {promised} bytes of data, the file holds {available}");
         if (available > promised)
-            throw new DataException($"{name}: {available - promised} bytes of trailing data after the {promised} bytes header field 'shape' ({header.ShapeText}) promises");
+            throw new DataException($"{name}: {available - promised} bytes of trailing data after the {promised} bytes header field 'shape' {header.ShapeText} promises");
         return header;
     }
 
@@ -127,10 +127,10 @@ public sealed record NpyHeader(NpyType Type, long[] Shape, bool FortranOrder, lo
         char order = descr.Length > 0 ? descr[0] : ' ';
         string code = order is '<' or '>' or '|' or '=' ? descr[1..] : descr;
         if (!Codes.TryGetValue(code, out var type))
-            throw new DataException($"{name}: header field 'descr': dtype '{descr}' is not supported: expected an integer (u1..i8) or a float (f2, f4, f8)");
+            throw new DataException($"{name}: header field 'descr': dtype {ClassEncoding.Echo(descr)} is not supported: expected an integer (u1..i8) or a float (f2, f4, f8)");
         bool bigEndian = order == '>' || (order == '=' && !BitConverter.IsLittleEndian);
         if (bigEndian && ItemSizeOf(type) > 1)
-            throw new DataException($"{name}: header field 'descr': dtype '{descr}' is big-endian: only little-endian data is supported (numpy: a.astype(a.dtype.newbyteorder('<')))");
+            throw new DataException($"{name}: header field 'descr': dtype {ClassEncoding.Echo(descr)} is big-endian: only little-endian data is supported (numpy: a.astype(a.dtype.newbyteorder('<')))");
         return type;
     }
 
