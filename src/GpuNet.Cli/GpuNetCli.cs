@@ -21,6 +21,7 @@ public static class GpuNetCli
         root.Subcommands.Add(EvalCommand.Create(stdout, stderr));
         root.Subcommands.Add(PredictCommand.Create(stdout, stderr));
         root.Subcommands.Add(ExportCommand.Create(stderr));
+        root.Subcommands.Add(ConvertCommand.Create(stderr));
         root.Subcommands.Add(GradcheckCommand.Create(stdout));
         root.Subcommands.Add(BenchCommand.Create(stdout, stderr));
         root.Subcommands.Add(PtxCommand.Create(stdout));

@@ -14,7 +14,7 @@ public static partial class SettingFlags
         ["Epochs"] = "--epochs", ["BatchSize"] = "--batch-size", ["LearningRate"] = "--lr", ["Momentum"] = "--momentum",
         ["WeightDecay"] = "--weight-decay", ["Nesterov"] = "--nesterov", ["StepEpochs"] = "--lr-step", ["Gamma"] = "--lr-gamma",
         ["WarmupEpochs"] = "--warmup", ["ClipNorm"] = "--clip-norm", ["EarlyStoppingPatience"] = "--early-stopping",
-        ["ValidationFraction"] = "--val-fraction", ["TestData"] = "--test-data", ["Samples"] = "--samples", ["Classes"] = "--classes",
+        ["ValidationFraction"] = "--val-fraction", ["TestData"] = "--test-data", ["Labels"] = "--labels", ["TestLabels"] = "--test-labels", ["Samples"] = "--samples", ["Classes"] = "--classes",
         ["Noise"] = "--noise", ["Data"] = "--data", ["TestFraction"] = "--test-fraction", ["LabelColumn"] = "--label-column",
         ["DataDir"] = "--data-dir", ["Model"] = "--model", ["Hidden"] = "--hidden", ["Activation"] = "--activation", ["Device"] = "--device",
         ["Distributed"] = "--distributed",

@@ -61,7 +61,7 @@ public static class EvalCommand
         var checkpoint = ModelCheckpoint.Load(modelPath, activation);
         foreach (var note in ModelFileNotes.For(checkpoint, modelPath)) stderr.WriteLine(note);
         var (data, split) = LoadTestRows(dataOptions, allRows, checkpoint, modelPath);
-        checkpoint.PrepareFeatures(data.Features, Preprocessings.ForSource(dataOptions.Source));
+        checkpoint.PrepareFeatures(data.Floats!, Preprocessings.ForSource(dataOptions.Source));
 
         using var backend = DeviceCatalog.Open(DistributedOption.DeviceFor(deviceId, launch), out var notice);
         stderr.WriteLine(SettingFlags.ToFlags(notice));
@@ -79,7 +79,7 @@ public static class EvalCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>The rows to evaluate, labelled with the checkpoint's class count, and what they are ("test split", "all rows").</summary>
+    /// <summary>The rows to evaluate as float32 (prepared on the host), labelled with the checkpoint's class count, and what they are ("test split", "all rows").</summary>
     private static (Dataset Data, string Split) LoadTestRows(DataOptions options, bool allRows, ModelCheckpoint checkpoint, string modelPath)
     {
         string source = options.Source.Trim();
@@ -106,6 +106,6 @@ public static class EvalCommand
         // A CSV need not show every class; more classes than the model knows, or a named set unlike it, cannot be evaluated.
         int classes = !named && data.ClassCount <= checkpoint.Spec.Classes ? checkpoint.Spec.Classes : data.ClassCount;
         checkpoint.RequireFits(data.FeatureCount, classes, $"--data {source}", modelPath);
-        return (new Dataset(data.Name, data.Features, data.Labels, data.FeatureCount, classes, checkpoint.ClassNames), split);
+        return (new Dataset(data.Name, data.ToFloat32(), data.Labels, data.FeatureCount, classes, checkpoint.ClassNames), split);
     }
 }

@@ -18,7 +18,7 @@ internal static class PredictCommandInput
         if (LooksLikeIdx(stream))
         {
             var images = IdxReader.ReadImages(stream, path);
-            (features, width, applied) = (images.Pixels, images.PixelsPerImage, Preprocessing.ScaleBytes);
+            (features, width, applied) = (images.ToUnit(), images.PixelsPerImage, Preprocessing.ScaleBytes);
         }
         else
         {

@@ -39,6 +39,8 @@ public static class ResumeCheck
         yield return (d.Data, r => r.Data.Source);
         yield return (d.DataDir, r => r.Data.DataDir ?? "(none)");
         yield return (d.TestData, r => r.Data.TestData ?? "(none)");
+        yield return (d.Labels, r => r.Data.Labels ?? "(none)");
+        yield return (d.TestLabels, r => r.Data.TestLabels ?? "(none)");
         yield return (d.TestFraction, r => Text(r.Data.TestFraction));
         yield return (d.LabelColumn, r => Text(r.Data.LabelColumn));
         yield return (d.Header, r => Text(r.Data.Header));

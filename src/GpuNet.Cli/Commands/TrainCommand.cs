@@ -64,10 +64,8 @@ public static class TrainCommand
         if (saved is null) request = request with { DataFiles = DataFile.Read(request.Data) };
         var (trainSet, validationSet) = ValidationSplit.Carve(loaded.Train, request.ValFraction, request.Train.Seed);
         var data = loaded with { Train = trainSet };
+        // The gathers standardise each batch on the device: the sets stay as loaded, at their stored type.
         var standardization = Standardization.Applies(request.Standardize, request.Data.Source) ? Standardization.Fit(trainSet) : null;
-        if (standardization is not null)
-            foreach (var set in new[] { trainSet, validationSet, data.Test })
-                if (set is not null) standardization.Apply(set.Features);
         var options = request.ResolveEpochs(data.Train.Count);
         var spec = ModelSpec.Create(request.Model, data.Train.FeatureCount, data.Train.ClassCount, request.Hidden, request.Activation);
         if (request.Init == InitScheme.Zeros && spec.Kind == ModelKind.Mlp)
@@ -100,7 +98,7 @@ public static class TrainCommand
         using var collective = Collectives.Join(launch, backend, network.Gradients, out var collectiveNotice);
         if (DistributedOption.Header(collective) is { } header) display.Note(header);
         if (collectiveNotice is not null) display.Note(collectiveNotice);
-        using var trainer = new Trainer(backend, network, data, options, validationSet, collective);
+        using var trainer = new Trainer(backend, network, data, options, validationSet, standardization, collective);
         resumePoint?.Restore(network, trainer.Optimizer);
         if (resumePoint?.Best is { } best) trainer.SetBestWeights(best.Parameters);
         var start = resumePoint?.Optimizer.State;
@@ -112,7 +110,9 @@ public static class TrainCommand
         // run.json is written for a new run, and again only when a resumed one is extended (a shorter --epochs leaves it as it was).
         bool saveRequest = saved is null || options.Epochs > saved.ResolveEpochs(data.Train.Count).Epochs;
         var saver = directory is not null ? new RunSaver(directory, request, saveRequest, data.Train, Preprocessings.ForSource(request.Data.Source), standardization) : null;
-        var plots = directory is not null ? new TrainingPlots(directory.Path, backend, data.Train, data.Test, request.PlotEvery) : null;
+        var plots = directory is not null
+            ? new TrainingPlots(directory.Path, backend, PlotPoints(data.Train, spec, standardization), PlotPoints(data.Test, spec, standardization), request.PlotEvery)
+            : null;
         var history = new List<EpochMetrics>();
         var explosions = new ExplosionWatch(spec.Classes);
         trainer.ProgressReported += display.Progress;
@@ -179,11 +179,15 @@ public static class TrainCommand
         return result;
     }
 
+    /// <summary>The points a decision boundary is drawn among, where the network sees them: standardised when training standardises (2-D sets only, so the copy is small).</summary>
+    private static Dataset PlotPoints(Dataset set, ModelSpec spec, Standardization? standardization) =>
+        DecisionBoundaryPlot.Applies(spec) && standardization is not null ? standardization.ApplyTo(set) : set;
+
     /// <summary>The header line that says how the features are prepared, and warns when unscaled features differ wildly in scale.</summary>
     private static string FeaturesLine(TrainRequest request, Standardization? standardization, Dataset train)
     {
         string mode = request.Standardize.ToString().ToLowerInvariant();
-        string why = request.Standardize != StandardizeMode.Auto ? "" : standardization is null ? ": off for IDX images and synthetic sets" : ": on for CSV";
+        string why = request.Standardize != StandardizeMode.Auto ? "" : standardization is null ? ": off for IDX images and synthetic sets" : ": on for CSV and .npy files";
         string raw = Preprocessings.ForSource(request.Data.Source) == Preprocessing.ScaleBytes ? "pixels x/255" : "raw values";
         if (standardization is not null)
             return $"features: {raw}, standardized (z-score fitted on the {train.Count} training rows; --standardize {mode}{why})";

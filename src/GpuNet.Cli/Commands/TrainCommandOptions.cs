@@ -51,7 +51,7 @@ public sealed class TrainCommandOptions
     public Option<string?> InitFrom { get; } = new("--init-from") { Description = "Start from the weights of this .safetensors checkpoint (same architecture)" };
     public Option<bool> Json { get; } = new("--json") { Description = "Print the run summary as JSON on stdout (progress goes to stderr)" };
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "One plain line per epoch, no live progress bar" };
-    public Option<string> Standardize { get; } = new Option<string>("--standardize") { Description = "Z-score every feature with the training split's mean and standard deviation (scikit-learn's StandardScaler); auto = on for CSV, off for IDX images and the synthetic sets", DefaultValueFactory = _ => "auto" }.AcceptOnlyFromAmong("auto", "on", "off");
+    public Option<string> Standardize { get; } = new Option<string>("--standardize") { Description = "Z-score every feature with the training split's mean and standard deviation (scikit-learn's StandardScaler); auto = on for CSV and .npy files, off for IDX images and the synthetic sets", DefaultValueFactory = _ => "auto" }.AcceptOnlyFromAmong("auto", "on", "off");
 
     public Option<string> ClassWeight { get; } = ClassWeightOption.Create();
     public Option<string> Distributed { get; } = DistributedOption.Create();

@@ -71,6 +71,8 @@ public sealed record TrainRequest(
         {
             Source = IsFile(Data.Source) ? Path.GetFullPath(Data.Source) : Data.Source,
             TestData = Data.TestData is { } test && IsFile(test) ? Path.GetFullPath(test) : Data.TestData,
+            Labels = Data.Labels is { } labels ? Path.GetFullPath(labels) : null,
+            TestLabels = Data.TestLabels is { } testLabels ? Path.GetFullPath(testLabels) : null,
         },
     };
 

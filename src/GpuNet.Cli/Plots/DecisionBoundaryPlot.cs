@@ -98,8 +98,8 @@ public static class DecisionBoundaryPlot
             for (int i = 0; i < set.Count; i++)
             {
                 if (set.Labels[i] != label) continue;
-                xs.Add(set.Features[2 * i]);
-                ys.Add(set.Features[2 * i + 1]);
+                xs.Add(set.Feature(i, 0));
+                ys.Add(set.Feature(i, 1));
             }
             var color = ClassColors.Point(label);
             var points = plot.Add.Markers(xs.ToArray(), ys.ToArray(), shape, 6, color);

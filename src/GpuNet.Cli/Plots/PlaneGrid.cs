@@ -37,10 +37,10 @@ internal sealed record PlaneGrid(double XMin, double XMax, double YMin, double Y
             if (set.FeatureCount != 2) throw new ArgumentException($"{set.Name} has {set.FeatureCount} features; a plane needs 2");
             for (int i = 0; i < set.Count; i++)
             {
-                xMin = Math.Min(xMin, set.Features[2 * i]);
-                xMax = Math.Max(xMax, set.Features[2 * i]);
-                yMin = Math.Min(yMin, set.Features[2 * i + 1]);
-                yMax = Math.Max(yMax, set.Features[2 * i + 1]);
+                xMin = Math.Min(xMin, set.Feature(i, 0));
+                xMax = Math.Max(xMax, set.Feature(i, 0));
+                yMin = Math.Min(yMin, set.Feature(i, 1));
+                yMax = Math.Max(yMax, set.Feature(i, 1));
             }
         }
         if (!double.IsFinite(xMin + xMax + yMin + yMax)) (xMin, xMax, yMin, yMax) = (-1, 1, -1, 1); // no points at all

@@ -123,21 +123,46 @@ public interface IBackend : IDisposable
     /// </summary>
     void Dropout(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, float probability, ulong seed);
 
-    /// <summary>destination[r, :] = source[indices[indexOffset + r], :] for r &lt; rows, rows of <paramref name="cols"/> floats.</summary>
-    void GatherRows(DeviceBuffer<float> source, int cols, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination);
+    /// <summary>
+    /// destination[r, c] = x' of source[indices[indexOffset + r], c] for r &lt; rows, rows of <paramref name="cols"/> values,
+    /// converted to float32 and scaled as <paramref name="scaling"/> says (null: as stored).
+    /// </summary>
+    void GatherRows(DeviceBuffer<float> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination);
+
+    /// <summary>The gather over features stored as bytes (IDX images, uint8 .npy), converted in the same pass.</summary>
+    void GatherRows(DeviceBuffer<byte> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination);
 
     /// <summary>destination[r] = source[indices[indexOffset + r]] for r &lt; count.</summary>
     void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination);
 
     /// <summary>
-    /// <see cref="GatherRows"/> and <see cref="GatherLabels"/> of one minibatch with the same
-    /// indices; devices that can fuse the two do it in one launch.
+    /// <see cref="GatherRows(DeviceBuffer{float}, int, FeatureScaling?, DeviceBuffer{int}, int, int, DeviceBuffer{float})"/> and
+    /// <see cref="GatherLabels"/> of one minibatch with the same indices; devices that can fuse the two do it in one launch.
     /// </summary>
-    void GatherBatch(DeviceBuffer<float> features, int cols, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
+    void GatherBatch(DeviceBuffer<float> features, int cols, FeatureScaling? scaling, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
         DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
     {
-        GatherRows(features, cols, indices, indexOffset, rows, batchX);
+        GatherRows(features, cols, scaling, indices, indexOffset, rows, batchX);
         GatherLabels(labels, indices, indexOffset, rows, batchY);
+    }
+
+    /// <summary>The minibatch gather over byte features.</summary>
+    void GatherBatch(DeviceBuffer<byte> features, int cols, FeatureScaling? scaling, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
+        DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
+    {
+        GatherRows(features, cols, scaling, indices, indexOffset, rows, batchX);
+        GatherLabels(labels, indices, indexOffset, rows, batchY);
+    }
+
+    /// <summary>
+    /// A buffer holding <paramref name="values"/>, which the caller hands over and never changes again. A backend whose
+    /// memory is the host's (cpu) wraps the array itself, so a dataset is held once; others allocate and upload.
+    /// </summary>
+    DeviceBuffer<T> Adopt<T>(T[] values) where T : unmanaged
+    {
+        var buffer = Allocate<T>(values.Length);
+        Upload<T>(values, buffer);
+        return buffer;
     }
 
     /// <summary>buffer[i] = low + (high − low)·CounterRandom.Uniform(seed, i) over the whole buffer.</summary>

@@ -85,8 +85,11 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     }
     public void Dropout(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, float probability, ulong seed) =>
         Time($"dropout {count}", () => inner.Dropout(input, output, count, probability, seed));
-    public void GatherRows(DeviceBuffer<float> source, int cols, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) =>
-        Time($"gather rows {rows}x{cols}", () => inner.GatherRows(source, cols, indices, indexOffset, rows, destination));
+    public void GatherRows(DeviceBuffer<float> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) =>
+        Time($"gather rows {rows}x{cols}", () => inner.GatherRows(source, cols, scaling, indices, indexOffset, rows, destination));
+    public void GatherRows(DeviceBuffer<byte> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) =>
+        Time($"gather byte rows {rows}x{cols}", () => inner.GatherRows(source, cols, scaling, indices, indexOffset, rows, destination));
+    public DeviceBuffer<T> Adopt<T>(T[] values) where T : unmanaged => inner.Adopt(values);
     public void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination) =>
         Time($"gather labels {count}", () => inner.GatherLabels(source, indices, indexOffset, count, destination));
     public void InitUniform(DeviceBuffer<float> buffer, float low, float high, ulong seed) => inner.InitUniform(buffer, low, high, seed);

@@ -48,7 +48,7 @@ public sealed class Classifier : IDisposable
         int rows = features.Length / Spec.Inputs;
         using var x = _backend.Allocate<float>(Math.Max(1, features.Length));
         _backend.Upload<float>(features, x);
-        return Run(x, rows, labels: null, stats: null);
+        return Run((start, n) => x.Slice(start * Spec.Inputs, n * Spec.Inputs), rows, labels: null, stats: null);
     }
 
     /// <summary>
@@ -61,10 +61,10 @@ public sealed class Classifier : IDisposable
         LabelRange.Check(data, Spec.Classes);
         collective ??= SingleProcess.Instance;
         var share = RankSlice.Of(data.Count, collective.Rank, collective.Size);
-        using var device = new DeviceDataset(_backend, data);
+        using var device = new DeviceDataset(_backend, data, _network.MaxRows);
         using var stats = new LossStats(_backend, _network.MaxRows);
         stats.Reset();
-        var predicted = share.Rows == 0 ? [] : Run(device.Features.Slice(share.Start * Spec.Inputs, share.Rows * Spec.Inputs), share.Rows,
+        var predicted = share.Rows == 0 ? [] : Run((start, n) => device.Chunk(share.Start + start, n), share.Rows,
             device.Labels.Slice(share.Start, share.Rows), stats).Labels;
         var score = stats.Read(data.Count, collective);
         return new Evaluation(data.Count, score.Loss, score.Accuracy, new ConfusionMatrix(Spec.Classes, data.Labels, AllPredictions(predicted, share, data.Count, collective)));
@@ -80,14 +80,14 @@ public sealed class Classifier : IDisposable
         return Array.ConvertAll(all, p => (int)p);
     }
 
-    /// <summary>Forward over every batch; with labels, also accumulates the loss of each batch into <paramref name="stats"/>.</summary>
-    private Predictions Run(DeviceBuffer<float> x, int count, DeviceBuffer<int>? labels, LossStats? stats)
+    /// <summary>Forward over every batch of <paramref name="chunk"/>(start, rows); with labels, also accumulates the loss of each batch into <paramref name="stats"/>.</summary>
+    private Predictions Run(Func<int, int, DeviceBuffer<float>> chunk, int count, DeviceBuffer<int>? labels, LossStats? stats)
     {
-        int inputs = Spec.Inputs, outputs = Spec.Outputs, classes = Spec.Classes;
+        int outputs = Spec.Outputs, classes = Spec.Classes;
         var result = new Predictions(count, classes, new int[count], new float[count * classes]);
         foreach (var (start, rows) in _network.Chunks(count))
         {
-            _network.Forward(x.Slice(start * inputs, rows * inputs), rows);
+            _network.Forward(chunk(start, rows), rows);
             if (labels is not null && stats is not null)
                 _network.Loss(labels.Slice(start, rows), rows, stats.Buffer, withGradient: false);
             _network.Probabilities(rows, _probabilities);

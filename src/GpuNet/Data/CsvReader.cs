@@ -65,8 +65,8 @@ public static class CsvReader
                 new Dataset(name, test.Features, classes.Encode(test.LabelColumn!, test.Name), test.FeatureCount, classes.Count, classes.Names));
         if (train.Count < 2)
             throw new DataException($"{train.Name}: only {train.Count} data row; need at least 2 to hold out a test split (or pass `TestData`)");
-        return DataSplitting.ShuffleSplit(name, train.Features, trainLabels, train.FeatureCount, classes.Count,
-            classes.Names, testFraction, new SeededRandom(seed));
+        return DataSplitting.ShuffleSplit(new Dataset(name, train.Features, trainLabels, train.FeatureCount, classes.Count, classes.Names),
+            testFraction, new SeededRandom(seed));
     }
 
     /// <summary>Reads a CSV file, standard input ("-"), a pipe or a FIFO (each read once, see <see cref="InputFile"/>).</summary>

@@ -18,7 +18,7 @@ public sealed record DataFile(string Path, long Bytes, string Sha256)
     }
 
     /// <summary>
-    /// The files <paramref name="options"/> reads, fingerprinted: a CSV and its --test-data file, or the four
+    /// The files <paramref name="options"/> reads, fingerprinted: a CSV and its --test-data file, .npy features and labels, or the four
     /// IDX files of a catalog set where they are found now. Synthetic sets read none, and a stream (standard
     /// input, a pipe) cannot be read a second time, so it has none either.
     /// </summary>
@@ -28,7 +28,7 @@ public sealed record DataFile(string Path, long Bytes, string Sha256)
         if (SyntheticData.Contains(source)) return [];
         IEnumerable<string> paths = DatasetCatalog.Contains(source)
             ? DatasetCatalog.Locate(source, options.DataDir) is var f ? [f.TrainImages, f.TrainLabels, f.TestImages, f.TestLabels] : []
-            : options.TestData is null ? [source] : [source, options.TestData];
+            : new[] { source, options.Labels, options.TestData, options.TestLabels }.OfType<string>();
         return paths.Where(p => !InputFile.IsStream(p)).Select(p => Of(p) ?? throw new DataException($"{p}: file not found")).ToArray();
     }
 

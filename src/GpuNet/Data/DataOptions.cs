@@ -2,15 +2,20 @@ namespace GpuNet.Data;
 
 /// <summary>
 /// What <c>--data</c> and its companion options ask for. <see cref="Source"/> is a catalog name
-/// (fashion-mnist, mnist), a synthetic set (blobs, xor, spirals, circles) or a CSV file path.
+/// (fashion-mnist, mnist), a synthetic set (blobs, xor, spirals, circles), a CSV file path, or a .npy features file
+/// (with <see cref="Labels"/>).
 /// </summary>
 public sealed record DataOptions
 {
     public required string Source { get; init; }
     /// <summary>--data-dir: first place to look for catalog datasets.</summary>
     public string? DataDir { get; init; }
-    /// <summary>--test-data: a separate CSV test file (CSV sources only).</summary>
+    /// <summary>--test-data: a separate test file (CSV or .npy sources only).</summary>
     public string? TestData { get; init; }
+    /// <summary>--labels: the .npy labels of a .npy features source.</summary>
+    public string? Labels { get; init; }
+    /// <summary>--test-labels: the .npy labels of a .npy <see cref="TestData"/>.</summary>
+    public string? TestLabels { get; init; }
     /// <summary>Synthetic sets: total samples before the train/test split.</summary>
     public int Samples { get; init; } = 1000;
     /// <summary>Synthetic sets: number of classes (blobs, spirals); xor and circles are always 2.</summary>

@@ -15,6 +15,7 @@ public static class DataSources
         ArgumentNullException.ThrowIfNull(options);
         string source = options.Source?.Trim() ?? "";
         ValidateCommon(options);
+        if (!(IsFile(source) && NpyReader.IsNpy(source))) RejectNpyLabels(options, source);
 
         if (DatasetCatalog.Contains(source))
         {
@@ -27,13 +28,22 @@ public static class DataSources
             RejectTestData(options, source);
             return SyntheticData.Generate(source, options.Samples, options.Classes, options.Noise, options.Seed, options.TestFraction);
         }
+        if (IsFile(source) && NpyReader.IsNpy(source))
+        {
+            RejectSyntheticOptions(options, source);
+            if (options.Labels is null)
+                throw new UsageException($"`Labels`: '{source}' is a .npy features file: name its .npy labels too");
+            if ((options.TestData is null) != (options.TestLabels is null))
+                throw new UsageException(options.TestData is null ? "`TestLabels` needs `TestData`" : "`TestData` of a .npy source needs `TestLabels`");
+            return NpyReader.LoadSplit(source, options.Labels, options.TestData, options.TestLabels, options.ClassNames, options.TestFraction, options.Seed);
+        }
         if (IsFile(source))
         {
             RejectSyntheticOptions(options, source);
             return CsvReader.LoadSplit(source, options.TestData, new CsvFormat(options.LabelColumn, options.Header) { Classes = options.ClassNames },
                 options.TestFraction, options.Seed);
         }
-        throw new UsageException($"`Data`: unknown source '{source}': expected {string.Join(", ", Names)} or a path to a CSV file");
+        throw new UsageException($"`Data`: unknown source '{source}': expected {string.Join(", ", Names)} or a path to a CSV or .npy file");
     }
 
     /// <summary>True when <paramref name="source"/> is read as a CSV file (or standard input) rather than taken as a name.</summary>
@@ -51,7 +61,7 @@ public static class DataSources
     private static void ValidateCommon(DataOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.Source))
-            throw new UsageException($"`Data`: missing: expected {string.Join(", ", Names)} or a path to a CSV file");
+            throw new UsageException($"`Data`: missing: expected {string.Join(", ", Names)} or a path to a CSV or .npy file");
         if (!(options.TestFraction > 0 && options.TestFraction < 1))
             throw new UsageException($"`TestFraction` {options.TestFraction}: must be between 0 and 1 (exclusive)");
         if (options.LabelColumn < -1)
@@ -68,9 +78,16 @@ public static class DataSources
             throw new UsageException($"`Noise` applies only to synthetic sets ({string.Join(", ", SyntheticData.Names)}), not to '{source}'");
     }
 
+    /// <summary>--labels and --test-labels name the labels of .npy features; anywhere else they would be ignored.</summary>
+    private static void RejectNpyLabels(DataOptions options, string source)
+    {
+        if (options.Labels is not null || options.TestLabels is not null)
+            throw new UsageException($"`{(options.Labels is not null ? "Labels" : "TestLabels")}` applies only to .npy features, not to '{source}'");
+    }
+
     private static void RejectTestData(DataOptions options, string source)
     {
         if (options.TestData is not null)
-            throw new UsageException($"`TestData` applies only to CSV files; '{source}' brings its own test split");
+            throw new UsageException($"`TestData` applies only to CSV and .npy files; '{source}' brings its own test split");
     }
 }

@@ -11,32 +11,13 @@ public static class DataSplitting
     }
 
     /// <summary>
-    /// Shuffles the rows with <paramref name="random"/> and cuts off the last <see cref="TestCount"/> as the test set.
-    /// Both halves get the same class count and names, so a class missing from one half still has its index.
+    /// Shuffles the rows with <paramref name="random"/> and cuts off the last <see cref="TestCount"/> as the test set,
+    /// both at the stored type. Both halves get the same class count and names, so a class missing from one half still has its index.
     /// </summary>
-    public static DataSplit ShuffleSplit(string name, float[] features, int[] labels, int featureCount, int classCount,
-        IReadOnlyList<string>? classNames, double testFraction, SeededRandom random)
+    public static DataSplit ShuffleSplit(Dataset all, double testFraction, SeededRandom random)
     {
-        int count = labels.Length;
-        int[] order = random.Permutation(count);
-        int testCount = TestCount(count, testFraction);
-        int trainCount = count - testCount;
-        return new DataSplit(
-            Gather(name, features, labels, featureCount, classCount, classNames, order.AsSpan(0, trainCount)),
-            Gather(name, features, labels, featureCount, classCount, classNames, order.AsSpan(trainCount)));
-    }
-
-    private static Dataset Gather(string name, float[] features, int[] labels, int featureCount, int classCount,
-        IReadOnlyList<string>? classNames, ReadOnlySpan<int> rows)
-    {
-        var outFeatures = new float[rows.Length * featureCount];
-        var outLabels = new int[rows.Length];
-        for (int i = 0; i < rows.Length; i++)
-        {
-            int row = rows[i];
-            outLabels[i] = labels[row];
-            features.AsSpan(row * featureCount, featureCount).CopyTo(outFeatures.AsSpan(i * featureCount));
-        }
-        return new Dataset(name, outFeatures, outLabels, featureCount, classCount, classNames);
+        int[] order = random.Permutation(all.Count);
+        int trainCount = all.Count - TestCount(all.Count, testFraction);
+        return new DataSplit(all.Subset(order.AsSpan(0, trainCount)), all.Subset(order.AsSpan(trainCount)));
     }
 }

@@ -3,10 +3,13 @@ using System.IO.Compression;
 
 namespace GpuNet.Data;
 
-/// <summary>Images from an IDX file: <see cref="Pixels"/> is [Count, Rows × Columns] row-major, each byte scaled to [0, 1].</summary>
-public sealed record IdxImages(int Count, int Rows, int Columns, float[] Pixels)
+/// <summary>Images from an IDX file: <see cref="Pixels"/> is [Count, Rows × Columns] row-major, the bytes as stored.</summary>
+public sealed record IdxImages(int Count, int Rows, int Columns, byte[] Pixels)
 {
     public int PixelsPerImage => Rows * Columns;
+
+    /// <summary>Each pixel scaled to [0, 1]: byte / <see cref="IdxReader.PixelDivisor"/> in float32.</summary>
+    public float[] ToUnit() => Array.ConvertAll(Pixels, b => b / IdxReader.PixelDivisor);
 }
 
 /// <summary>
@@ -26,7 +29,8 @@ public static class IdxReader
     /// <summary>Gzip payloads have no trustworthy size up front, so their buffer starts at this size and doubles as data arrives.</summary>
     private const int InitialGzipBuffer = 1 << 20;
 
-    private static readonly float[] ByteToUnit = Enumerable.Range(0, 256).Select(b => b / 255f).ToArray();
+    /// <summary>A pixel's feature value is its byte divided by this, in float32.</summary>
+    public const float PixelDivisor = 255f;
 
     public static IdxImages ReadImages(string path) => WithFile(path, stream => ReadImages(stream, path));
 
@@ -45,7 +49,7 @@ public static class IdxReader
         IdxImages imageValues = ReadImages(images, imagesName);
         if (imageValues.Count != labelValues.Length)
             throw new DataException($"{imagesName}: holds {imageValues.Count} images but {labelsName} holds {labelValues.Length} labels");
-        return new Dataset(name, imageValues.Pixels, labelValues, imageValues.PixelsPerImage, classNames.Count, classNames);
+        return new Dataset(name, imageValues.Pixels, PixelDivisor, labelValues, imageValues.PixelsPerImage, classNames.Count, classNames);
     }
 
     /// <summary>Reads images; <paramref name="name"/> is what messages call the file.</summary>
@@ -53,9 +57,7 @@ public static class IdxReader
     public static IdxImages ReadImages(Stream stream, string name)
     {
         (long[] dims, byte[] bytes) = ReadTensor(stream, name, expectedDims: 3, what: "pixels");
-        var pixels = new float[bytes.Length];
-        for (int i = 0; i < bytes.Length; i++) pixels[i] = ByteToUnit[bytes[i]];
-        return new IdxImages((int)dims[0], (int)dims[1], (int)dims[2], pixels);
+        return new IdxImages((int)dims[0], (int)dims[1], (int)dims[2], bytes);
     }
 
     /// <param name="stream">A seekable stream positioned at the start of the file (raw or gzipped).</param>

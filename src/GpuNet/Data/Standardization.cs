@@ -1,6 +1,6 @@
 namespace GpuNet.Data;
 
-/// <summary>Whether features are standardised: <see cref="Auto"/> is on for tabular files (CSV), off for IDX images and the synthetic 2-D sets.</summary>
+/// <summary>Whether features are standardised: <see cref="Auto"/> is on for tabular files (CSV, .npy), off for IDX images and the synthetic 2-D sets.</summary>
 public enum StandardizeMode
 {
     Auto,
@@ -46,6 +46,14 @@ public sealed record Standardization(float[] Mean, float[] Scale)
         }
     }
 
+    /// <summary>A float32 copy of <paramref name="data"/> standardised (training standardises in the gather; plots need the points themselves).</summary>
+    public Dataset ApplyTo(Dataset data)
+    {
+        var features = (float[])data.ToFloat32().Clone();
+        Apply(features);
+        return new Dataset(data.Name, features, data.Labels, data.FeatureCount, data.ClassCount, data.ClassNames);
+    }
+
     /// <summary>
     /// How far apart the columns' scales are: the largest standard deviation over the smallest non-zero one,
     /// with the two columns (0-based); 1 when fewer than two columns vary. Unscaled SGD struggles far above 1e3.
@@ -75,10 +83,12 @@ public sealed record Standardization(float[] Mean, float[] Scale)
         var variance = new double[f];
         if (data.Count == 0) return (mean, variance);
         var varies = new bool[f];
-        var first = data.Row(0);
+        var first = new float[f];
+        var row = new float[f];
+        data.ReadRow(0, first);
         for (int r = 0; r < data.Count; r++)
         {
-            var row = data.Row(r);
+            data.ReadRow(r, row);
             for (int c = 0; c < f; c++)
             {
                 mean[c] += row[c];
@@ -88,7 +98,7 @@ public sealed record Standardization(float[] Mean, float[] Scale)
         for (int c = 0; c < f; c++) mean[c] /= data.Count;
         for (int r = 0; r < data.Count; r++)
         {
-            var row = data.Row(r);
+            data.ReadRow(r, row);
             for (int c = 0; c < f; c++)
             {
                 double d = row[c] - mean[c];

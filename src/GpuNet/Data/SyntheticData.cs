@@ -60,7 +60,7 @@ public static class SyntheticData
             features[2 * i] = (float)x;
             features[2 * i + 1] = (float)y;
         }
-        return DataSplitting.ShuffleSplit(name, features, labels, featureCount: 2, classCount, classNames: null, testFraction, random);
+        return DataSplitting.ShuffleSplit(new Dataset(name, features, labels, featureCount: 2, classCount), testFraction, random);
     }
 
     /// <summary>Range checks that hold whatever the set; <see cref="DataSources"/> runs them for every source so a bad value never passes silently.</summary>

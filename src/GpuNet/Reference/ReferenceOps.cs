@@ -207,6 +207,21 @@ public static class ReferenceOps
             Array.Copy(source, indices[indexOffset + r] * cols, destination, r * cols, cols);
     }
 
+    /// <summary>
+    /// The gather with conversion (<see cref="IBackend.GatherRows(DeviceBuffer{byte}, int, FeatureScaling?, DeviceBuffer{int}, int, int, DeviceBuffer{float})"/>):
+    /// destination[r, c] = (x / divisor − mean[c]) / scale[c] in double, x = source[indices[indexOffset + r], c]; mean and scale null: x / divisor.
+    /// </summary>
+    public static void GatherScaledRows(double[] source, int cols, double divisor, double[]? mean, double[]? scale,
+        int[] indices, int indexOffset, int rows, double[] destination)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                double v = source[indices[indexOffset + r] * cols + c] / divisor;
+                destination[r * cols + c] = mean is null ? v : (v - mean[c]) / scale![c];
+            }
+    }
+
     public static void GatherLabels(int[] source, int[] indices, int indexOffset, int count, int[] destination)
     {
         for (int i = 0; i < count; i++)

@@ -60,7 +60,7 @@ public static class StepCheck
         backend.Upload<int>(order, rowOrder);
         for (int s = 0; s < Steps; s++)
         {
-            backend.GatherBatch(features, spec.Inputs, labels, rowOrder, s * Rows, Rows, batchX, batchY);
+            backend.GatherBatch(features, spec.Inputs, scaling: null, labels, rowOrder, s * Rows, Rows, batchX, batchY);
             network.TrainStep(batchX, batchY, Rows, sgd, stats);
         }
         return network.ExportParameters();

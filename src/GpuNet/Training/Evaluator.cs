@@ -47,9 +47,9 @@ public static class Evaluator
     }
 
     /// <summary>Forward and loss (no gradient) of rows [start, start + rows), accumulated into the stats' per-row slots.</summary>
-    public static void ScoreChunk(Network network, DeviceDataset data, int start, int rows, LossStats stats)
+    private static void ScoreChunk(Network network, DeviceDataset data, int start, int rows, LossStats stats)
     {
-        network.Forward(data.Features.Slice(start * data.FeatureCount, rows * data.FeatureCount), rows);
+        network.Forward(data.Chunk(start, rows), rows);
         network.Loss(data.Labels.Slice(start, rows), rows, stats.Buffer, withGradient: false);
     }
 }

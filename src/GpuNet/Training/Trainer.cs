@@ -47,8 +47,10 @@ public sealed class Trainer : IDisposable
     /// <summary>The rows a network must hold to be trained with <paramref name="options"/>: a training batch and an evaluation chunk.</summary>
     public static int NetworkRows(TrainOptions options) => Math.Max(options.BatchSize, options.EvalBatchSize);
 
+    /// <param name="standardization">The z-score fitted on the training split; the batch and evaluation gathers apply it. Null for none.</param>
     /// <param name="collective">The ranks that train together; one process when not given.</param>
-    public Trainer(IBackend backend, Network network, DataSplit data, TrainOptions options, Dataset? validation = null, ICollective? collective = null)
+    public Trainer(IBackend backend, Network network, DataSplit data, TrainOptions options, Dataset? validation = null, Standardization? standardization = null,
+        ICollective? collective = null)
     {
         options.Validate();
         if (data.Train.Count == 0) throw new DataException($"{data.Train.Name}: the training set is empty");
@@ -69,9 +71,9 @@ public sealed class Trainer : IDisposable
         _network = network;
         _options = options;
         _collective = collective ?? SingleProcess.Instance;
-        _train = new DeviceDataset(backend, data.Train);
-        _validation = validation is { Count: > 0 } ? new DeviceDataset(backend, validation) : null;
-        _test = new DeviceDataset(backend, data.Test);
+        _train = new DeviceDataset(backend, data.Train, network.MaxRows, standardization);
+        _validation = validation is { Count: > 0 } ? new DeviceDataset(backend, validation, network.MaxRows, standardization) : null;
+        _test = new DeviceDataset(backend, data.Test, network.MaxRows, standardization);
         _hostOrder = new int[data.Train.Count];
         _order = backend.Allocate<int>(data.Train.Count);
         _batchX = backend.Allocate<float>(options.BatchSize * data.Train.FeatureCount);
@@ -215,7 +217,7 @@ public sealed class Trainer : IDisposable
         if (ExplosionWatch.LargestWeight(_network) <= ExplosionWatch.WeightLimit && Evaluator.FirstNonFiniteRow(_network, data, _evalStats, _collective) is { } row)
         {
             float largest = 0;
-            foreach (float x in data.Host.Row(row)) largest = Math.Max(largest, Math.Abs(x));
+            foreach (float x in data.ReadRow(row)) largest = Math.Max(largest, Math.Abs(x));
             throw new EvaluationDataException(split, row, largest, epoch, score.Loss);
         }
         throw new DivergedException(epoch, StepsPerEpoch, $"the {split} loss is {score.Loss}");
@@ -246,7 +248,7 @@ public sealed class Trainer : IDisposable
         int rows = Math.Min(_options.BatchSize, _train.Count - start);
         if (slice.Rows > 0)
         {
-            _backend.GatherBatch(_train.Features, _train.FeatureCount, _train.Labels, _order, start + slice.Start, slice.Rows, _batchX, _batchY);
+            _train.GatherBatch(_order, start + slice.Start, slice.Rows, _batchX, _batchY);
             DropoutStep? dropout = _options.Dropout > 0
                 ? DropoutStep.For(_options.Dropout, _options.Seed, (long)(_epoch - 1) * StepsPerEpoch + step)
                 : null;

@@ -17,8 +17,7 @@ public static class ValidationSplit
         if (!(fraction >= 0 && fraction < 1)) throw new UsageException($"`ValidationFraction` must be in [0, 1) (got {fraction})");
         if (fraction == 0) return (train, null);
         if (train.Count < 2) throw new UsageException($"`ValidationFraction` {fraction}: {train.Name} has only {train.Count} training row(s) to split");
-        var split = DataSplitting.ShuffleSplit(train.Name, train.Features, train.Labels, train.FeatureCount, train.ClassCount,
-            train.ClassNames, fraction, new SeededRandom(seed ^ 0x7A11DA7EL));
+        var split = DataSplitting.ShuffleSplit(train, fraction, new SeededRandom(seed ^ 0x7A11DA7EL));
         return (split.Train, split.Test);
     }
 }

@@ -210,7 +210,7 @@ public sealed class EvalPredictTests : IDisposable
         if (header is not null) text.Append(header).Append('\n');
         for (int r = 0; r < data.Count; r++)
         {
-            var cells = data.Row(r).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture));
+            var cells = data.Floats!.AsSpan(r * data.FeatureCount, data.FeatureCount).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture));
             if (withLabels) cells = cells.Prepend(data.Labels[r].ToString(CultureInfo.InvariantCulture));
             text.Append(string.Join(",", cells)).Append('\n');
         }

@@ -10,6 +10,7 @@ public sealed class HelpTests
     [InlineData("eval")]
     [InlineData("predict")]
     [InlineData("export")]
+    [InlineData("convert")]
     [InlineData("gradcheck")]
     [InlineData("bench")]
     [InlineData("devices")]

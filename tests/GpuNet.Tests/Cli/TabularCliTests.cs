@@ -34,7 +34,7 @@ public sealed class TabularCliTests : IDisposable
         Assert.True(TestAccuracy(raw) < 0.8, raw.ToString());
         Assert.Contains("not standardized (--standardize off); warning: feature scales differ by a factor of", raw.Stderr);
         Assert.True(TestAccuracy(standardized) >= 0.9, standardized.ToString());
-        Assert.Contains("standardized (z-score fitted on the 450 training rows; --standardize auto: on for CSV)", standardized.Stderr);
+        Assert.Contains("standardized (z-score fitted on the 450 training rows; --standardize auto: on for CSV and .npy files)", standardized.Stderr);
     }
 
     [Fact]

@@ -140,10 +140,10 @@ public sealed class CsvReaderTests : IDisposable
         DataSplit b = CsvReader.LoadSplit(path, null, new CsvFormat(), 0.25, seed: 5);
         DataSplit c = CsvReader.LoadSplit(path, null, new CsvFormat(), 0.25, seed: 6);
         Assert.Equal((75, 25, 3), (a.Train.Count, a.Test.Count, a.Train.ClassCount));
-        Assert.Equal(a.Test.Features, b.Test.Features);
-        Assert.NotEqual(a.Test.Features, c.Test.Features);
+        Assert.Equal(a.Test.Floats!, b.Test.Floats!);
+        Assert.NotEqual(a.Test.Floats!, c.Test.Floats!);
         // Every row lands in exactly one half.
-        Assert.Equal(Enumerable.Range(0, 100).Select(i => (float)i), a.Train.Features.Concat(a.Test.Features).Order());
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => (float)i), a.Train.Floats!.Concat(a.Test.Floats!).Order());
     }
 
     [Fact]

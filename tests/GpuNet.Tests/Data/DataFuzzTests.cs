@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using GpuNet.Data;
+using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Data;
 
@@ -89,5 +90,42 @@ public sealed class DataFuzzTests
             Assert.All(table.Features, v => Assert.True(float.IsFinite(v)));
         });
         Assert.InRange(rejected, 1, cases - 1); // both paths reached: some damage is rejected, some still parses
+    }
+
+    /// <summary>
+    /// Mutated .npy files: the header validator sees every case in memory; a case it accepts is written out and read
+    /// through the mapping as features or labels, which must then hold exactly what the header promised.
+    /// </summary>
+    [Fact]
+    public void Npy_reader_only_throws_data_exceptions()
+    {
+        byte[][] seeds =
+        [
+            NpyTestFiles.Build("|u1", "(4, 3)", Enumerable.Range(0, 12).Select(i => (byte)i).ToArray()),
+            NpyTestFiles.Build("<f4", "(2, 2)", NpyTestFiles.Floats(1, -2, 3.5f, 4), major: 2),
+            NpyTestFiles.Build("<i8", "(3,)", NpyTestFiles.Longs(0, 2, 1), major: 3),
+            NpyTestFiles.Build("<f2", "(3, 1)", NpyTestFiles.Halves(0.5f, 1, 2)),
+        ];
+        var mutator = new Mutator(seed: 4, alphabet: Encoding.ASCII.GetBytes("{}()[],:'\" <>|=uifcb012345678 TrueFalsdhp\n").Append((byte)0x93).ToArray());
+        using var dir = new TempDirectory();
+        int mapped = 0;
+        (int cases, int rejected) = Fuzz(".npy", seeds, mutator, (input, n) =>
+        {
+            var header = NpyHeader.Read(new MemoryStream(input), "fuzz.npy");
+            string path = dir.Write($"case{n % 8}.npy", input);
+            mapped++;
+            if (header.Shape.Length == 1)
+            {
+                using var labels = NpyFile.OpenLabels(path);
+                Assert.Equal(header.Shape[0], labels.ReadLabels(classCount: null).Length);
+                return;
+            }
+            using var features = NpyFile.OpenFeatures(path);
+            var data = features.ReadFeatures("fuzz", Enumerable.Range(0, features.Rows).ToArray(), new int[features.Rows], 2, ["0", "1"]);
+            Assert.Equal(header.Elements, data.Bytes?.LongLength ?? data.Floats!.LongLength);
+        });
+        TestContext.Current.TestOutputHelper?.WriteLine($".npy: {mapped} accepted headers mapped and read");
+        Assert.InRange(rejected, cases / 2, cases - 1);
+        Assert.InRange(mapped, 1, cases - 1);
     }
 }

@@ -40,7 +40,7 @@ public sealed class DataSourcesTests : IDisposable
     public void Unknown_name_is_a_usage_error_listing_the_choices()
     {
         var e = Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "cifar" }));
-        Assert.Equal("--data: unknown source 'cifar': expected fashion-mnist, mnist, blobs, xor, spirals, circles or a path to a CSV file", SettingFlags.ToFlags(e.Message)); // what the CLI prints
+        Assert.Equal("--data: unknown source 'cifar': expected fashion-mnist, mnist, blobs, xor, spirals, circles or a path to a CSV or .npy file", SettingFlags.ToFlags(e.Message)); // what the CLI prints
         Assert.Equal(ExitCodes.UsageError, ExitCodes.For(e));
     }
 
@@ -67,7 +67,7 @@ public sealed class DataSourcesTests : IDisposable
             SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, Classes = 3 })).Message));
         Assert.StartsWith("--noise applies only to synthetic sets",
             SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "mnist", Noise = 0.1f })).Message));
-        Assert.StartsWith("--test-data applies only to CSV files",
+        Assert.StartsWith("--test-data applies only to CSV and .npy files",
             SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "xor", TestData = csv })).Message));
         Assert.StartsWith("--label-column -2",
             SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, LabelColumn = -2 })).Message));

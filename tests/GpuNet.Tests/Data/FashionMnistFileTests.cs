@@ -22,8 +22,8 @@ public sealed class FashionMnistFileTests
         IdxImages images = IdxReader.ReadImages(File("train-images-idx3-ubyte"));
         Assert.Equal((60000, 28, 28), (images.Count, images.Rows, images.Columns));
         Assert.Equal(60000L * 784, images.Pixels.LongLength);
-        Assert.Equal(0f, images.Pixels.Min());
-        Assert.Equal(1f, images.Pixels.Max());
+        Assert.Equal((0, 255), (images.Pixels.Min(), images.Pixels.Max()));
+        Assert.Equal((0f, 1f), (images.ToUnit().Min(), images.ToUnit().Max()));
     }
 
     [Fact]

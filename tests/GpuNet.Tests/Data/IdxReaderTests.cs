@@ -25,7 +25,8 @@ public sealed class IdxReaderTests : IDisposable
         IdxImages read = IdxReader.ReadImages(imagesPath);
         Assert.Equal((5, 3, 4), (read.Count, read.Rows, read.Columns));
         byte[] pixels = ImagePixels(5, 12);
-        Assert.Equal(pixels.Select(p => p / 255f), read.Pixels);
+        Assert.Equal(pixels, read.Pixels);
+        Assert.Equal(pixels.Select(p => p / 255f), read.ToUnit());
         Assert.Equal([0, 1, 2, 3, 4], IdxReader.ReadLabels(labelsPath, classCount: 10));
     }
 

@@ -18,7 +18,7 @@ public sealed class SyntheticDataTests
         Assert.Equal((350, 150), (split.Train.Count, split.Test.Count));
         Assert.Equal((2, 2), (split.Train.FeatureCount, split.Test.FeatureCount));
         Assert.Equal(2, split.Train.ClassCount);
-        Assert.All(split.Train.Features, v => Assert.True(float.IsFinite(v)));
+        Assert.All(split.Train.Floats!, v => Assert.True(float.IsFinite(v)));
     }
 
     [Theory]
@@ -38,8 +38,8 @@ public sealed class SyntheticDataTests
     [MemberData(nameof(Names))]
     public void Same_seed_same_data_other_seed_other_data(string name)
     {
-        Assert.Equal(Make(name, seed: 3).Train.Features, Make(name, seed: 3).Train.Features);
-        Assert.NotEqual(Make(name, seed: 3).Train.Features, Make(name, seed: 4).Train.Features);
+        Assert.Equal(Make(name, seed: 3).Train.Floats!, Make(name, seed: 3).Train.Floats!);
+        Assert.NotEqual(Make(name, seed: 3).Train.Floats!, Make(name, seed: 4).Train.Floats!);
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class SyntheticDataTests
         Dataset data = Make("xor", noise: 0).Train;
         for (int i = 0; i < data.Count; i++)
         {
-            ReadOnlySpan<float> p = data.Row(i);
+            float[] p = [data.Feature(i, 0), data.Feature(i, 1)];
             Assert.Equal(p[0] * p[1] > 0 ? 1 : 0, data.Labels[i]);
         }
     }
@@ -67,7 +67,7 @@ public sealed class SyntheticDataTests
         Dataset data = Make("circles", noise: 0).Train;
         for (int i = 0; i < data.Count; i++)
         {
-            ReadOnlySpan<float> p = data.Row(i);
+            float[] p = [data.Feature(i, 0), data.Feature(i, 1)];
             Assert.Equal(data.Labels[i] == 0 ? 1.0 : 0.5, Math.Sqrt(p[0] * p[0] + p[1] * p[1]), 1e-5);
         }
     }

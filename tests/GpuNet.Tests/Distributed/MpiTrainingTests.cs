@@ -173,8 +173,12 @@ public sealed class MpiTrainingTests : IDisposable
         var train = DataSources.Load(new DataOptions { Source = "fashion-mnist" }).Train;
         var text = new StringBuilder();
         text.Append("label,").AppendJoin(',', Enumerable.Range(0, train.FeatureCount).Select(j => $"p{j}")).Append('\n');
+        var row = new float[train.FeatureCount];
         for (int r = 0; r < rows; r++)
-            text.Append(train.Labels[r]).Append(',').AppendJoin(',', train.Row(r).ToArray().Select(x => x.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
+        {
+            train.ReadRow(r, row);
+            text.Append(train.Labels[r]).Append(',').AppendJoin(',', row.Select(x => x.ToString("R", CultureInfo.InvariantCulture))).Append('\n');
+        }
         var path = Path.Combine(_dir.Path, "fashion-500.csv");
         File.WriteAllText(path, text.ToString());
         return path;

@@ -29,7 +29,7 @@ public sealed class EarlyStoppingTests
         Assert.True(best.IsBest);
         // The network now holds the best epoch's weights: evaluating it reproduces that epoch's validation loss.
         using var stats = new LossStats(backend, network.MaxRows);
-        using var validationOnDevice = new DeviceDataset(backend, validation!);
+        using var validationOnDevice = new DeviceDataset(backend, validation!, network.MaxRows);
         Assert.Equal(best.Validation!.Value.Loss, Evaluator.Evaluate(network, validationOnDevice, stats).Loss, 12);
     }
 
@@ -41,7 +41,7 @@ public sealed class EarlyStoppingTests
         var (trainB, validationB) = ValidationSplit.Carve(loaded.Train, 0.1, seed: 3);
         Assert.Equal(loaded.Train.Count, trainA.Count + validationA!.Count);
         Assert.Equal(80, validationA.Count);
-        Assert.Equal(validationA.Features, validationB!.Features);
+        Assert.Equal(validationA.Floats!, validationB!.Floats!);
         Assert.Equal(trainA.Labels, trainB.Labels);
         Assert.Null(ValidationSplit.Carve(loaded.Train, 0, seed: 3).Validation);
         Assert.Throws<UsageException>(() => ValidationSplit.Carve(loaded.Train, 1.0, seed: 3));

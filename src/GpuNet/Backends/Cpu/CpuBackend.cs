@@ -9,7 +9,7 @@ namespace GpuNet.Backends.Cpu;
 /// Only GEMM and the SGD and Adam updates use several threads (<see cref="CpuWorkers"/>); the rest is single-threaded.
 /// Not thread-safe: one backend serves one training loop, like a device queue.
 /// </summary>
-public sealed class CpuBackend : IBackend
+public sealed partial class CpuBackend : IBackend
 {
     private readonly ICpuGemm _gemm;
     private readonly ParallelSgd _sgd;
@@ -125,24 +125,6 @@ public sealed class CpuBackend : IBackend
         float scale = DropoutChecks.Scale(probability);
         for (int i = 0; i < count; i++)
             to[i] = DropoutMask.Keeps(seed, i, probability) ? from[i] * scale : 0f;
-    }
-
-    public void GatherRows(DeviceBuffer<float> source, int cols, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination)
-    {
-        var from = Own(source).Span;
-        var index = Own(indices).Span.Slice(indexOffset, rows);
-        var to = Own(destination).First(rows * cols);
-        for (int r = 0; r < rows; r++)
-            from.Slice(index[r] * cols, cols).CopyTo(to.Slice(r * cols, cols));
-    }
-
-    public void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination)
-    {
-        var from = Own(source).Span;
-        var index = Own(indices).Span.Slice(indexOffset, count);
-        var to = Own(destination).First(count);
-        for (int i = 0; i < count; i++)
-            to[i] = from[index[i]];
     }
 
     public void InitUniform(DeviceBuffer<float> buffer, float low, float high, ulong seed)

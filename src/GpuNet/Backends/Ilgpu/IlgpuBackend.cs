@@ -38,9 +38,11 @@ public sealed class IlgpuBackend : IBackend
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> _softmax;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams> _sigmoidBce;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams> _sgd;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int> _gatherRows;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams> _gatherRows;
+    private readonly Action<Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams> _gatherByteRows;
     private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int> _gatherLabels;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<int>, int, int> _gatherBatch;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams> _gatherBatch;
+    private readonly Action<Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams> _gatherByteBatch;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams> _sgdPair;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, AdamKernelParams> _adamPair;
@@ -83,9 +85,11 @@ public sealed class IlgpuBackend : IBackend
         _weightedSoftmaxCrossEntropy = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.WeightedCrossEntropy);
         _weightedSigmoidBce = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.WeightedSigmoidBce);
         _sgd = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>(OptimKernels.Sgd);
-        _gatherRows = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, int, int>(GatherKernels.Rows);
+        _gatherRows = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams>(GatherKernels.Rows);
+        _gatherByteRows = Implicit<ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams>(GatherKernels.ByteRows);
         _gatherLabels = Implicit<ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(GatherKernels.Labels);
-        _gatherBatch = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<int>, int, int>(GatherKernels.Batch);
+        _gatherBatch = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams>(GatherKernels.Batch);
+        _gatherByteBatch = Implicit<ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams>(GatherKernels.ByteBatch);
         _sgdPair = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams>(OptimKernels.SgdPair);
         _adamPair = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, AdamKernelParams>(OptimKernels.AdamPair);
@@ -618,15 +622,26 @@ public sealed class IlgpuBackend : IBackend
 
     // ---- batching -----------------------------------------------------------------------
 
-    public void GatherRows(DeviceBuffer<float> source, int cols, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination)
+    public void GatherRows(DeviceBuffer<float> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination)
     {
-        int count = Elements(rows, cols);
-        ArgumentOutOfRangeException.ThrowIfNegative(indexOffset);
+        var (count, p) = Gather(cols, scaling, indexOffset, rows);
         var s = Own(source, nameof(source));
         var ix = Need(indices, (long)indexOffset + rows, nameof(indices));
         var d = Need(destination, count, nameof(destination));
+        var (mean, scale) = Standardization(scaling);
         if (count > 0)
-            _gatherRows(count, s.View, ix.View, d.View, cols, indexOffset);
+            _gatherRows(count, s.View, ix.View, mean, scale, d.View, p);
+    }
+
+    public void GatherRows(DeviceBuffer<byte> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination)
+    {
+        var (count, p) = Gather(cols, scaling, indexOffset, rows);
+        var s = Own(source, nameof(source));
+        var ix = Need(indices, (long)indexOffset + rows, nameof(indices));
+        var d = Need(destination, count, nameof(destination));
+        var (mean, scale) = Standardization(scaling);
+        if (count > 0)
+            _gatherByteRows(count, s.View, ix.View, mean, scale, d.View, p);
     }
 
     public void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination)
@@ -640,7 +655,7 @@ public sealed class IlgpuBackend : IBackend
             _gatherLabels(count, s.View, ix.View, d.View, indexOffset);
     }
 
-    public void GatherBatch(DeviceBuffer<float> features, int cols, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
+    public void GatherBatch(DeviceBuffer<float> features, int cols, FeatureScaling? scaling, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
         DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
     {
         if (cols == 0)
@@ -649,16 +664,55 @@ public sealed class IlgpuBackend : IBackend
             GatherLabels(labels, indices, indexOffset, rows, batchY);
             return;
         }
+        var (count, p) = Gather(cols, scaling, indexOffset, rows);
+        var f = Own(features, nameof(features));
+        var (l, ix, x, y) = BatchBuffers(labels, indices, indexOffset, rows, batchX, batchY, count);
+        var (mean, scale) = Standardization(scaling);
+        if (count > 0)
+            _gatherBatch(count, f.View, l.View, ix.View, mean, scale, x.View, y.View, p);
+    }
+
+    public void GatherBatch(DeviceBuffer<byte> features, int cols, FeatureScaling? scaling, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
+        DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
+    {
+        if (cols == 0)
+        {
+            GatherLabels(labels, indices, indexOffset, rows, batchY);
+            return;
+        }
+        var (count, p) = Gather(cols, scaling, indexOffset, rows);
+        var f = Own(features, nameof(features));
+        var (l, ix, x, y) = BatchBuffers(labels, indices, indexOffset, rows, batchX, batchY, count);
+        var (mean, scale) = Standardization(scaling);
+        if (count > 0)
+            _gatherByteBatch(count, f.View, l.View, ix.View, mean, scale, x.View, y.View, p);
+    }
+
+    /// <summary>The launch size and kernel parameters of a gather, its sizes and scaling checked.</summary>
+    private static (int Count, GatherParams Params) Gather(int cols, FeatureScaling? scaling, int indexOffset, int rows)
+    {
         int count = Elements(rows, cols);
         ArgumentOutOfRangeException.ThrowIfNegative(indexOffset);
-        var f = Own(features, nameof(features));
-        var l = Own(labels, nameof(labels));
-        var ix = Need(indices, (long)indexOffset + rows, nameof(indices));
-        var x = Need(batchX, count, nameof(batchX));
-        var y = Need(batchY, rows, nameof(batchY));
-        if (count > 0)
-            _gatherBatch(count, f.View, l.View, ix.View, x.View, y.View, cols, indexOffset);
+        FeatureScaling.Check(scaling, cols);
+        return (count, new GatherParams
+        {
+            Cols = cols,
+            IndexOffset = indexOffset,
+            Divisor = scaling?.Divisor ?? 1f,
+            Standardize = scaling?.Standardizes == true ? 1 : 0,
+        });
     }
+
+    /// <summary>The mean and scale views of a standardising gather, or the one-element stand-in the kernel will not read.</summary>
+    private (ArrayView<float> Mean, ArrayView<float> Scale) Standardization(FeatureScaling? scaling) =>
+        scaling?.Mean is { } mean
+            ? (Own(mean, nameof(scaling)).View, Own(scaling.Scale!, nameof(scaling)).View)
+            : (_dummy.View, _dummy.View);
+
+    private (IlgpuBuffer<int> Labels, IlgpuBuffer<int> Indices, IlgpuBuffer<float> BatchX, IlgpuBuffer<int> BatchY) BatchBuffers(
+        DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> batchX, DeviceBuffer<int> batchY, int count) =>
+        (Own(labels, nameof(labels)), Need(indices, (long)indexOffset + rows, nameof(indices)),
+            Need(batchX, count, nameof(batchX)), Need(batchY, rows, nameof(batchY)));
 
     // ---- initialisation -----------------------------------------------------------------
 

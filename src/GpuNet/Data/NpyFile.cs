@@ -1,0 +1,159 @@
+using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
+
+namespace GpuNet.Data;
+
+/// <summary>
+/// A .npy file whose header has been validated (<see cref="NpyHeader.Read(string)"/>), then memory-mapped read-only:
+/// rows are copied out of the mapping at their stored type (uint8 features stay bytes) or converted to float32
+/// (float16, float64), so no intermediate copy of the file is ever read into memory.
+/// </summary>
+public sealed unsafe class NpyFile : IDisposable
+{
+    private readonly MemoryMappedFile? _map;
+    private readonly MemoryMappedViewAccessor? _view;
+    private readonly byte* _data;
+
+    private NpyFile(string path, NpyHeader header)
+    {
+        Path = path;
+        Header = header;
+        if (header.DataBytes == 0) return; // an empty mapping is not allowed, and there is nothing to read
+        try
+        {
+            _map = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+            _view = _map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Dispose();
+            throw new DataException($"{path}: cannot map: {e.Message}", e);
+        }
+        byte* start = null;
+        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref start);
+        _data = start + _view.PointerOffset + header.DataOffset;
+    }
+
+    public string Path { get; }
+    public NpyHeader Header { get; }
+
+    /// <summary>Validates the header of <paramref name="path"/>, then maps it.</summary>
+    public static NpyFile Open(string path) => new(path, NpyHeader.Read(path));
+
+    /// <summary>Features: a 2-D C-order array of u1, f2, f4 or f8 with at least one row and column.</summary>
+    public static NpyFile OpenFeatures(string path)
+    {
+        var header = NpyHeader.Read(path);
+        if (header.Shape.Length != 2)
+            throw new DataException($"{path}: header field 'shape': {header.ShapeText} is not 2-D: features are [rows, columns]");
+        if (header.Type is not (NpyType.U1 or NpyType.F2 or NpyType.F4 or NpyType.F8))
+            throw new DataException($"{path}: header field 'descr': {NpyHeader.Descr(header.Type)} features are not supported: expected uint8, float16, float32 or float64");
+        if (header.FortranOrder && header.Shape[0] > 1 && header.Shape[1] > 1)
+            throw new DataException($"{path}: header field 'fortran_order': True: features must be C-order rows (numpy: np.ascontiguousarray(a))");
+        if (header.Shape[0] == 0 || header.Shape[1] == 0)
+            throw new DataException($"{path}: header field 'shape': {header.ShapeText} holds no values");
+        if (header.Shape[0] > int.MaxValue || header.Shape[1] > int.MaxValue)
+            throw new DataException($"{path}: header field 'shape': {header.ShapeText} is over {int.MaxValue} rows or columns");
+        return new NpyFile(path, header);
+    }
+
+    /// <summary>Labels: a 1-D array of any integer type.</summary>
+    public static NpyFile OpenLabels(string path)
+    {
+        var header = NpyHeader.Read(path);
+        if (header.Shape.Length != 1)
+            throw new DataException($"{path}: header field 'shape': {header.ShapeText} is not 1-D: labels are one class index per row");
+        if (!NpyHeader.IsInteger(header.Type))
+            throw new DataException($"{path}: header field 'descr': {NpyHeader.Descr(header.Type)} labels are not supported: expected an integer type");
+        if (header.Shape[0] > Array.MaxLength)
+            throw new DataException($"{path}: header field 'shape': {header.ShapeText} is over {Array.MaxLength} labels");
+        return new NpyFile(path, header);
+    }
+
+    public int Rows => (int)Header.Shape[0];
+    public int Columns => Header.Shape.Length > 1 ? (int)Header.Shape[1] : 1;
+
+    /// <summary>The raw bytes of row <paramref name="row"/> (of <see cref="Columns"/> elements).</summary>
+    private ReadOnlySpan<byte> RowBytes(int row)
+    {
+        long size = (long)Columns * Header.ItemSize;
+        return new ReadOnlySpan<byte>(_data + row * size, (int)size);
+    }
+
+    /// <summary>
+    /// The rows <paramref name="rows"/> in that order as a dataset: u1 features as bytes, the float types as float32.
+    /// A NaN or infinite value is an error naming its row and column.
+    /// </summary>
+    public Dataset ReadFeatures(string name, ReadOnlySpan<int> rows, int[] labels, int classCount, IReadOnlyList<string> classNames)
+    {
+        int cols = Columns;
+        long values = (long)rows.Length * cols;
+        if (values > Array.MaxLength)
+            throw new DataException($"{Path}: {rows.Length} rows of {cols} values are over the limit of {Array.MaxLength} values in memory");
+        if (Header.Type == NpyType.U1)
+        {
+            var bytes = new byte[values];
+            for (int i = 0; i < rows.Length; i++) RowBytes(rows[i]).CopyTo(bytes.AsSpan(i * cols, cols));
+            return new Dataset(name, bytes, 1f, labels, cols, classCount, classNames);
+        }
+        var floats = new float[values];
+        for (int i = 0; i < rows.Length; i++)
+        {
+            var row = floats.AsSpan(i * cols, cols);
+            ConvertRow(RowBytes(rows[i]), row);
+            for (int c = 0; c < cols; c++)
+                if (!float.IsFinite(row[c]))
+                    throw new DataException($"{Path}: value at row {rows[i]}, column {c} is {row[c]}: features must be finite");
+        }
+        return new Dataset(name, floats, labels, cols, classCount, classNames);
+    }
+
+    private void ConvertRow(ReadOnlySpan<byte> raw, Span<float> row)
+    {
+        switch (Header.Type)
+        {
+            case NpyType.F4: MemoryMarshal.Cast<byte, float>(raw).CopyTo(row); break;
+            case NpyType.F2:
+                var halves = MemoryMarshal.Cast<byte, Half>(raw);
+                for (int c = 0; c < row.Length; c++) row[c] = (float)halves[c];
+                break;
+            default:
+                var doubles = MemoryMarshal.Cast<byte, double>(raw);
+                for (int c = 0; c < row.Length; c++) row[c] = (float)doubles[c];
+                break;
+        }
+    }
+
+    /// <summary>Every label as an int, each checked to be a class index (≥ 0, and below <paramref name="classCount"/> when given).</summary>
+    public int[] ReadLabels(int? classCount)
+    {
+        var labels = new int[Rows];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            long value = Label(i);
+            if (value < 0 || value >= (classCount ?? int.MaxValue))
+                throw new DataException($"{Path}: label {value} at index {i} is out of range: expected 0..{(classCount ?? int.MaxValue) - 1}");
+            labels[i] = (int)value;
+        }
+        return labels;
+    }
+
+    private long Label(int i) => Header.Type switch
+    {
+        NpyType.U1 => _data[i],
+        NpyType.I1 => ((sbyte*)_data)[i],
+        NpyType.U2 => ((ushort*)_data)[i],
+        NpyType.I2 => ((short*)_data)[i],
+        NpyType.U4 => ((uint*)_data)[i],
+        NpyType.I4 => ((int*)_data)[i],
+        NpyType.U8 => (long)Math.Min(((ulong*)_data)[i], long.MaxValue),
+        _ => ((long*)_data)[i],
+    };
+
+    public void Dispose()
+    {
+        if (_view is not null && _data != null) _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _view?.Dispose();
+        _map?.Dispose();
+    }
+}

@@ -1,0 +1,124 @@
+using GpuNet.Backends;
+
+namespace GpuNet.Reference;
+
+/// <summary>One case of the minibatch gather: stored type, batch shape, divisor, standardisation, and fused or not.</summary>
+public sealed record GatherCase(bool Bytes, int Rows, int Cols, float Divisor, bool Standardize, bool Fused)
+{
+    public override string ToString() =>
+        $"{(Bytes ? "uint8" : "float32")} {Rows}x{Cols} /{Divisor}{(Standardize ? " z-score" : "")}{(Fused ? " batch" : " rows")}";
+}
+
+/// <summary>
+/// The gather op with conversion (<see cref="IBackend.GatherRows(DeviceBuffer{byte}, int, FeatureScaling?, DeviceBuffer{int}, int, int, DeviceBuffer{float})"/>
+/// and <see cref="IBackend.GatherBatch(DeviceBuffer{byte}, int, FeatureScaling?, DeviceBuffer{int}, DeviceBuffer{int}, int, int, DeviceBuffer{float}, DeviceBuffer{int})"/>,
+/// and their float32 twins), declared once: awkward shapes, the float64 reference <see cref="ReferenceOps.GatherScaledRows"/>
+/// and its bound (<see cref="ErrorBound.Float32Op"/> of the terms (|x / divisor| + |mean|) / scale). The backend contract
+/// tests run every case on every device.
+/// </summary>
+public static class GatherOp
+{
+    /// <summary>Both stored types; 1, 7, 33 and 129 columns (no multiple of a vector); x/255, x/1, with and without the z-score.</summary>
+    public static IReadOnlyList<GatherCase> Cases { get; } = BuildCases();
+
+    private static GatherCase[] BuildCases()
+    {
+        var cases = new List<GatherCase>();
+        foreach (bool bytes in new[] { true, false })
+            foreach (bool fused in new[] { false, true })
+            {
+                cases.Add(new(bytes, 1, 1, 1f, false, fused));
+                cases.Add(new(bytes, 9, 7, 255f, false, fused));
+                cases.Add(new(bytes, 33, 129, 255f, true, fused));
+                cases.Add(new(bytes, 5, 33, 1f, true, fused));
+            }
+        return [.. cases];
+    }
+
+    private const int SourceRows = 40, IndexOffset = 3, Offset = 2;
+
+    /// <summary>
+    /// Gathers <paramref name="c"/>'s rows from seeded random data at an odd offset into a NaN-filled destination; the
+    /// batch must match the reference within the bound, the elements after it must stay NaN, and fused labels must be exact.
+    /// </summary>
+    public static OpCheck Check(IBackend backend, GatherCase c)
+    {
+        var rng = new Random(HashCode.Combine(c.Bytes, c.Rows, c.Cols, c.Standardize, c.Fused));
+        double[] values = new double[SourceRows * c.Cols];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = c.Bytes ? rng.Next(256) : (float)(rng.NextDouble() * 20 - 10);
+        int[] labels = Enumerable.Range(0, SourceRows).Select(_ => rng.Next(10)).ToArray();
+        int[] indices = Enumerable.Range(0, IndexOffset + c.Rows + 2).Select(_ => rng.Next(SourceRows)).ToArray();
+        float[]? mean = c.Standardize ? Enumerable.Range(0, c.Cols).Select(_ => (float)(rng.NextDouble() * 2 - 0.5)).ToArray() : null;
+        float[]? scale = c.Standardize ? Enumerable.Range(0, c.Cols).Select(_ => (float)(0.1 + rng.NextDouble() * 3)).ToArray() : null;
+
+        var owned = new List<IDisposable>();
+        try
+        {
+            T Own<T>(T buffer) where T : IDisposable { owned.Add(buffer); return buffer; }
+            var meanBuffer = mean is null ? null : Own(Upload(backend, mean));
+            var scaleBuffer = scale is null ? null : Own(Upload(backend, scale));
+            var scaling = new FeatureScaling(c.Divisor, meanBuffer, scaleBuffer);
+            var ix = Own(Upload(backend, indices));
+            var labelBuffer = Own(Upload(backend, labels));
+            int count = c.Rows * c.Cols;
+            var whole = Own(Upload(backend, Enumerable.Repeat(float.NaN, Offset + count + 3).ToArray()));
+            var destination = whole.Slice(Offset, count);
+            var batchY = Own(backend.Allocate<int>(c.Rows));
+            if (c.Bytes)
+            {
+                var source = Own(Upload(backend, Array.ConvertAll(values, v => (byte)v)));
+                if (c.Fused) backend.GatherBatch(source, c.Cols, scaling, labelBuffer, ix, IndexOffset, c.Rows, destination, batchY);
+                else backend.GatherRows(source, c.Cols, scaling, ix, IndexOffset, c.Rows, destination);
+            }
+            else
+            {
+                var source = Own(Upload(backend, Array.ConvertAll(values, v => (float)v)));
+                if (c.Fused) backend.GatherBatch(source, c.Cols, scaling, labelBuffer, ix, IndexOffset, c.Rows, destination, batchY);
+                else backend.GatherRows(source, c.Cols, scaling, ix, IndexOffset, c.Rows, destination);
+            }
+
+            var want = new double[count];
+            double[]? meanD = mean is null ? null : Array.ConvertAll(mean, v => (double)v);
+            double[]? scaleD = scale is null ? null : Array.ConvertAll(scale, v => (double)v);
+            ReferenceOps.GatherScaledRows(values, c.Cols, c.Divisor, meanD, scaleD, indices, IndexOffset, c.Rows, want);
+            var terms = new double[count];
+            for (int i = 0; i < count; i++)
+            {
+                int col = i % c.Cols;
+                double x = values[indices[IndexOffset + i / c.Cols] * c.Cols + col] / c.Divisor;
+                terms[i] = meanD is null ? Math.Max(1, Math.Abs(x)) : Math.Max(1, (Math.Abs(x) + Math.Abs(meanD[col])) / scaleD![col]);
+            }
+            var got = new float[whole.Length];
+            backend.Download<float>(whole, got);
+            for (int i = 0; i < got.Length; i++)
+                if ((i < Offset || i >= Offset + count) && !float.IsNaN(got[i]))
+                    return new OpCheck(double.PositiveInfinity, $"element {i - Offset} outside the batch changed to {got[i]:R}");
+            if (c.Fused)
+            {
+                var gotY = new int[c.Rows];
+                backend.Download<int>(batchY, gotY);
+                for (int r = 0; r < c.Rows; r++)
+                    if (gotY[r] != labels[indices[IndexOffset + r]])
+                        return new OpCheck(double.PositiveInfinity, $"label of row {r} is {gotY[r]}, expected {labels[indices[IndexOffset + r]]}");
+            }
+            var inside = got.AsSpan(Offset, count);
+            double ratio = ErrorBound.Float32Op.WorstRatio(inside, want, terms);
+            int worst = 0;
+            for (int i = 0; i < count; i++)
+                if (!(Math.Abs(inside[i] - want[i]) <= Math.Abs(inside[worst] - want[worst]))) worst = i;
+            return new OpCheck(ratio, $"batch[{worst}] = {inside[worst]:R}, reference {want[worst]:R}");
+        }
+        finally
+        {
+            foreach (var buffer in owned) buffer.Dispose();
+        }
+    }
+
+    private static DeviceBuffer<T> Upload<T>(IBackend backend, T[] values) where T : unmanaged
+    {
+        var buffer = backend.Allocate<T>(values.Length);
+        backend.Upload<T>(values, buffer);
+        return buffer;
+    }
+}
