@@ -32,7 +32,7 @@ public static class GemmOp
     [
         new(false, true, 200, 300, 520),
         new(true, false, 130, 260, 300, 0.5f, 2f),
-        // Strides of 256 (A's rows; B's k steps), which the CPU GEMM packs instead of reading in place.
+        // Exactly one K block of the CPU GEMM (256), several tile rows, N a multiple of its tile width.
         new(false, false, 70, 256, 256),
         new(true, false, 40, 256, 300),
     ];

@@ -18,7 +18,7 @@ public sealed class CpuGemmThreadingTests
         { false, true, 32, 256, 784 },
         { true, false, 256, 784, 32 },
         { false, false, 32, 784, 256 },
-        { false, false, 100, 300, 256 }, // A packed (row stride 256), B in place, edge tiles
+        { false, false, 100, 300, 256 }, // edge tiles along M and N
     };
 
     [Theory]

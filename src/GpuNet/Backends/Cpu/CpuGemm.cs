@@ -13,9 +13,8 @@ internal interface ICpuGemm
 /// A packed, cache-blocked GEMM (the BLIS loop structure). C is cut into tiles of up to
 /// <see cref="MaxTileRows"/>×<see cref="MaxTileCols"/>; a work item is a run of tiles in one tile
 /// column, so threads never share an output element. An item walks K in blocks of at most
-/// <see cref="MaxKBlock"/>: it packs into per-worker scratch only what the micro-kernel cannot read
-/// in place (see <see cref="Slivers"/>: the training GEMMs' A operands, and B of NN and TN, are read
-/// as they are stored), then runs the micro-kernel over the block,
+/// <see cref="MaxKBlock"/>: it packs its B block once, then each tile's A block (L2-sized), into
+/// per-worker scratch and runs the micro-kernel over them,
 /// B sliver outer so one B sliver stays in L1 while the A slivers stream. The K blocking depends
 /// only on K, and each block's sum is added to C in order, so every element's rounding is fixed
 /// whatever the tiling or the thread count: results are bit-identical run after run.
@@ -126,120 +125,57 @@ internal sealed class CpuGemm<TKernel> : ICpuGemm, IParallelWork where TKernel :
         // op(A)[i, k] and op(B)[k, j] as (row, k) strides of the packed row dimension.
         (int aRow, int aK) = _shape.TransA ? (1, m) : (k, 1);
         (int bRow, int bK) = _shape.TransB ? (k, 1) : (1, n);
-        // The kernel reads B in place where its rows already are Nr consecutive values per k (NN
-        // and TN), and A in place always (as stored Aᵀ, KMajor, or row by row, RowMajor), unless the
-        // stride would crowd a few cache sets; only what it cannot read as it is gets packed.
-        bool bInPlace = bRow == 1 && SpreadsOverCache(bK);
-        bool aInPlace = SpreadsOverCache(_shape.TransA ? aK : aRow);
         ref var scratch = ref _scratch[worker];
+        ref float panelA = ref scratch.PackedA.Start;
+        ref float panelB = ref scratch.PackedB.Start;
         ref float edgeTile = ref scratch.EdgeTile.Start;
 
         for (int k0 = 0; k0 < k; k0 += _kBlock)
         {
             int kc = Math.Min(_kBlock, k - k0);
-            var slivers = new Slivers(ref Unsafe.Add(ref baseB, (nint)j0 * bRow + (nint)k0 * bK), bRow, bK, bK, cols, kc, TKernel.Nr, bInPlace, ref scratch.PackedB.Start);
+            GemmPacking.Pack(ref Unsafe.Add(ref baseB, (nint)j0 * bRow + (nint)k0 * bK), bRow, bK, cols, kc, TKernel.Nr, ref panelB);
             // The first K block applies the caller's beta; later blocks add onto it. Every element
             // still sees its K blocks in order, so the result does not depend on the tiling.
             float beta = k0 == 0 ? _shape.Beta : 1f;
             for (int tile = firstTile; tile < endTile; tile++)
             {
                 int i0 = tile * _tileRows, rows = Math.Min(_tileRows, m - i0);
-                ref float blockA = ref Unsafe.Add(ref baseA, (nint)i0 * aRow + (nint)k0 * aK);
-                ref float tileC = ref Unsafe.Add(ref baseC, (nint)i0 * n + j0);
-                if (_shape.TransA)
-                {
-                    var a = new Slivers(ref blockA, aRow, aK, aK, rows, kc, TKernel.Mr, aInPlace, ref scratch.PackedA.Start);
-                    MacroKernel<KMajor>(kc, rows, cols, a, slivers, ref tileC, n, _shape.Alpha, beta, ref edgeTile);
-                }
-                else
-                {
-                    var a = new Slivers(ref blockA, aRow, aK, aRow, rows, kc, TKernel.Mr, aInPlace, ref scratch.PackedA.Start);
-                    MacroKernel<RowMajor>(kc, rows, cols, a, slivers, ref tileC, n, _shape.Alpha, beta, ref edgeTile);
-                }
+                GemmPacking.Pack(ref Unsafe.Add(ref baseA, (nint)i0 * aRow + (nint)k0 * aK), aRow, aK, rows, kc, TKernel.Mr, ref panelA);
+                MacroKernel(kc, rows, cols, ref panelA, ref panelB, ref Unsafe.Add(ref baseC, (nint)i0 * n + j0), n, _shape.Alpha, beta, ref edgeTile);
             }
         }
     }
 
-    /// <summary>
-    /// Whether a sliver read in place with this stride (floats) between its k steps or rows spreads
-    /// over the L1 cache's sets. A stride of a multiple of 128 floats (512 bytes) puts every step in
-    /// one eighth of the sets or fewer, and the 1024³ GEMM lost a third of its speed to the misses.
-    /// </summary>
-    private static bool SpreadsOverCache(int stride) => stride % 128 != 0;
-
-    /// <summary>
-    /// One operand's K block as the micro-kernel reads it: each full sliver in place or, where the
-    /// operand cannot be read in place, packed; a partial last sliver always packed (zero-padded),
-    /// so the kernel never reads past the operand.
-    /// </summary>
-    private readonly ref struct Slivers
-    {
-        private readonly ref float _source, _panel;
-        private readonly nint _rowStride;
-        private readonly int _packedFrom, _kc;
-
-        /// <summary>The kernel's stride for a sliver read in place (for a packed one it is the sliver width).</summary>
-        public readonly nint InPlaceStride;
-
-        public Slivers(ref float source, int rowStride, int kStride, int inPlaceStride, int rows, int kc, int width, bool inPlace, ref float panel)
-        {
-            _source = ref source;
-            _panel = ref panel;
-            _rowStride = rowStride;
-            _kc = kc;
-            InPlaceStride = inPlaceStride;
-            _packedFrom = inPlace ? rows / width * width : 0;
-            if (_packedFrom < rows)
-                GemmPacking.Pack(ref Unsafe.Add(ref source, (nint)_packedFrom * rowStride), rowStride, kStride, rows - _packedFrom, kc, width, ref panel);
-        }
-
-        public bool InPlace(int row) => row < _packedFrom;
-
-        /// <summary>The sliver that starts at <paramref name="row"/>, a multiple of the sliver width.</summary>
-        public ref float At(int row) => ref row < _packedFrom
-            ? ref Unsafe.Add(ref _source, row * _rowStride)
-            : ref Unsafe.Add(ref _panel, (nint)(row - _packedFrom) * _kc);
-    }
-
-    // Optimised at once, not tiered up: a kernel instance first reached by a small GEMM stayed in
-    // unoptimised code for the first second or so of calls (9 GFLOP/s instead of 60 on one core).
+    // Optimised at once, not tiered up: a kernel first reached by a few large GEMMs (90 ms each at
+    // 1024³ on one core) ran in unoptimised code for the whole of a short benchmark.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MacroKernel<TA>(int kc, int rows, int cols, in Slivers a, in Slivers b, ref float tileC, int ldc, float alpha, float beta, ref float edgeTile)
-        where TA : struct, ISliverLayout
+    private static void MacroKernel(int kc, int rows, int cols, ref float panelA, ref float panelB, ref float tileC, int ldc, float alpha, float beta, ref float edgeTile)
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
         for (int jr = 0; jr < cols; jr += nr)
         {
-            ref float sliverB = ref b.At(jr);
-            nint bStride = b.InPlace(jr) ? b.InPlaceStride : nr;
-            int validCols = Math.Min(nr, cols - jr);
+            ref float sliverB = ref Unsafe.Add(ref panelB, (nint)jr * kc);
             for (int ir = 0; ir < rows; ir += mr)
             {
+                ref float sliverA = ref Unsafe.Add(ref panelA, (nint)ir * kc);
                 ref float dst = ref Unsafe.Add(ref tileC, (nint)ir * ldc + jr);
-                int validRows = Math.Min(mr, rows - ir);
-                if (a.InPlace(ir))
-                    Tile<TA>(kc, ref a.At(ir), a.InPlaceStride, ref sliverB, bStride, ref dst, ldc, validRows, validCols, alpha, beta, ref edgeTile);
+                int validRows = Math.Min(mr, rows - ir), validCols = Math.Min(nr, cols - jr);
+                if (validRows == mr && validCols == nr)
+                    TKernel.Run(kc, ref sliverA, ref sliverB, ref dst, ldc, alpha, beta);
                 else
-                    Tile<KMajor>(kc, ref a.At(ir), mr, ref sliverB, bStride, ref dst, ldc, validRows, validCols, alpha, beta, ref edgeTile);
+                    EdgeTile(kc, ref sliverA, ref sliverB, ref dst, ldc, validRows, validCols, alpha, beta, ref edgeTile);
             }
         }
     }
 
     // A partial tile runs the full kernel on scratch (holding C's valid part when beta reads it),
     // then copies the valid part back: same arithmetic as the interior, no reads or writes past C.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile<TA>(int kc, ref float sliverA, nint aStride, ref float sliverB, nint bStride, ref float dst, int ldc,
-        int validRows, int validCols, float alpha, float beta, ref float scratch) where TA : struct, ISliverLayout
+    private static void EdgeTile(int kc, ref float sliverA, ref float sliverB, ref float dst, int ldc, int validRows, int validCols, float alpha, float beta, ref float scratch)
     {
         int nr = TKernel.Nr;
-        if (validRows == TKernel.Mr && validCols == nr)
-        {
-            TKernel.Run<TA>(kc, ref sliverA, aStride, ref sliverB, bStride, ref dst, ldc, alpha, beta);
-            return;
-        }
         if (beta != 0f)
             CopyRows(ref dst, ldc, ref scratch, nr, validRows, validCols);
-        TKernel.Run<TA>(kc, ref sliverA, aStride, ref sliverB, bStride, ref scratch, nr, alpha, beta);
+        TKernel.Run(kc, ref sliverA, ref sliverB, ref scratch, nr, alpha, beta);
         CopyRows(ref scratch, nr, ref dst, ldc, validRows, validCols);
     }
 

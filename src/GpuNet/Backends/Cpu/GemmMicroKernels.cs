@@ -5,44 +5,17 @@ using System.Runtime.Intrinsics;
 namespace GpuNet.Backends.Cpu;
 
 /// <summary>
-/// The register-blocked core of <see cref="CpuGemm{TKernel}"/>: an Mr×Nr tile of C from one A
-/// sliver (kc steps of Mr values, laid out as its <see cref="ISliverLayout"/> says) and one B sliver
-/// (kc steps of Nr consecutive values, <c>bStride</c> apart: Nr when packed, the row length when B
-/// is read in place). Each element sums its kc products in k order with one FMA per step, then stores
+/// The register-blocked core of <see cref="CpuGemm{TKernel}"/>: an Mr×Nr tile of C from one packed
+/// A sliver (kc steps of Mr values) and one packed B sliver (kc steps of Nr values).
+/// Each element sums its kc products in k order with one FMA per step, then stores
 /// dst = alpha·acc + beta·dst (beta == 0: dst is not read). The driver hands partial tiles a
-/// scratch tile, so the kernel always runs full width and every element rounds the same way; where
-/// the operands are read from makes no difference to the arithmetic.
+/// scratch tile, so the kernel always runs full width and every element rounds the same way.
 /// </summary>
 internal interface IGemmMicroKernel
 {
     static abstract int Mr { get; }
     static abstract int Nr { get; }
-    static abstract void Run<TA>(int kc, ref float a, nint aStride, ref float b, nint bStride, ref float dst, int ldd, float alpha, float beta)
-        where TA : struct, ISliverLayout;
-}
-
-/// <summary>Where an A sliver's Mr values for one k lie, from the sliver's (row 0, k 0) and its stride.</summary>
-internal interface ISliverLayout
-{
-    /// <summary>Element (row, k 0).</summary>
-    static abstract ref float Row(ref float a, nint row, nint stride);
-
-    /// <summary>The step from one k to the next.</summary>
-    static abstract nint KStep(nint stride);
-}
-
-/// <summary>The Mr values of one k side by side, k steps <c>stride</c> apart: a packed sliver (stride Mr), or Aᵀ stored row-major (op(A) of a TN GEMM).</summary>
-internal struct KMajor : ISliverLayout
-{
-    public static ref float Row(ref float a, nint row, nint stride) => ref Unsafe.Add(ref a, row);
-    public static nint KStep(nint stride) => stride;
-}
-
-/// <summary>Rows <c>stride</c> apart, each contiguous along k: A stored row-major (op(A) of an NN or NT GEMM).</summary>
-internal struct RowMajor : ISliverLayout
-{
-    public static ref float Row(ref float a, nint row, nint stride) => ref Unsafe.Add(ref a, row * stride);
-    public static nint KStep(nint stride) => 1;
+    static abstract void Run(int kc, ref float a, ref float b, ref float dst, int ldd, float alpha, float beta);
 }
 
 /// <summary>8×32 tile with AVX-512: 16 zmm accumulators, 2 B loads and 8 broadcasts per k step.</summary>
@@ -52,10 +25,8 @@ internal struct Vector512Kernel : IGemmMicroKernel
     public static int Nr => 32;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CpuGemm.MacroKernel
-    public static void Run<TA>(int kc, ref float a, nint aStride, ref float b, nint bStride, ref float dst, int ldd, float alpha, float beta)
-        where TA : struct, ISliverLayout
+    public static void Run(int kc, ref float a, ref float b, ref float dst, int ldd, float alpha, float beta)
     {
-        nint aStep = TA.KStep(aStride);
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
         Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
@@ -64,24 +35,24 @@ internal struct Vector512Kernel : IGemmMicroKernel
         {
             var b0 = Vector512.LoadUnsafe(ref b);
             var b1 = Vector512.LoadUnsafe(ref b, 16);
-            var a0 = Vector512.Create(TA.Row(ref a, 0, aStride));
+            var a0 = Vector512.Create(a);
             c00 = Vector512.FusedMultiplyAdd(a0, b0, c00); c01 = Vector512.FusedMultiplyAdd(a0, b1, c01);
-            var a1 = Vector512.Create(TA.Row(ref a, 1, aStride));
+            var a1 = Vector512.Create(Unsafe.Add(ref a, 1));
             c10 = Vector512.FusedMultiplyAdd(a1, b0, c10); c11 = Vector512.FusedMultiplyAdd(a1, b1, c11);
-            var a2 = Vector512.Create(TA.Row(ref a, 2, aStride));
+            var a2 = Vector512.Create(Unsafe.Add(ref a, 2));
             c20 = Vector512.FusedMultiplyAdd(a2, b0, c20); c21 = Vector512.FusedMultiplyAdd(a2, b1, c21);
-            var a3 = Vector512.Create(TA.Row(ref a, 3, aStride));
+            var a3 = Vector512.Create(Unsafe.Add(ref a, 3));
             c30 = Vector512.FusedMultiplyAdd(a3, b0, c30); c31 = Vector512.FusedMultiplyAdd(a3, b1, c31);
-            var a4 = Vector512.Create(TA.Row(ref a, 4, aStride));
+            var a4 = Vector512.Create(Unsafe.Add(ref a, 4));
             c40 = Vector512.FusedMultiplyAdd(a4, b0, c40); c41 = Vector512.FusedMultiplyAdd(a4, b1, c41);
-            var a5 = Vector512.Create(TA.Row(ref a, 5, aStride));
+            var a5 = Vector512.Create(Unsafe.Add(ref a, 5));
             c50 = Vector512.FusedMultiplyAdd(a5, b0, c50); c51 = Vector512.FusedMultiplyAdd(a5, b1, c51);
-            var a6 = Vector512.Create(TA.Row(ref a, 6, aStride));
+            var a6 = Vector512.Create(Unsafe.Add(ref a, 6));
             c60 = Vector512.FusedMultiplyAdd(a6, b0, c60); c61 = Vector512.FusedMultiplyAdd(a6, b1, c61);
-            var a7 = Vector512.Create(TA.Row(ref a, 7, aStride));
+            var a7 = Vector512.Create(Unsafe.Add(ref a, 7));
             c70 = Vector512.FusedMultiplyAdd(a7, b0, c70); c71 = Vector512.FusedMultiplyAdd(a7, b1, c71);
-            a = ref Unsafe.Add(ref a, aStep);
-            b = ref Unsafe.Add(ref b, bStride);
+            a = ref Unsafe.Add(ref a, 8);
+            b = ref Unsafe.Add(ref b, 32);
         }
         StoreRow(ref dst, c00, c01, alpha, beta);
         StoreRow(ref Unsafe.Add(ref dst, ldd), c10, c11, alpha, beta);
@@ -120,31 +91,29 @@ internal struct PortableVectorKernel : IGemmMicroKernel
     public static int Nr => 2 * Vector<float>.Count;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CpuGemm.MacroKernel
-    public static void Run<TA>(int kc, ref float a, nint aStride, ref float b, nint bStride, ref float dst, int ldd, float alpha, float beta)
-        where TA : struct, ISliverLayout
+    public static void Run(int kc, ref float a, ref float b, ref float dst, int ldd, float alpha, float beta)
     {
         int w = Vector<float>.Count;
-        nint aStep = TA.KStep(aStride);
         Vector<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int k = 0; k < kc; k++)
         {
             var b0 = Vector.LoadUnsafe(ref b);
             var b1 = Vector.LoadUnsafe(ref b, (nuint)w);
-            var a0 = new Vector<float>(TA.Row(ref a, 0, aStride));
+            var a0 = new Vector<float>(a);
             c00 = Vector.FusedMultiplyAdd(a0, b0, c00); c01 = Vector.FusedMultiplyAdd(a0, b1, c01);
-            var a1 = new Vector<float>(TA.Row(ref a, 1, aStride));
+            var a1 = new Vector<float>(Unsafe.Add(ref a, 1));
             c10 = Vector.FusedMultiplyAdd(a1, b0, c10); c11 = Vector.FusedMultiplyAdd(a1, b1, c11);
-            var a2 = new Vector<float>(TA.Row(ref a, 2, aStride));
+            var a2 = new Vector<float>(Unsafe.Add(ref a, 2));
             c20 = Vector.FusedMultiplyAdd(a2, b0, c20); c21 = Vector.FusedMultiplyAdd(a2, b1, c21);
-            var a3 = new Vector<float>(TA.Row(ref a, 3, aStride));
+            var a3 = new Vector<float>(Unsafe.Add(ref a, 3));
             c30 = Vector.FusedMultiplyAdd(a3, b0, c30); c31 = Vector.FusedMultiplyAdd(a3, b1, c31);
-            var a4 = new Vector<float>(TA.Row(ref a, 4, aStride));
+            var a4 = new Vector<float>(Unsafe.Add(ref a, 4));
             c40 = Vector.FusedMultiplyAdd(a4, b0, c40); c41 = Vector.FusedMultiplyAdd(a4, b1, c41);
-            var a5 = new Vector<float>(TA.Row(ref a, 5, aStride));
+            var a5 = new Vector<float>(Unsafe.Add(ref a, 5));
             c50 = Vector.FusedMultiplyAdd(a5, b0, c50); c51 = Vector.FusedMultiplyAdd(a5, b1, c51);
-            a = ref Unsafe.Add(ref a, aStep);
-            b = ref Unsafe.Add(ref b, bStride);
+            a = ref Unsafe.Add(ref a, 6);
+            b = ref Unsafe.Add(ref b, 2 * w);
         }
         StoreRow(ref dst, c00, c01, alpha, beta);
         StoreRow(ref Unsafe.Add(ref dst, ldd), c10, c11, alpha, beta);
