@@ -24,6 +24,8 @@ public static class BenchCommand
         return command;
     }
 
+    private const int ProfileGemmSize = 1024;
+
     private static int Run(BenchRequest request, TextWriter stdout, TextWriter stderr)
     {
         // With --json, stdout carries only the JSON array; notices and the table go to stderr.
@@ -61,15 +63,20 @@ public static class BenchCommand
             throw new UsageException($"--batch-sizes {largest} needs at least {largest} training rows, {data.Train.Name} has {data.Train.Count}");
         log.WriteLine($"model: {spec.Describe()} on {data.Train.Name}, {data.Train.Count} rows; SGD lr 0.01 momentum 0.9");
         var model = ModelSpec.Name(spec.Kind);
-        var results = OnEachDevice(request, log, launch, (backend, collective) => request.BatchSizes.Select(batch =>
+        var results = OnEachDevice(request, log, launch, (backend, collective) =>
         {
-            collective?.Reset();
-            var result = TrainBenchResult.From(backend.Device.Id, model, batch, TrainingBenchmark.Measure(backend, spec, data, batch, request.Timing, request.Seed, collective));
-            if (collective is not null) log.WriteLine(AllReduceShare(collective, batch, result));
-            if (request.Profile)
-                BenchTable.WriteProfile(log, result, TrainingBenchmark.Profile(backend, spec, data, batch, request.Timing.WarmupRuns, Math.Max(20, result.StepsIn(1.0)), request.Seed));
-            return result;
-        }).ToArray());
+            // The GEMM-bound limit needs this device's own GEMM rate: a 1024³ GEMM, timed once per device.
+            var gemmRate = request.Profile ? GemmBenchmark.Measure(backend, GemmCase.Square(ProfileGemmSize), request.Timing) : null;
+            return request.BatchSizes.Select(batch =>
+            {
+                collective?.Reset();
+                var result = TrainBenchResult.From(backend.Device.Id, model, batch, TrainingBenchmark.Measure(backend, spec, data, batch, request.Timing, request.Seed, collective));
+                if (collective is not null) log.WriteLine(AllReduceShare(collective, batch, result));
+                if (gemmRate is not null)
+                    BenchTable.WriteProfile(log, result, TrainingBenchmark.Profile(backend, spec, data, batch, request.Timing.WarmupRuns, Math.Max(20, result.StepsIn(1.0)), request.Seed), gemmRate);
+                return result;
+            }).ToArray();
+        });
         BenchTable.WriteTraining(log, results);
         Emit(request, stdout, results, BenchReport.Csv(results));
         if (request.PlotPath is { } plot)

@@ -19,7 +19,14 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     public IReadOnlyList<(string Op, double Ms, long Calls)> Totals =>
         _totals.Select(kv => (kv.Key, kv.Value.Ms, kv.Value.Calls)).OrderByDescending(t => t.Ms).ToArray();
 
-    public void Reset() => _totals.Clear();
+    /// <summary>Floating-point operations of the GEMMs since the last <see cref="Reset"/> (2·M·N·K each).</summary>
+    public double GemmFlops { get; private set; }
+
+    public void Reset()
+    {
+        _totals.Clear();
+        GemmFlops = 0;
+    }
 
     private void Time(string op, Action run)
     {
@@ -51,6 +58,7 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     public void Gemm(in GemmShape shape, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c)
     {
         var s = shape;
+        GemmFlops += s.Flops;
         Time($"gemm {s.M}x{s.N}x{s.K} {(s.TransA ? 'T' : 'N')}{(s.TransB ? 'T' : 'N')}", () => inner.Gemm(s, a, b, c));
     }
 

@@ -19,9 +19,9 @@ public static class TrainingBenchmark
 
     /// <summary>
     /// Milliseconds per step spent in each op kind, over <paramref name="steps"/> steps after
-    /// <paramref name="warmupSteps"/> (see <see cref="ProfilingBackend"/>), largest first.
+    /// <paramref name="warmupSteps"/> (see <see cref="ProfilingBackend"/>), largest first, and the GEMM work per step.
     /// </summary>
-    public static IReadOnlyList<(string Op, double MsPerStep, double CallsPerStep)> Profile(
+    public static StepProfile Profile(
         IBackend backend, ModelSpec spec, DataSplit data, int batchSize, int warmupSteps, int steps, int seed = 0)
     {
         var profiler = new ProfilingBackend(backend);
@@ -30,7 +30,7 @@ public static class TrainingBenchmark
             for (int i = 0; i < warmupSteps; i++) step();
             profiler.Reset();
             for (int i = 0; i < steps; i++) step();
-            return profiler.Totals.Select(t => (t.Op, t.Ms / steps, (double)t.Calls / steps)).ToArray();
+            return new StepProfile(profiler.Totals.Select(t => (t.Op, t.Ms / steps, (double)t.Calls / steps)).ToArray(), profiler.GemmFlops / steps);
         });
     }
 

@@ -32,6 +32,9 @@ public static class GemmOp
     [
         new(false, true, 200, 300, 520),
         new(true, false, 130, 260, 300, 0.5f, 2f),
+        // Exactly one K block of the CPU GEMM (256), several tile rows, N a multiple of its tile width.
+        new(false, false, 70, 256, 256),
+        new(true, false, 40, 256, 300),
     ];
 
     private static GemmShape[] BuildShapes()

@@ -11,6 +11,10 @@ public sealed class CpuVector512BackendFixture() : BackendFixture("cpu-avx512");
 
 public sealed class CpuVector512BackendTests(CpuVector512BackendFixture fixture) : BackendContractTests(fixture), IClassFixture<CpuVector512BackendFixture>;
 
+public sealed class CpuVector256BackendFixture() : BackendFixture("cpu-avx2");
+
+public sealed class CpuVector256BackendTests(CpuVector256BackendFixture fixture) : BackendContractTests(fixture), IClassFixture<CpuVector256BackendFixture>;
+
 public sealed class IlgpuCpuBackendFixture() : BackendFixture("ilgpu-cpu");
 
 public sealed class IlgpuCpuBackendTests(IlgpuCpuBackendFixture fixture) : BackendContractTests(fixture), IClassFixture<IlgpuCpuBackendFixture>;

@@ -12,11 +12,13 @@ namespace GpuNet.Tests.TestSupport;
 public static class TestDevices
 {
     /// <summary>
-    /// Every device, in order: the managed fallback; the same with its AVX-512 GEMM kernel (in
-    /// software where the CPU lacks it, so a Zen 4/5 host's kernel stays tested); ILGPU's CPU
-    /// simulator; the first OpenCL device (PoCL included); the first CUDA device.
+    /// Every device, in order: the managed fallback; the same with each of its two GEMM kernels
+    /// named, the AVX-512 one (in software where the CPU lacks it, so a Zen 4/5 host's kernel stays
+    /// tested) and the Vector&lt;T&gt; one that AVX2 machines run (so an AVX-512 host tests it too),
+    /// the one "cpu" already runs skipping; ILGPU's CPU simulator; the first OpenCL device (PoCL
+    /// included); the first CUDA device.
     /// </summary>
-    public static IReadOnlyList<string> Ids { get; } = ["cpu", "cpu-avx512", "ilgpu-cpu", "opencl:0", "cuda:0"];
+    public static IReadOnlyList<string> Ids { get; } = ["cpu", "cpu-avx512", "cpu-avx2", "ilgpu-cpu", "opencl:0", "cuda:0"];
 
     /// <summary>The devices every machine has: the managed fallback and ILGPU's CPU accelerator.</summary>
     public static readonly TheoryData<string> AlwaysPresent = new("cpu", "ilgpu-cpu");
@@ -28,8 +30,16 @@ public static class TestDevices
     public static IBackend? TryOpen(string id, out string? missing)
     {
         missing = null;
-        if (id == "cpu-avx512")
-            return new CpuBackend(useVector512: true);
+        if (id is "cpu-avx512" or "cpu-avx2")
+        {
+            bool vector512 = id == "cpu-avx512";
+            if (vector512 == System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                missing = $"{id}: \"cpu\" runs this GEMM kernel on this machine";
+                return null;
+            }
+            return new CpuBackend(useVector512: vector512);
+        }
         if (id.StartsWith("opencl", StringComparison.Ordinal))
             Environment.SetEnvironmentVariable(PoclOptIn.EnvironmentVariable, "1"); // before discovery; read per call
         try

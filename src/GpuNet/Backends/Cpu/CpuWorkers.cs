@@ -33,7 +33,8 @@ internal sealed class CpuWorkers
     private int _runningHelpers;
     private Exception? _failure;
 
-    private CpuWorkers(int threads)
+    /// <summary>A pool of its own: tests run the same GEMM on pools of several sizes.</summary>
+    internal CpuWorkers(int threads)
     {
         Threads = Math.Max(1, threads);
         for (int i = 1; i < Threads; i++)

@@ -24,6 +24,7 @@ internal struct Vector512Kernel : IGemmMicroKernel
     public static int Mr => 8;
     public static int Nr => 32;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CpuGemm.MacroKernel
     public static void Run(int kc, ref float a, ref float b, ref float dst, int ldd, float alpha, float beta)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
@@ -89,6 +90,7 @@ internal struct PortableVectorKernel : IGemmMicroKernel
     public static int Mr => 6;
     public static int Nr => 2 * Vector<float>.Count;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see CpuGemm.MacroKernel
     public static void Run(int kc, ref float a, ref float b, ref float dst, int ldd, float alpha, float beta)
     {
         int w = Vector<float>.Count;
