@@ -11,7 +11,18 @@ public sealed partial class CpuBackend
 {
     public DeviceBuffer<T> Adopt<T>(T[] values) where T : unmanaged => new CpuBuffer<T>(values, 0, values.Length);
 
-    public void GatherRows(DeviceBuffer<float> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination)
+    public void GatherRows(DeviceBuffer<float> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) =>
+        GatherRows(source, cols, scaling, indices, indexOffset, rows, destination, CopyRow);
+
+    public void GatherRows(DeviceBuffer<byte> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) =>
+        GatherRows(source, cols, scaling, indices, indexOffset, rows, destination, Widen);
+
+    /// <summary>How one stored row becomes float32 values, before scaling.</summary>
+    private delegate void RowConversion<T>(ReadOnlySpan<T> source, Span<float> destination);
+
+    /// <summary>Either stored type's row gather; the conversions are static methods, so their delegates are cached (no allocation per step).</summary>
+    private static void GatherRows<T>(DeviceBuffer<T> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination,
+        RowConversion<T> convert) where T : unmanaged
     {
         FeatureScaling.Check(scaling, cols);
         var from = Own(source).Span;
@@ -20,24 +31,12 @@ public sealed partial class CpuBackend
         for (int r = 0; r < rows; r++)
         {
             var row = to.Slice(r * cols, cols);
-            from.Slice(index[r] * cols, cols).CopyTo(row);
+            convert(from.Slice(index[r] * cols, cols), row);
             Scale(row, scaling);
         }
     }
 
-    public void GatherRows(DeviceBuffer<byte> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination)
-    {
-        FeatureScaling.Check(scaling, cols);
-        var from = Own(source).Span;
-        var index = Own(indices).Span.Slice(indexOffset, rows);
-        var to = Own(destination).First(rows * cols);
-        for (int r = 0; r < rows; r++)
-        {
-            var row = to.Slice(r * cols, cols);
-            Widen(from.Slice(index[r] * cols, cols), row);
-            Scale(row, scaling);
-        }
-    }
+    private static void CopyRow(ReadOnlySpan<float> source, Span<float> destination) => source.CopyTo(destination);
 
     public void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination)
     {

@@ -622,18 +622,15 @@ public sealed class IlgpuBackend : IBackend
 
     // ---- batching -----------------------------------------------------------------------
 
-    public void GatherRows(DeviceBuffer<float> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination)
-    {
-        var (count, p) = Gather(cols, scaling, indexOffset, rows);
-        var s = Own(source, nameof(source));
-        var ix = Need(indices, (long)indexOffset + rows, nameof(indices));
-        var d = Need(destination, count, nameof(destination));
-        var (mean, scale) = Standardization(scaling);
-        if (count > 0)
-            _gatherRows(count, s.View, ix.View, mean, scale, d.View, p);
-    }
+    public void GatherRows(DeviceBuffer<float> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) =>
+        GatherRows(source, cols, scaling, indices, indexOffset, rows, destination, _gatherRows);
 
-    public void GatherRows(DeviceBuffer<byte> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination)
+    public void GatherRows(DeviceBuffer<byte> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) =>
+        GatherRows(source, cols, scaling, indices, indexOffset, rows, destination, _gatherByteRows);
+
+    /// <summary>Either stored type's row gather: the same checks and launch, with the kernel compiled for that type.</summary>
+    private void GatherRows<T>(DeviceBuffer<T> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination,
+        Action<Index1D, ArrayView<T>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams> kernel) where T : unmanaged
     {
         var (count, p) = Gather(cols, scaling, indexOffset, rows);
         var s = Own(source, nameof(source));
@@ -641,7 +638,7 @@ public sealed class IlgpuBackend : IBackend
         var d = Need(destination, count, nameof(destination));
         var (mean, scale) = Standardization(scaling);
         if (count > 0)
-            _gatherByteRows(count, s.View, ix.View, mean, scale, d.View, p);
+            kernel(count, s.View, ix.View, mean, scale, d.View, p);
     }
 
     public void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination)
@@ -656,7 +653,17 @@ public sealed class IlgpuBackend : IBackend
     }
 
     public void GatherBatch(DeviceBuffer<float> features, int cols, FeatureScaling? scaling, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
-        DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
+        DeviceBuffer<float> batchX, DeviceBuffer<int> batchY) =>
+        GatherBatch(features, cols, scaling, labels, indices, indexOffset, rows, batchX, batchY, _gatherBatch);
+
+    public void GatherBatch(DeviceBuffer<byte> features, int cols, FeatureScaling? scaling, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
+        DeviceBuffer<float> batchX, DeviceBuffer<int> batchY) =>
+        GatherBatch(features, cols, scaling, labels, indices, indexOffset, rows, batchX, batchY, _gatherByteBatch);
+
+    /// <summary>Either stored type's fused batch gather: the same checks and launch, with the kernel compiled for that type.</summary>
+    private void GatherBatch<T>(DeviceBuffer<T> features, int cols, FeatureScaling? scaling, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
+        DeviceBuffer<float> batchX, DeviceBuffer<int> batchY,
+        Action<Index1D, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams> kernel) where T : unmanaged
     {
         if (cols == 0)
         {
@@ -669,23 +676,7 @@ public sealed class IlgpuBackend : IBackend
         var (l, ix, x, y) = BatchBuffers(labels, indices, indexOffset, rows, batchX, batchY, count);
         var (mean, scale) = Standardization(scaling);
         if (count > 0)
-            _gatherBatch(count, f.View, l.View, ix.View, mean, scale, x.View, y.View, p);
-    }
-
-    public void GatherBatch(DeviceBuffer<byte> features, int cols, FeatureScaling? scaling, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
-        DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
-    {
-        if (cols == 0)
-        {
-            GatherLabels(labels, indices, indexOffset, rows, batchY);
-            return;
-        }
-        var (count, p) = Gather(cols, scaling, indexOffset, rows);
-        var f = Own(features, nameof(features));
-        var (l, ix, x, y) = BatchBuffers(labels, indices, indexOffset, rows, batchX, batchY, count);
-        var (mean, scale) = Standardization(scaling);
-        if (count > 0)
-            _gatherByteBatch(count, f.View, l.View, ix.View, mean, scale, x.View, y.View, p);
+            kernel(count, f.View, l.View, ix.View, mean, scale, x.View, y.View, p);
     }
 
     /// <summary>The launch size and kernel parameters of a gather, its sizes and scaling checked.</summary>
