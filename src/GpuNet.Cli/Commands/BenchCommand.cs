@@ -126,9 +126,7 @@ public static class BenchCommand
             }
             // The gradients of the largest network timed: the collective only needs a buffer of the device for NCCL's binding.
             using var probe = backend.Allocate<float>(1);
-            using var collective = new TimedCollective(Collectives.Join(launch, backend, probe, out var collectiveNotice));
-            log.WriteLine($"distributed: {collective.Description}");
-            if (collectiveNotice is not null) log.WriteLine(collectiveNotice);
+            using var collective = new TimedCollective(DistributedOption.Join(launch, backend, probe, log.WriteLine));
             results.AddRange(measure(backend, collective).ToArray());
             collective.Finish();
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using GpuNet.Backends;
 using GpuNet.Distributed;
 
 namespace GpuNet.Cli.Commands;
@@ -21,7 +22,15 @@ public static class DistributedOption
     public static string DeviceFor(string device, LaunchEnvironment? launch) =>
         launch is not null && device.Trim().Equals("cuda", StringComparison.OrdinalIgnoreCase) ? $"cuda:{launch.LocalRank}" : device;
 
-    /// <summary>The header line of a distributed run; null on one process.</summary>
-    public static string? Header(ICollective collective) =>
-        collective.Size == 1 ? null : $"distributed: {collective.Description}";
+    /// <summary>
+    /// Joins the launch's collective (<see cref="Collectives.Join"/>; one process without a launch) and hands
+    /// <paramref name="note"/> the run's header line and any notice about the path taken, as train, eval and bench print them.
+    /// </summary>
+    public static ICollective Join(LaunchEnvironment? launch, IBackend backend, DeviceBuffer<float> gradients, Action<string> note)
+    {
+        var collective = Collectives.Join(launch, backend, gradients, out var notice);
+        if (collective.Size > 1) note($"distributed: {collective.Description}");
+        if (notice is not null) note(notice);
+        return collective;
+    }
 }

@@ -67,9 +67,7 @@ public static class EvalCommand
         stderr.WriteLine(SettingFlags.ToFlags(notice));
         using var classifier = new Classifier(backend, checkpoint, batchSize);
         using var probe = backend.Allocate<float>(1); // a buffer of the device, for NCCL's binding
-        using var collective = Collectives.Join(launch, backend, probe, out var collectiveNotice);
-        if (DistributedOption.Header(collective) is { } header) stderr.WriteLine(header);
-        if (collectiveNotice is not null) stderr.WriteLine(collectiveNotice);
+        using var collective = DistributedOption.Join(launch, backend, probe, stderr.WriteLine);
         var evaluation = classifier.Evaluate(data, collective);
         collective.Finish();
 

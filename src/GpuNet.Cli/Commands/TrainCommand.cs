@@ -95,9 +95,7 @@ public static class TrainCommand
         using var network = new Network(backend, spec, maxRows);
         network.Initialise(request.Init, options.Seed);
         if (initFrom is not null) network.ImportParameters(initFrom.Parameters);
-        using var collective = Collectives.Join(launch, backend, network.Gradients, out var collectiveNotice);
-        if (DistributedOption.Header(collective) is { } header) display.Note(header);
-        if (collectiveNotice is not null) display.Note(collectiveNotice);
+        using var collective = DistributedOption.Join(launch, backend, network.Gradients, display.Note);
         using var trainer = new Trainer(backend, network, data, options, validationSet, standardization, collective);
         resumePoint?.Restore(network, trainer.Optimizer);
         if (resumePoint?.Best is { } best) trainer.SetBestWeights(best.Parameters);
