@@ -176,20 +176,11 @@ public sealed class Network : IDisposable
     }
 
     /// <summary>
-    /// <see cref="TrainStep(DeviceBuffer{float}, DeviceBuffer{int}, int, in SgdParams, DeviceBuffer{float}, float)"/> with
-    /// any optimiser, and with dropout on the hidden layers when <paramref name="dropout"/> is given. PyTorch's order:
-    /// backward, then clip_grad_norm_, then optimizer.step() at the scheduled rate.
-    /// </summary>
-    public void TrainStep(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, Optim.IOptimizer optimizer, float learningRate,
-        DeviceBuffer<float> stats, float clipNorm = 0f, DropoutStep? dropout = null, LossWeights? weights = null)
-    {
-        ComputeGradients(x, labels, rows, stats, dropout, weights);
-        Update(optimizer, learningRate, clipNorm);
-    }
-
-    /// <summary>
-    /// The first half of <see cref="TrainStep(DeviceBuffer{float}, DeviceBuffer{int}, int, Optim.IOptimizer, float, DeviceBuffer{float}, float, DropoutStep?, LossWeights?)"/>:
-    /// forward, loss and backward into <see cref="Gradients"/>, the loss gradient a mean over <paramref name="meanOver"/> rows (see <see cref="Loss"/>).
+    /// The first half of a step with any optimiser (the second is <see cref="Update"/>; a data-parallel step sums
+    /// <see cref="Gradients"/> across ranks between the two): forward, loss and backward into <see cref="Gradients"/>,
+    /// with dropout on the hidden layers when <paramref name="dropout"/> is given, the loss gradient a mean over
+    /// <paramref name="meanOver"/> rows (see <see cref="Loss"/>). PyTorch's order: backward, then clip_grad_norm_, then
+    /// optimizer.step() at the scheduled rate.
     /// </summary>
     public void ComputeGradients(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, DeviceBuffer<float> stats, DropoutStep? dropout,
         LossWeights? weights = null, int? meanOver = null)
