@@ -28,11 +28,7 @@ public static class Evaluator
     {
         collective ??= SingleProcess.Instance;
         var share = RankSlice.Of(data.Count, collective.Rank, collective.Size);
-        int? found = FirstNonFiniteRow(network, data, stats, share);
-        if (collective.Size == 1) return found;
-        Span<double> first = [found ?? double.PositiveInfinity];
-        collective.AllReduce(first, ReduceOp.Min);
-        return double.IsFinite(first[0]) ? (int)first[0] : null;
+        return collective.FirstAcrossRanks(FirstNonFiniteRow(network, data, stats, share));
     }
 
     private static int? FirstNonFiniteRow(Network network, DeviceDataset data, LossStats stats, RankSlice share)

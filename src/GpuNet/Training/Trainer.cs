@@ -193,17 +193,18 @@ public sealed class Trainer : IDisposable
         _network.ImportParameters(current);
     }
 
-    /// <summary>A non-finite running training loss: diverged, at the first step whose rows' losses are not finite.</summary>
-    /// Over several ranks the score is already reduced, so every rank gets here; the first bad step of any rank is reported.
+    /// <summary>
+    /// A non-finite running training loss: diverged, at the first step whose rows' losses are not finite. Over several
+    /// ranks the score is already reduced, so every rank gets here; the first bad step of any rank is reported.
+    /// </summary>
     private Score CheckTraining(Score score, int epoch)
     {
         if (double.IsFinite(score.Loss)) return score;
         int step = Array.FindIndex(_stepStats, stats => stats is not null && !double.IsFinite(_trainStats.ReadSlice(stats).Loss));
         if (_collective.Size == 1)
             throw new DivergedException(epoch, step + 1, $"the training loss is {_trainStats.ReadSlice(_stepStats[step]!).Loss}");
-        Span<double> first = [step < 0 ? double.PositiveInfinity : step];
-        _collective.AllReduce(first, ReduceOp.Min);
-        throw new DivergedException(epoch, (int)first[0] + 1, $"the training loss is {score.Loss}");
+        int first = _collective.FirstAcrossRanks(step < 0 ? null : step) ?? step;
+        throw new DivergedException(epoch, first + 1, $"the training loss is {score.Loss}");
     }
 
     /// <summary>
