@@ -35,11 +35,10 @@ public static class ConvertCommand
             throw new UsageException($"--out {outDir} already holds {Path.GetFileName(existing)}; pass --overwrite to replace it");
 
         var table = CsvReader.Read(source, new CsvFormat(labelColumn, header));
-        var classes = ClassEncoding.Fit(table.LabelColumn!, table.Name);
-        int[] labels = classes.Encode(table.LabelColumn!, table.Name);
+        var classes = table.Classes; // fitted on this file by the reader, which encoded table.Labels with them
         try
         {
-            NpyReader.Write(outDir, table.Features, table.FeatureCount, labels, classes.Names);
+            NpyReader.Write(outDir, table.Features, table.FeatureCount, table.Labels, classes.Names);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
