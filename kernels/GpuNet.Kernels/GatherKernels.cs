@@ -18,7 +18,23 @@ public struct GatherParams
         float v = stored / Divisor;
         return Standardize != 0 ? (v - mean[c]) / scale[c] : v;
     }
+
+    /// <summary>Where destination element <paramref name="element"/> of a [rows, Cols] batch comes from, through the shuffled indices.</summary>
+    public readonly GatherElement Locate(int element, ArrayView<int> indices)
+    {
+        int r = element / Cols;
+        int c = element - r * Cols;
+        int row = indices[IndexOffset + r];
+        return new GatherElement(r, c, row, (long)row * Cols + c);
+    }
 }
+
+/// <summary>
+/// One destination element of a gather: its batch row and column, the dataset row it copies,
+/// and that feature's offset in the row-major source. The float32 and byte kernels share it,
+/// since an ILGPU kernel cannot be generic over the element type it converts.
+/// </summary>
+public readonly record struct GatherElement(int BatchRow, int Column, int SourceRow, long SourceOffset);
 
 /// <summary>
 /// Mini-batch assembly on the device: rows and labels picked by a shuffled index array, features
@@ -31,18 +47,16 @@ public static class GatherKernels
     public static void Rows(Index1D index, ArrayView<float> source, ArrayView<int> indices, ArrayView<float> mean, ArrayView<float> scale,
         ArrayView<float> destination, GatherParams p)
     {
-        int r = index.X / p.Cols;
-        int c = index.X - r * p.Cols;
-        destination[index.X] = p.Feature(source[(long)indices[p.IndexOffset + r] * p.Cols + c], c, mean, scale);
+        var e = p.Locate(index.X, indices);
+        destination[index.X] = p.Feature(source[e.SourceOffset], e.Column, mean, scale);
     }
 
     /// <summary><see cref="Rows"/> over byte features.</summary>
     public static void ByteRows(Index1D index, ArrayView<byte> source, ArrayView<int> indices, ArrayView<float> mean, ArrayView<float> scale,
         ArrayView<float> destination, GatherParams p)
     {
-        int r = index.X / p.Cols;
-        int c = index.X - r * p.Cols;
-        destination[index.X] = p.Feature(source[(long)indices[p.IndexOffset + r] * p.Cols + c], c, mean, scale);
+        var e = p.Locate(index.X, indices);
+        destination[index.X] = p.Feature(source[e.SourceOffset], e.Column, mean, scale);
     }
 
     /// <summary>destination[i] = source[indices[offset + i]].</summary>
@@ -60,23 +74,19 @@ public static class GatherKernels
     public static void Batch(Index1D index, ArrayView<float> features, ArrayView<int> labels, ArrayView<int> indices,
         ArrayView<float> mean, ArrayView<float> scale, ArrayView<float> batchX, ArrayView<int> batchY, GatherParams p)
     {
-        int r = index.X / p.Cols;
-        int c = index.X - r * p.Cols;
-        int source = indices[p.IndexOffset + r];
-        batchX[index.X] = p.Feature(features[(long)source * p.Cols + c], c, mean, scale);
-        if (c == 0)
-            batchY[r] = labels[source];
+        var e = p.Locate(index.X, indices);
+        batchX[index.X] = p.Feature(features[e.SourceOffset], e.Column, mean, scale);
+        if (e.Column == 0)
+            batchY[e.BatchRow] = labels[e.SourceRow];
     }
 
     /// <summary><see cref="Batch"/> over byte features.</summary>
     public static void ByteBatch(Index1D index, ArrayView<byte> features, ArrayView<int> labels, ArrayView<int> indices,
         ArrayView<float> mean, ArrayView<float> scale, ArrayView<float> batchX, ArrayView<int> batchY, GatherParams p)
     {
-        int r = index.X / p.Cols;
-        int c = index.X - r * p.Cols;
-        int source = indices[p.IndexOffset + r];
-        batchX[index.X] = p.Feature(features[(long)source * p.Cols + c], c, mean, scale);
-        if (c == 0)
-            batchY[r] = labels[source];
+        var e = p.Locate(index.X, indices);
+        batchX[index.X] = p.Feature(features[e.SourceOffset], e.Column, mean, scale);
+        if (e.Column == 0)
+            batchY[e.BatchRow] = labels[e.SourceRow];
     }
 }

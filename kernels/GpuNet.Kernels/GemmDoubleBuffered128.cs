@@ -92,36 +92,20 @@ public static class GemmDoubleBuffered128
         var ak = GemmSlots.Ks(t, aKc, Block, Depth, Threads);
         var br = GemmSlots.Rows(t, bKc, Block, Depth, Threads);
         var bk = GemmSlots.Ks(t, bKc, Block, Depth, Threads);
-        var aFrom = new GemmSlots(
-            default(TA).Offset(Math.Min(row0 + ar.S0, p.M - 1), kFirst + ak.S0, p.M, p.K),
-            default(TA).Offset(Math.Min(row0 + ar.S1, p.M - 1), kFirst + ak.S1, p.M, p.K),
-            default(TA).Offset(Math.Min(row0 + ar.S2, p.M - 1), kFirst + ak.S2, p.M, p.K),
-            default(TA).Offset(Math.Min(row0 + ar.S3, p.M - 1), kFirst + ak.S3, p.M, p.K));
-        var bFrom = new GemmSlots(
-            default(TB).Offset(Math.Min(col0 + br.S0, p.N - 1), kFirst + bk.S0, p.N, p.K),
-            default(TB).Offset(Math.Min(col0 + br.S1, p.N - 1), kFirst + bk.S1, p.N, p.K),
-            default(TB).Offset(Math.Min(col0 + br.S2, p.N - 1), kFirst + bk.S2, p.N, p.K),
-            default(TB).Offset(Math.Min(col0 + br.S3, p.N - 1), kFirst + bk.S3, p.N, p.K));
+        var aFrom = GemmSlots.Source<TA>(ar, ak, row0, kFirst, p.M, p.K);
+        var bFrom = GemmSlots.Source<TB>(br, bk, col0, kFirst, p.N, p.K);
         // Stage 1 onwards: never before kBegin, so the indices are valid offsets into the operand.
-        var aNext = new GemmSlots(aFrom.S0 + aStep, aFrom.S1 + aStep, aFrom.S2 + aStep, aFrom.S3 + aStep);
-        var bNext = new GemmSlots(bFrom.S0 + bStep, bFrom.S1 + bStep, bFrom.S2 + bStep, bFrom.S3 + bStep);
-        var aTo = new GemmSlots(ak.S0 * Lead + ar.S0, ak.S1 * Lead + ar.S1, ak.S2 * Lead + ar.S2, ak.S3 * Lead + ar.S3);
-        var bTo = new GemmSlots(bk.S0 * Lead + br.S0, bk.S1 * Lead + br.S1, bk.S2 * Lead + br.S2, bk.S3 * Lead + br.S3);
+        var aNext = aFrom.Plus(aStep);
+        var bNext = bFrom.Plus(bStep);
+        var aTo = GemmSlots.InTile(ar, ak, Lead);
+        var bTo = GemmSlots.InTile(br, bk, Lead);
 
         var acc = new Tile8x8();
         if (stages > 0)
         {
             // Slots with k below the pad fall before kBegin: they stage zeros.
-            var na = GemmSlots.LoadFrom(av, aFrom, new GemmSlots(ak.S0 - pad, ak.S1 - pad, ak.S2 - pad, ak.S3 - pad));
-            var nb = GemmSlots.LoadFrom(bv, bFrom, new GemmSlots(bk.S0 - pad, bk.S1 - pad, bk.S2 - pad, bk.S3 - pad));
-            tileA[aTo.S0] = na.V0;
-            tileA[aTo.S1] = na.V1;
-            tileA[aTo.S2] = na.V2;
-            tileA[aTo.S3] = na.V3;
-            tileB[bTo.S0] = nb.V0;
-            tileB[bTo.S1] = nb.V1;
-            tileB[bTo.S2] = nb.V2;
-            tileB[bTo.S3] = nb.V3;
+            aTo.StoreTo(tileA, GemmSlots.LoadFrom(av, aFrom, ak.Plus(-pad)));
+            bTo.StoreTo(tileB, GemmSlots.LoadFrom(bv, bFrom, bk.Plus(-pad)));
         }
         Group.Barrier();
 
@@ -159,16 +143,8 @@ public static class GemmDoubleBuffered128
             {
                 // The other buffer was last read in stage s − 1, which every thread finished
                 // before the previous barrier: safe to overwrite without a second barrier.
-                var ta = tileA.SubView(Stage - current, Stage);
-                var tb = tileB.SubView(Stage - current, Stage);
-                ta[aTo.S0] = na.V0;
-                ta[aTo.S1] = na.V1;
-                ta[aTo.S2] = na.V2;
-                ta[aTo.S3] = na.V3;
-                tb[bTo.S0] = nb.V0;
-                tb[bTo.S1] = nb.V1;
-                tb[bTo.S2] = nb.V2;
-                tb[bTo.S3] = nb.V3;
+                aTo.StoreTo(tileA.SubView(Stage - current, Stage), na);
+                bTo.StoreTo(tileB.SubView(Stage - current, Stage), nb);
             }
             Group.Barrier();
         }

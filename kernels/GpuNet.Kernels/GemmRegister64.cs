@@ -51,6 +51,8 @@ public static class GemmRegister64
         var ak = GemmSlots.Ks(t, aKc, Block, Depth, Threads);
         var br = GemmSlots.Rows(t, bKc, Block, Depth, Threads);
         var bk = GemmSlots.Ks(t, bKc, Block, Depth, Threads);
+        var aTo = GemmSlots.InTile(ar, ak, Lead);
+        var bTo = GemmSlots.InTile(br, bk, Lead);
 
         var acc0 = new Vec4();
         var acc1 = new Vec4();
@@ -59,14 +61,8 @@ public static class GemmRegister64
 
         for (int k0 = 0; k0 < p.K; k0 += Depth)
         {
-            tileA[ak.S0 * Lead + ar.S0] = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar.S0, k0 + ak.S0);
-            tileA[ak.S1 * Lead + ar.S1] = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar.S1, k0 + ak.S1);
-            tileA[ak.S2 * Lead + ar.S2] = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar.S2, k0 + ak.S2);
-            tileA[ak.S3 * Lead + ar.S3] = GemmTileIO.Element(a, aOffset, aKc, p.M, p.K, row0 + ar.S3, k0 + ak.S3);
-            tileB[bk.S0 * Lead + br.S0] = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br.S0, k0 + bk.S0);
-            tileB[bk.S1 * Lead + br.S1] = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br.S1, k0 + bk.S1);
-            tileB[bk.S2 * Lead + br.S2] = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br.S2, k0 + bk.S2);
-            tileB[bk.S3 * Lead + br.S3] = GemmTileIO.Element(b, bOffset, bKc, p.N, p.K, col0 + br.S3, k0 + bk.S3);
+            aTo.StoreTo(tileA, GemmSlots.Elements(a, aOffset, aKc, p.M, p.K, row0, k0, ar, ak));
+            bTo.StoreTo(tileB, GemmSlots.Elements(b, bOffset, bKc, p.N, p.K, col0, k0, br, bk));
             Group.Barrier();
 
             // Out-of-range k were staged as zeros, so every stage runs the full depth.

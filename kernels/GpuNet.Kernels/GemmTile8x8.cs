@@ -67,6 +67,46 @@ public readonly struct GemmSlots
         GemmTileIO.SlotK(t, 0, kContiguous, rows, depth, threads), GemmTileIO.SlotK(t, 1, kContiguous, rows, depth, threads),
         GemmTileIO.SlotK(t, 2, kContiguous, rows, depth, threads), GemmTileIO.SlotK(t, 3, kContiguous, rows, depth, threads));
 
+    /// <summary>Each slot moved by <paramref name="delta"/> elements (the next stage, or k shifted back by a pad).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public GemmSlots Plus(int delta) => new(S0 + delta, S1 + delta, S2 + delta, S3 + delta);
+
+    /// <summary>Where slots at tile rows <paramref name="r"/> and depths <paramref name="k"/> land in a tile of row stride <paramref name="lead"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static GemmSlots InTile(GemmSlots r, GemmSlots k, int lead) =>
+        new(k.S0 * lead + r.S0, k.S1 * lead + r.S1, k.S2 * lead + r.S2, k.S3 * lead + r.S3);
+
+    /// <summary>
+    /// Where the slots read from in an operand of layout <typeparamref name="TL"/>: row
+    /// <paramref name="first"/> + r, clamped once to the last of <paramref name="rows"/> (what a
+    /// clamped row computes is never stored), and depth <paramref name="kFirst"/> + k.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static GemmSlots Source<TL>(GemmSlots r, GemmSlots k, int first, int kFirst, int rows, int depth)
+        where TL : struct, IGemmLayout => new(
+        default(TL).Offset(Math.Min(first + r.S0, rows - 1), kFirst + k.S0, rows, depth),
+        default(TL).Offset(Math.Min(first + r.S1, rows - 1), kFirst + k.S1, rows, depth),
+        default(TL).Offset(Math.Min(first + r.S2, rows - 1), kFirst + k.S2, rows, depth),
+        default(TL).Offset(Math.Min(first + r.S3, rows - 1), kFirst + k.S3, rows, depth));
+
+    /// <summary>The slots' elements of one stage at depth <paramref name="k0"/>, zero outside the operand (<see cref="GemmTileIO.Element"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vec4 Elements(ArrayView<float> x, long offset, int kContiguous, int rows, int depth, int first, int k0, GemmSlots r, GemmSlots k) => new(
+        GemmTileIO.Element(x, offset, kContiguous, rows, depth, first + r.S0, k0 + k.S0),
+        GemmTileIO.Element(x, offset, kContiguous, rows, depth, first + r.S1, k0 + k.S1),
+        GemmTileIO.Element(x, offset, kContiguous, rows, depth, first + r.S2, k0 + k.S2),
+        GemmTileIO.Element(x, offset, kContiguous, rows, depth, first + r.S3, k0 + k.S3));
+
+    /// <summary>Stores <paramref name="v"/>'s four lanes at the slots' indices of <paramref name="tile"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void StoreTo(ArrayView<float> tile, Vec4 v)
+    {
+        tile[S0] = v.V0;
+        tile[S1] = v.V1;
+        tile[S2] = v.V2;
+        tile[S3] = v.V3;
+    }
+
     /// <summary>
     /// The four slots' elements at <paramref name="from"/>, where <paramref name="k"/> ≥ 0; a
     /// slot with k &lt; 0 reads 0 instead, from index 0, so no load leaves the operand.

@@ -37,40 +37,22 @@ public static class GemmTiled16
         long bBase = batch * p.StrideB;
         int aRow = ty * Tile;
 
+        // Each thread stages one element of each operand per step. tx (the fastest-varying
+        // thread index) walks the operand's contiguous direction, k for a k-contiguous operand
+        // and rows otherwise, so global reads are coalesced in every layout. A is k-contiguous
+        // when stored M×K, B when stored N×K.
+        int aKc = p.TransA == 0 ? 1 : 0;
+        int bKc = p.TransB != 0 ? 1 : 0;
+        int aR = aKc != 0 ? ty : tx;
+        int aK = aKc != 0 ? tx : ty;
+        int bC = bKc != 0 ? ty : tx;
+        int bK = bKc != 0 ? tx : ty;
+
         float acc = 0f;
         for (int k0 = 0; k0 < p.K; k0 += Tile)
         {
-            // Loads are arranged so that tx (the fastest-varying thread index) walks
-            // contiguous memory in every layout: coalesced global reads. Out-of-range
-            // elements are zero, so partial tiles need no special case in the product loop.
-            if (p.TransA == 0)
-            {
-                // A is M×K: thread (tx, ty) loads op(A)[row0 + ty, k0 + tx].
-                int k = k0 + tx;
-                tileA[ty * Tile + tx] = row < p.M && k < p.K ? a[aBase + (long)row * p.K + k] : 0f;
-            }
-            else
-            {
-                // A is K×M: thread (tx, ty) loads op(A)[row0 + tx, k0 + ty] = A[k0 + ty, row0 + tx].
-                int i = row0 + tx;
-                int k = k0 + ty;
-                tileA[tx * Tile + ty] = i < p.M && k < p.K ? a[aBase + (long)k * p.M + i] : 0f;
-            }
-
-            if (p.TransB == 0)
-            {
-                // B is K×N: thread (tx, ty) loads op(B)[k0 + ty, col0 + tx].
-                int k = k0 + ty;
-                tileB[ty * Tile + tx] = k < p.K && col < p.N ? b[bBase + (long)k * p.N + col] : 0f;
-            }
-            else
-            {
-                // B is N×K: thread (tx, ty) loads op(B)[k0 + tx, col0 + ty] = B[col0 + ty, k0 + tx].
-                int j = col0 + ty;
-                int k = k0 + tx;
-                tileB[tx * Tile + ty] = k < p.K && j < p.N ? b[bBase + (long)j * p.K + k] : 0f;
-            }
-
+            tileA[aR * Tile + aK] = GemmTileIO.Element(a, aBase, aKc, p.M, p.K, row0 + aR, k0 + aK);
+            tileB[bK * Tile + bC] = GemmTileIO.Element(b, bBase, bKc, p.N, p.K, col0 + bC, k0 + bK);
             Group.Barrier();
 
             // ILGPU 1.5.3 does not unroll loops, so the 16 multiply-adds are spelled out.
