@@ -1,5 +1,3 @@
-using GpuNet.Training;
-
 namespace GpuNet.Cli;
 
 /// <summary>gpunet's exit codes (README "Errors and exit codes"), and which error gets which.</summary>

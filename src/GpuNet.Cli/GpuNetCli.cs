@@ -1,4 +1,3 @@
-using System.CommandLine;
 using GpuNet.Cli.Commands;
 
 namespace GpuNet.Cli;

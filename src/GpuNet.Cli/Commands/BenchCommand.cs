@@ -1,10 +1,5 @@
-using System.CommandLine;
-using GpuNet.Backends;
 using GpuNet.Bench;
-using GpuNet.Data;
-using GpuNet.Devices;
 using GpuNet.Distributed;
-using GpuNet.Nn;
 using GpuNet.Reference;
 
 namespace GpuNet.Cli.Commands;

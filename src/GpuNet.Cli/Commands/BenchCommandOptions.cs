@@ -1,9 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using GpuNet.Bench;
-using GpuNet.Devices;
-using GpuNet.Kernels;
-using GpuNet.Nn;
 
 namespace GpuNet.Cli.Commands;
 

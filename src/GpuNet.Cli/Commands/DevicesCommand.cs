@@ -1,6 +1,3 @@
-using System.CommandLine;
-using GpuNet.Devices;
-
 namespace GpuNet.Cli.Commands;
 
 /// <summary><c>gpunet devices</c>: every accelerator found, with what --device calls it.</summary>

@@ -1,10 +1,4 @@
-using System.CommandLine;
-using GpuNet.Checkpoints;
-using GpuNet.Data;
-using GpuNet.Devices;
 using GpuNet.Distributed;
-using GpuNet.Kernels;
-using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
 

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using GpuNet.Checkpoints;
-
 namespace GpuNet.Cli.Commands;
 
 /// <summary>

@@ -1,8 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using GpuNet.Backends;
-using GpuNet.Devices;
-using GpuNet.Nn;
 using GpuNet.Reference;
 
 namespace GpuNet.Cli.Commands;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using GpuNet.Kernels;
-using GpuNet.Nn;
 using GpuNet.Reference;
 
 namespace GpuNet.Cli.Commands;

@@ -1,12 +1,5 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text;
-using GpuNet.Checkpoints;
-using GpuNet.Data;
-using GpuNet.Devices;
 using GpuNet.IO;
-using GpuNet.Kernels;
-using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
 

@@ -1,6 +1,3 @@
-using GpuNet.Checkpoints;
-using GpuNet.Data;
-
 namespace GpuNet.Cli.Commands;
 
 /// <summary>The rows <c>gpunet predict</c> runs on: a features-only CSV or IDX images, prepared as the checkpoint says.</summary>

@@ -1,5 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
 using GpuNet.Backends.Ilgpu;
 using ILGPU.Runtime.Cuda;
 

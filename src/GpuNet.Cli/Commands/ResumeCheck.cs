@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace GpuNet.Cli.Commands;
 
 /// <summary>

@@ -1,10 +1,6 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using GpuNet.Backends.Ilgpu;
 using GpuNet.Reference;
-using GpuNet.Devices;
-using GpuNet.Kernels;
 
 namespace GpuNet.Cli.Commands;
 

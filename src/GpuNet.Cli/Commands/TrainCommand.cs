@@ -1,13 +1,6 @@
-using System.CommandLine;
-using GpuNet.Backends;
-using GpuNet.Checkpoints;
 using GpuNet.Cli.Display;
 using GpuNet.Cli.Plots;
-using GpuNet.Data;
-using GpuNet.Devices;
 using GpuNet.Distributed;
-using GpuNet.Nn;
-using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
 

@@ -1,10 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
-using GpuNet.Data;
-using GpuNet.Kernels;
-using GpuNet.Nn;
 using GpuNet.Optim;
-using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
 
