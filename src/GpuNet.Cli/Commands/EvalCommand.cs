@@ -14,7 +14,7 @@ public static class EvalCommand
 
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var checkpoint = new Option<string>("--model") { Description = "The checkpoint to evaluate (model.safetensors or model-best.safetensors from 'train --out')", Required = true };
+        var checkpoint = CheckpointOption.Create("The checkpoint to evaluate (model.safetensors or model-best.safetensors from 'train --out')");
         var data = new DataCommandOptions(dataRequired: true);
         var allRows = new Option<bool>("--all-rows") { Description = "CSV: evaluate every row of --data instead of its held-out test split" };
         var device = DeviceOption.Create();
@@ -27,7 +27,7 @@ public static class EvalCommand
             "Evaluate a saved model: loss, accuracy, per-class precision and recall, and the confusion matrix. " +
             "It uses the test split 'gpunet train' with the same data options holds out (pass the same --seed, --test-fraction and synthetic-set options), " +
             "or every row of a CSV file with --all-rows.",
-            [checkpoint, allRows, device, batchSize, json, activation, distributed, .. data.All],
+            [checkpoint, CheckpointOption.Retired(), allRows, device, batchSize, json, activation, distributed, .. data.All],
             parsed =>
             {
                 var request = data.Read(parsed);

@@ -13,9 +13,9 @@ public static class PredictCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var checkpoint = new Option<string>("--model") { Description = "The checkpoint to predict with (model.safetensors from 'train --out')", Required = true };
+        var checkpoint = CheckpointOption.Create("The checkpoint to predict with (model.safetensors from 'train --out')");
         var input = new Option<string>("--input") { Description = "A CSV of features only (no label column; a header row is detected) or an IDX image file (raw or gzipped); '-' reads standard input, and pipes and FIFOs work too", Required = true };
-        var output = new Option<string?>("--output") { Description = $"Write the CSV here (atomically) instead of to stdout ('-' is stdout too); it may not name --model or --input" };
+        var output = new Option<string?>("--output") { Description = $"Write the CSV here (atomically) instead of to stdout ('-' is stdout too); it may not name {CheckpointOption.Name} or --input" };
         var header = new Option<bool>("--header") { Description = "CSV: the first row is a header (detected when not given)" };
         var device = DeviceOption.Create();
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass", DefaultValueFactory = _ => new TrainOptions().EvalBatchSize }.AtLeast(1);
@@ -23,7 +23,7 @@ public static class PredictCommand
         return Verb.Create("predict",
             "Predict with a saved model: writes index,label,prob_<class>... as CSV (label = the predicted class name, the index for integer labels). " +
             "The input gets the preprocessing recorded in the checkpoint (IDX pixels are scaled by 1/255 for a model trained on IDX images).",
-            [checkpoint, input, output, header, device, batchSize, activation],
+            [checkpoint, CheckpointOption.Retired(), input, output, header, device, batchSize, activation],
             parsed => Run(parsed.GetValue(checkpoint)!, EvalCommand.ReadActivation(parsed, activation), parsed.GetValue(input)!, parsed.GetValue(output),
                 parsed.GetValue(header) ? true : null, parsed.GetValue(device)!, parsed.GetValue(batchSize), stdout, stderr));
     }
@@ -32,12 +32,11 @@ public static class PredictCommand
         TextWriter stdout, TextWriter stderr)
     {
         if (string.IsNullOrWhiteSpace(inputPath)) throw new UsageException("--input needs a file, or - for standard input (got an empty name)");
-        if (string.IsNullOrWhiteSpace(checkpointPath)) throw new UsageException("--model needs a checkpoint file (got an empty name)");
         if (outputPath == InputFile.StandardInput) outputPath = null;
         if (outputPath is not null)
         {
             if (string.IsNullOrWhiteSpace(outputPath)) throw new UsageException("--output needs a file name, or - for stdout (got an empty one)");
-            if (SameFile(outputPath, checkpointPath)) throw new UsageException($"--output {outputPath} is the --model file; writing there would destroy the model");
+            if (SameFile(outputPath, checkpointPath)) throw new UsageException($"--output {outputPath} is the {CheckpointOption.Name} file; writing there would destroy the model");
             if (inputPath != InputFile.StandardInput && SameFile(outputPath, inputPath)) throw new UsageException($"--output {outputPath} is the --input file; choose another name");
             if (Directory.Exists(outputPath)) throw new UsageException($"--output {outputPath} is a directory; name a file");
         }
