@@ -1,4 +1,4 @@
-using System.CommandLine;
+using System.CommandLine.Parsing;
 using GpuNet.Cli.Commands;
 
 namespace GpuNet.Cli;
@@ -31,8 +31,10 @@ public static class GpuNetCli
         {
             var command = parsed.CommandResult.Command;
             var name = command == root ? "gpunet" : $"gpunet {command.Name}";
+            // A hidden option is a retired spelling (eval's old --model): its error explains the rest (a missing --checkpoint).
+            var error = parsed.Errors.FirstOrDefault(e => e.SymbolResult is OptionResult { Option.Hidden: true }) ?? parsed.Errors[0];
             // System.CommandLine lists allowed values on separate lines; the user gets one line.
-            var message = PlainTypeNames(OneLine(parsed.Errors[0].Message));
+            var message = PlainTypeNames(OneLine(error.Message));
             stderr.WriteLine($"{name}: {message} (see '{name} --help')");
             return ExitCodes.UsageError;
         }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace GpuNet.Cli;
 
 /// <summary>Human-readable sizes and rates for console output.</summary>

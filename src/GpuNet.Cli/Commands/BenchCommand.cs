@@ -1,10 +1,5 @@
-using System.CommandLine;
-using GpuNet.Backends;
 using GpuNet.Bench;
-using GpuNet.Data;
-using GpuNet.Devices;
 using GpuNet.Distributed;
-using GpuNet.Nn;
 using GpuNet.Reference;
 
 namespace GpuNet.Cli.Commands;
@@ -18,10 +13,7 @@ public static class BenchCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var o = new BenchCommandOptions();
-        var command = new Command("bench", "Measure training throughput (samples/s, ms/step) across batch sizes and devices, or GEMM GFLOP/s with --op gemm.");
-        foreach (var option in o.All) command.Options.Add(option);
-        command.SetAction(parsed => Run(o.Read(parsed), stdout, stderr));
-        return command;
+        return Verb.Create("bench", "Measure training throughput (samples/s, ms/step) across batch sizes and devices, or GEMM GFLOP/s with --op gemm.", o.All, parsed => Run(o.Read(parsed), stdout, stderr));
     }
 
     private const int ProfileGemmSize = 1024;
@@ -40,7 +32,7 @@ public static class BenchCommand
                 .Concat(request.BatchSizes.SelectMany(b => GemmCase.TrainingShapes(b, spec.Layers[0].In, spec.Layers[0].Out)))
                 .ToArray();
             foreach (var c in cases) // each case's operands are allocated on their own, so each is checked on its own
-                RequireSize("--sizes or --batch-sizes", [($"{c.Label}: A", c.Shape.ExtentA), ($"{c.Label}: B", c.Shape.ExtentB), ($"{c.Label}: C", c.Shape.ExtentC)]);
+                BufferCheck.Require("--sizes or --batch-sizes", [($"{c.Label}: A", c.Shape.ExtentA), ($"{c.Label}: B", c.Shape.ExtentB), ($"{c.Label}: C", c.Shape.ExtentC)]);
             var gemms = OnEachDevice(request, log, backend =>
             {
                 // The op's declaration first checks, then times: a fast wrong GEMM is no result.
@@ -58,7 +50,7 @@ public static class BenchCommand
         }
 
         int largest = request.BatchSizes.Max();
-        RequireSize("--batch-sizes", Network.Buffers(spec, largest));
+        BufferCheck.Require($"--batch-sizes {largest}", Network.Buffers(spec, largest));
         if (data.Train.Count < largest)
             throw new UsageException($"--batch-sizes {largest} needs at least {largest} training rows, {data.Train.Name} has {data.Train.Count}");
         log.WriteLine($"model: {spec.Describe()} on {data.Train.Name}, {data.Train.Count} rows; SGD lr 0.01 momentum 0.9");
@@ -82,19 +74,6 @@ public static class BenchCommand
         if (request.PlotPath is { } plot)
             BenchPlot.WriteThroughput(plot, spec.Describe(), results);
         return ExitCodes.Success;
-    }
-
-    /// <summary>Buffers that cannot be allocated are a usage error naming the options that asked for them, before any device is opened.</summary>
-    private static void RequireSize(string options, IEnumerable<(string What, double Elements)> buffers)
-    {
-        try
-        {
-            BufferLimits.Check(buffers);
-        }
-        catch (BufferSizeException e)
-        {
-            throw new UsageException($"{options}: {e.Message}");
-        }
     }
 
     private static DataSplit LoadData(BenchRequest request)

@@ -1,9 +1,4 @@
-using System.CommandLine;
-using System.Globalization;
 using GpuNet.Bench;
-using GpuNet.Devices;
-using GpuNet.Kernels;
-using GpuNet.Nn;
 
 namespace GpuNet.Cli.Commands;
 
@@ -14,19 +9,19 @@ public sealed class BenchCommandOptions
     private static readonly BenchTiming DefaultTiming = new();
 
     public Option<string> Op { get; } = new Option<string>("--op") { Description = "train: time training steps; gemm: time matrix multiplies alone", DefaultValueFactory = _ => "train" }.AcceptOnlyFromAmong("train", "gemm");
-    public Option<string[]> Device { get; } = new("--device") { Description = "Devices to compare, comma-separated or repeated: cpu, ilgpu-cpu, cuda[:N], opencl[:N], auto", DefaultValueFactory = _ => ["cpu"] };
-    public Option<string> Model { get; } = new Option<string>("--model") { Description = "logistic (binary), softmax, or mlp", DefaultValueFactory = _ => "mlp" }.AcceptOnlyFromAmong("logistic", "softmax", "mlp");
-    public Option<string?> Hidden { get; } = new("--hidden") { Description = "MLP hidden layer sizes, e.g. 256 or 256,128 [default: 256]" };
-    public Option<string> Activation { get; } = new Option<string>("--activation") { Description = "MLP hidden nonlinearity", DefaultValueFactory = _ => "relu" }.AcceptOnlyFromAmong("relu", "sigmoid", "tanh");
+    public Option<string[]> Device { get; } = DeviceOption.CreateList();
+    public ModelSpecOptions ModelOptions { get; } = new();
     public Option<string?> BatchSizes { get; } = new("--batch-sizes") { Description = "Batch sizes to sweep [default: 32,128,512,2048; --op gemm: 128, for the training shapes]" };
     public Option<string?> Sizes { get; } = new("--sizes") { Description = "--op gemm: square sizes N (N×N·N×N) [default: 512,1024,2048]" };
     public Option<string> Data { get; } = new("--data") { Description = $"{RandomData} (uniform features of the Fashion-MNIST shape: 784 features, 10 classes, 2 for logistic), or any 'gpunet train --data' source such as fashion-mnist", DefaultValueFactory = _ => RandomData };
     public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Where to look first for fashion-mnist/mnist" };
     public Option<int> Samples { get; } = new("--samples") { Description = $"--data {RandomData}: training rows (steps gather from all of them, like an epoch of Fashion-MNIST)", DefaultValueFactory = _ => 60_000 };
-    public Option<int> Warmup { get; } = new("--warmup-steps") { Description = "Untimed steps (or GEMM calls) before timing", DefaultValueFactory = _ => DefaultTiming.WarmupRuns };
-    public Option<int?> Steps { get; } = new("--steps") { Description = $"Timed steps (or calls) per point [default: at least {DefaultTiming.MinRuns} and at least --seconds]" };
-    public Option<int> Window { get; } = new("--window") { Description = "Steps (or calls) per timed window, closed by one device synchronisation; each sample is the window's mean", DefaultValueFactory = _ => DefaultTiming.Window };
-    public Option<double> Seconds { get; } = new("--seconds") { Description = "Minimum timed seconds per point when --steps is not given", DefaultValueFactory = _ => DefaultTiming.MinSeconds };
+    public Option<int> Warmup { get; } = new Option<int>("--warmup-steps") { Description = "Untimed steps (or GEMM calls) before timing", DefaultValueFactory = _ => DefaultTiming.WarmupRuns }.AtLeast(0);
+    public Option<int?> Steps { get; } = new Option<int?>("--steps") { Description = $"Timed steps (or calls) per point [default: at least {DefaultTiming.MinRuns} and at least --seconds]" }.Require(n => n is null or >= 1, "must be at least 1");
+    public Option<int> Window { get; } = new Option<int>("--window") { Description = "Steps (or calls) per timed window, closed by one device synchronisation; each sample is the window's mean", DefaultValueFactory = _ => DefaultTiming.Window }
+        .Require(w => w is >= 1 and <= BenchTiming.MaxWindow, $"must be 1 to {BenchTiming.MaxWindow} steps");
+    public Option<double> Seconds { get; } = new Option<double>("--seconds") { Description = "Minimum timed seconds per point when --steps is not given", DefaultValueFactory = _ => DefaultTiming.MinSeconds }
+        .Require(s => s >= 0 && !double.IsInfinity(s), "must be zero or more");
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for the weights, the row order and the random data", DefaultValueFactory = _ => 0 };
     public Option<bool> Json { get; } = new("--json") { Description = "Print the results as a JSON array on stdout (the table goes to stderr)" };
     public Option<string?> Csv { get; } = new("--csv") { Description = "Also write the results to this CSV file" };
@@ -34,45 +29,16 @@ public sealed class BenchCommandOptions
     public Option<bool> Profile { get; } = new("--profile") { Description = "--op train: also split one step's time by op (each op synchronised), per device and batch size" };
     public Option<string?> Plot { get; } = new("--plot") { Description = "--op train: write a throughput-versus-batch-size chart to this PNG file" };
 
-    public BenchCommandOptions()
-    {
-        // Ranges are checked where the options are declared, so the error names the option.
-        Range(Warmup, w => w >= 0, w => $"--warmup-steps must be zero or more (got {w})");
-        Range(Steps, n => n is null or >= 1, n => $"--steps must be at least 1 (got {n})");
-        Range(Seconds, s => s >= 0 && !double.IsInfinity(s), s => $"--seconds must be zero or more (got {s})");
-        Range(Window, w => w is >= 1 and <= BenchTiming.MaxWindow, w => $"--window must be 1 to {BenchTiming.MaxWindow} steps (got {w})");
-    }
-
-    /// <summary>A range check on a parsed value; a value that does not parse is left to System.CommandLine's own error.</summary>
-    private static void Range<T>(Option<T> option, Func<T, bool> valid, Func<T, string> message) => option.Validators.Add(result =>
-    {
-        if (result.Tokens.Count == 0)
-            return; // the default applies
-        T value;
-        try
-        {
-            value = result.GetValueOrDefault<T>();
-        }
-        catch (InvalidOperationException)
-        {
-            return; // unparseable: the parser reports it, naming the option
-        }
-        if (!valid(value))
-            result.AddError(message(value));
-    });
-
     public IEnumerable<Option> All =>
     [
-        Op, Device, Model, Hidden, Activation, BatchSizes, Sizes,
+        Op, Device, .. ModelOptions.All, BatchSizes, Sizes,
         Data, DataDir, Samples, Warmup, Steps, Window, Seconds, Seed, Json, Csv, Plot, Profile, Distributed,
     ];
 
     public BenchRequest Read(ParseResult parsed)
     {
         bool gemm = parsed.GetValue(Op) == "gemm";
-        var model = Enum.Parse<ModelKind>(parsed.GetValue(Model)!, ignoreCase: true);
-        var hiddenText = parsed.GetValue(Hidden);
-        IReadOnlyList<int> hidden = hiddenText is null ? (model == ModelKind.Mlp ? [256] : []) : TrainCommandOptions.ParseHidden(hiddenText);
+        var (model, hidden, activation) = ModelOptions.Read(parsed);
         var batchText = parsed.GetValue(BatchSizes);
         var sizesText = parsed.GetValue(Sizes);
         if (sizesText is not null && !gemm)
@@ -97,8 +63,8 @@ public sealed class BenchCommandOptions
 
         return new BenchRequest(
             gemm ? BenchOp.Gemm : BenchOp.Train,
-            ParseDevices(parsed.GetValue(Device) ?? []),
-            model, hidden, Enum.Parse<Activation>(parsed.GetValue(Activation)!, ignoreCase: true),
+            DeviceOption.ReadList(parsed.GetValue(Device) ?? []),
+            model, hidden, activation,
             batchText is null ? (gemm ? [128] : [32, 128, 512, 2048]) : ParseSizes("--batch-sizes", batchText),
             sizesText is null ? (gemm ? [512, 1024, 2048] : []) : ParseSizes("--sizes", sizesText),
             parsed.GetValue(Data)!, parsed.GetValue(DataDir), parsed.GetValue(Samples), timing, parsed.GetValue(Seed),
@@ -108,29 +74,8 @@ public sealed class BenchCommandOptions
         };
     }
 
-    /// <summary>Comma-separated and repeated --device values, in order, each once.</summary>
-    public static IReadOnlyList<string> ParseDevices(IEnumerable<string> values)
-    {
-        var devices = values.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries)).ToList();
-        if (devices.Count == 0 || devices.Any(d => d.Length == 0))
-            throw new UsageException("--device needs one or more device ids, e.g. cpu or cpu,cuda");
-        foreach (var device in devices)
-            DeviceSpec.Parse(device); // a malformed id fails here, before any device is opened or timed
-        return devices.Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-    }
-
-    /// <summary>"32,128" → [32, 128]; anything but positive integers is a usage error naming the option.</summary>
-    public static IReadOnlyList<int> ParseSizes(string option, string text)
-    {
-        var sizes = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int size) || size <= 0)
-                throw new UsageException($"{option} '{text}' is not a list of positive integers such as 32,128,512");
-            sizes.Add(size);
-        }
-        return sizes.Distinct().ToArray();
-    }
+    /// <summary>"32,128" → [32, 128], each once; anything but positive integers is a usage error naming the option.</summary>
+    private static int[] ParseSizes(string option, string text) => OptionRange.PositiveIntegers(option, text, "32,128,512").Distinct().ToArray();
 }
 
 public enum BenchOp { Train, Gemm }

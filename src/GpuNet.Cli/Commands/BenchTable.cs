@@ -1,4 +1,3 @@
-using System.Globalization;
 using GpuNet.Bench;
 using Spectre.Console;
 using Spectre.Console.Rendering;

@@ -1,8 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using GpuNet.Data;
-using GpuNet.Training;
-
 namespace GpuNet.Cli.Commands;
 
 /// <summary><c>--class-weight none|balanced|w0,w1,…</c>: parsed and checked when the command line is read, so a bad value names the option.</summary>

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using GpuNet.Data;
-
 namespace GpuNet.Cli.Commands;
 
 /// <summary>
@@ -12,23 +9,20 @@ public static class ConvertCommand
     public static Command Create(TextWriter stderr)
     {
         var data = new Option<string>("--data") { Description = "The CSV file to convert", Required = true };
-        var labelColumn = new Option<int>("--label-column") { Description = "Zero-based label column, -1 for the last", DefaultValueFactory = _ => 0 };
+        var labelColumn = new Option<int>("--label-column") { Description = "Zero-based label column, -1 for the last", DefaultValueFactory = _ => 0 }
+            .Require(c => c >= -1, "must be a column index ≥ 0, or -1 for the last column");
         var header = new Option<bool>("--header") { Description = "The first row is a header (detected when not given)" };
         var output = new Option<string>("--out") { Description = "Directory to write features.npy, labels.npy and labels.classes.txt into", Required = true };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace those files when they exist" };
-        var command = new Command("convert",
-            "Convert a CSV to .npy files once, so training maps them (gpunet train --data DIR/features.npy --labels DIR/labels.npy) instead of parsing the text every run.");
-        foreach (var option in new Option[] { data, labelColumn, header, output, overwrite })
-            command.Options.Add(option);
-        command.SetAction(parsed => Run(parsed.GetValue(data)!, parsed.GetValue(labelColumn), parsed.GetValue(header) ? true : null,
-            parsed.GetValue(output)!, parsed.GetValue(overwrite), stderr));
-        return command;
+        return Verb.Create("convert",
+            "Convert a CSV to .npy files once, so training maps them (gpunet train --data DIR/features.npy --labels DIR/labels.npy) instead of parsing the text every run.",
+            [data, labelColumn, header, output, overwrite],
+            parsed => Run(parsed.GetValue(data)!, parsed.GetValue(labelColumn), parsed.GetValue(header) ? true : null, parsed.GetValue(output)!, parsed.GetValue(overwrite), stderr));
     }
 
     private static int Run(string source, int labelColumn, bool? header, string outDir, bool overwrite, TextWriter stderr)
     {
         if (string.IsNullOrWhiteSpace(outDir)) throw new UsageException("--out needs a directory name (got an empty one)");
-        if (labelColumn < -1) throw new UsageException($"--label-column {labelColumn}: must be a column index ≥ 0, or -1 for the last column");
         if (File.Exists(outDir)) throw new UsageException($"--out {outDir} is a file; name a directory");
         string[] targets = [Path.Combine(outDir, "features.npy"), Path.Combine(outDir, "labels.npy"), NpyReader.ClassNamesFile(Path.Combine(outDir, "labels.npy"))];
         if (!overwrite && targets.FirstOrDefault(File.Exists) is { } existing)

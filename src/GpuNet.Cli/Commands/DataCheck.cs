@@ -1,5 +1,3 @@
-using GpuNet.Data;
-
 namespace GpuNet.Cli.Commands;
 
 /// <summary>A resumed run trains on the very bytes it started on: the files run.json fingerprinted must still be there, unchanged.</summary>

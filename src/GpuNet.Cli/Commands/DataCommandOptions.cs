@@ -1,6 +1,3 @@
-using System.CommandLine;
-using GpuNet.Data;
-
 namespace GpuNet.Cli.Commands;
 
 /// <summary>

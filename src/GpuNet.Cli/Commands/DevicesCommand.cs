@@ -1,6 +1,3 @@
-using System.CommandLine;
-using GpuNet.Devices;
-
 namespace GpuNet.Cli.Commands;
 
 /// <summary><c>gpunet devices</c>: every accelerator found, with what --device calls it.</summary>
@@ -8,8 +5,7 @@ public static class DevicesCommand
 {
     public static Command Create(TextWriter stdout)
     {
-        var command = new Command("devices", "List every device GpuNet can train on, with the name --device takes.");
-        command.SetAction(_ =>
+        return Verb.Create("devices", "List every device GpuNet can train on, with the name --device takes.", [], _ =>
         {
             var rows = DeviceCatalog.Discover()
                 .Select(d => new[] { d.Id, d.Kind.ToString(), d.Name, Units.Bytes(d.MemoryBytes), d.Usable ? d.Details : $"not usable: {d.Details}" })
@@ -17,6 +13,5 @@ public static class DevicesCommand
             TextTable.Write(stdout, ["device", "kind", "name", "memory", "details"], rows);
             return ExitCodes.Success;
         });
-        return command;
     }
 }

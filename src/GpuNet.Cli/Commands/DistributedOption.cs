@@ -1,5 +1,3 @@
-using System.CommandLine;
-using GpuNet.Backends;
 using GpuNet.Distributed;
 
 namespace GpuNet.Cli.Commands;

@@ -1,10 +1,4 @@
-using System.CommandLine;
-using GpuNet.Checkpoints;
-using GpuNet.Data;
-using GpuNet.Devices;
 using GpuNet.Distributed;
-using GpuNet.Kernels;
-using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
 
@@ -20,47 +14,44 @@ public static class EvalCommand
 
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var model = new Option<string>("--model") { Description = "The checkpoint to evaluate (model.safetensors or model-best.safetensors from 'train --out')", Required = true };
+        var checkpoint = CheckpointOption.Create("The checkpoint to evaluate (model.safetensors or model-best.safetensors from 'train --out')");
         var data = new DataCommandOptions(dataRequired: true);
         var allRows = new Option<bool>("--all-rows") { Description = "CSV: evaluate every row of --data instead of its held-out test split" };
-        var device = new Option<string>("--device") { Description = "auto, cpu, ilgpu-cpu, cuda[:N] or opencl[:N]", DefaultValueFactory = _ => "auto" };
-        var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass", DefaultValueFactory = _ => Defaults.EvalBatchSize };
+        var device = DeviceOption.Create();
+        var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass", DefaultValueFactory = _ => Defaults.EvalBatchSize }.AtLeast(1);
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
         var activation = PlainActivationOption();
         var distributed = DistributedOption.Create();
 
-        var command = new Command("eval",
+        return Verb.Create("eval",
             "Evaluate a saved model: loss, accuracy, per-class precision and recall, and the confusion matrix. " +
             "It uses the test split 'gpunet train' with the same data options holds out (pass the same --seed, --test-fraction and synthetic-set options), " +
-            "or every row of a CSV file with --all-rows.");
-        foreach (var option in new Option[] { model, allRows, device, batchSize, json, activation, distributed }.Concat(data.All))
-            command.Options.Add(option);
-        command.SetAction(parsed =>
-        {
-            var request = data.Read(parsed);
-            var launch = Collectives.Launch(DistributedOption.Read(parsed.GetValue(distributed)!));
-            if (launch is { Rank: > 0 }) (stdout, stderr) = (TextWriter.Null, TextWriter.Null); // rank 0 alone reports; errors still reach the process's stderr
-            return Run(parsed.GetValue(model)!, ReadActivation(parsed, activation), request, parsed.GetValue(allRows), parsed.GetValue(device)!, parsed.GetValue(batchSize), parsed.GetValue(json),
-                launch, stdout, stderr);
-        });
-        return command;
+            "or every row of a CSV file with --all-rows.",
+            [checkpoint, CheckpointOption.Retired(), allRows, device, batchSize, json, activation, distributed, .. data.All],
+            parsed =>
+            {
+                var request = data.Read(parsed);
+                var launch = Collectives.Launch(DistributedOption.Read(parsed.GetValue(distributed)!));
+                if (launch is { Rank: > 0 }) (stdout, stderr) = (TextWriter.Null, TextWriter.Null); // rank 0 alone reports; errors still reach the process's stderr
+                return Run(parsed.GetValue(checkpoint)!, ReadActivation(parsed, activation), request, parsed.GetValue(allRows), parsed.GetValue(device)!, parsed.GetValue(batchSize), parsed.GetValue(json),
+                    launch, stdout, stderr);
+            });
     }
 
     /// <summary>--activation: the hidden nonlinearity of a plain state dict, which records none (gpunet checkpoints carry their own).</summary>
     internal static Option<string> PlainActivationOption() =>
         new Option<string>(ModelFileNotes.ActivationOption) { Description = "For a plain state dict without gpunet metadata: the MLP's hidden nonlinearity", DefaultValueFactory = _ => "relu" }
-            .AcceptOnlyFromAmong("relu", "sigmoid", "tanh");
+            .AcceptOnlyFromAmong(ModelSpecOptions.Activations);
 
     internal static Activation ReadActivation(ParseResult parsed, Option<string> option) =>
         Enum.Parse<Activation>(parsed.GetValue(option)!, ignoreCase: true);
 
-    private static int Run(string modelPath, Activation activation, DataOptions dataOptions, bool allRows, string deviceId, int batchSize, bool json,
+    private static int Run(string checkpointPath, Activation activation, DataOptions dataOptions, bool allRows, string deviceId, int batchSize, bool json,
         LaunchEnvironment? launch, TextWriter stdout, TextWriter stderr)
     {
-        if (batchSize < 1) throw new UsageException($"--batch-size must be at least 1 (got {batchSize})");
-        var checkpoint = ModelCheckpoint.Load(modelPath, activation);
-        foreach (var note in ModelFileNotes.For(checkpoint, modelPath)) stderr.WriteLine(note);
-        var (data, split) = LoadTestRows(dataOptions, allRows, checkpoint, modelPath);
+        var checkpoint = ModelCheckpoint.Load(checkpointPath, activation);
+        foreach (var note in ModelFileNotes.For(checkpoint, checkpointPath)) stderr.WriteLine(note);
+        var (data, split) = LoadTestRows(dataOptions, allRows, checkpoint, checkpointPath);
         checkpoint.PrepareFeatures(data.Floats!, Preprocessings.ForSource(dataOptions.Source));
 
         using var backend = DeviceCatalog.Open(DistributedOption.DeviceFor(deviceId, launch), out var notice);
@@ -71,14 +62,14 @@ public static class EvalCommand
         var evaluation = classifier.Evaluate(data, collective);
         collective.Finish();
 
-        var report = new EvalCommandReport(modelPath, checkpoint, $"{data.Name} {split}", backend.Device.Id, evaluation);
+        var report = new EvalCommandReport(checkpointPath, checkpoint, $"{data.Name} {split}", backend.Device.Id, evaluation);
         if (json) stdout.WriteLine(report.ToJson());
         else report.WriteTables(stdout);
         return ExitCodes.Success;
     }
 
     /// <summary>The rows to evaluate as float32 (prepared on the host), labelled with the checkpoint's class count, and what they are ("test split", "all rows").</summary>
-    private static (Dataset Data, string Split) LoadTestRows(DataOptions options, bool allRows, ModelCheckpoint checkpoint, string modelPath)
+    private static (Dataset Data, string Split) LoadTestRows(DataOptions options, bool allRows, ModelCheckpoint checkpoint, string checkpointPath)
     {
         string source = options.Source.Trim();
         bool named = DatasetCatalog.Contains(source) || SyntheticData.Contains(source);
@@ -103,7 +94,7 @@ public static class EvalCommand
 
         // A CSV need not show every class; more classes than the model knows, or a named set unlike it, cannot be evaluated.
         int classes = !named && data.ClassCount <= checkpoint.Spec.Classes ? checkpoint.Spec.Classes : data.ClassCount;
-        checkpoint.RequireFits(data.FeatureCount, classes, $"--data {source}", modelPath);
+        checkpoint.RequireFits(data.FeatureCount, classes, $"--data {source}", checkpointPath);
         return (new Dataset(data.Name, data.ToFloat32(), data.Labels, data.FeatureCount, classes, checkpoint.ClassNames), split);
     }
 }

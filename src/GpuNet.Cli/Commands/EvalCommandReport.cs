@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GpuNet.Checkpoints;
 using Spectre.Console;
 
 namespace GpuNet.Cli.Commands;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using GpuNet.Checkpoints;
-
 namespace GpuNet.Cli.Commands;
 
 /// <summary>
@@ -11,26 +8,23 @@ public static class ExportCommand
 {
     public static Command Create(TextWriter stderr)
     {
-        var model = new Option<string>("--model") { Description = "The checkpoint to export (model.safetensors from 'train --out', or a plain state dict)", Required = true };
-        var output = new Option<string>("--output") { Description = "The ONNX file to write (atomically); it may not name --model", Required = true };
+        var checkpoint = CheckpointOption.Create("The checkpoint to export (model.safetensors from 'train --out', or a plain state dict)");
+        var output = new Option<string>("--output") { Description = $"The ONNX file to write (atomically); it may not name {CheckpointOption.Name}", Required = true };
         var activation = EvalCommand.PlainActivationOption();
-        var command = new Command("export",
+        return Verb.Create("export",
             "Export a saved model to ONNX (opset 13): input 'features' [N, F] of raw values as predict reads them, with the recorded preprocessing inside the graph; " +
-            "outputs 'probabilities' [N, C] (predict's prob_* columns) and 'label' [N] (int64 class index); class names in the metadata.");
-        foreach (var option in new Option[] { model, output, activation })
-            command.Options.Add(option);
-        command.SetAction(parsed => Run(parsed.GetValue(model)!, parsed.GetValue(output)!, EvalCommand.ReadActivation(parsed, activation), stderr));
-        return command;
+            "outputs 'probabilities' [N, C] (predict's prob_* columns) and 'label' [N] (int64 class index); class names in the metadata.",
+            [checkpoint, CheckpointOption.Retired(), output, activation],
+            parsed => Run(parsed.GetValue(checkpoint)!, parsed.GetValue(output)!, EvalCommand.ReadActivation(parsed, activation), stderr));
     }
 
-    private static int Run(string modelPath, string outputPath, Kernels.Activation activation, TextWriter stderr)
+    private static int Run(string checkpointPath, string outputPath, Activation activation, TextWriter stderr)
     {
-        if (string.IsNullOrWhiteSpace(modelPath)) throw new UsageException("--model needs a checkpoint file (got an empty name)");
         if (string.IsNullOrWhiteSpace(outputPath)) throw new UsageException("--output needs a file name (got an empty one)");
-        if (PredictCommand.SameFile(outputPath, modelPath)) throw new UsageException($"--output {outputPath} is the --model file; writing there would destroy the model");
+        if (PredictCommand.SameFile(outputPath, checkpointPath)) throw new UsageException($"--output {outputPath} is the {CheckpointOption.Name} file; writing there would destroy the model");
         if (Directory.Exists(outputPath)) throw new UsageException($"--output {outputPath} is a directory; name a file");
-        var checkpoint = ModelCheckpoint.Load(modelPath, activation);
-        foreach (var note in ModelFileNotes.For(checkpoint, modelPath)) stderr.WriteLine(note);
+        var checkpoint = ModelCheckpoint.Load(checkpointPath, activation);
+        foreach (var note in ModelFileNotes.For(checkpoint, checkpointPath)) stderr.WriteLine(note);
         try
         {
             OnnxExport.Save(checkpoint, outputPath);

@@ -1,8 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using GpuNet.Backends;
-using GpuNet.Devices;
-using GpuNet.Nn;
 using GpuNet.Reference;
 
 namespace GpuNet.Cli.Commands;
@@ -17,24 +12,16 @@ public static class GradcheckCommand
     public static Command Create(TextWriter stdout)
     {
         var o = new GradcheckCommandOptions();
-        var command = new Command("gradcheck",
-            $"Check the backend's gradients against float64 centred finite differences; fails when a tensor's relative error exceeds --threshold (default {GradientCheck.DefaultThreshold.ToString(CultureInfo.InvariantCulture)}).");
-        foreach (var option in o.All) command.Options.Add(option);
-        command.SetAction(parsed => Run(o.Read(parsed), stdout));
-        return command;
+        return Verb.Create("gradcheck",
+            $"Check the backend's gradients against float64 centred finite differences; fails when a tensor's relative error exceeds --threshold (default {GradientCheck.DefaultThreshold.ToString(CultureInfo.InvariantCulture)}).",
+            o.All, parsed => Run(o.Read(parsed), stdout));
     }
 
     private static int Run(GradcheckRequest request, TextWriter stdout)
     {
         var spec = ModelSpec.Create(request.Model, request.Inputs, request.Classes, request.Hidden, request.Activation);
-        try
-        {
-            BufferLimits.Check([("the random batch", (double)request.Rows * request.Inputs), .. Network.Buffers(spec, request.Rows)]);
-        }
-        catch (BufferSizeException e)
-        {
-            throw new UsageException($"--rows {request.Rows} with --inputs {request.Inputs} and --hidden {string.Join(",", spec.Hidden)}: {e.Message}");
-        }
+        BufferCheck.Require($"--rows {request.Rows} with --inputs {request.Inputs} and --hidden {string.Join(",", spec.Hidden)}",
+            [("the random batch", (double)request.Rows * request.Inputs), .. Network.Buffers(spec, request.Rows)]);
         using var backend = DeviceCatalog.Open(request.Device, out var notice);
         stdout.WriteLine(SettingFlags.ToFlags(notice));
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -1,5 +1,3 @@
-using GpuNet.Checkpoints;
-
 namespace GpuNet.Cli.Commands;
 
 /// <summary>What the user should know about a model file that was read: a plain state dict's inferred architecture, converted dtypes.</summary>

@@ -1,6 +1,4 @@
-using GpuNet.Nn;
 using GpuNet.Optim;
-using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
 

@@ -1,12 +1,5 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text;
-using GpuNet.Checkpoints;
-using GpuNet.Data;
-using GpuNet.Devices;
 using GpuNet.IO;
-using GpuNet.Kernels;
-using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
 
@@ -20,40 +13,36 @@ public static class PredictCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var model = new Option<string>("--model") { Description = "The checkpoint to predict with (model.safetensors from 'train --out')", Required = true };
+        var checkpoint = CheckpointOption.Create("The checkpoint to predict with (model.safetensors from 'train --out')");
         var input = new Option<string>("--input") { Description = "A CSV of features only (no label column; a header row is detected) or an IDX image file (raw or gzipped); '-' reads standard input, and pipes and FIFOs work too", Required = true };
-        var output = new Option<string?>("--output") { Description = "Write the CSV here (atomically) instead of to stdout ('-' is stdout too); it may not name --model or --input" };
+        var output = new Option<string?>("--output") { Description = $"Write the CSV here (atomically) instead of to stdout ('-' is stdout too); it may not name {CheckpointOption.Name} or --input" };
         var header = new Option<bool>("--header") { Description = "CSV: the first row is a header (detected when not given)" };
-        var device = new Option<string>("--device") { Description = "auto, cpu, ilgpu-cpu, cuda[:N] or opencl[:N]", DefaultValueFactory = _ => "auto" };
-        var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass", DefaultValueFactory = _ => new TrainOptions().EvalBatchSize };
+        var device = DeviceOption.Create();
+        var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass", DefaultValueFactory = _ => new TrainOptions().EvalBatchSize }.AtLeast(1);
         var activation = EvalCommand.PlainActivationOption();
-        var command = new Command("predict",
+        return Verb.Create("predict",
             "Predict with a saved model: writes index,label,prob_<class>... as CSV (label = the predicted class name, the index for integer labels). " +
-            "The input gets the preprocessing recorded in the checkpoint (IDX pixels are scaled by 1/255 for a model trained on IDX images).");
-        foreach (var option in new Option[] { model, input, output, header, device, batchSize, activation })
-            command.Options.Add(option);
-        command.SetAction(parsed => Run(parsed.GetValue(model)!, EvalCommand.ReadActivation(parsed, activation), parsed.GetValue(input)!, parsed.GetValue(output),
-            parsed.GetValue(header) ? true : null, parsed.GetValue(device)!, parsed.GetValue(batchSize), stdout, stderr));
-        return command;
+            "The input gets the preprocessing recorded in the checkpoint (IDX pixels are scaled by 1/255 for a model trained on IDX images).",
+            [checkpoint, CheckpointOption.Retired(), input, output, header, device, batchSize, activation],
+            parsed => Run(parsed.GetValue(checkpoint)!, EvalCommand.ReadActivation(parsed, activation), parsed.GetValue(input)!, parsed.GetValue(output),
+                parsed.GetValue(header) ? true : null, parsed.GetValue(device)!, parsed.GetValue(batchSize), stdout, stderr));
     }
 
-    private static int Run(string modelPath, Activation activation, string inputPath, string? outputPath, bool? header, string deviceId, int batchSize,
+    private static int Run(string checkpointPath, Activation activation, string inputPath, string? outputPath, bool? header, string deviceId, int batchSize,
         TextWriter stdout, TextWriter stderr)
     {
-        if (batchSize < 1) throw new UsageException($"--batch-size must be at least 1 (got {batchSize})");
-        if (string.IsNullOrWhiteSpace(modelPath)) throw new UsageException("--model needs a checkpoint file (got an empty name)");
         if (string.IsNullOrWhiteSpace(inputPath)) throw new UsageException("--input needs a file, or - for standard input (got an empty name)");
         if (outputPath == InputFile.StandardInput) outputPath = null;
         if (outputPath is not null)
         {
             if (string.IsNullOrWhiteSpace(outputPath)) throw new UsageException("--output needs a file name, or - for stdout (got an empty one)");
-            if (SameFile(outputPath, modelPath)) throw new UsageException($"--output {outputPath} is the --model file; writing there would destroy the model");
+            if (SameFile(outputPath, checkpointPath)) throw new UsageException($"--output {outputPath} is the {CheckpointOption.Name} file; writing there would destroy the model");
             if (inputPath != InputFile.StandardInput && SameFile(outputPath, inputPath)) throw new UsageException($"--output {outputPath} is the --input file; choose another name");
             if (Directory.Exists(outputPath)) throw new UsageException($"--output {outputPath} is a directory; name a file");
         }
-        var checkpoint = ModelCheckpoint.Load(modelPath, activation);
-        foreach (var note in ModelFileNotes.For(checkpoint, modelPath)) stderr.WriteLine(note);
-        var features = PredictCommandInput.Read(inputPath, header, checkpoint, modelPath);
+        var checkpoint = ModelCheckpoint.Load(checkpointPath, activation);
+        foreach (var note in ModelFileNotes.For(checkpoint, checkpointPath)) stderr.WriteLine(note);
+        var features = PredictCommandInput.Read(inputPath, header, checkpoint, checkpointPath);
 
         using var backend = DeviceCatalog.Open(deviceId, out var notice);
         stderr.WriteLine(SettingFlags.ToFlags(notice));

@@ -1,13 +1,10 @@
-using GpuNet.Checkpoints;
-using GpuNet.Data;
-
 namespace GpuNet.Cli.Commands;
 
 /// <summary>The rows <c>gpunet predict</c> runs on: a features-only CSV or IDX images, prepared as the checkpoint says.</summary>
 internal static class PredictCommandInput
 {
     /// <summary>Features [rows, inputs] ready for the model, or an error naming the file and what does not fit.</summary>
-    public static float[] Read(string path, bool? header, ModelCheckpoint checkpoint, string modelPath)
+    public static float[] Read(string path, bool? header, ModelCheckpoint checkpoint, string checkpointPath)
     {
         // One open, one read: a pipe, a FIFO or standard input gives its bytes only once.
         using var stream = InputFile.OpenRead(path, Math.Max(CsvReader.MaxFileBytes, IdxReader.MaxElements));
@@ -28,7 +25,7 @@ internal static class PredictCommandInput
             if (width == checkpoint.Spec.Inputs + 1) hint = " (does the file still have its label column? predict takes features only)";
         }
         if (width != checkpoint.Spec.Inputs)
-            throw new UsageException($"--input {path} has {width} features per row, but the model in {modelPath} ({checkpoint.Spec.Describe()}) expects {checkpoint.Spec.Inputs}{hint}");
+            throw new UsageException($"--input {path} has {width} features per row, but the model in {checkpointPath} ({checkpoint.Spec.Describe()}) expects {checkpoint.Spec.Inputs}{hint}");
         checkpoint.PrepareFeatures(features, applied);
         return features;
     }

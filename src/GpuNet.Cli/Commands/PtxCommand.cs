@@ -1,5 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
 using GpuNet.Backends.Ilgpu;
 using ILGPU.Runtime.Cuda;
 
@@ -17,11 +15,7 @@ public static class PtxCommand
         var output = new Option<string>("--out") { Description = "Folder to write NAME.ptx files into (created if missing)", Required = true };
         var arch = new Option<string>("--arch") { Description = "CUDA architecture compiled for, sm_XY", DefaultValueFactory = _ => "sm_90" };
         var isa = new Option<string>("--isa") { Description = "PTX ISA version written in .version (7.8 is the newest CUDA 11.8's ptxas accepts)", DefaultValueFactory = _ => "7.8" };
-        var command = new Command("ptx", "Write the PTX of every GPU kernel, compiled as the CUDA backend compiles it (no GPU needed).");
-        command.Options.Add(output);
-        command.Options.Add(arch);
-        command.Options.Add(isa);
-        command.SetAction(parsed =>
+        return Verb.Create("ptx", "Write the PTX of every GPU kernel, compiled as the CUDA backend compiles it (no GPU needed).", [output, arch, isa], parsed =>
         {
             string directory = parsed.GetValue(output)!;
             if (string.IsNullOrWhiteSpace(directory))
@@ -33,7 +27,6 @@ public static class PtxCommand
                 $"ptx: {paths.Count} kernels for {parsed.GetValue(arch)} (PTX ISA {parsed.GetValue(isa)}) in {directory}"));
             return ExitCodes.Success;
         });
-        return command;
     }
 
     private static CudaArchitecture ParseArchitecture(string text)

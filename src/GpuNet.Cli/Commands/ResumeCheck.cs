@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace GpuNet.Cli.Commands;
 
 /// <summary>
@@ -49,9 +47,10 @@ public static class ResumeCheck
         yield return (d.Noise, r => Text(r.Data.Noise));
         yield return (d.Seed, r => Text(r.Data.Seed));
         yield return (o.Standardize, r => r.Standardize.ToString().ToLowerInvariant());
-        yield return (o.Model, r => r.Model.ToString().ToLowerInvariant());
-        yield return (o.Hidden, r => string.Join(",", r.Hidden));
-        yield return (o.Activation, r => r.Activation.ToString().ToLowerInvariant());
+        var m = o.ModelOptions;
+        yield return (m.Model, r => r.Model.ToString().ToLowerInvariant());
+        yield return (m.Hidden, r => string.Join(",", r.Hidden));
+        yield return (m.Activation, r => r.Activation.ToString().ToLowerInvariant());
         yield return (o.Init, r => r.Init.ToString().ToLowerInvariant());
         yield return (o.BatchSize, r => Text(r.Train.BatchSize));
         yield return (o.LearningRate, r => Text(r.Train.LearningRate));

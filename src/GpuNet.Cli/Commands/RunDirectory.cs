@@ -1,4 +1,3 @@
-using GpuNet.Checkpoints;
 using GpuNet.Cli.Plots;
 using GpuNet.IO;
 

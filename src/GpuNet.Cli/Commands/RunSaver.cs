@@ -1,9 +1,5 @@
 using System.Text;
-using GpuNet.Checkpoints;
-using GpuNet.Data;
 using GpuNet.IO;
-using GpuNet.Nn;
-using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
 

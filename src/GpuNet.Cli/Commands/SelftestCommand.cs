@@ -1,10 +1,6 @@
-using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using GpuNet.Backends.Ilgpu;
 using GpuNet.Reference;
-using GpuNet.Devices;
-using GpuNet.Kernels;
 
 namespace GpuNet.Cli.Commands;
 
@@ -17,21 +13,14 @@ public static class SelftestCommand
 {
     public static Command Create(TextWriter stdout)
     {
-        var device = new Option<string>("--device") { Description = "An ILGPU device: ilgpu-cpu, cuda[:N] or opencl[:N]", Required = true };
+        var device = DeviceOption.CreateIlgpu();
         var time = new Option<string?>("--time") { Description = "Comma-separated GEMM shapes to time per rung, MxNxK[:NN|NT|TN|TT] or N for N³" };
         var seconds = new Option<double>("--seconds") { Description = "Seconds of timing per rung and shape", DefaultValueFactory = _ => 1.0 };
         var json = new Option<bool>("--json") { Description = "One JSON object on stdout instead of text lines" };
         // Listed, not hidden: System.CommandLine prints no help for a hidden command, and the README documents it.
-        var command = new Command("selftest", "Check every GEMM rung and a training step against the float64 reference; optionally time the rungs.");
-        command.Options.Add(device);
-        command.Options.Add(time);
-        command.Options.Add(seconds);
-        command.Options.Add(json);
-        command.SetAction(parsed =>
+        return Verb.Create("selftest", "Check every GEMM rung and a training step against the float64 reference; optionally time the rungs.", [device, time, seconds, json], parsed =>
         {
-            var spec = DeviceSpec.Parse(parsed.GetValue(device));
-            if (spec.Kind is not (DeviceSpecKind.IlgpuCpu or DeviceSpecKind.Cuda or DeviceSpecKind.OpenCL))
-                throw new UsageException($"selftest checks ILGPU devices (ilgpu-cpu, cuda[:N], opencl[:N]), not {spec}");
+            var spec = DeviceSpec.Parse(parsed.GetValue(device)); // the option's validator has refused the managed cpu and auto
             var shapes = (parsed.GetValue(time) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(GemmLadder.ParseShape).ToList();
             // On ilgpu-cpu, asking for a grouped rung opens the simulator that can run every rung.
@@ -74,7 +63,6 @@ public static class SelftestCommand
             }
             return passed ? ExitCodes.Success : ExitCodes.RuntimeError;
         });
-        return command;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -1,13 +1,6 @@
-using System.CommandLine;
-using GpuNet.Backends;
-using GpuNet.Checkpoints;
 using GpuNet.Cli.Display;
 using GpuNet.Cli.Plots;
-using GpuNet.Data;
-using GpuNet.Devices;
 using GpuNet.Distributed;
-using GpuNet.Nn;
-using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
 
@@ -21,10 +14,7 @@ public static class TrainCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var o = new TrainCommandOptions();
-        var command = new Command("train", "Train a classifier with minibatch SGD and report loss and accuracy after every epoch.");
-        foreach (var option in o.All) command.Options.Add(option);
-        command.SetAction(parsed => Run(o.Read(parsed), o, stdout, stderr));
-        return command;
+        return Verb.Create("train", "Train a classifier with minibatch SGD and report loss and accuracy after every epoch.", o.All, parsed => Run(o.Read(parsed), o, stdout, stderr));
     }
 
     private static int Run(TrainRequest request, TrainCommandOptions o, TextWriter stdout, TextWriter stderr)
@@ -49,10 +39,7 @@ public static class TrainCommand
             stderr = TextWriter.Null; // progress only: errors still reach the process's stderr through GpuNetCli
         }
         request.Train.Validate();
-        if (!(request.ValFraction >= 0 && request.ValFraction < 1))
-            throw new UsageException($"--val-fraction must be in [0, 1) (got {request.ValFraction})");
         OptimizerOptions.Require(request);
-        if (request.PlotEvery < 0) throw new UsageException($"--plot-every must be 0 or a number of epochs (got {request.PlotEvery})");
 
         // Held from here to the end, so a second gpunet on the same folder fails at once.
         using var directory = request.OutDir is { } outDir && writes ? RunDirectory.Claim(outDir, request.DirectoryUse) : null;
@@ -71,14 +58,7 @@ public static class TrainCommand
         if (request.Init == InitScheme.Zeros && spec.Kind == ModelKind.Mlp)
             throw new UsageException("--init zeros would leave every hidden unit identical; use it with --model logistic or softmax");
         int maxRows = Trainer.NetworkRows(options);
-        try
-        {
-            BufferLimits.Check(Network.Buffers(spec, maxRows));
-        }
-        catch (BufferSizeException e)
-        {
-            throw new UsageException($"--hidden {string.Join(",", spec.Hidden)} with --batch-size {options.BatchSize}: {e.Message}; choose smaller ones");
-        }
+        BufferCheck.Require($"--hidden {string.Join(",", spec.Hidden)} with --batch-size {options.BatchSize}", Network.Buffers(spec, maxRows));
         var initFrom = request.InitFrom is { } initFile ? ModelCheckpoint.Load(initFile, request.Activation) : null;
         initFrom?.RequireArchitecture(spec, $"--init-from {request.InitFrom}");
         var resumePoint = request.Resume is { } dir ? RunCheckpoints.LoadForResume(dir) : null;

@@ -1,9 +1,5 @@
 using System.Text.Json.Serialization;
-using GpuNet.Data;
 using GpuNet.Distributed;
-using GpuNet.Kernels;
-using GpuNet.Nn;
-using GpuNet.Training;
 
 namespace GpuNet.Cli.Commands;
 

@@ -1,5 +1,3 @@
-using GpuNet.Training;
-
 namespace GpuNet.Cli.Display;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Globalization;
-using GpuNet.Training;
 using Spectre.Console;
 
 namespace GpuNet.Cli.Display;

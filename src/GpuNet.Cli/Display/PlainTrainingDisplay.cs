@@ -1,6 +1,3 @@
-using System.Globalization;
-using GpuNet.Training;
-
 namespace GpuNet.Cli.Display;
 
 /// <summary>One plain line per epoch and no live updates: for logs, pipes and --quiet.</summary>

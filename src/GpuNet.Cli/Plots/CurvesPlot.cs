@@ -1,4 +1,3 @@
-using GpuNet.Training;
 using ScottPlot;
 
 namespace GpuNet.Cli.Plots;

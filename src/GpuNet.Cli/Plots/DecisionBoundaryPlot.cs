@@ -1,7 +1,3 @@
-using System.Globalization;
-using GpuNet.Backends;
-using GpuNet.Data;
-using GpuNet.Nn;
 using ScottPlot;
 
 namespace GpuNet.Cli.Plots;

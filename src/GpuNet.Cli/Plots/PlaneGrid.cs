@@ -1,5 +1,3 @@
-using GpuNet.Data;
-
 namespace GpuNet.Cli.Plots;
 
 /// <summary>

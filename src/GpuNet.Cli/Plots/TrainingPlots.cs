@@ -1,9 +1,3 @@
-using System.Globalization;
-using GpuNet.Backends;
-using GpuNet.Data;
-using GpuNet.Nn;
-using GpuNet.Training;
-
 namespace GpuNet.Cli.Plots;
 
 /// <summary>

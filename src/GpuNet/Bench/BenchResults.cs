@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace GpuNet.Bench;
 
-/// <summary>One point of a training sweep: a device and a batch size. The JSON names are the <c>gpunet bench --json</c> contract.</summary>
+/// <summary>One point of a training sweep: a device and a batch size. Its JSON names are a contract: scripts read the bench report by them.</summary>
 public sealed record TrainBenchResult(
     [property: JsonPropertyName("device")] string Device,
     [property: JsonPropertyName("model")] string Model,

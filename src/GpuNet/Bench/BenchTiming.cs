@@ -22,7 +22,7 @@ public sealed record BenchTiming
     /// <summary>Longest window accepted: as many runs as a point may take at most, so a typo cannot start billions of steps.</summary>
     public const int MaxWindow = 10_000;
 
-    /// <summary>Exactly <paramref name="runs"/> timed runs (the <c>--steps</c> option).</summary>
+    /// <summary>Exactly <paramref name="runs"/> timed runs, however long they take (a fixed count instead of a time budget).</summary>
     public BenchTiming WithFixedRuns(int runs) => this with { MinRuns = runs, MaxRuns = runs, MinSeconds = 0 };
 
     /// <summary>Throws, naming the property, when a setting is out of range (the CLI validates its options before this).</summary>

@@ -6,7 +6,7 @@ namespace GpuNet.Bench;
 
 /// <summary>
 /// Wraps a backend and adds up the wall time of each op kind (GEMMs by shape), so a training
-/// step's time can be split by op: <c>gpunet bench --profile</c>. Each op is followed by a
+/// step's time can be split by op (the bench's per-op profile). Each op is followed by a
 /// synchronise, which serialises a GPU's queue: the split is right, the total slower than a real step.
 /// </summary>
 public sealed class ProfilingBackend(IBackend inner) : IBackend

@@ -171,7 +171,7 @@ public sealed class ModelCheckpoint
         return new ModelCheckpoint(spec, parameters, preprocessing, classNames, epoch, step, extra, standardization) { Converted = content.Converted };
     }
 
-    /// <summary>Throws a <see cref="UsageException"/> unless this checkpoint has exactly the architecture <paramref name="expected"/> (e.g. for --init-from).</summary>
+    /// <summary>Throws a <see cref="UsageException"/> unless this checkpoint has exactly the architecture <paramref name="expected"/> (e.g. the checkpoint a new run takes its first weights from).</summary>
     public void RequireArchitecture(ModelSpec expected, string what)
     {
         if (expected.Describe() != Spec.Describe())
@@ -213,7 +213,7 @@ public sealed class ModelCheckpoint
 
     private static string ActivationName(Activation activation) => activation.ToString().ToLowerInvariant();
 
-    /// <summary>"" (no hidden layers) or "256,128", as --hidden writes them.</summary>
+    /// <summary>"" (no hidden layers) or "256,128": the hidden sizes, comma-separated.</summary>
     private static int[] ParseHidden(string text, string file)
     {
         if (text.Length == 0) return [];

@@ -29,7 +29,7 @@ public static class Preprocessings
         return name is ScaleBytesName or NoneName;
     }
 
-    /// <summary>What <see cref="DataSources.Load"/> applies to the data of <c>--data</c>: the IDX readers scale bytes, the rest is raw.</summary>
+    /// <summary>What <see cref="DataSources.Load"/> applies to the data of <see cref="DataOptions.Source"/>: the IDX readers scale bytes, the rest is raw.</summary>
     public static Preprocessing ForSource(string dataSource) =>
         DatasetCatalog.Contains(dataSource.Trim()) ? Preprocessing.ScaleBytes : Preprocessing.None;
 

@@ -3,7 +3,7 @@ using GpuNet.Nn;
 namespace GpuNet.Checkpoints;
 
 /// <summary>
-/// The checkpoints in a run directory (<c>train --out DIR</c>), and resuming from them (<c>--resume DIR</c>):
+/// The checkpoints in a run directory (what a training run saves as it goes), and resuming a run from them:
 /// <list type="bullet">
 /// <item><see cref="LastFile"/>: the latest weights, a clean state dict PyTorch can load;</item>
 /// <item><see cref="BestFile"/>: the weights of the epoch with the best validation loss;</item>

@@ -10,7 +10,7 @@ public enum DeviceSpecKind
 }
 
 /// <summary>
-/// A parsed <c>--device</c> value: auto | cpu | ilgpu-cpu | cuda[:N] | opencl[:N]
+/// A parsed device spec (the `Device` setting): auto | cpu | ilgpu-cpu | cuda[:N] | opencl[:N]
 /// (case-insensitive, N a non-negative decimal index, default 0).
 /// </summary>
 public readonly record struct DeviceSpec(DeviceSpecKind Kind, int Index = 0)

@@ -17,8 +17,7 @@ public enum ModelKind
 public readonly record struct LayerSpec(int In, int Out, Activation Activation);
 
 /// <summary>
-/// The architecture of a model: what <c>--model</c>, <c>--hidden</c> and <c>--activation</c>
-/// describe, checked against the data's width and class count.
+/// The architecture of a model: its kind, hidden sizes and hidden nonlinearity (the `Model`, `Hidden` and `Activation` settings), checked against the data's width and class count.
 /// </summary>
 public sealed record ModelSpec
 {

@@ -4,7 +4,7 @@ namespace GpuNet.Reference;
 
 /// <summary>
 /// A GEMM shape to time: the other half of the GEMM op's declaration, beside <see cref="GemmOp"/>'s
-/// checked shapes. <c>gpunet bench --op gemm</c>, perf/ and the ptx report's launch plan take their
+/// checked shapes. The GEMM bench, perf/ and the ptx report's launch plan take their
 /// shapes from here. Labelled "{role} {M}x{N}x{K} {NN|NT|TN}" (ASCII, so CSV and JSON readers see it as is).
 /// </summary>
 public readonly record struct GemmCase(string Label, GemmShape Shape)

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace GpuNet.Training;
 
-/// <summary>The figures of a finished run: what summary.json holds and <c>--json</c> prints.</summary>
+/// <summary>The figures of a finished run: what summary.json holds and the run's JSON summary prints.</summary>
 public sealed record RunSummary(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("device")] string Device,

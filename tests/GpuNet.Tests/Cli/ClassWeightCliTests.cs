@@ -94,7 +94,7 @@ public sealed class ClassWeightCliTests : IDisposable
         Assert.True(train.ExitCode == 0, train.ToString());
         if (weights == "balanced")
             Assert.Contains("class weights: balanced 0.5", train.Stderr); // n / (2 · count): about 0.54 for the common class, 6 for the rare
-        var eval = CliRun.Of("eval", "--model", Path.Combine(outDir, "model.safetensors"), "--data", _train, "--test-data", _test,
+        var eval = CliRun.Of("eval", "--checkpoint", Path.Combine(outDir, "model.safetensors"), "--data", _train, "--test-data", _test,
             "--label-column", "-1", "--device", "cpu", "--json");
         Assert.True(eval.ExitCode == 0, eval.ToString());
         using var json = JsonDocument.Parse(eval.Stdout);

@@ -83,26 +83,26 @@ public sealed class CliPropertyTests : IDisposable
                     ["--class-weight"] = ["none", "balanced", "1,2", "1,2,3", "0,1", "", "x"], ["--overwrite"] = [], ["--nesterov"] = [], ["--no-shuffle"] = [], ["--json"] = [], ["--header"] = [],
                 }),
             < 7 => ("eval",
-                new Dictionary<string, string?> { ["--model"] = _model, ["--data"] = "blobs", ["--device"] = "cpu" },
+                new Dictionary<string, string?> { ["--checkpoint"] = _model, ["--data"] = "blobs", ["--device"] = "cpu" },
                 new Dictionary<string, string[]>
                 {
-                    ["--model"] = [_model, _missing, _dir.Path, "", _textFile, _csv], ["--data"] = dataSources, ["--batch-size"] = Integers, ["--seed"] = Integers,
+                    ["--checkpoint"] = [_model, _missing, _dir.Path, "", _textFile, _csv], ["--data"] = dataSources, ["--batch-size"] = Integers, ["--seed"] = Integers,
                     ["--samples"] = ["", "0", "-1", "2", "64"], ["--classes"] = ["", "1", "3", "abc"], ["--test-fraction"] = Numbers, ["--test-data"] = [_csv, "", _missing],
                     ["--label-column"] = Integers, ["--device"] = Devices, ["--all-rows"] = [], ["--json"] = [], ["--header"] = [],
                 }),
             < 9 => ("predict",
-                new Dictionary<string, string?> { ["--model"] = _model, ["--input"] = _csv, ["--device"] = "cpu" },
+                new Dictionary<string, string?> { ["--checkpoint"] = _model, ["--input"] = _csv, ["--device"] = "cpu" },
                 new Dictionary<string, string[]>
                 {
-                    ["--model"] = [_model, _missing, _dir.Path, "", _textFile], ["--input"] = [_csv, _missing, _dir.Path, "", _model, _textFile],
+                    ["--checkpoint"] = [_model, _missing, _dir.Path, "", _textFile], ["--input"] = [_csv, _missing, _dir.Path, "", _model, _textFile],
                     ["--output"] = [Path.Combine(_dir.Path, $"pred{n}.csv"), "", _model, _csv, "-", _dir.Path], ["--batch-size"] = Integers,
                     ["--device"] = Devices, ["--header"] = [],
                 }),
             < 10 => ("export",
-                new Dictionary<string, string?> { ["--model"] = _model, ["--output"] = Path.Combine(_dir.Path, $"model{n}.onnx") },
+                new Dictionary<string, string?> { ["--checkpoint"] = _model, ["--output"] = Path.Combine(_dir.Path, $"model{n}.onnx") },
                 new Dictionary<string, string[]>
                 {
-                    ["--model"] = [_model, _missing, _dir.Path, "", _textFile, _csv],
+                    ["--checkpoint"] = [_model, _missing, _dir.Path, "", _textFile, _csv],
                     ["--output"] = [Path.Combine(_dir.Path, $"model{n}.onnx"), "", _model, _dir.Path, Path.Combine(_textFile, "x.onnx"), Path.Combine(outDir, "sub", "m.onnx")],
                     ["--activation"] = ["relu", "sigmoid", "tanh", "identity", ""],
                 }),

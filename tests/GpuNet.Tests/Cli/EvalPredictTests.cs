@@ -39,7 +39,7 @@ public sealed class EvalPredictTests : IDisposable
     [Fact]
     public void Eval_reproduces_the_test_figures_of_the_training_run()
     {
-        var run = CliRun.Of(["eval", "--model", _model, .. BlobsArgs, "--device", "cpu", "--json"]);
+        var run = CliRun.Of(["eval", "--checkpoint", _model, .. BlobsArgs, "--device", "cpu", "--json"]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         using var json = JsonDocument.Parse(run.Stdout);
@@ -64,7 +64,7 @@ public sealed class EvalPredictTests : IDisposable
     [Fact]
     public void Eval_prints_the_figures_and_tables_for_a_person()
     {
-        var run = CliRun.Of(["eval", "--model", _model, .. BlobsArgs, "--device", "cpu"]);
+        var run = CliRun.Of(["eval", "--checkpoint", _model, .. BlobsArgs, "--device", "cpu"]);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         string accuracy = _lastEpoch.Test.Accuracy.ToString("0.00%", CultureInfo.InvariantCulture);
@@ -79,8 +79,8 @@ public sealed class EvalPredictTests : IDisposable
     {
         string csv = _dir.WriteText("test.csv", Csv(_split.Test, withLabels: true, header: "label,x,y"));
 
-        var byName = CliRun.Of(["eval", "--model", _model, .. BlobsArgs, "--device", "cpu", "--json"]);
-        var byFile = CliRun.Of("eval", "--model", _model, "--data", csv, "--all-rows", "--device", "cpu", "--json");
+        var byName = CliRun.Of(["eval", "--checkpoint", _model, .. BlobsArgs, "--device", "cpu", "--json"]);
+        var byFile = CliRun.Of("eval", "--checkpoint", _model, "--data", csv, "--all-rows", "--device", "cpu", "--json");
 
         Assert.True(byFile.ExitCode == 0, byFile.ToString());
         using var a = JsonDocument.Parse(byName.Stdout);
@@ -94,8 +94,8 @@ public sealed class EvalPredictTests : IDisposable
     {
         string wide = _dir.WriteText("wide.csv", "0,1,2,3\n1,4,5,6\n2,7,8,9\n");
 
-        var width = CliRun.Of("eval", "--model", _model, "--data", wide, "--all-rows", "--device", "cpu");
-        var classes = CliRun.Of("eval", "--model", _model, "--data", "blobs", "--classes", "4", "--device", "cpu");
+        var width = CliRun.Of("eval", "--checkpoint", _model, "--data", wide, "--all-rows", "--device", "cpu");
+        var classes = CliRun.Of("eval", "--checkpoint", _model, "--data", "blobs", "--classes", "4", "--device", "cpu");
 
         Assert.Equal(2, width.ExitCode);
         Assert.Contains($"--data {wide} has 3 features per row, but the model in {_model} (softmax 2-3) expects 2", width.Stderr);
@@ -111,7 +111,7 @@ public sealed class EvalPredictTests : IDisposable
         bytes[^5] ^= 1;
         string damaged = _dir.Write("damaged.safetensors", bytes);
 
-        var run = CliRun.Of(["eval", "--model", damaged, .. BlobsArgs, "--device", "cpu"]);
+        var run = CliRun.Of(["eval", "--checkpoint", damaged, .. BlobsArgs, "--device", "cpu"]);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal($"gpunet: {damaged}: checksum mismatch: the file is corrupted", run.Stderr.Trim());
@@ -122,7 +122,7 @@ public sealed class EvalPredictTests : IDisposable
     {
         string input = _dir.WriteText("features.csv", Csv(_split.Test, withLabels: false, header: "x,y"));
 
-        var run = CliRun.Of("predict", "--model", _model, "--input", input, "--device", "cpu");
+        var run = CliRun.Of("predict", "--checkpoint", _model, "--input", input, "--device", "cpu");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var rows = ParsePredictions(run.Stdout, Directions);
@@ -145,7 +145,7 @@ public sealed class EvalPredictTests : IDisposable
         string input = _dir.WriteText("features.csv", Csv(_split.Test, withLabels: false, header: null));
         string output = Path.Combine(_dir.Path, "out", "predictions.csv");
 
-        var run = CliRun.Of("predict", "--model", _model, "--input", input, "--output", output, "--device", "cpu");
+        var run = CliRun.Of("predict", "--checkpoint", _model, "--input", input, "--output", output, "--device", "cpu");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("", run.Stdout);
@@ -161,7 +161,7 @@ public sealed class EvalPredictTests : IDisposable
         new ModelCheckpoint(spec, CheckpointSamples.Parameters(spec, 4), Preprocessing.None, ["no", "yes"], 1, 10).Save(model);
         string input = _dir.WriteText("points.csv", "1,2\n-3,0.5\n0,0\n");
 
-        var run = CliRun.Of("predict", "--model", model, "--input", input, "--device", "cpu");
+        var run = CliRun.Of("predict", "--checkpoint", model, "--input", input, "--device", "cpu");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.StartsWith("index,label,prob_no,prob_yes\n", run.Stdout.ReplaceLineEndings("\n"));
@@ -182,8 +182,8 @@ public sealed class EvalPredictTests : IDisposable
         byte[] pixels = IdxTestFiles.ImagePixels(6, 4);
         string csv = _dir.WriteText("pixels.csv", string.Join("\n", pixels.Chunk(4).Select(p => string.Join(",", p))) + "\n");
 
-        var fromIdx = CliRun.Of("predict", "--model", model, "--input", idx, "--device", "cpu");
-        var fromCsv = CliRun.Of("predict", "--model", model, "--input", csv, "--device", "cpu");
+        var fromIdx = CliRun.Of("predict", "--checkpoint", model, "--input", idx, "--device", "cpu");
+        var fromCsv = CliRun.Of("predict", "--checkpoint", model, "--input", csv, "--device", "cpu");
 
         Assert.True(fromIdx.ExitCode == 0, fromIdx.ToString());
         Assert.Equal(fromCsv.Stdout, fromIdx.Stdout);
@@ -197,7 +197,7 @@ public sealed class EvalPredictTests : IDisposable
     {
         string labelled = _dir.WriteText("labelled.csv", Csv(_split.Test, withLabels: true, header: null));
 
-        var run = CliRun.Of("predict", "--model", _model, "--input", labelled, "--device", "cpu");
+        var run = CliRun.Of("predict", "--checkpoint", _model, "--input", labelled, "--device", "cpu");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("has 3 features per row, but the model", run.Stderr);

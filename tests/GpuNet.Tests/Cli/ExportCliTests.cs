@@ -51,7 +51,7 @@ public sealed class ExportCliTests : IDisposable
         string idx = _dir.Write("images-idx3-ubyte", IdxTestFiles.Images(6, 2, 2));
         float[] bytes = IdxTestFiles.ImagePixels(6, 4).Select(b => (float)b).ToArray();
 
-        var predict = CliRun.Of("predict", "--model", model, "--input", idx, "--device", "cpu");
+        var predict = CliRun.Of("predict", "--checkpoint", model, "--input", idx, "--device", "cpu");
 
         Assert.True(predict.ExitCode == 0, predict.ToString());
         AssertMatches(Export(model), bytes, 4, predict.Stdout, ["cat", "dog, \"big\"", "émeu"]);
@@ -99,7 +99,7 @@ public sealed class ExportCliTests : IDisposable
     {
         string output = Path.Combine(_dir.Path, "model.onnx");
 
-        var run = CliRun.Of("export", "--model", Path.Combine(_dir.Path, "absent.safetensors"), "--output", output);
+        var run = CliRun.Of("export", "--checkpoint", Path.Combine(_dir.Path, "absent.safetensors"), "--output", output);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Single(run.Stderr.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
@@ -113,10 +113,10 @@ public sealed class ExportCliTests : IDisposable
         string model = Save(CheckpointSamples.Mlp(), "mlp");
         byte[] before = File.ReadAllBytes(model);
 
-        var run = CliRun.Of("export", "--model", model, "--output", model);
+        var run = CliRun.Of("export", "--checkpoint", model, "--output", model);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("is the --model file", run.Stderr);
+        Assert.Contains("is the --checkpoint file", run.Stderr);
         Assert.Equal(before, File.ReadAllBytes(model));
     }
 
@@ -127,7 +127,7 @@ public sealed class ExportCliTests : IDisposable
         // A regular file where a folder should be: no user, root included, can create a file under it.
         string blocker = _dir.WriteText("blocker", "not a folder");
 
-        var run = CliRun.Of("export", "--model", model, "--output", Path.Combine(blocker, "model.onnx"));
+        var run = CliRun.Of("export", "--checkpoint", model, "--output", Path.Combine(blocker, "model.onnx"));
 
         Assert.Equal(1, run.ExitCode);
         Assert.Single(run.Stderr.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n'));
@@ -144,7 +144,7 @@ public sealed class ExportCliTests : IDisposable
     private static string Export(string model)
     {
         string onnx = Path.ChangeExtension(model, ".onnx");
-        var run = CliRun.Of("export", "--model", model, "--output", onnx);
+        var run = CliRun.Of("export", "--checkpoint", model, "--output", onnx);
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("ONNX opset 13", run.Stderr);
         return onnx;
@@ -155,7 +155,7 @@ public sealed class ExportCliTests : IDisposable
     {
         string csv = _dir.WriteText(Path.GetFileNameWithoutExtension(model) + "-input.csv",
             string.Concat(rows.Chunk(features).Select(r => string.Join(",", r.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "\n")));
-        var predict = CliRun.Of("predict", "--model", model, "--input", csv, "--device", "cpu");
+        var predict = CliRun.Of("predict", "--checkpoint", model, "--input", csv, "--device", "cpu");
         Assert.True(predict.ExitCode == 0, predict.ToString());
         string onnx = Export(model);
         AssertMatches(onnx, rows, features, predict.Stdout, names);

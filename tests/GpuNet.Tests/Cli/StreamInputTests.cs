@@ -23,7 +23,7 @@ public sealed class StreamInputTests : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         _model = Path.Combine(outDir, RunCheckpoints.LastFile);
         var file = _dir.WriteText("features.csv", Features);
-        var fromFile = CliRun.Of("predict", "--model", _model, "--input", file, "--device", "cpu");
+        var fromFile = CliRun.Of("predict", "--checkpoint", _model, "--input", file, "--device", "cpu");
         Assert.True(fromFile.ExitCode == 0, fromFile.ToString());
         _expected = fromFile.Stdout;
     }
@@ -34,7 +34,7 @@ public sealed class StreamInputTests : IDisposable
     public void Predict_reads_a_pipe_on_stdin(string input)
     {
         if (!OperatingSystem.IsLinux()) Assert.Skip("/dev/stdin and pipes as Linux has them");
-        using var child = new GpunetProcess(Features, "predict", "--model", _model, "--input", input, "--device", "cpu", "--output", "-");
+        using var child = new GpunetProcess(Features, "predict", "--checkpoint", _model, "--input", input, "--device", "cpu", "--output", "-");
         Assert.True(child.WaitForExit(TimeSpan.FromSeconds(120)) == 0, child.Output);
         Assert.Equal(_expected.ReplaceLineEndings("\n").Trim(), Stdout(child).Trim());
     }
@@ -45,7 +45,7 @@ public sealed class StreamInputTests : IDisposable
         if (!OperatingSystem.IsLinux()) Assert.Skip("mkfifo");
         var fifo = Path.Combine(_dir.Path, "features.fifo");
         using (var mkfifo = Process.Start("mkfifo", [fifo])) mkfifo.WaitForExit();
-        using var child = GpunetProcess.Start("predict", "--model", _model, "--input", fifo, "--device", "cpu");
+        using var child = GpunetProcess.Start("predict", "--checkpoint", _model, "--input", fifo, "--device", "cpu");
         File.WriteAllText(fifo, Features); // blocks until gpunet opens the FIFO, then gives it the bytes once
         Assert.True(child.WaitForExit(TimeSpan.FromSeconds(120)) == 0, child.Output);
         Assert.Equal(_expected.ReplaceLineEndings("\n").Trim(), Stdout(child).Trim());
@@ -70,11 +70,11 @@ public sealed class StreamInputTests : IDisposable
         var modelBytes = SHA256.HashData(File.ReadAllBytes(_model));
         var inputBytes = File.ReadAllText(input);
 
-        var onModel = CliRun.Of("predict", "--model", _model, "--input", input, "--output", _model, "--device", "cpu");
-        var onInput = CliRun.Of("predict", "--model", _model, "--input", input, "--output", input, "--device", "cpu");
-        var empty = CliRun.Of("predict", "--model", _model, "--input", input, "--output", "", "--device", "cpu");
+        var onModel = CliRun.Of("predict", "--checkpoint", _model, "--input", input, "--output", _model, "--device", "cpu");
+        var onInput = CliRun.Of("predict", "--checkpoint", _model, "--input", input, "--output", input, "--device", "cpu");
+        var empty = CliRun.Of("predict", "--checkpoint", _model, "--input", input, "--output", "", "--device", "cpu");
 
-        Assert.True(onModel.ExitCode == 2 && onModel.Stderr.Contains("is the --model file"), onModel.ToString());
+        Assert.True(onModel.ExitCode == 2 && onModel.Stderr.Contains("is the --checkpoint file"), onModel.ToString());
         Assert.True(onInput.ExitCode == 2 && onInput.Stderr.Contains("is the --input file"), onInput.ToString());
         Assert.True(empty.ExitCode == 2 && empty.Stderr.Contains("--output needs a file name"), empty.ToString());
         Assert.Equal(modelBytes, SHA256.HashData(File.ReadAllBytes(_model)));
@@ -84,7 +84,7 @@ public sealed class StreamInputTests : IDisposable
     [Fact]
     public void A_directory_given_as_the_model_is_called_a_directory()
     {
-        var run = CliRun.Of("predict", "--model", _dir.Path, "--input", Path.Combine(_dir.Path, "features.csv"), "--device", "cpu");
+        var run = CliRun.Of("predict", "--checkpoint", _dir.Path, "--input", Path.Combine(_dir.Path, "features.csv"), "--device", "cpu");
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("is a directory", run.Stderr);
         Assert.DoesNotContain("denied", run.Stderr);

@@ -57,7 +57,7 @@ public sealed class TabularCliTests : IDisposable
             Assert.InRange(checkpoint.Standardization.Scale[j] / TabularCsv.Scales[j], 0.8, 1.6);
         }
 
-        var eval = CliRun.Of("eval", "--model", model, "--data", train, "--test-data", test, "--label-column", "-1", "--device", "cpu", "--json");
+        var eval = CliRun.Of("eval", "--checkpoint", model, "--data", train, "--test-data", test, "--label-column", "-1", "--device", "cpu", "--json");
         Assert.True(eval.ExitCode == 0, eval.ToString());
         using var report = JsonDocument.Parse(eval.Stdout);
         Assert.Equal(trained, report.RootElement.GetProperty("accuracy").GetDouble());
@@ -66,7 +66,7 @@ public sealed class TabularCliTests : IDisposable
         var lines = File.ReadAllLines(test);
         var labels = lines.Skip(1).Select(l => l[(l.LastIndexOf(',') + 1)..]).ToArray();
         string features = _dir.WriteText("features.csv", string.Join("\n", lines.Select(l => l[..l.LastIndexOf(',')])) + "\n");
-        var predict = CliRun.Of("predict", "--model", model, "--input", features, "--device", "cpu");
+        var predict = CliRun.Of("predict", "--checkpoint", model, "--input", features, "--device", "cpu");
         Assert.True(predict.ExitCode == 0, predict.ToString());
         var predicted = predict.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[1]).ToArray();
         Assert.Equal(labels.Length, predicted.Length);
@@ -84,13 +84,13 @@ public sealed class TabularCliTests : IDisposable
         string model = Path.Combine(outDir, "model.safetensors");
         Assert.Equal(["setosa", "versicolor", "virginica"], ModelCheckpoint.Load(model).ClassNames); // sorted, as LabelEncoder
 
-        var eval = CliRun.Of("eval", "--model", model, "--data", train, "--test-data", test, "--label-column", "-1", "--device", "cpu");
+        var eval = CliRun.Of("eval", "--checkpoint", model, "--data", train, "--test-data", test, "--label-column", "-1", "--device", "cpu");
         Assert.True(eval.ExitCode == 0, eval.ToString());
         Assert.Contains("2 virginica", eval.Stdout);
         Assert.Contains("setosa", eval.Stdout);
 
         string features = _dir.WriteText("features.csv", "\"f0\",f1,f2,f3,f4,f5,f6,f7\n" + string.Join("\n", File.ReadLines(test).Skip(1).Select(l => l[..l.LastIndexOf(',')])) + "\n");
-        var predict = CliRun.Of("predict", "--model", model, "--input", features, "--device", "cpu");
+        var predict = CliRun.Of("predict", "--checkpoint", model, "--input", features, "--device", "cpu");
         Assert.True(predict.ExitCode == 0, predict.ToString());
         var lines = predict.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("index,label,prob_setosa,prob_versicolor,prob_virginica", lines[0]);
@@ -136,8 +136,8 @@ public sealed class TabularCliTests : IDisposable
         var sequential = ModelCheckpoint.Load(model).Parameters.Select(t => t with { Name = t.Name.Replace("layers.0.", "0.", StringComparison.Ordinal).Replace("layers.1.", "2.", StringComparison.Ordinal) });
         string plain = _dir.Write("torch.safetensors", Checkpoints.StateDictFiles.Plain(sequential, "F64"));
 
-        var evalGpunet = CliRun.Of(["eval", "--model", model, .. blobs, "--device", "cpu", "--json"]);
-        var evalPlain = CliRun.Of(["eval", "--model", plain, "--activation", "tanh", .. blobs, "--device", "cpu", "--json"]);
+        var evalGpunet = CliRun.Of(["eval", "--checkpoint", model, .. blobs, "--device", "cpu", "--json"]);
+        var evalPlain = CliRun.Of(["eval", "--checkpoint", plain, "--activation", "tanh", .. blobs, "--device", "cpu", "--json"]);
         Assert.True(evalPlain.ExitCode == 0, evalPlain.ToString());
         Assert.Contains("is a plain state dict: mlp 2-8-3 tanh inferred from its shapes", evalPlain.Stderr);
         Assert.Contains("converted", evalPlain.Stderr);
@@ -146,8 +146,8 @@ public sealed class TabularCliTests : IDisposable
             Assert.Equal(a.RootElement.GetProperty("confusion_matrix").GetRawText(), b.RootElement.GetProperty("confusion_matrix").GetRawText());
 
         string points = _dir.WriteText("points.csv", "0.5,1\n-2,3\n4,-1\n");
-        var predictGpunet = CliRun.Of("predict", "--model", model, "--input", points, "--device", "cpu");
-        var predictPlain = CliRun.Of("predict", "--model", plain, "--activation", "tanh", "--input", points, "--device", "cpu");
+        var predictGpunet = CliRun.Of("predict", "--checkpoint", model, "--input", points, "--device", "cpu");
+        var predictPlain = CliRun.Of("predict", "--checkpoint", plain, "--activation", "tanh", "--input", points, "--device", "cpu");
         Assert.True(predictPlain.ExitCode == 0, predictPlain.ToString());
         Assert.Equal(predictGpunet.Stdout.Split('\n').Skip(1).Select(l => l.Split(',').Skip(2)), predictPlain.Stdout.Split('\n').Skip(1).Select(l => l.Split(',').Skip(2)));
 

@@ -110,7 +110,7 @@ public sealed class MpiTrainingTests : IDisposable
         string[] data = ["--data", "blobs", "--classes", "3", "--samples", "1001", "--device", "cpu"]; // 200 test rows: 100 per rank
         var train = CliRun.Of(["train", .. data, "--epochs", "2", "--quiet", "--out", outDir]);
         Assert.True(train.ExitCode == 0, train.ToString());
-        string[] eval = ["eval", "--model", Path.Combine(outDir, RunCheckpoints.LastFile), .. data, "--json"];
+        string[] eval = ["eval", "--checkpoint", Path.Combine(outDir, RunCheckpoints.LastFile), .. data, "--json"];
         var single = CliRun.Of(eval);
         Assert.True(single.ExitCode == 0, single.ToString());
 

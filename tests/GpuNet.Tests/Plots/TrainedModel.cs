@@ -29,7 +29,7 @@ internal sealed class TrainedModel : IDisposable
         var spec = ModelSpec.Create(kind, split.Train.FeatureCount, split.Train.ClassCount, hidden, Activation.Tanh);
         var options = new TrainOptions { Epochs = epochs, BatchSize = 32, LearningRate = 0.1f, Seed = 3, EvalBatchSize = 256 };
         var backend = TestDevices.Open(device);
-        var network = new Network(backend, spec, options.EvalBatchSize);
+        var network = new Network(backend, spec, Trainer.NetworkRows(options));
         network.Initialise(InitScheme.Auto, options.Seed);
         using var trainer = new Trainer(backend, network, split, options);
         return new TrainedModel(backend, network, split, trainer.Fit().History);
