@@ -1,4 +1,4 @@
-using System.Numerics;
+using System.Runtime.Intrinsics;
 using GpuNet.Backends;
 using GpuNet.Backends.Cpu;
 using GpuNet.Kernels;
@@ -25,7 +25,7 @@ public sealed class CpuOptimTests
     [MemberData(nameof(Options))]
     public void The_vector_sgd_step_gives_the_scalar_steps_bits(float momentum, float weightDecay, bool nesterov, float gradScale)
     {
-        int n = 3 * Vector<float>.Count + 5;
+        int n = 3 * Vector512<float>.Count + 5;
         var rng = new Random(11);
         float[] w = Floats(rng, n), g = Floats(rng, n), v = Floats(rng, n);
         var sgd = new SgdParams(0.05f, momentum, weightDecay, nesterov, gradScale);

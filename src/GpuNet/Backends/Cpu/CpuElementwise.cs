@@ -16,15 +16,15 @@ internal static class CpuElementwise
         for (int r = 0; r < rows; r++)
         {
             var row = y.Slice(r * cols, cols);
-            Dispatch(activation, new ForwardOp(row, bias, row));
+            Dispatch<ForwardOp>(activation, row, bias, row);
         }
     }
 
     public static void Forward(ReadOnlySpan<float> input, Span<float> output, Activation activation) =>
-        Dispatch(activation, new ForwardOp(input, default, output));
+        Dispatch<ForwardOp>(activation, input, default, output);
 
     public static void Backward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> output, Span<float> gradInput, Activation activation) =>
-        Dispatch(activation, new BackwardOp(gradOutput, output, gradInput));
+        Dispatch<BackwardOp>(activation, gradOutput, output, gradInput);
 
     /// <summary>Rows are added in order, so each sum's rounding is fixed.</summary>
     public static void ColumnSums(ReadOnlySpan<float> x, int rows, int cols, Span<float> sums)
@@ -49,34 +49,35 @@ internal static class CpuElementwise
             sums[i] += x[i];
     }
 
+    /// <summary>An elementwise pass over two inputs into <c>output</c>, compiled once per activation.</summary>
     private interface IActivationOp
     {
-        void Apply<TFunction>() where TFunction : struct, IActivationFunction;
+        static abstract void Apply<TFunction>(ReadOnlySpan<float> first, ReadOnlySpan<float> second, Span<float> output)
+            where TFunction : struct, IActivationFunction;
     }
 
-    private static void Dispatch<TOp>(Activation activation, TOp op) where TOp : struct, IActivationOp, allows ref struct
+    private static void Dispatch<TOp>(Activation activation, ReadOnlySpan<float> first, ReadOnlySpan<float> second, Span<float> output)
+        where TOp : struct, IActivationOp
     {
         switch (activation)
         {
-            case Activation.Identity: op.Apply<IdentityFunction>(); break;
-            case Activation.Relu: op.Apply<ReluFunction>(); break;
-            case Activation.Sigmoid: op.Apply<SigmoidFunction>(); break;
-            case Activation.Tanh: op.Apply<TanhFunction>(); break;
+            case Activation.Identity: TOp.Apply<IdentityFunction>(first, second, output); break;
+            case Activation.Relu: TOp.Apply<ReluFunction>(first, second, output); break;
+            case Activation.Sigmoid: TOp.Apply<SigmoidFunction>(first, second, output); break;
+            case Activation.Tanh: TOp.Apply<TanhFunction>(first, second, output); break;
             default: throw new ArgumentOutOfRangeException(nameof(activation), activation, "unknown activation");
         }
     }
 
     /// <summary>output = f(input + bias), bias empty for no bias.</summary>
-    private readonly ref struct ForwardOp(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, Span<float> output) : IActivationOp
+    private struct ForwardOp : IActivationOp
     {
-        private readonly ReadOnlySpan<float> _input = input, _bias = bias;
-        private readonly Span<float> _output = output;
-
-        public void Apply<TFunction>() where TFunction : struct, IActivationFunction
+        public static void Apply<TFunction>(ReadOnlySpan<float> input, ReadOnlySpan<float> bias, Span<float> output)
+            where TFunction : struct, IActivationFunction
         {
-            int n = _output.Length;
-            var x = _input[..n];
-            bool hasBias = !_bias.IsEmpty;
+            int n = output.Length;
+            var x = input[..n];
+            bool hasBias = !bias.IsEmpty;
             int i = 0;
             if (TFunction.HasVectorForward)
             {
@@ -84,30 +85,29 @@ internal static class CpuElementwise
                 {
                     var z = new Vector<float>(x[i..]);
                     if (hasBias)
-                        z += new Vector<float>(_bias[i..]);
-                    TFunction.Forward(z).CopyTo(_output[i..]);
+                        z += new Vector<float>(bias[i..]);
+                    TFunction.Forward(z).CopyTo(output[i..]);
                 }
             }
             for (; i < n; i++)
-                _output[i] = TFunction.Forward(hasBias ? x[i] + _bias[i] : x[i]);
+                output[i] = TFunction.Forward(hasBias ? x[i] + bias[i] : x[i]);
         }
     }
 
-    private readonly ref struct BackwardOp(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> output, Span<float> gradInput) : IActivationOp
+    /// <summary>gradInput = gradOutput ∘ f'(output), the derivative written from the layer's output.</summary>
+    private struct BackwardOp : IActivationOp
     {
-        private readonly ReadOnlySpan<float> _gradOutput = gradOutput, _output = output;
-        private readonly Span<float> _gradInput = gradInput;
-
-        public void Apply<TFunction>() where TFunction : struct, IActivationFunction
+        public static void Apply<TFunction>(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> output, Span<float> gradInput)
+            where TFunction : struct, IActivationFunction
         {
-            int n = _gradInput.Length;
-            var g = _gradOutput[..n];
-            var y = _output[..n];
+            int n = gradInput.Length;
+            var g = gradOutput[..n];
+            var y = output[..n];
             int i = 0;
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
-                (new Vector<float>(g[i..]) * TFunction.Derivative(new Vector<float>(y[i..]))).CopyTo(_gradInput[i..]);
+                (new Vector<float>(g[i..]) * TFunction.Derivative(new Vector<float>(y[i..]))).CopyTo(gradInput[i..]);
             for (; i < n; i++)
-                _gradInput[i] = g[i] * TFunction.Derivative(y[i]);
+                gradInput[i] = g[i] * TFunction.Derivative(y[i]);
         }
     }
 }

@@ -1,4 +1,5 @@
-using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using GpuNet.Kernels;
 
 namespace GpuNet.Backends.Cpu;
@@ -13,14 +14,20 @@ internal static class CpuOptim
         bool momentum = sgd.Momentum != 0f;
         if (momentum)
             v = v[..n];
+        // Vector512 everywhere, unchecked loads: with Vector<float> (256-bit even on AVX-512) and a sliced span per
+        // load the loop was bound by instructions, not memory, and took 15% of a batch-128 step. Without AVX-512
+        // Vector512 runs as two 256-bit halves, which measured faster than Vector<float> there too (an unroll by two).
+        ref float wRef = ref MemoryMarshal.GetReference(w);
+        ref float gRef = ref MemoryMarshal.GetReference(g);
+        ref float vRef = ref MemoryMarshal.GetReference(v);
         int i = 0;
-        for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
         {
-            var vel = momentum ? new Vector<float>(v[i..]) : default;
-            var step = Step(new Vector<float>(w[i..]), new Vector<float>(g[i..]), ref vel, sgd);
-            (new Vector<float>(w[i..]) - step).CopyTo(w[i..]);
+            var wi = Vector512.LoadUnsafe(ref wRef, (nuint)i);
+            var vel = momentum ? Vector512.LoadUnsafe(ref vRef, (nuint)i) : default;
+            (wi - Step(wi, Vector512.LoadUnsafe(ref gRef, (nuint)i), ref vel, sgd)).StoreUnsafe(ref wRef, (nuint)i);
             if (momentum)
-                vel.CopyTo(v[i..]);
+                vel.StoreUnsafe(ref vRef, (nuint)i);
         }
         var scalar = sgd.KernelParams();
         for (; i < n; i++)
@@ -36,7 +43,7 @@ internal static class CpuOptim
     /// lr·(update direction), updating the velocity when there is momentum: <see cref="OptimKernels.SgdStep"/>'s
     /// operations in its order, a vector at a time (CpuOptimTests holds the two to the same bits).
     /// </summary>
-    private static Vector<float> Step(Vector<float> w, Vector<float> g, ref Vector<float> v, in SgdParams sgd)
+    private static Vector512<float> Step(Vector512<float> w, Vector512<float> g, ref Vector512<float> v, in SgdParams sgd)
     {
         if (sgd.GradScale != 1f)
             g *= sgd.GradScale;
@@ -55,31 +62,36 @@ internal static class CpuOptim
         g = g[..n];
         m = m[..n];
         v = v[..n];
+        // Vector512 with unchecked loads, as in Sgd: twice the speed of Vector<float> over sliced spans on AVX-512.
+        ref float wRef = ref MemoryMarshal.GetReference(w);
+        ref float gRef = ref MemoryMarshal.GetReference(g);
+        ref float mRef = ref MemoryMarshal.GetReference(m);
+        ref float vRef = ref MemoryMarshal.GetReference(v);
         int i = 0;
-        for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+        for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
         {
-            var (wi, mi, vi) = (new Vector<float>(w[i..]), new Vector<float>(m[i..]), new Vector<float>(v[i..]));
-            AdamStep(ref wi, new Vector<float>(g[i..]), ref mi, ref vi, p);
-            wi.CopyTo(w[i..]);
-            mi.CopyTo(m[i..]);
-            vi.CopyTo(v[i..]);
+            var (wi, mi, vi) = (Vector512.LoadUnsafe(ref wRef, (nuint)i), Vector512.LoadUnsafe(ref mRef, (nuint)i), Vector512.LoadUnsafe(ref vRef, (nuint)i));
+            AdamStep(ref wi, Vector512.LoadUnsafe(ref gRef, (nuint)i), ref mi, ref vi, p);
+            wi.StoreUnsafe(ref wRef, (nuint)i);
+            mi.StoreUnsafe(ref mRef, (nuint)i);
+            vi.StoreUnsafe(ref vRef, (nuint)i);
         }
         for (; i < n; i++)
         {
-            var (wi, mi, vi) = (new Vector<float>(w[i]), new Vector<float>(m[i]), new Vector<float>(v[i]));
-            AdamStep(ref wi, new Vector<float>(g[i]), ref mi, ref vi, p);
+            var (wi, mi, vi) = (Vector512.Create(w[i]), Vector512.Create(m[i]), Vector512.Create(v[i]));
+            AdamStep(ref wi, Vector512.Create(g[i]), ref mi, ref vi, p);
             (w[i], m[i], v[i]) = (wi[0], mi[0], vi[0]);
         }
     }
 
     /// <summary>The kernel's order of operations (OptimKernels.AdamStep), which is PyTorch's.</summary>
-    private static void AdamStep(ref Vector<float> w, Vector<float> g, ref Vector<float> m, ref Vector<float> v, in AdamKernelParams p)
+    private static void AdamStep(ref Vector512<float> w, Vector512<float> g, ref Vector512<float> m, ref Vector512<float> v, in AdamKernelParams p)
     {
         g = p.GradScale * g + p.WeightDecay * w;
         w *= p.DecayFactor;
         m = p.Beta1 * m + p.OneMinusBeta1 * g;
         v = p.Beta2 * v + p.OneMinusBeta2 * g * g;
-        w -= p.StepSize * m / (Vector.SquareRoot(v) / new Vector<float>(p.BiasCorrection2Sqrt) + new Vector<float>(p.Eps));
+        w -= p.StepSize * m / (Vector512.Sqrt(v) / Vector512.Create(p.BiasCorrection2Sqrt) + Vector512.Create(p.Eps));
     }
 }
 
@@ -106,7 +118,7 @@ internal abstract class ParallelUpdate(CpuWorkers workers) : IParallelWork
             Update(0, n);
             return;
         }
-        int width = Vector<float>.Count;
+        int width = Vector512<float>.Count; // the updates' vector width
         (_count, _chunk) = (n, (n / workers.Threads + width - 1) / width * width);
         workers.Run(this, (n + _chunk - 1) / _chunk);
     }

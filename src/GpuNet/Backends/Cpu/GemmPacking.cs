@@ -54,9 +54,9 @@ internal static class GemmPacking
         if (kStride == 1 && Avx.IsSupported)
         {
             for (; r + 8 <= valid; r += 8)
-                Transpose8Rows(ref Unsafe.Add(ref src, (nint)r * rowStride), rowStride, kc, width, ref Unsafe.Add(ref dst, r));
+                TransposeRows<Transpose8>(ref Unsafe.Add(ref src, (nint)r * rowStride), rowStride, kc, width, ref Unsafe.Add(ref dst, r));
             for (; r + 4 <= valid; r += 4) // the 6-row A slivers of the AVX2 kernel: 4 rows here, 2 below
-                Transpose4Rows(ref Unsafe.Add(ref src, (nint)r * rowStride), rowStride, kc, width, ref Unsafe.Add(ref dst, r));
+                TransposeRows<Transpose4>(ref Unsafe.Add(ref src, (nint)r * rowStride), rowStride, kc, width, ref Unsafe.Add(ref dst, r));
         }
         for (; r < width; r++)
         {
@@ -73,46 +73,60 @@ internal static class GemmPacking
         }
     }
 
-    // As Transpose8Rows, for four rows with 128-bit vectors.
-    private static void Transpose4Rows(ref float src, int rowStride, int kc, int width, ref float dst)
+    // Rows source rows (k contiguous, rowStride apart) into that many consecutive packed columns:
+    // dst[k·width + i] = src[i·rowStride + k] for i < TBlock.Rows, k < kc. Whole Rows×Rows blocks go
+    // through registers, the last kc % Rows steps one float at a time.
+    private static void TransposeRows<TBlock>(ref float src, int rowStride, int kc, int width, ref float dst)
+        where TBlock : struct, ITransposeBlock
     {
-        int k = 0;
-        for (; k + 4 <= kc; k += 4)
-        {
-            ref float s0 = ref Unsafe.Add(ref src, k);
-            var r0 = Vector128.LoadUnsafe(ref s0);
-            var r1 = Vector128.LoadUnsafe(ref s0, (nuint)rowStride);
-            var r2 = Vector128.LoadUnsafe(ref s0, (nuint)(2 * rowStride));
-            var r3 = Vector128.LoadUnsafe(ref s0, (nuint)(3 * rowStride));
-            var t0 = Sse.UnpackLow(r0, r1); var t1 = Sse.UnpackLow(r2, r3);
-            var t2 = Sse.UnpackHigh(r0, r1); var t3 = Sse.UnpackHigh(r2, r3);
-            ref float d = ref Unsafe.Add(ref dst, (nint)k * width);
-            Sse.MoveLowToHigh(t0, t1).StoreUnsafe(ref d);
-            Sse.MoveHighToLow(t1, t0).StoreUnsafe(ref d, (nuint)width);
-            Sse.MoveLowToHigh(t2, t3).StoreUnsafe(ref d, (nuint)(2 * width));
-            Sse.MoveHighToLow(t3, t2).StoreUnsafe(ref d, (nuint)(3 * width));
-        }
+        int rows = TBlock.Rows, k = 0;
+        for (; k + rows <= kc; k += rows)
+            TBlock.Transpose(ref Unsafe.Add(ref src, k), rowStride, ref Unsafe.Add(ref dst, (nint)k * width), width);
         for (; k < kc; k++)
-            for (int i = 0; i < 4; i++)
+            for (int i = 0; i < rows; i++)
                 Unsafe.Add(ref dst, (nint)k * width + i) = Unsafe.Add(ref src, (nint)i * rowStride + k);
     }
 
-    // Eight source rows (k contiguous, rowStride apart) into eight consecutive packed columns:
-    // dst[k·width + i] = src[i·rowStride + k] for i < 8, k < kc.
-    private static void Transpose8Rows(ref float src, int rowStride, int kc, int width, ref float dst)
+    /// <summary>A square block transposed in registers: a type argument, so the JIT compiles TransposeRows once per block size.</summary>
+    private interface ITransposeBlock
     {
-        int k = 0;
-        for (; k + 8 <= kc; k += 8)
+        static abstract int Rows { get; }
+        static abstract void Transpose(ref float src, int rowStride, ref float dst, int width);
+    }
+
+    // 4×4 with 128-bit vectors.
+    private struct Transpose4 : ITransposeBlock
+    {
+        public static int Rows => 4;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Transpose(ref float src, int rowStride, ref float dst, int width)
         {
-            ref float s0 = ref Unsafe.Add(ref src, k);
-            var r0 = Vector256.LoadUnsafe(ref s0);
-            var r1 = Vector256.LoadUnsafe(ref s0, (nuint)rowStride);
-            var r2 = Vector256.LoadUnsafe(ref s0, (nuint)(2 * rowStride));
-            var r3 = Vector256.LoadUnsafe(ref s0, (nuint)(3 * rowStride));
-            var r4 = Vector256.LoadUnsafe(ref s0, (nuint)(4 * rowStride));
-            var r5 = Vector256.LoadUnsafe(ref s0, (nuint)(5 * rowStride));
-            var r6 = Vector256.LoadUnsafe(ref s0, (nuint)(6 * rowStride));
-            var r7 = Vector256.LoadUnsafe(ref s0, (nuint)(7 * rowStride));
+            var r0 = Vector128.LoadUnsafe(ref src);
+            var r1 = Vector128.LoadUnsafe(ref src, (nuint)rowStride);
+            var r2 = Vector128.LoadUnsafe(ref src, (nuint)(2 * rowStride));
+            var r3 = Vector128.LoadUnsafe(ref src, (nuint)(3 * rowStride));
+            var t0 = Sse.UnpackLow(r0, r1); var t1 = Sse.UnpackLow(r2, r3);
+            var t2 = Sse.UnpackHigh(r0, r1); var t3 = Sse.UnpackHigh(r2, r3);
+            Sse.MoveLowToHigh(t0, t1).StoreUnsafe(ref dst);
+            Sse.MoveHighToLow(t1, t0).StoreUnsafe(ref dst, (nuint)width);
+            Sse.MoveLowToHigh(t2, t3).StoreUnsafe(ref dst, (nuint)(2 * width));
+            Sse.MoveHighToLow(t3, t2).StoreUnsafe(ref dst, (nuint)(3 * width));
+        }
+    }
+
+    // 8×8 with 256-bit vectors: unpack pairs of rows, shuffle quads, then swap 128-bit halves.
+    private struct Transpose8 : ITransposeBlock
+    {
+        public static int Rows => 8;
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Transpose(ref float src, int rowStride, ref float dst, int width)
+        {
+            var r0 = Row(ref src, 0, rowStride); var r1 = Row(ref src, 1, rowStride);
+            var r2 = Row(ref src, 2, rowStride); var r3 = Row(ref src, 3, rowStride);
+            var r4 = Row(ref src, 4, rowStride); var r5 = Row(ref src, 5, rowStride);
+            var r6 = Row(ref src, 6, rowStride); var r7 = Row(ref src, 7, rowStride);
             var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
             var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
             var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
@@ -121,19 +135,17 @@ internal static class GemmPacking
             var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
             var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
             var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
-            ref float d = ref Unsafe.Add(ref dst, (nint)k * width);
-            Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref d);
-            Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref d, (nuint)width);
-            Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref d, (nuint)(2 * width));
-            Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref d, (nuint)(3 * width));
-            Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref d, (nuint)(4 * width));
-            Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref d, (nuint)(5 * width));
-            Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref d, (nuint)(6 * width));
-            Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref d, (nuint)(7 * width));
+            Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref dst);
+            Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref dst, (nuint)width);
+            Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref dst, (nuint)(2 * width));
+            Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref dst, (nuint)(3 * width));
+            Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref dst, (nuint)(4 * width));
+            Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref dst, (nuint)(5 * width));
+            Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref dst, (nuint)(6 * width));
+            Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref dst, (nuint)(7 * width));
         }
-        for (; k < kc; k++)
-            for (int i = 0; i < 8; i++)
-                Unsafe.Add(ref dst, (nint)k * width + i) = Unsafe.Add(ref src, (nint)i * rowStride + k);
+
+        private static Vector256<float> Row(ref float src, int row, int rowStride) => Vector256.LoadUnsafe(ref src, (nuint)(row * rowStride));
     }
 }
 
