@@ -129,7 +129,10 @@ public sealed class StreamingTests
         Assert.All(seen, count => Assert.Equal(1, count));
     }
 
-    private static (IReadOnlyList<EpochMetrics> History, float[] Weights, StreamPlan? Plan) Train(string device, DataSplit data, StreamingOptions streaming, int seed = 2)
+    private static Dataset AsFloats(Dataset bytes) => new(bytes.Name, bytes.ToFloat32(), bytes.Labels, bytes.FeatureCount, bytes.ClassCount, bytes.ClassNames);
+
+    private static (IReadOnlyList<EpochMetrics> History, float[] Weights, StreamPlan? Plan) Train(string device, DataSplit data, StreamingOptions streaming, int seed = 2,
+        bool standardize = true)
     {
         using var backend = TestDevices.Open(device);
         var spec = ModelSpec.Create(ModelKind.Mlp, Features, Classes, [8], Activation.Relu);
@@ -137,7 +140,7 @@ public sealed class StreamingTests
         network.Initialise(InitScheme.Auto, seed: 5);
         var (train, validation) = ValidationSplit.Carve(data.Train, 0.1, seed: 1);
         var options = new TrainOptions { Epochs = 3, BatchSize = 32, EvalBatchSize = 64, LearningRate = 0.05f, Seed = seed, Streaming = streaming };
-        using var trainer = new Trainer(backend, network, data with { Train = train }, options, validation, Standardization.Fit(train));
+        using var trainer = new Trainer(backend, network, data with { Train = train }, options, validation, standardize ? Standardization.Fit(train) : null);
         var result = trainer.Fit();
         return (result.History, network.ExportParameters().SelectMany(t => t.Data).ToArray(), trainer.Streaming);
     }
@@ -158,11 +161,16 @@ public sealed class StreamingTests
         Assert.NotEqual(first.Weights, Train("cpu", Split(1), Forced, seed: 3).Weights);
     }
 
-    [Fact]
-    public void A_shuffle_buffer_of_every_chunk_trains_bit_for_bit_like_the_set_held_in_memory()
+    /// <summary>Bytes and float32 features, with and without the standardisation: every path of the staging and the gather.</summary>
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    public void A_shuffle_buffer_of_every_chunk_trains_bit_for_bit_like_the_set_held_in_memory(bool floats, bool standardize)
     {
-        var streamed = Train("cpu", Split(2), Forced with { ShuffleBuffer = 1000 });
-        var held = Train("cpu", Split(2), new StreamingOptions());
+        var data = floats ? new DataSplit(AsFloats(Split(2).Train), AsFloats(Split(2).Test)) : Split(2);
+        var streamed = Train("cpu", data, Forced with { ShuffleBuffer = 1000 }, standardize: standardize);
+        var held = Train("cpu", data, new StreamingOptions(), standardize: standardize);
         Assert.NotNull(streamed.Plan);
         Assert.Null(held.Plan);
         Assert.Equal(held.Weights, streamed.Weights);
@@ -198,16 +206,20 @@ public sealed class StreamingTests
         Assert.False(string.IsNullOrEmpty(limit.Source));
     }
 
-    private static (string Features, string Labels) WriteNpy(TempDirectory dir, Dataset data) =>
-        (dir.Write("x.npy", NpyTestFiles.Build("|u1", $"({data.Count}, {data.FeatureCount})", data.Bytes!)),
+    /// <summary>The set as a uint8 .npy, or as float32 with <paramref name="floats"/>.</summary>
+    private static (string Features, string Labels) WriteNpy(TempDirectory dir, Dataset data, bool floats = false) =>
+        (dir.Write("x.npy", floats ? NpyTestFiles.Build("<f4", $"({data.Count}, {data.FeatureCount})", NpyTestFiles.Floats(data.ToFloat32()))
+            : NpyTestFiles.Build("|u1", $"({data.Count}, {data.FeatureCount})", data.Bytes!)),
          dir.Write("y.npy", NpyTestFiles.Build("<i4", $"({data.Count},)", data.Labels.SelectMany(BitConverter.GetBytes).ToArray())));
 
-    [Fact]
-    public void A_npy_file_over_the_limit_stays_mapped_and_its_subsets_read_the_same_rows()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_npy_file_over_the_limit_stays_mapped_and_its_subsets_read_the_same_rows(bool floats)
     {
         using var dir = new TempDirectory();
         var all = Rows(500, seed: 5);
-        var (x, y) = WriteNpy(dir, all);
+        var (x, y) = WriteNpy(dir, all, floats);
         var mapped = NpyReader.LoadSplit(x, y, null, null, null, 0.2, seed: 7, mapAbove: 100);
         var held = NpyReader.LoadSplit(x, y, null, null, null, 0.2, seed: 7);
         Assert.NotNull(mapped.Train.Mapped);
@@ -219,9 +231,19 @@ public sealed class StreamingTests
             var mappedRows = Enumerable.Range(0, m.Count).Select(r => Id(m, r)).ToArray();
             Assert.Equal(Enumerable.Range(0, h.Count).Select(r => Id(h, r)).Order(), mappedRows);
             Assert.Equal(mappedRows.Select(r => all.Labels[r]), m.Labels);
-            var bytes = new byte[m.Count * Features];
-            m.CopyRows(0, m.Count, bytes);
-            Assert.Equal(mappedRows.SelectMany(r => all.Bytes!.Skip(r * Features).Take(Features)), bytes);
+            var expected = mappedRows.SelectMany(r => all.Bytes!.Skip(r * Features).Take(Features)).ToArray();
+            if (floats)
+            {
+                var values = new float[m.Count * Features];
+                m.CopyRows(0, m.Count, values);
+                Assert.Equal(expected.Select(b => (float)b), values);
+            }
+            else
+            {
+                var bytes = new byte[m.Count * Features];
+                m.CopyRows(0, m.Count, bytes);
+                Assert.Equal(expected, bytes);
+            }
         }
     }
 
