@@ -117,12 +117,13 @@ public sealed class Trainer : IDisposable
 
     /// <summary>
     /// The plan that streams <paramref name="train"/> under <see cref="TrainOptions.Streaming"/>, or null when it is held whole.
-    /// The memory limit is the one given, else the device's memory on a GPU and the host's (<see cref="MemoryLimit.Host"/>) otherwise.
+    /// The memory limit is the one given, else the device's memory on a GPU and the host's (<see cref="MemoryLimit.Host"/>) otherwise;
+    /// a set left in its mapped file was left there for the host's memory, so the host's limit sizes its chunks on any device.
     /// </summary>
     public static StreamPlan? StreamPlanFor(IBackend backend, Dataset train, TrainOptions options)
     {
         var limit = options.Streaming.MemoryLimit is { } given ? new MemoryLimit(given, "as given")
-            : backend.Device.IsGpu ? new MemoryLimit(backend.Device.MemoryBytes, $"memory of {backend.Device.Id}")
+            : backend.Device.IsGpu && train.Mapped is null ? new MemoryLimit(backend.Device.MemoryBytes, $"memory of {backend.Device.Id}")
             : MemoryLimit.Host();
         return StreamPlan.For(train, options.BatchSize, options.Streaming, limit);
     }
