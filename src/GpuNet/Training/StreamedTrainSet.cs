@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using GpuNet.Backends;
 using GpuNet.Data;
 
@@ -7,8 +8,9 @@ namespace GpuNet.Training;
 /// A training set streamed through the device in groups of chunks (<see cref="StreamPlan"/>). The staging area holds two
 /// groups, double-buffered: group g lives in half g mod 2, so a batch that straddles two groups gathers from both with the
 /// one gather op, and while the device trains on one half the next group is read from the host set (a mapped file or
-/// memory) into the host half on a background thread. Once it is read it is uploaded into the device half, which no batch
-/// in flight uses any more; the ops queued before it are ordered before it on the device.
+/// memory) into the host half by a reader thread of its own. Once it is read it is uploaded into the device half, which no
+/// batch in flight uses any more; the ops queued before it are ordered before it on the device. One long-lived thread,
+/// rather than a task per group, keeps a streamed step free of allocation.
 /// </summary>
 public sealed class StreamedTrainSet : IDisposable
 {
@@ -21,11 +23,18 @@ public sealed class StreamedTrainSet : IDisposable
     private readonly DeviceBuffer<byte>? _bytes;
     private readonly DeviceBuffer<float>? _floats;
     private readonly DeviceBuffer<int> _labels;
+    private readonly DeviceBuffer<byte>?[] _byteHalves;  // the two halves of the staging area, sliced once (a step allocates nothing)
+    private readonly DeviceBuffer<float>?[] _floatHalves;
+    private readonly DeviceBuffer<int>[] _labelHalves;
     private readonly int[] _chunkOrder;
     private readonly int[] _groupStarts;   // the epoch position where each group starts, and Count at the end
     private readonly int[] _resident = [-1, -1]; // the group whose rows are on the device in each half; −1 for none
-    private Task? _reading;                // the background read of group _readingGroup into its host half
-    private int _readingGroup = -1;
+    private readonly Thread _reader;
+    private readonly SemaphoreSlim _readRequested = new(0);
+    private readonly ManualResetEventSlim _readDone = new(true);
+    private int _readingGroup = -1;        // the group the reader thread is reading into its host half; −1 for none
+    private bool _stopping;
+    private Exception? _readFailure;       // what the last read threw, rethrown on the training thread
 
     public StreamedTrainSet(IBackend backend, Dataset source, StreamPlan plan, Standardization? standardization = null)
     {
@@ -38,8 +47,14 @@ public sealed class StreamedTrainSet : IDisposable
         if (source.StoresBytes) _bytes = backend.Allocate<byte>((_hostBytes = new byte[values]).Length);
         else _floats = backend.Allocate<float>((_hostFloats = new float[values]).Length);
         _labels = backend.Allocate<int>((_hostLabels = new int[2 * plan.BufferRows]).Length);
+        int half = plan.BufferRows * source.FeatureCount;
+        _byteHalves = [_bytes?.Slice(0, half), _bytes?.Slice(half, half)];
+        _floatHalves = [_floats?.Slice(0, half), _floats?.Slice(half, half)];
+        _labelHalves = [_labels.Slice(0, plan.BufferRows), _labels.Slice(plan.BufferRows, plan.BufferRows)];
         _chunkOrder = new int[plan.ChunkCount];
         _groupStarts = new int[plan.GroupCount + 1];
+        _reader = new Thread(ReadRequested) { IsBackground = true, Name = "gpunet stream reader" };
+        _reader.Start();
     }
 
     public StreamPlan Plan { get; }
@@ -77,7 +92,27 @@ public sealed class StreamedTrainSet : IDisposable
         {
             FinishReading();
             _readingGroup = next;
-            _reading = Task.Run(() => Read(next));
+            _readDone.Reset();
+            _readRequested.Release();
+        }
+    }
+
+    /// <summary>The reader thread: reads each requested group, until disposed.</summary>
+    private void ReadRequested()
+    {
+        while (true)
+        {
+            _readRequested.Wait();
+            if (_stopping) return;
+            try
+            {
+                Read(_readingGroup);
+            }
+            catch (Exception e) // rethrown by FinishReading on the training thread, where it can be reported
+            {
+                _readFailure = e;
+            }
+            _readDone.Set();
         }
     }
 
@@ -91,11 +126,9 @@ public sealed class StreamedTrainSet : IDisposable
             Read(group);
         }
         int half = group % 2, rows = GroupRows(group), at = half * Plan.BufferRows;
-        if (_hostBytes is not null)
-            _backend.Upload<byte>(_hostBytes.AsSpan(at * FeatureCount, rows * FeatureCount), _bytes!.Slice(at * FeatureCount, rows * FeatureCount));
-        else
-            _backend.Upload<float>(_hostFloats.AsSpan(at * FeatureCount, rows * FeatureCount), _floats!.Slice(at * FeatureCount, rows * FeatureCount));
-        _backend.Upload<int>(_hostLabels.AsSpan(at, rows), _labels.Slice(at, rows));
+        if (_hostBytes is not null) _backend.Upload<byte>(_hostBytes.AsSpan(at * FeatureCount, rows * FeatureCount), _byteHalves[half]!);
+        else _backend.Upload<float>(_hostFloats.AsSpan(at * FeatureCount, rows * FeatureCount), _floatHalves[half]!);
+        _backend.Upload<int>(_hostLabels.AsSpan(at, rows), _labelHalves[half]);
         _resident[half] = group;
     }
 
@@ -113,13 +146,17 @@ public sealed class StreamedTrainSet : IDisposable
         }
     }
 
-    /// <summary>Waits for the background read, rethrowing what it threw (a non-finite value in a float file, an I/O error).</summary>
+    /// <summary>Waits for the reader thread's read, rethrowing what it threw (a non-finite value in a float file, an I/O error).</summary>
     private void FinishReading()
     {
-        var reading = _reading;
-        _reading = null;
+        if (_readingGroup < 0) return;
+        _readDone.Wait();
         _readingGroup = -1;
-        reading?.GetAwaiter().GetResult();
+        if (_readFailure is { } failure)
+        {
+            _readFailure = null;
+            ExceptionDispatchInfo.Throw(failure);
+        }
     }
 
     private int GroupRows(int group)
@@ -144,6 +181,11 @@ public sealed class StreamedTrainSet : IDisposable
         }
         finally
         {
+            _stopping = true;
+            _readRequested.Release();
+            _reader.Join();
+            _readRequested.Dispose();
+            _readDone.Dispose();
             _bytes?.Dispose();
             _floats?.Dispose();
             _labels.Dispose();

@@ -186,6 +186,25 @@ public sealed class StreamingTests
         Assert.True(run.History[^1].Test.Accuracy > 0.8, $"{device}: test accuracy {run.History[^1].Test.Accuracy} after streaming");
     }
 
+    /// <summary>Warm streamed steps, group changes and a new epoch included, allocate nothing on the training thread.</summary>
+    [Fact]
+    public void Warm_streamed_steps_allocate_nothing()
+    {
+        var data = Split(4);
+        using var backend = new GpuNet.Backends.Cpu.CpuBackend();
+        using var network = new Network(backend, ModelSpec.Create(ModelKind.Mlp, Features, Classes, [8], Activation.Relu), 32);
+        network.Initialise(InitScheme.Auto, 1);
+        using var trainer = new Trainer(backend, network, data, new TrainOptions { BatchSize = 32, EvalBatchSize = 32, Streaming = Forced }, standardization: Standardization.Fit(data.Train));
+        Assert.True(trainer.Streaming!.GroupCount > 2);
+        trainer.BeginEpoch(1);
+        for (int step = 0; step < 4; step++) trainer.TrainStep(step);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int step = 4; step < trainer.StepsPerEpoch; step++) trainer.TrainStep(step);
+        trainer.BeginEpoch(2);
+        for (int step = 0; step < trainer.StepsPerEpoch; step++) trainer.TrainStep(step);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Fact]
     public void A_set_that_fits_is_held_whole_and_one_over_half_the_limit_streams()
     {
