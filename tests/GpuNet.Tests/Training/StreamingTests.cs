@@ -129,6 +129,28 @@ public sealed class StreamingTests
         Assert.All(seen, count => Assert.Equal(1, count));
     }
 
+    /// <summary>A resumed epoch starts at a later step: its first gather loads the groups it needs and brings the same rows.</summary>
+    [Fact]
+    public void A_gather_in_the_middle_of_an_epoch_brings_the_rows_of_that_position()
+    {
+        var data = Rows(1000, seed: 2);
+        using var backend = new GpuNet.Backends.Cpu.CpuBackend();
+        using var set = new StreamedTrainSet(backend, data, StreamPlan.Of(data.Count, 9, 2));
+        using var slots = backend.Allocate<int>(data.Count);
+        using var batchX = backend.Allocate<float>(64 * Features);
+        using var batchY = backend.Allocate<int>(64);
+        var rows = new int[data.Count];
+        set.BeginEpoch(seed: 3, epoch: 2, shuffle: true, rows, new int[data.Count], slots);
+        var x = new float[64 * Features];
+        foreach (int start in new[] { 700, 0, 300, 936 })
+        {
+            int n = Math.Min(64, data.Count - start);
+            set.GatherBatch(slots, start, n, batchX, batchY);
+            backend.Download(batchX, x);
+            for (int i = 0; i < n; i++) Assert.Equal(rows[start + i], (int)x[i * Features] + 256 * (int)x[i * Features + 1]);
+        }
+    }
+
     private static Dataset AsFloats(Dataset bytes) => new(bytes.Name, bytes.ToFloat32(), bytes.Labels, bytes.FeatureCount, bytes.ClassCount, bytes.ClassNames);
 
     private static (IReadOnlyList<EpochMetrics> History, float[] Weights, StreamPlan? Plan) Train(string device, DataSplit data, StreamingOptions streaming, int seed = 2,
