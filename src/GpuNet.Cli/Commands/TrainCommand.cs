@@ -47,7 +47,8 @@ public static class TrainCommand
         using var display = TrainingDisplays.Create(request.Json ? stderr : stdout, request.Quiet);
 
         if (saved is not null) DataCheck.RequireSame(saved.DataFiles, request.Data);
-        var loaded = DataSources.Load(request.Data);
+        // A .npy training file over half the host memory the run may use stays mapped, and training streams it.
+        var loaded = DataSources.Load(request.Data with { MapAbove = (request.Train.Streaming.MemoryLimit ?? MemoryLimit.Host().Bytes) / 2 });
         if (saved is null) request = request with { DataFiles = DataFile.Read(request.Data) };
         var (trainSet, validationSet) = ValidationSplit.Carve(loaded.Train, request.ValFraction, request.Train.Seed);
         var data = loaded with { Train = trainSet };
@@ -77,6 +78,8 @@ public static class TrainCommand
         if (initFrom is not null) network.ImportParameters(initFrom.Parameters);
         using var collective = DistributedOption.Join(launch, backend, network.Gradients, display.Note);
         using var trainer = new Trainer(backend, network, data, options, validationSet, standardization, collective);
+        if (trainer.Streaming is { } plan)
+            display.Note($"streaming: {plan.Reason}; {plan.ChunkCount} chunks of {plan.MaxChunkRows} rows, a shuffle buffer of {plan.BufferChunks} chunks ({plan.BufferRows} rows; --shuffle-buffer)");
         resumePoint?.Restore(network, trainer.Optimizer);
         if (resumePoint?.Best is { } best) trainer.SetBestWeights(best.Parameters);
         var start = resumePoint?.Optimizer.State;

@@ -47,6 +47,7 @@ public sealed class TrainCommandOptions
 
     public Option<string> ClassWeight { get; } = ClassWeightOption.Create();
     public Option<string> Distributed { get; } = DistributedOption.Create();
+    public StreamingCommandOptions Streaming { get; } = new();
 
     public IEnumerable<Option> All =>
     [
@@ -56,7 +57,7 @@ public sealed class TrainCommandOptions
         Epochs, BatchSize, LearningRate, Optimizer, Momentum, WeightDecay, Nesterov, Beta1, Beta2, Eps, Schedule, StepEpochs, Gamma, Warmup, ClipNorm,
         Dropout, ClassWeight,
         ValFraction, EarlyStopping,
-        Device, Distributed, NoShuffle, Out, Overwrite, PlotEvery, Resume, InitFrom, Json, Quiet,
+        Device, Distributed, NoShuffle, .. Streaming.All, Out, Overwrite, PlotEvery, Resume, InitFrom, Json, Quiet,
     ];
 
     public TrainRequest Read(ParseResult parsed)
@@ -85,6 +86,7 @@ public sealed class TrainCommandOptions
             EarlyStoppingPatience = parsed.GetValue(EarlyStopping),
             ClipNorm = parsed.GetValue(ClipNorm),
             ClassWeight = ClassWeightOption.Read(parsed.GetValue(ClassWeight)!),
+            Streaming = Streaming.Read(parsed),
         };
         return new TrainRequest(data, model, hidden, activation,
             Enum.Parse<InitScheme>(parsed.GetValue(Init)!, ignoreCase: true),

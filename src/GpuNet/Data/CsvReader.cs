@@ -51,15 +51,17 @@ public static class CsvReader
         if (test is not null && test.FeatureCount != train.FeatureCount)
             throw new DataException($"{test.Name}: rows have {test.FeatureCount} feature columns, but the training file {train.Name} has {train.FeatureCount}");
 
+        // Read fitted and encoded the training file's classes already; only a test file (whose integer labels may reach higher) refits them.
         var classes = format.Classes is { } names ? ClassEncoding.FromNames(names)
-            : ClassEncoding.Fit(train.LabelColumn!, train.Name, test?.LabelColumn, test?.Name);
+            : test is null ? train.Classes
+            : ClassEncoding.Fit(train.LabelColumn!, train.Name, test.LabelColumn, test.Name);
         if (classes.Count < 2)
             throw new DataException(classes.IsNumeric
                 ? $"{train.Name}: every label is 0; a classifier needs at least two classes (labels 0 and 1)"
                 : $"{train.Name}: every label is {ClassEncoding.Echo(classes.Names[0])}; a classifier needs at least two classes");
 
         string name = path == InputFile.StandardInput ? train.Name : Path.GetFileName(path);
-        int[] trainLabels = classes.Encode(train.LabelColumn!, train.Name);
+        int[] trainLabels = ReferenceEquals(classes, train.Classes) ? train.Labels : classes.Encode(train.LabelColumn!, train.Name);
         if (test is not null)
             return new DataSplit(new Dataset(name, train.Features, trainLabels, train.FeatureCount, classes.Count, classes.Names),
                 new Dataset(name, test.Features, classes.Encode(test.LabelColumn!, test.Name), test.FeatureCount, classes.Count, classes.Names));

@@ -31,4 +31,9 @@ public sealed record DataOptions
     public double TestFraction { get; init; } = 0.2;
     /// <summary>CSV: the classes to encode labels with (a saved model's), instead of fitting them on the training file; null to fit.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
+    /// <summary>
+    /// .npy: a features file whose values would take more than this many bytes in memory stays memory-mapped and its sets
+    /// are read in chunks (training streams them); null reads every file into memory.
+    /// </summary>
+    public long? MapAbove { get; init; }
 }

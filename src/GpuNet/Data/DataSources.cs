@@ -15,7 +15,8 @@ public static class DataSources
         ArgumentNullException.ThrowIfNull(options);
         string source = options.Source?.Trim() ?? "";
         ValidateCommon(options);
-        if (!(IsFile(source) && NpyReader.IsNpy(source))) RejectNpyLabels(options, source);
+        bool isFile = IsFile(source), isNpy = isFile && NpyReader.IsNpy(source);
+        if (!isNpy) RejectNpyLabels(options, source);
 
         if (DatasetCatalog.Contains(source))
         {
@@ -28,16 +29,16 @@ public static class DataSources
             RejectTestData(options, source);
             return SyntheticData.Generate(source, options.Samples, options.Classes, options.Noise, options.Seed, options.TestFraction);
         }
-        if (IsFile(source) && NpyReader.IsNpy(source))
+        if (isNpy)
         {
             RejectSyntheticOptions(options, source);
             if (options.Labels is null)
                 throw new UsageException($"`Labels`: '{source}' is a .npy features file: name its .npy labels too");
             if ((options.TestData is null) != (options.TestLabels is null))
                 throw new UsageException(options.TestData is null ? "`TestLabels` needs `TestData`" : "`TestData` of a .npy source needs `TestLabels`");
-            return NpyReader.LoadSplit(source, options.Labels, options.TestData, options.TestLabels, options.ClassNames, options.TestFraction, options.Seed);
+            return NpyReader.LoadSplit(source, options.Labels, options.TestData, options.TestLabels, options.ClassNames, options.TestFraction, options.Seed, options.MapAbove);
         }
-        if (IsFile(source))
+        if (isFile)
         {
             RejectSyntheticOptions(options, source);
             return CsvReader.LoadSplit(source, options.TestData, new CsvFormat(options.LabelColumn, options.Header) { Classes = options.ClassNames },

@@ -17,7 +17,10 @@ public static class DataSplitting
     public static DataSplit ShuffleSplit(Dataset all, double testFraction, SeededRandom random)
     {
         int[] order = random.Permutation(all.Count);
-        int trainCount = all.Count - TestCount(all.Count, testFraction);
-        return new DataSplit(all.Subset(order.AsSpan(0, trainCount)), all.Subset(order.AsSpan(trainCount)));
+        return Split(all, order, all.Count - TestCount(all.Count, testFraction));
     }
+
+    /// <summary>The rows order[..trainCount] as the training set and the rest as the test set.</summary>
+    public static DataSplit Split(Dataset all, int[] order, int trainCount) =>
+        new(all.Subset(order.AsSpan(0, trainCount)), all.Subset(order.AsSpan(trainCount)));
 }

@@ -9,7 +9,12 @@ public sealed record IdxImages(int Count, int Rows, int Columns, byte[] Pixels)
     public int PixelsPerImage => Rows * Columns;
 
     /// <summary>Each pixel scaled to [0, 1]: byte / <see cref="IdxReader.PixelDivisor"/> in float32.</summary>
-    public float[] ToUnit() => Array.ConvertAll(Pixels, b => b / IdxReader.PixelDivisor);
+    public float[] ToUnit()
+    {
+        var values = new float[Pixels.Length];
+        ByteFeatures.Convert(Pixels, values, IdxReader.PixelDivisor);
+        return values;
+    }
 }
 
 /// <summary>

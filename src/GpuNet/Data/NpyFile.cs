@@ -74,10 +74,22 @@ public sealed unsafe class NpyFile : IDisposable
     public int Columns => Header.Shape.Length > 1 ? (int)Header.Shape[1] : 1;
 
     /// <summary>The raw bytes of row <paramref name="row"/> (of <see cref="Columns"/> elements).</summary>
-    private ReadOnlySpan<byte> RowBytes(int row)
+    internal ReadOnlySpan<byte> RowBytes(int row) => RowsBytes(row, 1);
+
+    /// <summary>The raw bytes of the <paramref name="count"/> consecutive rows from <paramref name="row"/>: one copy for a run of rows.</summary>
+    internal ReadOnlySpan<byte> RowsBytes(int row, int count)
     {
         long size = (long)Columns * Header.ItemSize;
-        return new ReadOnlySpan<byte>(_data + row * size, (int)size);
+        return new ReadOnlySpan<byte>(_data + row * size, checked((int)(count * size)));
+    }
+
+    /// <summary>Row <paramref name="row"/> in float32 (f2, f4, f8 files); a NaN or infinite value is an error naming its row and column.</summary>
+    internal void ReadFloatRow(int row, Span<float> destination)
+    {
+        ConvertRow(RowBytes(row), destination[..Columns]);
+        for (int c = 0; c < Columns; c++)
+            if (!float.IsFinite(destination[c]))
+                throw new DataException($"{Path}: value at row {row}, column {c} is {destination[c]}: features must be finite");
     }
 
     /// <summary>
@@ -97,14 +109,7 @@ public sealed unsafe class NpyFile : IDisposable
             return new Dataset(name, bytes, 1f, labels, cols, classCount, classNames);
         }
         var floats = new float[values];
-        for (int i = 0; i < rows.Length; i++)
-        {
-            var row = floats.AsSpan(i * cols, cols);
-            ConvertRow(RowBytes(rows[i]), row);
-            for (int c = 0; c < cols; c++)
-                if (!float.IsFinite(row[c]))
-                    throw new DataException($"{Path}: value at row {rows[i]}, column {c} is {row[c]}: features must be finite");
-        }
+        for (int i = 0; i < rows.Length; i++) ReadFloatRow(rows[i], floats.AsSpan(i * cols, cols));
         return new Dataset(name, floats, labels, cols, classCount, classNames);
     }
 

@@ -14,18 +14,21 @@ public static class NpyReader
     /// <summary>labels.npy → labels.classes.txt: one class name per line, line i naming label i.</summary>
     public static string ClassNamesFile(string labelsPath) => Path.ChangeExtension(labelsPath, ".classes.txt");
 
+    /// <param name="mapAbove">A features file whose values take more bytes than this in memory stays mapped: its sets are read
+    /// in chunks (<see cref="MappedFeatures"/>) instead of being copied out; null copies every file into memory.</param>
     public static DataSplit LoadSplit(string features, string labels, string? testFeatures, string? testLabels,
-        IReadOnlyList<string>? classNames, double testFraction, int seed)
+        IReadOnlyList<string>? classNames, double testFraction, int seed, long? mapAbove = null)
     {
         string name = Path.GetFileName(features);
-        using var train = NpyFile.OpenFeatures(features);
-        using var trainLabelFile = NpyFile.OpenLabels(labels);
-        classNames ??= ReadClassNames(labels);
-        int[] trainLabels = ReadLabels(trainLabelFile, train, classNames?.Count);
-        int[]? testLabelValues = null;
-        NpyFile? test = null, testLabelFile = null;
+        NpyFile? train = null, trainLabelFile = null, test = null, testLabelFile = null;
+        bool keepTrain = false, keepTest = false;
         try
         {
+            train = NpyFile.OpenFeatures(features);
+            trainLabelFile = NpyFile.OpenLabels(labels);
+            classNames ??= ReadClassNames(labels);
+            int[] trainLabels = ReadLabels(trainLabelFile, train, classNames?.Count);
+            int[]? testLabelValues = null;
             if (testFeatures is not null)
             {
                 test = NpyFile.OpenFeatures(testFeatures);
@@ -38,38 +41,45 @@ public static class NpyReader
             var names = classNames ?? Enumerable.Range(0, classCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             if (classCount < 2)
                 throw new DataException($"{labels}: every label is 0; a classifier needs at least two classes");
+            keepTrain = StoredBytes(train) > mapAbove;
             if (test is not null)
-                return new DataSplit(
-                    train.ReadFeatures(name, Enumerable.Range(0, train.Rows).ToArray(), trainLabels, classCount, names),
-                    test.ReadFeatures(name, Enumerable.Range(0, test.Rows).ToArray(), testLabelValues!, classCount, names));
+            {
+                keepTest = StoredBytes(test) > mapAbove;
+                return new DataSplit(Whole(train, name, trainLabels, classCount, names, keepTrain),
+                    Whole(test, name, testLabelValues!, classCount, names, keepTest));
+            }
             if (train.Rows < 2)
                 throw new DataException($"{features}: only {train.Rows} row; need at least 2 to hold out a test split (or pass `TestData`)");
-            // The split is copied straight out of the mapping: the whole file is never held beside its two halves.
+            // The split is copied straight out of the mapping (or kept in it): the whole file is never held beside its two halves.
             int[] order = new SeededRandom(seed).Permutation(train.Rows);
             int trainCount = train.Rows - DataSplitting.TestCount(train.Rows, testFraction);
+            if (keepTrain)
+                return DataSplitting.Split(new Dataset(name, new MappedFeatures(train), 1f, trainLabels, classCount, names), order, trainCount);
             return new DataSplit(
-                train.ReadFeatures(name, order.AsSpan(0, trainCount), Pick(trainLabels, order.AsSpan(0, trainCount)), classCount, names),
-                train.ReadFeatures(name, order.AsSpan(trainCount), Pick(trainLabels, order.AsSpan(trainCount)), classCount, names));
+                train.ReadFeatures(name, order.AsSpan(0, trainCount), Dataset.PickLabels(trainLabels, order.AsSpan(0, trainCount)), classCount, names),
+                train.ReadFeatures(name, order.AsSpan(trainCount), Dataset.PickLabels(trainLabels, order.AsSpan(trainCount)), classCount, names));
         }
         finally
         {
-            test?.Dispose();
+            if (!keepTrain) train?.Dispose();
+            if (!keepTest) test?.Dispose();
+            trainLabelFile?.Dispose();
             testLabelFile?.Dispose();
         }
     }
+
+    /// <summary>The bytes a features file's values take in memory: uint8 stays bytes, the float types become float32.</summary>
+    private static long StoredBytes(NpyFile file) => (long)file.Rows * file.Columns * (file.Header.Type == NpyType.U1 ? 1 : sizeof(float));
+
+    private static Dataset Whole(NpyFile file, string name, int[] labels, int classCount, IReadOnlyList<string> names, bool keepMapped) =>
+        keepMapped ? new Dataset(name, new MappedFeatures(file), 1f, labels, classCount, names)
+            : file.ReadFeatures(name, Enumerable.Range(0, file.Rows).ToArray(), labels, classCount, names);
 
     private static int[] ReadLabels(NpyFile labels, NpyFile features, int? classCount)
     {
         if (labels.Rows != features.Rows)
             throw new DataException($"{labels.Path}: holds {labels.Rows} labels but {features.Path} holds {features.Rows} rows");
         return labels.ReadLabels(classCount);
-    }
-
-    private static int[] Pick(int[] labels, ReadOnlySpan<int> rows)
-    {
-        var picked = new int[rows.Length];
-        for (int i = 0; i < rows.Length; i++) picked[i] = labels[rows[i]];
-        return picked;
     }
 
     private static string[]? ReadClassNames(string labelsPath)

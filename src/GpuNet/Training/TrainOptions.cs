@@ -43,6 +43,9 @@ public sealed record TrainOptions
     /// <summary>Reports of the running training loss inside an epoch at most this often (each costs one device wait).</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How a training set larger than the memory the run may use is streamed.</summary>
+    public StreamingOptions Streaming { get; init; } = new();
+
     [JsonIgnore] // derived from the options above; saved run descriptions keep only the options
     public LearningRateSchedule LearningRateSchedule => new(LearningRate, Schedule, Epochs, StepEpochs, Gamma, WarmupEpochs);
 
@@ -78,6 +81,7 @@ public sealed record TrainOptions
         if (!(Beta2 >= 0 && Beta2 < 1)) throw new UsageException($"Adam's beta2 must be in [0, 1) (got {Beta2})");
         if (!(Eps > 0) || float.IsInfinity(Eps)) throw new UsageException($"Adam's eps must be a positive number (got {Eps})");
         if (!(Dropout >= 0 && Dropout < 1)) throw new UsageException($"the dropout probability must be in [0, 1) (got {Dropout})");
+        Streaming.Validate();
         if (EarlyStoppingPatience < 0) throw new UsageException($"`EarlyStoppingPatience` must be zero (off) or a number of epochs (got {EarlyStoppingPatience})");
     }
 }

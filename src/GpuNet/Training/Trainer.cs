@@ -25,7 +25,9 @@ public sealed class Trainer : IDisposable
     private readonly IBackend _backend;
     private readonly Network _network;
     private readonly TrainOptions _options;
-    private readonly DeviceDataset _train;
+    private readonly DeviceDataset? _train;          // a training set held whole on the device, or
+    private readonly StreamedTrainSet? _stream;      // one streamed through it in chunks
+    private readonly int[]? _hostSlots;              // streaming: each epoch position's staging slot, before upload
     private readonly DeviceDataset? _validation;
     private readonly DeviceDataset _test;
     private readonly DeviceBuffer<int> _order;
@@ -34,7 +36,7 @@ public sealed class Trainer : IDisposable
     private readonly LossStats _trainStats;           // one slot per training row: each step adds into its own rows' slots
     private readonly DeviceBuffer<float>?[] _stepStats; // the slots of each step, sliced once (a step allocates nothing); null where this rank has no rows
     private readonly LossStats _evalStats;
-    private readonly int[] _hostOrder;
+    private readonly int[] _hostOrder;               // the training row at each position of the epoch
     private readonly ParameterSnapshot? _best;
     private readonly int[] _trainLabels;
     private readonly float[]? _classWeights;              // host copy: each step's Σ w[y] is summed here, in row order
@@ -51,6 +53,12 @@ public sealed class Trainer : IDisposable
     /// <param name="collective">The ranks that train together; one process when not given.</param>
     public Trainer(IBackend backend, Network network, DataSplit data, TrainOptions options, Dataset? validation = null, Standardization? standardization = null,
         ICollective? collective = null)
+        : this(backend, network, data, options, validation, standardization, collective, StreamPlanFor(backend, data.Train, options))
+    {
+    }
+
+    private Trainer(IBackend backend, Network network, DataSplit data, TrainOptions options, Dataset? validation, Standardization? standardization,
+        ICollective? collective, StreamPlan? plan)
     {
         options.Validate();
         if (data.Train.Count == 0) throw new DataException($"{data.Train.Name}: the training set is empty");
@@ -71,9 +79,16 @@ public sealed class Trainer : IDisposable
         _network = network;
         _options = options;
         _collective = collective ?? SingleProcess.Instance;
-        _train = new DeviceDataset(backend, data.Train, network.MaxRows, standardization);
-        _validation = validation is { Count: > 0 } ? new DeviceDataset(backend, validation, network.MaxRows, standardization) : null;
-        _test = new DeviceDataset(backend, data.Test, network.MaxRows, standardization);
+        // When the training set streams, memory is short: the evaluation sets are read in chunks too.
+        bool streams = plan is not null;
+        if (streams)
+        {
+            _stream = new StreamedTrainSet(backend, data.Train, plan!, standardization);
+            _hostSlots = new int[data.Train.Count];
+        }
+        else _train = new DeviceDataset(backend, data.Train, network.MaxRows, standardization);
+        _validation = validation is { Count: > 0 } ? new DeviceDataset(backend, validation, network.MaxRows, standardization, streams) : null;
+        _test = new DeviceDataset(backend, data.Test, network.MaxRows, standardization, streams);
         _hostOrder = new int[data.Train.Count];
         _order = backend.Allocate<int>(data.Train.Count);
         _batchX = backend.Allocate<float>(options.BatchSize * data.Train.FeatureCount);
@@ -97,6 +112,22 @@ public sealed class Trainer : IDisposable
         }
     }
 
+    /// <summary>How the training set streams, or null when it is held whole on the device.</summary>
+    public StreamPlan? Streaming => _stream?.Plan;
+
+    /// <summary>
+    /// The plan that streams <paramref name="train"/> under <see cref="TrainOptions.Streaming"/>, or null when it is held whole.
+    /// The memory limit is the one given, else the device's memory on a GPU and the host's (<see cref="MemoryLimit.Host"/>) otherwise;
+    /// a set left in its mapped file was left there for the host's memory, so the host's limit sizes its chunks on any device.
+    /// </summary>
+    public static StreamPlan? StreamPlanFor(IBackend backend, Dataset train, TrainOptions options)
+    {
+        var limit = options.Streaming.MemoryLimit is { } given ? new MemoryLimit(given, "as given")
+            : backend.Device.IsGpu && train.Mapped is null ? new MemoryLimit(backend.Device.MemoryBytes, $"memory of {backend.Device.Id}")
+            : MemoryLimit.Host();
+        return StreamPlan.For(train, options.BatchSize, options.Streaming, limit);
+    }
+
     /// <summary>The optimiser and its state (checkpoints save it; a resume loads it back before <see cref="Fit"/>).</summary>
     public IOptimizer Optimizer { get; }
 
@@ -109,7 +140,9 @@ public sealed class Trainer : IDisposable
     /// <summary>Where training stands: updated after every step and epoch, for checkpoints.</summary>
     public TrainingState State { get; private set; } = TrainingState.Start;
 
-    public int StepsPerEpoch => TrainOptions.StepsPerEpoch(_train.Count, _options.BatchSize);
+    public int StepsPerEpoch => TrainOptions.StepsPerEpoch(TrainCount, _options.BatchSize);
+
+    private int TrainCount => _hostOrder.Length;
 
     /// <summary>
     /// Trains until <see cref="TrainOptions.Epochs"/>, early stopping, or cancellation (which lets the
@@ -232,8 +265,12 @@ public sealed class Trainer : IDisposable
     public void BeginEpoch(int epoch)
     {
         _epoch = epoch;
-        Permutation.ForEpoch(_hostOrder, _options.Seed, epoch, _options.Shuffle);
-        _backend.Upload<int>(_hostOrder, _order);
+        if (_stream is not null) _stream.BeginEpoch(_options.Seed, epoch, _options.Shuffle, _hostOrder, _hostSlots!, _order);
+        else
+        {
+            Permutation.ForEpoch(_hostOrder, _options.Seed, epoch, _options.Shuffle);
+            _backend.Upload<int>(_hostOrder, _order);
+        }
         _trainStats.Reset();
     }
 
@@ -246,10 +283,11 @@ public sealed class Trainer : IDisposable
     public int TrainStep(int step, float? learningRate = null)
     {
         var (start, slice) = StepSlice(step);
-        int rows = Math.Min(_options.BatchSize, _train.Count - start);
+        int rows = Math.Min(_options.BatchSize, TrainCount - start);
         if (slice.Rows > 0)
         {
-            _train.GatherBatch(_order, start + slice.Start, slice.Rows, _batchX, _batchY);
+            if (_stream is not null) _stream.GatherBatch(_order, start + slice.Start, slice.Rows, _batchX, _batchY);
+            else _train!.GatherBatch(_order, start + slice.Start, slice.Rows, _batchX, _batchY);
             DropoutStep? dropout = _options.Dropout > 0
                 ? DropoutStep.For(_options.Dropout, _options.Seed, (long)(_epoch - 1) * StepsPerEpoch + step)
                 : null;
@@ -265,7 +303,7 @@ public sealed class Trainer : IDisposable
     private (int Start, RankSlice Slice) StepSlice(int step)
     {
         int start = step * _options.BatchSize;
-        return (start, RankSlice.Of(Math.Min(_options.BatchSize, _train.Count - start), _collective.Rank, _collective.Size));
+        return (start, RankSlice.Of(Math.Min(_options.BatchSize, TrainCount - start), _collective.Rank, _collective.Size));
     }
 
     /// <summary>The class weights of the (global) batch at <paramref name="start"/>, with 1/Σ w[y] summed over its rows in order; null when unweighted.</summary>
@@ -279,7 +317,8 @@ public sealed class Trainer : IDisposable
 
     public void Dispose()
     {
-        _train.Dispose();
+        _train?.Dispose();
+        _stream?.Dispose();
         _validation?.Dispose();
         _test.Dispose();
         _order.Dispose();

@@ -1,0 +1,195 @@
+using System.Runtime.ExceptionServices;
+using GpuNet.Backends;
+using GpuNet.Data;
+
+namespace GpuNet.Training;
+
+/// <summary>
+/// A training set streamed through the device in groups of chunks (<see cref="StreamPlan"/>). The staging area holds two
+/// groups, double-buffered: group g lives in half g mod 2, so a batch that straddles two groups gathers from both with the
+/// one gather op, and while the device trains on one half the next group is read from the host set (a mapped file or
+/// memory) into the host half by a reader thread of its own. Once it is read it is uploaded into the device half, which no
+/// batch in flight uses any more; the ops queued before it are ordered before it on the device. One long-lived thread,
+/// rather than a task per group, keeps a streamed step free of allocation.
+/// </summary>
+public sealed class StreamedTrainSet : IDisposable
+{
+    private readonly IBackend _backend;
+    private readonly Dataset _source;
+    private readonly DeviceScaling _scaling;
+    private readonly byte[]? _hostBytes;   // [2 × BufferRows, FeatureCount]: the two halves, as read from the set
+    private readonly float[]? _hostFloats;
+    private readonly int[] _hostLabels;    // [2 × BufferRows]
+    private readonly DeviceBuffer<byte>? _bytes;
+    private readonly DeviceBuffer<float>? _floats;
+    private readonly DeviceBuffer<int> _labels;
+    private readonly DeviceBuffer<byte>?[] _byteHalves;  // the two halves of the staging area, sliced once (a step allocates nothing)
+    private readonly DeviceBuffer<float>?[] _floatHalves;
+    private readonly DeviceBuffer<int>[] _labelHalves;
+    private readonly int[] _chunkOrder;
+    private readonly int[] _groupStarts;   // the epoch position where each group starts, and Count at the end
+    private readonly int[] _resident = [-1, -1]; // the group whose rows are on the device in each half; −1 for none
+    private readonly Thread _reader;
+    private readonly SemaphoreSlim _readRequested = new(0);
+    private readonly ManualResetEventSlim _readDone = new(true);
+    private int _readingGroup = -1;        // the group the reader thread is reading into its host half; −1 for none
+    private bool _stopping;
+    private Exception? _readFailure;       // what the last read threw, rethrown on the training thread
+
+    public StreamedTrainSet(IBackend backend, Dataset source, StreamPlan plan, Standardization? standardization = null)
+    {
+        if (plan.Count != source.Count) throw new ArgumentException($"a plan of {plan.Count} rows for a set of {source.Count}", nameof(plan));
+        _backend = backend;
+        _source = source;
+        Plan = plan;
+        _scaling = new DeviceScaling(backend, source, standardization);
+        int values = 2 * plan.BufferRows * source.FeatureCount;
+        if (source.StoresBytes) _bytes = backend.Allocate<byte>((_hostBytes = new byte[values]).Length);
+        else _floats = backend.Allocate<float>((_hostFloats = new float[values]).Length);
+        _labels = backend.Allocate<int>((_hostLabels = new int[2 * plan.BufferRows]).Length);
+        int half = plan.BufferRows * source.FeatureCount;
+        _byteHalves = [_bytes?.Slice(0, half), _bytes?.Slice(half, half)];
+        _floatHalves = [_floats?.Slice(0, half), _floats?.Slice(half, half)];
+        _labelHalves = [_labels.Slice(0, plan.BufferRows), _labels.Slice(plan.BufferRows, plan.BufferRows)];
+        _chunkOrder = new int[plan.ChunkCount];
+        _groupStarts = new int[plan.GroupCount + 1];
+        _reader = new Thread(ReadRequested) { IsBackground = true, Name = "gpunet stream reader" };
+        _reader.Start();
+    }
+
+    public StreamPlan Plan { get; }
+    public int Count => Plan.Count;
+    public int FeatureCount => _source.FeatureCount;
+
+    /// <summary>
+    /// Starts epoch <paramref name="epoch"/>: writes the row visited at each position into <paramref name="rows"/> and
+    /// uploads each position's staging slot into <paramref name="slots"/> (the indices <see cref="GatherBatch"/> gathers by).
+    /// <paramref name="slotScratch"/> is host room for those slots ([Count]).
+    /// </summary>
+    public void BeginEpoch(int seed, int epoch, bool shuffle, Span<int> rows, Span<int> slotScratch, DeviceBuffer<int> slots)
+    {
+        FinishReading();
+        _resident[0] = _resident[1] = -1; // the groups are new this epoch
+        Plan.ForEpoch(seed, epoch, shuffle, _chunkOrder, rows, slotScratch);
+        _groupStarts[0] = 0;
+        for (int g = 0; g < Plan.GroupCount; g++) _groupStarts[g + 1] = _groupStarts[g] + GroupRows(g);
+        _backend.Upload<int>(slotScratch, slots);
+    }
+
+    /// <summary>
+    /// Gathers the rows at epoch positions [offset, offset + rows) (slots[offset ..+rows]) into a float32 batch and their
+    /// labels, loading their groups first where they are not on the device, then starts reading the group after them.
+    /// </summary>
+    public void GatherBatch(DeviceBuffer<int> slots, int offset, int rows, DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
+    {
+        int first = GroupAt(offset), last = GroupAt(offset + rows - 1);
+        for (int g = first; g <= last; g++) MakeResident(g);
+        if (_bytes is not null) _backend.GatherBatch(_bytes, FeatureCount, _scaling.Scaling, _labels, slots, offset, rows, batchX, batchY);
+        else _backend.GatherBatch(_floats!, FeatureCount, _scaling.Scaling, _labels, slots, offset, rows, batchX, batchY);
+        // Batches move forward, so the other half (group last − 1, or nothing) is no longer needed: read the next group into it.
+        int next = last + 1;
+        if (next < Plan.GroupCount && _resident[next % 2] != next && _readingGroup != next)
+        {
+            FinishReading();
+            _readingGroup = next;
+            _readDone.Reset();
+            _readRequested.Release();
+        }
+    }
+
+    /// <summary>The reader thread: reads each requested group, until disposed.</summary>
+    private void ReadRequested()
+    {
+        while (true)
+        {
+            _readRequested.Wait();
+            if (_stopping) return;
+            try
+            {
+                Read(_readingGroup);
+            }
+            catch (Exception e) // rethrown by FinishReading on the training thread, where it can be reported
+            {
+                _readFailure = e;
+            }
+            _readDone.Set();
+        }
+    }
+
+    private void MakeResident(int group)
+    {
+        if (_resident[group % 2] == group) return;
+        if (_readingGroup == group) FinishReading();
+        else
+        {
+            FinishReading(); // a read of another group may be writing this half's host rows
+            Read(group);
+        }
+        int half = group % 2, rows = GroupRows(group), at = half * Plan.BufferRows;
+        if (_hostBytes is not null) _backend.Upload<byte>(_hostBytes.AsSpan(at * FeatureCount, rows * FeatureCount), _byteHalves[half]!);
+        else _backend.Upload<float>(_hostFloats.AsSpan(at * FeatureCount, rows * FeatureCount), _floatHalves[half]!);
+        _backend.Upload<int>(_hostLabels.AsSpan(at, rows), _labelHalves[half]);
+        _resident[half] = group;
+    }
+
+    /// <summary>Copies group <paramref name="group"/>'s chunks (ascending) from the set into its host half.</summary>
+    private void Read(int group)
+    {
+        int at = group % 2 * Plan.BufferRows;
+        foreach (int c in Plan.GroupChunks(_chunkOrder, group))
+        {
+            int start = Plan.ChunkStart(c), rows = Plan.ChunkStart(c + 1) - start;
+            if (_hostBytes is not null) _source.CopyRows(start, rows, _hostBytes.AsSpan(at * FeatureCount, rows * FeatureCount));
+            else _source.CopyRows(start, rows, _hostFloats.AsSpan(at * FeatureCount, rows * FeatureCount));
+            _source.Labels.AsSpan(start, rows).CopyTo(_hostLabels.AsSpan(at, rows));
+            at += rows;
+        }
+    }
+
+    /// <summary>Waits for the reader thread's read, rethrowing what it threw (a non-finite value in a float file, an I/O error).</summary>
+    private void FinishReading()
+    {
+        if (_readingGroup < 0) return;
+        _readDone.Wait();
+        _readingGroup = -1;
+        if (_readFailure is { } failure)
+        {
+            _readFailure = null;
+            ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    private int GroupRows(int group)
+    {
+        int rows = 0;
+        foreach (int c in Plan.GroupChunks(_chunkOrder, group)) rows += Plan.ChunkStart(c + 1) - Plan.ChunkStart(c);
+        return rows;
+    }
+
+    /// <summary>The group that epoch position <paramref name="position"/> falls in.</summary>
+    private int GroupAt(int position)
+    {
+        int i = Array.BinarySearch(_groupStarts, position);
+        return i >= 0 ? Math.Min(i, Plan.GroupCount - 1) : ~i - 1;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            FinishReading();
+        }
+        finally
+        {
+            _stopping = true;
+            _readRequested.Release();
+            _reader.Join();
+            _readRequested.Dispose();
+            _readDone.Dispose();
+            _bytes?.Dispose();
+            _floats?.Dispose();
+            _labels.Dispose();
+            _scaling.Dispose();
+        }
+    }
+}
