@@ -1,7 +1,3 @@
-using System.CommandLine;
-using System.Globalization;
-using GpuNet.Training;
-
 namespace GpuNet.Cli.Commands;
 
 /// <summary>
