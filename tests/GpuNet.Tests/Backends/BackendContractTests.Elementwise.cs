@@ -1,4 +1,3 @@
-using GpuNet.Kernels;
 using GpuNet.Reference;
 
 namespace GpuNet.Tests.Backends;

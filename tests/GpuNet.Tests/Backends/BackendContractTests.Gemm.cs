@@ -1,5 +1,3 @@
-using GpuNet.Backends;
-using GpuNet.Kernels;
 using GpuNet.Reference;
 
 namespace GpuNet.Tests.Backends;

@@ -1,4 +1,3 @@
-using GpuNet.Backends;
 using GpuNet.Reference;
 
 namespace GpuNet.Tests.Backends;

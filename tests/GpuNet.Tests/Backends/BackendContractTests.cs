@@ -1,5 +1,3 @@
-using GpuNet.Backends;
-
 namespace GpuNet.Tests.Backends;
 
 /// <summary>

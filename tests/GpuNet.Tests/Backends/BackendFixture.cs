@@ -1,8 +1,5 @@
-using GpuNet.Backends;
 using GpuNet.Backends.Ilgpu;
 using GpuNet.Devices;
-using GpuNet.Kernels;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Backends;
 

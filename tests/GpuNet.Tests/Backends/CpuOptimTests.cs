@@ -1,7 +1,5 @@
 using System.Numerics;
-using GpuNet.Backends;
 using GpuNet.Backends.Cpu;
-using GpuNet.Kernels;
 
 namespace GpuNet.Tests.Backends;
 

@@ -1,9 +1,5 @@
 using GpuNet.Backends.Cpu;
 using GpuNet.Bench;
-using GpuNet.Kernels;
-using GpuNet.Nn;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
 
 namespace GpuNet.Tests.Bench;
 

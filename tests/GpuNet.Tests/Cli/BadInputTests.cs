@@ -1,6 +1,4 @@
-using GpuNet.Checkpoints;
 using GpuNet.Tests.Data;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Cli;
 

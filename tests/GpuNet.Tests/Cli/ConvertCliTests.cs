@@ -1,6 +1,3 @@
-using System.Text.Json;
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Cli;
 
 /// <summary><c>gpunet convert</c>: a CSV parsed once into .npy files that train exactly as the CSV does.</summary>

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using GpuNet.Backends.Ilgpu;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Cli;
 

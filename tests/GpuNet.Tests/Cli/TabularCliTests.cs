@@ -1,7 +1,3 @@
-using System.Text.Json;
-using GpuNet.Checkpoints;
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Cli;
 
 /// <summary>

@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Text;
-using GpuNet.Checkpoints;
-using GpuNet.Data;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Distributed;
 

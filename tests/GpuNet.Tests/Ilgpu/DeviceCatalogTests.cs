@@ -1,4 +1,3 @@
-using GpuNet.Backends;
 using GpuNet.Cli;
 using GpuNet.Devices;
 

@@ -1,6 +1,4 @@
-using GpuNet.Backends;
 using GpuNet.Backends.Ilgpu;
-using GpuNet.Kernels;
 
 namespace GpuNet.Tests.Ilgpu;
 

@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using GpuNet.Backends.Ilgpu;
-using GpuNet.Kernels;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Ilgpu;
 

@@ -1,9 +1,6 @@
 using GpuNet.Backends.Ilgpu;
-using GpuNet.Data;
 using GpuNet.Devices;
-using GpuNet.Nn;
 using GpuNet.Optim;
-using GpuNet.Training;
 
 namespace GpuNet.Tests.Ilgpu;
 

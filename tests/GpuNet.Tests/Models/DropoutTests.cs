@@ -1,9 +1,4 @@
-using GpuNet.Backends;
-using GpuNet.Kernels;
-using GpuNet.Nn;
 using GpuNet.Reference;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
 
 namespace GpuNet.Tests.Models;
 

@@ -1,7 +1,4 @@
-using GpuNet.Kernels;
-using GpuNet.Nn;
 using GpuNet.Reference;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Models;
 

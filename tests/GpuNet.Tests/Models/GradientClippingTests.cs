@@ -1,9 +1,3 @@
-using GpuNet.Backends;
-using GpuNet.Kernels;
-using GpuNet.Nn;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
-
 namespace GpuNet.Tests.Models;
 
 public sealed class GradientClippingTests

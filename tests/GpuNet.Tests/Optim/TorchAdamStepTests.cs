@@ -1,8 +1,4 @@
-using System.Text.Json;
-using GpuNet.Nn;
 using GpuNet.Optim;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
 
 namespace GpuNet.Tests.Optim;
 

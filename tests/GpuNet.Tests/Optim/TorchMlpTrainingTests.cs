@@ -1,9 +1,4 @@
-using GpuNet.Checkpoints;
-using GpuNet.Data;
-using GpuNet.Nn;
 using GpuNet.Optim;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
 
 namespace GpuNet.Tests.Optim;
 

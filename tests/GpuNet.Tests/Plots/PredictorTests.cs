@@ -1,7 +1,3 @@
-using GpuNet.Kernels;
-using GpuNet.Nn;
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Plots;
 
 /// <summary>The library's predictions for host rows, which the decision-boundary plot draws.</summary>

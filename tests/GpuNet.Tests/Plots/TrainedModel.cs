@@ -1,10 +1,3 @@
-using GpuNet.Backends;
-using GpuNet.Data;
-using GpuNet.Kernels;
-using GpuNet.Nn;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
-
 namespace GpuNet.Tests.Plots;
 
 /// <summary>A model trained for a few epochs on a synthetic 2-D set, kept alive (backend and weights) for plotting.</summary>

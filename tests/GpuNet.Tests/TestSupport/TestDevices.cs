@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using GpuNet.Backends;
 using GpuNet.Backends.Cpu;
 using GpuNet.Devices;
 

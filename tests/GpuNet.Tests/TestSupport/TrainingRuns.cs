@@ -1,8 +1,3 @@
-using GpuNet.Data;
-using GpuNet.Kernels;
-using GpuNet.Nn;
-using GpuNet.Training;
-
 namespace GpuNet.Tests.TestSupport;
 
 /// <summary>Trains a model through the library API (no console) and returns every epoch's figures.</summary>

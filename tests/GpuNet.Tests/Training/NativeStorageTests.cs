@@ -1,9 +1,4 @@
 using GpuNet.Backends.Cpu;
-using GpuNet.Data;
-using GpuNet.Kernels;
-using GpuNet.Nn;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
 
 namespace GpuNet.Tests.Training;
 

@@ -1,5 +1,4 @@
 using GpuNet.Reference;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Training;
 
