@@ -108,6 +108,10 @@ public abstract partial class BackendContractTests(BackendFixture fixture)
         }
     }
 
+    /// <summary>An op declaration's check (src/GpuNet/Reference) within its bound, or a failure naming the worst element.</summary>
+    protected static void AssertPassed(GpuNet.Reference.OpCheck check, string what) =>
+        Assert.True(check.Passed, $"{what}: {check.Worst}, {check.WorstRatio:G3} of the bound");
+
     protected static void AssertClose(float[] got, double[] want, string what) =>
         AssertClose(got, want, GpuNet.Reference.ErrorBound.ElementScale(want), what);
 }

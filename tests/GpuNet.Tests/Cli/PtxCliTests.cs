@@ -35,12 +35,7 @@ public sealed class PtxCliTests : IDisposable
     [InlineData("--out", "", "--out")]
     public void Bad_options_are_one_line_usage_errors(string option, string value, string fragment)
     {
-        var args = new Dictionary<string, string> { ["--out"] = Path.Combine(_dir.Path, "ptx") };
-        args[option] = value;
-        var run = CliRun.Of(["ptx", .. args.SelectMany(a => new[] { a.Key, a.Value })]);
-        Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.Contains(fragment, run.Stderr);
-        Assert.Single(run.Stderr.Trim().Split('\n'));
+        CliRun.Replacing("ptx", new Dictionary<string, string> { ["--out"] = Path.Combine(_dir.Path, "ptx") }, option, value).AssertOneLineUsageError(fragment);
         Assert.False(File.Exists(Path.Combine(_dir.Path, "ptx", "kernels.json")));
     }
 }
