@@ -49,6 +49,7 @@ public sealed class TrainingStepLaunchTests
         { OptimizerKind.Sgd, 0f, true, MlpClassWeightedLaunchesPerStep },
     };
 
+    [Slow]
     [Theory]
     [MemberData(nameof(Recipes))]
     public void MlpStep_HasAFixedLaunchCount_AndNoHostWait(OptimizerKind optimizer, float dropout, bool balancedClassWeights, int launchesPerStep)

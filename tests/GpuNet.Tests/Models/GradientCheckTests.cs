@@ -5,16 +5,15 @@ namespace GpuNet.Tests.Models;
 /// <summary>Every model's analytic gradient (forward, fused loss, backward on a backend) against float64 centred differences.</summary>
 public sealed class GradientCheckTests
 {
-    public static readonly TheoryData<string, string> Cases = Build();
+    public static IEnumerable<TheoryDataRow<string, string>> Cases() =>
+        Rows(["logistic", "softmax", "mlp-relu", "mlp-sigmoid", "mlp-tanh", "mlp2-tanh"], ["logistic", "softmax", "mlp-relu", "mlp-sigmoid", "mlp-tanh", "mlp2-tanh"]);
 
-    private static TheoryData<string, string> Build()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var device in new[] { "cpu", "ilgpu-cpu" })
-            foreach (var model in new[] { "logistic", "softmax", "mlp-relu", "mlp-sigmoid", "mlp-tanh", "mlp2-tanh" })
-                data.Add(device, model);
-        return data;
-    }
+    public static IEnumerable<TheoryDataRow<string, string>> WeightedCases() => Rows(["logistic", "softmax", "mlp-tanh"], ["logistic", "mlp2-tanh"]);
+
+    /// <summary>cpu's rows, then the simulator's, tagged [Slow]: about a second each there.</summary>
+    private static IEnumerable<TheoryDataRow<string, string>> Rows(string[] onCpu, string[] onSimulator) =>
+        onCpu.Select(model => new TheoryDataRow<string, string>("cpu", model))
+            .Concat(onSimulator.Select(model => new TheoryDataRow<string, string>("ilgpu-cpu", model).Slow()));
 
     private static ModelSpec Spec(string model) => model switch
     {
@@ -31,7 +30,8 @@ public sealed class GradientCheckTests
     [MemberData(nameof(Cases))]
     public void Analytic_gradient_matches_finite_differences(string device, string model)
     {
-        using var backend = TestDevices.Open(device);
+        using var lease = TestDevices.Lease(device);
+        var backend = lease.Backend;
         var spec = Spec(model);
         var errors = GradientCheck.Run(backend, spec, rows: 6, seed: 3);
 
@@ -45,14 +45,11 @@ public sealed class GradientCheckTests
 
     /// <summary>The class-weighted loss's gradient, Σ w[y]·∇l / Σ w[y], against differences of the weighted reference loss.</summary>
     [Theory]
-    [InlineData("cpu", "logistic")]
-    [InlineData("cpu", "softmax")]
-    [InlineData("cpu", "mlp-tanh")]
-    [InlineData("ilgpu-cpu", "logistic")]
-    [InlineData("ilgpu-cpu", "mlp2-tanh")]
+    [MemberData(nameof(WeightedCases))]
     public void Class_weighted_gradients_match_finite_differences(string device, string model)
     {
-        using var backend = TestDevices.Open(device);
+        using var lease = TestDevices.Lease(device);
+        var backend = lease.Backend;
         var spec = Spec(model);
         float[] weights = spec.Classes == 2 ? [0.3f, 4f] : [0.3f, 4f, 1.5f];
         var weighted = GradientCheck.Run(backend, spec, rows: 6, seed: 3, classWeights: weights);

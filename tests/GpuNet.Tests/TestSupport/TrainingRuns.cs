@@ -8,7 +8,8 @@ public static class TrainingRuns
     {
         var split = DataSources.Load(data);
         var spec = ModelSpec.Create(kind, split.Train.FeatureCount, split.Train.ClassCount, hidden, activation);
-        using var backend = TestDevices.Open(device);
+        using var lease = TestDevices.Lease(device);
+        var backend = lease.Backend;
         using var network = new Network(backend, spec, Trainer.NetworkRows(options));
         network.Initialise(init, options.Seed);
         using var trainer = new Trainer(backend, network, split, options);

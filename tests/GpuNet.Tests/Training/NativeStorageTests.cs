@@ -28,7 +28,8 @@ public sealed class NativeStorageTests
 
     private static (IReadOnlyList<EpochMetrics> History, IReadOnlyList<NamedTensor> Weights) Train(string device, DataSplit data, Dataset validation, Standardization? z)
     {
-        using var backend = TestDevices.Open(device);
+        using var lease = TestDevices.Lease(device);
+        var backend = lease.Backend;
         var spec = ModelSpec.Create(ModelKind.Mlp, Features, Classes, [16], Activation.Relu);
         using var network = new Network(backend, spec, 64);
         network.Initialise(InitScheme.Auto, seed: 5);
