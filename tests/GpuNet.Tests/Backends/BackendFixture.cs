@@ -1,6 +1,3 @@
-using GpuNet.Backends.Ilgpu;
-using GpuNet.Devices;
-
 namespace GpuNet.Tests.Backends;
 
 /// <summary>

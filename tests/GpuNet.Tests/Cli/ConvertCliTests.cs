@@ -5,8 +5,6 @@ public sealed class ConvertCliTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    public void Dispose() => _dir.Dispose();
-
     [Fact]
     public void Converted_files_train_bit_for_bit_like_the_csv()
     {
@@ -47,4 +45,6 @@ public sealed class ConvertCliTests : IDisposable
         using var summary = JsonDocument.Parse(run.Stdout);
         return summary.RootElement.GetProperty(name).GetDouble();
     }
+
+    public void Dispose() => _dir.Dispose();
 }

@@ -1,5 +1,3 @@
-using GpuNet.Backends.Ilgpu;
-
 namespace GpuNet.Tests.Cli;
 
 /// <summary><c>gpunet ptx</c>: one file per kernel of the table and the two manifests, or a one-line usage error.</summary>

@@ -1,6 +1,5 @@
 using GpuNet.Backends.Cpu;
 using GpuNet.Distributed;
-using GpuNet.Optim;
 
 namespace GpuNet.Tests.Distributed;
 

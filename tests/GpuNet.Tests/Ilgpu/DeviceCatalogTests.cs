@@ -1,5 +1,4 @@
 using GpuNet.Cli;
-using GpuNet.Devices;
 
 namespace GpuNet.Tests.Ilgpu;
 

@@ -1,5 +1,3 @@
-using GpuNet.Backends.Ilgpu;
-
 namespace GpuNet.Tests.Ilgpu;
 
 /// <summary>How GEMMs are launched on a GPU, checked without one: <see cref="GemmPlan"/> is a pure function.</summary>

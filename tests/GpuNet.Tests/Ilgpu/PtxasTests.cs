@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using GpuNet.Backends.Ilgpu;
 
 namespace GpuNet.Tests.Ilgpu;
 

@@ -1,7 +1,3 @@
-using GpuNet.Backends.Ilgpu;
-using GpuNet.Devices;
-using GpuNet.Optim;
-
 namespace GpuNet.Tests.Ilgpu;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using GpuNet.Reference;
-
 namespace GpuNet.Tests.Models;
 
 /// <summary>Every model's analytic gradient (forward, fused loss, backward on a backend) against float64 centred differences.</summary>
@@ -30,17 +28,11 @@ public sealed class GradientCheckTests
     [MemberData(nameof(Cases))]
     public void Analytic_gradient_matches_finite_differences(string device, string model)
     {
-        using var lease = TestDevices.Lease(device);
-        var backend = lease.Backend;
-        var spec = Spec(model);
-        var errors = GradientCheck.Run(backend, spec, rows: 6, seed: 3);
+        var errors = Check(device, model);
 
-        Assert.Equal(2 * spec.Layers.Count, errors.Count);
+        Assert.Equal(2 * Spec(model).Layers.Count, errors.Count);
         foreach (var e in errors)
-        {
-            Assert.True(e.MaxGradient > 1e-4, $"{e.Name}: gradient is ~0 everywhere, the check would prove nothing");
-            Assert.True(e.RelativeError < 1e-4, $"{device} {model} {e.Name}: relative error {e.RelativeError:E2} (max |Δ| {e.MaxAbsoluteError:E2}, max |g| {e.MaxGradient:E2})");
-        }
+            AssertMatches(e, $"{device} {model}");
     }
 
     /// <summary>The class-weighted loss's gradient, Σ w[y]·∇l / Σ w[y], against differences of the weighted reference loss.</summary>
@@ -48,19 +40,28 @@ public sealed class GradientCheckTests
     [MemberData(nameof(WeightedCases))]
     public void Class_weighted_gradients_match_finite_differences(string device, string model)
     {
-        using var lease = TestDevices.Lease(device);
-        var backend = lease.Backend;
-        var spec = Spec(model);
-        float[] weights = spec.Classes == 2 ? [0.3f, 4f] : [0.3f, 4f, 1.5f];
-        var weighted = GradientCheck.Run(backend, spec, rows: 6, seed: 3, classWeights: weights);
-        var plain = GradientCheck.Run(backend, spec, rows: 6, seed: 3);
+        var weighted = Check(device, model, Spec(model).Classes == 2 ? [0.3f, 4f] : [0.3f, 4f, 1.5f]);
+        var plain = Check(device, model);
 
         foreach (var (e, p) in weighted.Zip(plain))
         {
-            Assert.True(e.MaxGradient > 1e-4, $"{e.Name}: gradient is ~0 everywhere, the check would prove nothing");
-            Assert.True(e.RelativeError < 1e-4, $"{device} {model} {e.Name}: relative error {e.RelativeError:E2} (max |Δ| {e.MaxAbsoluteError:E2}, max |g| {e.MaxGradient:E2})");
+            AssertMatches(e, $"{device} {model}");
             Assert.NotEqual(p.MaxGradient, e.MaxGradient); // the weights change the gradient: the check saw the weighted loss
         }
+    }
+
+    /// <summary>The gradient check of <paramref name="model"/> on six rows of <paramref name="device"/>, class-weighted when given weights.</summary>
+    private static IReadOnlyList<TensorGradientError> Check(string device, string model, float[]? classWeights = null)
+    {
+        using var lease = TestDevices.Lease(device);
+        return GradientCheck.Run(lease.Backend, Spec(model), rows: 6, seed: 3, classWeights: classWeights);
+    }
+
+    /// <summary>A tensor's analytic gradient within 1e-4 of the differences, and not ~0 everywhere (where the check would prove nothing).</summary>
+    private static void AssertMatches(TensorGradientError e, string what)
+    {
+        Assert.True(e.MaxGradient > 1e-4, $"{what} {e.Name}: gradient is ~0 everywhere, the check would prove nothing");
+        Assert.True(e.RelativeError < 1e-4, $"{what} {e.Name}: relative error {e.RelativeError:E2} (max |Δ| {e.MaxAbsoluteError:E2}, max |g| {e.MaxGradient:E2})");
     }
 
     [Fact]

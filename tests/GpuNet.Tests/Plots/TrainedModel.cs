@@ -1,20 +1,12 @@
 namespace GpuNet.Tests.Plots;
 
 /// <summary>A model trained for a few epochs on a synthetic 2-D set, kept alive (backend and weights) for plotting.</summary>
-internal sealed class TrainedModel : IDisposable
+internal sealed class TrainedModel(IBackend backend, Network network, DataSplit data, IReadOnlyList<EpochMetrics> history) : IDisposable
 {
-    private TrainedModel(IBackend backend, Network network, DataSplit data, IReadOnlyList<EpochMetrics> history)
-    {
-        Backend = backend;
-        Network = network;
-        Data = data;
-        History = history;
-    }
-
-    public IBackend Backend { get; }
-    public Network Network { get; }
-    public DataSplit Data { get; }
-    public IReadOnlyList<EpochMetrics> History { get; }
+    public IBackend Backend { get; } = backend;
+    public Network Network { get; } = network;
+    public DataSplit Data { get; } = data;
+    public IReadOnlyList<EpochMetrics> History { get; } = history;
 
     public static TrainedModel Train(string device, string data, ModelKind kind, int epochs, int[]? hidden = null, int classes = 2)
     {

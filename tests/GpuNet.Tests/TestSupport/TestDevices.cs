@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using GpuNet.Backends.Cpu;
-using GpuNet.Devices;
 
 namespace GpuNet.Tests.TestSupport;
 
