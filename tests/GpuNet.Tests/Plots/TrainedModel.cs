@@ -1,9 +1,9 @@
 namespace GpuNet.Tests.Plots;
 
 /// <summary>A model trained for a few epochs on a synthetic 2-D set, kept alive (backend and weights) for plotting.</summary>
-internal sealed class TrainedModel(IBackend backend, Network network, DataSplit data, IReadOnlyList<EpochMetrics> history) : IDisposable
+internal sealed class TrainedModel(SharedBackend lease, Network network, DataSplit data, IReadOnlyList<EpochMetrics> history) : IDisposable
 {
-    public IBackend Backend { get; } = backend;
+    public IBackend Backend => lease.Backend;
     public Network Network { get; } = network;
     public DataSplit Data { get; } = data;
     public IReadOnlyList<EpochMetrics> History { get; } = history;
@@ -13,16 +13,27 @@ internal sealed class TrainedModel(IBackend backend, Network network, DataSplit 
         var split = DataSources.Load(new DataOptions { Source = data, Samples = 600, Classes = classes, Seed = 3 });
         var spec = ModelSpec.Create(kind, split.Train.FeatureCount, split.Train.ClassCount, hidden, Activation.Tanh);
         var options = new TrainOptions { Epochs = epochs, BatchSize = 32, LearningRate = 0.1f, Seed = 3, EvalBatchSize = 256 };
-        var backend = TestDevices.Open(device);
-        var network = new Network(backend, spec, options.EvalBatchSize);
-        network.Initialise(InitScheme.Auto, options.Seed);
-        using var trainer = new Trainer(backend, network, split, options);
-        return new TrainedModel(backend, network, split, trainer.Fit().History);
+        var lease = TestDevices.Lease(device);
+        Network? network = null;
+        try
+        {
+            network = new Network(lease.Backend, spec, options.EvalBatchSize);
+            network.Initialise(InitScheme.Auto, options.Seed);
+            using var trainer = new Trainer(lease.Backend, network, split, options);
+            return new TrainedModel(lease, network, split, trainer.Fit().History);
+        }
+        catch
+        {
+            // A failed run must hand the shared device on, or every later test of it waits for the lease.
+            network?.Dispose();
+            lease.Dispose();
+            throw;
+        }
     }
 
     public void Dispose()
     {
         Network.Dispose();
-        Backend.Dispose();
+        lease.Dispose();
     }
 }
