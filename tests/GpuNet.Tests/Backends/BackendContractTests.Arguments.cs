@@ -1,5 +1,3 @@
-using GpuNet.Backends;
-
 namespace GpuNet.Tests.Backends;
 
 /// <summary>Buffers too short for an op are refused on the host, before anything is enqueued.</summary>

@@ -1,6 +1,3 @@
-using GpuNet.Backends;
-using GpuNet.Reference;
-
 namespace GpuNet.Tests.Backends;
 
 /// <summary>Gathers (batch assembly) and the seeded initialisations.</summary>
@@ -15,10 +12,7 @@ public abstract partial class BackendContractTests
     [Theory]
     [MemberData(nameof(GatherCases), MemberType = typeof(BackendContractTests))]
     public void Gather_ConvertsAndScalesLikeTheReference(string gatherCase)
-    {
-        var check = GatherOp.Check(Backend, GatherOp.Cases.Single(c => c.ToString() == gatherCase));
-        Assert.True(check.Passed, $"{gatherCase}: {check.Worst}, {check.WorstRatio:G3} of the bound");
-    }
+        => AssertPassed(GatherOp.Check(Backend, GatherOp.Cases.Single(c => c.ToString() == gatherCase)), gatherCase);
 
     /// <summary>Bytes over 255 give the float32 bits of b / 255f, the value the IDX reader used to store: training on bytes changes no result.</summary>
     [Fact]
@@ -53,30 +47,29 @@ public abstract partial class BackendContractTests
     [Fact]
     public void InitUniform_MatchesCounterRandom()
     {
-        const int count = 10_000;
         const float low = -0.5f, high = 1.5f;
-        var buffer = Poisoned(count, offset: 3, slack: 2);
-        Backend.InitUniform(buffer, low, high, seed: 42);
-
-        var want = new double[count];
-        ReferenceOps.InitUniform(want, low, high, 42);
-        float[] got = Read(buffer, count);
-        AssertClose(got, want, "uniform");
-        AssertMoments(got, mean: (low + high) / 2.0, std: (high - low) / Math.Sqrt(12));
+        AssertInit(b => Backend.InitUniform(b, low, high, seed: 42), want => ReferenceOps.InitUniform(want, low, high, 42), offset: 3, slack: 2,
+            "uniform", mean: (low + high) / 2.0, std: (high - low) / Math.Sqrt(12));
     }
 
     [Fact]
     public void InitNormal_MatchesCounterRandomBoxMuller()
     {
-        const int count = 10_000;
         const float mean = 0.25f, std = 2f;
-        var buffer = Poisoned(count, offset: 1, slack: 1);
-        Backend.InitNormal(buffer, mean, std, seed: 7);
+        AssertInit(b => Backend.InitNormal(b, mean, std, seed: 7), want => ReferenceOps.InitNormal(want, mean, std, 7), offset: 1, slack: 1,
+            "normal", mean, std);
+    }
 
+    /// <summary>An init op on 10,000 elements inside a NaN-filled buffer: the reference's values element by element, and the distribution's moments.</summary>
+    private void AssertInit(Action<DeviceBuffer<float>> init, Action<double[]> reference, int offset, int slack, string what, double mean, double std)
+    {
+        const int count = 10_000;
+        var buffer = Poisoned(count, offset, slack);
+        init(buffer);
         var want = new double[count];
-        ReferenceOps.InitNormal(want, mean, std, 7);
+        reference(want);
         float[] got = Read(buffer, count);
-        AssertClose(got, want, "normal");
+        AssertClose(got, want, what);
         AssertMoments(got, mean, std);
     }
 

@@ -1,5 +1,3 @@
-using GpuNet.Reference;
-
 namespace GpuNet.Tests.Backends;
 
 public abstract partial class BackendContractTests

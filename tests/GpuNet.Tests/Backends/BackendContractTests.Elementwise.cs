@@ -1,6 +1,3 @@
-using GpuNet.Kernels;
-using GpuNet.Reference;
-
 namespace GpuNet.Tests.Backends;
 
 public abstract partial class BackendContractTests

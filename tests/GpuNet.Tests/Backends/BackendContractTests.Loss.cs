@@ -1,6 +1,3 @@
-using GpuNet.Backends;
-using GpuNet.Reference;
-
 namespace GpuNet.Tests.Backends;
 
 public abstract partial class BackendContractTests

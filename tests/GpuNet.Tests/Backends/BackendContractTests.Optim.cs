@@ -1,6 +1,3 @@
-using GpuNet.Backends;
-using GpuNet.Reference;
-
 namespace GpuNet.Tests.Backends;
 
 public abstract partial class BackendContractTests
@@ -104,8 +101,5 @@ public abstract partial class BackendContractTests
     [Theory]
     [MemberData(nameof(AdamCases), MemberType = typeof(BackendContractTests))]
     public void AdamUpdatePair_MatchesReference(string adamCase)
-    {
-        var check = AdamOp.Check(Backend, AdamOp.Cases.Single(c => c.ToString() == adamCase));
-        Assert.True(check.Passed, $"{adamCase}: {check.Worst}, {check.WorstRatio:G3} of the bound");
-    }
+        => AssertPassed(AdamOp.Check(Backend, AdamOp.Cases.Single(c => c.ToString() == adamCase)), adamCase);
 }

@@ -1,5 +1,3 @@
-using GpuNet.Backends;
-
 namespace GpuNet.Tests.Backends;
 
 /// <summary>
@@ -109,6 +107,10 @@ public abstract partial class BackendContractTests(BackendFixture fixture)
                 Assert.Fail($"{what}[{i}]: got {got[i]:R}, want {want[i]:R} (error {error:E2}, scale {scale[i]:G4})");
         }
     }
+
+    /// <summary>An op declaration's check (src/GpuNet/Reference) within its bound, or a failure naming the worst element.</summary>
+    protected static void AssertPassed(GpuNet.Reference.OpCheck check, string what) =>
+        Assert.True(check.Passed, $"{what}: {check.Worst}, {check.WorstRatio:G3} of the bound");
 
     protected static void AssertClose(float[] got, double[] want, string what) =>
         AssertClose(got, want, GpuNet.Reference.ErrorBound.ElementScale(want), what);

@@ -1,9 +1,3 @@
-using GpuNet.Backends;
-using GpuNet.Backends.Ilgpu;
-using GpuNet.Devices;
-using GpuNet.Kernels;
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Backends;
 
 /// <summary>

@@ -1,4 +1,3 @@
-using GpuNet.Backends;
 using GpuNet.Backends.Cpu;
 
 namespace GpuNet.Tests.Backends;

@@ -1,7 +1,5 @@
 using System.Runtime.Intrinsics;
-using GpuNet.Backends;
 using GpuNet.Backends.Cpu;
-using GpuNet.Kernels;
 
 namespace GpuNet.Tests.Backends;
 

@@ -1,8 +1,3 @@
-using GpuNet.Checkpoints;
-using GpuNet.Data;
-using GpuNet.Kernels;
-using GpuNet.Nn;
-
 namespace GpuNet.Tests.Checkpoints;
 
 /// <summary>Checkpoints with known, seeded contents for the tests.</summary>

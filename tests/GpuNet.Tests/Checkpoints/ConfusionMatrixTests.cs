@@ -1,5 +1,3 @@
-using GpuNet.Checkpoints;
-
 namespace GpuNet.Tests.Checkpoints;
 
 public sealed class ConfusionMatrixTests

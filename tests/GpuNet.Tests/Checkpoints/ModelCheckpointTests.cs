@@ -1,8 +1,3 @@
-using GpuNet.Checkpoints;
-using GpuNet.Kernels;
-using GpuNet.Nn;
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Checkpoints;
 
 public sealed class ModelCheckpointTests

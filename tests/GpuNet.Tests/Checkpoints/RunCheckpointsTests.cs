@@ -1,10 +1,3 @@
-using GpuNet.Checkpoints;
-using GpuNet.Data;
-using GpuNet.Kernels;
-using GpuNet.Nn;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
-
 namespace GpuNet.Tests.Checkpoints;
 
 /// <summary>The run directory: resuming from it continues a run exactly, and no crash while saving damages what was there.</summary>

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using GpuNet.Checkpoints;
-using GpuNet.Data;
 using GpuNet.Tests.Data;
 
 namespace GpuNet.Tests.Checkpoints;

@@ -1,8 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using System.Text.Json;
-using GpuNet.Checkpoints;
-using GpuNet.Nn;
 
 namespace GpuNet.Tests.Checkpoints;
 

@@ -1,6 +1,3 @@
-using GpuNet.Checkpoints;
-using GpuNet.Nn;
-
 namespace GpuNet.Tests.Checkpoints;
 
 /// <summary>Every way a safetensors file can lie about itself is a one-line DataException naming the file and the problem.</summary>

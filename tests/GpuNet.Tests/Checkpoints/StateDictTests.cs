@@ -1,8 +1,3 @@
-using GpuNet.Checkpoints;
-using GpuNet.Kernels;
-using GpuNet.Nn;
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Checkpoints;
 
 /// <summary>Plain PyTorch state dicts in (any key style, any float dtype), and checksums that survive a faithful rewrite.</summary>

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Cli;
 
 /// <summary>

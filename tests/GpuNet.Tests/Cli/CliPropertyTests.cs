@@ -1,6 +1,3 @@
-using GpuNet.Checkpoints;
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Cli;
 
 /// <summary>
@@ -34,6 +31,7 @@ public sealed class CliPropertyTests : IDisposable
         _model = Path.Combine(_previousRun, RunCheckpoints.LastFile);
     }
 
+    [Slow]
     [Fact]
     public void Two_thousand_random_argument_vectors_end_in_a_documented_exit_code_without_a_trace_or_a_stray_file()
     {

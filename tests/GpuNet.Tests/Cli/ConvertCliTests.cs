@@ -1,14 +1,9 @@
-using System.Text.Json;
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Cli;
 
 /// <summary><c>gpunet convert</c>: a CSV parsed once into .npy files that train exactly as the CSV does.</summary>
 public sealed class ConvertCliTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
-
-    public void Dispose() => _dir.Dispose();
 
     [Fact]
     public void Converted_files_train_bit_for_bit_like_the_csv()
@@ -50,4 +45,6 @@ public sealed class ConvertCliTests : IDisposable
         using var summary = JsonDocument.Parse(run.Stdout);
         return summary.RootElement.GetProperty(name).GetDouble();
     }
+
+    public void Dispose() => _dir.Dispose();
 }

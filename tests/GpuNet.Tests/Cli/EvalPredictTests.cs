@@ -1,13 +1,7 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using GpuNet.Checkpoints;
-using GpuNet.Data;
-using GpuNet.Nn;
 using GpuNet.Tests.Checkpoints;
 using GpuNet.Tests.Data;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
 
 namespace GpuNet.Tests.Cli;
 

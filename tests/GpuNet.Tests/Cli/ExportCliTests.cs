@@ -1,11 +1,6 @@
 using System.Globalization;
-using System.Text.Json;
-using GpuNet.Checkpoints;
-using GpuNet.Kernels;
-using GpuNet.Nn;
 using GpuNet.Tests.Checkpoints;
 using GpuNet.Tests.Data;
-using GpuNet.Tests.TestSupport;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

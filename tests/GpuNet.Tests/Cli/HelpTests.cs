@@ -1,5 +1,3 @@
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Cli;
 
 /// <summary>Every verb prints its usage for --help, and exits 0.</summary>

@@ -1,6 +1,3 @@
-using GpuNet.Checkpoints;
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Cli;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using GpuNet.Cli;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Cli;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using GpuNet.Backends.Ilgpu;
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Cli;
 
 /// <summary><c>gpunet ptx</c>: one file per kernel of the table and the two manifests, or a one-line usage error.</summary>
@@ -37,12 +33,7 @@ public sealed class PtxCliTests : IDisposable
     [InlineData("--out", "", "--out")]
     public void Bad_options_are_one_line_usage_errors(string option, string value, string fragment)
     {
-        var args = new Dictionary<string, string> { ["--out"] = Path.Combine(_dir.Path, "ptx") };
-        args[option] = value;
-        var run = CliRun.Of(["ptx", .. args.SelectMany(a => new[] { a.Key, a.Value })]);
-        Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.Contains(fragment, run.Stderr);
-        Assert.Single(run.Stderr.Trim().Split('\n'));
+        CliRun.Replacing("ptx", new Dictionary<string, string> { ["--out"] = Path.Combine(_dir.Path, "ptx") }, option, value).AssertOneLineUsageError(fragment);
         Assert.False(File.Exists(Path.Combine(_dir.Path, "ptx", "kernels.json")));
     }
 }

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
-using GpuNet.Checkpoints;
 using GpuNet.Cli.Commands;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Cli;
 

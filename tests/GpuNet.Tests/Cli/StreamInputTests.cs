@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using GpuNet.Checkpoints;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Cli;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using GpuNet.Checkpoints;
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Cli;
 
 /// <summary>
@@ -14,6 +10,16 @@ public sealed class TabularCliTests : IDisposable
 
     private string Table(string name, int rows, int seed, params string[] classes) =>
         _dir.WriteText(name, TabularCsv.Make(rows, seed, classes));
+
+    /// <summary>Softmax trained on a 400-row table (label last) with a 150-row test table, both of <paramref name="classes"/>; the tables, the run and its model file.</summary>
+    private (string Train, string Test, CliRun Run, string Model) TrainSoftmax(int seed, int epochs, params string[] classes)
+    {
+        string train = Table("t.csv", 400, seed, classes), test = Table("v.csv", 150, seed + 1, classes);
+        string outDir = Path.Combine(_dir.Path, "run");
+        var run = CliRun.Of("train", "--data", train, "--test-data", test, "--label-column", "-1", "--model", "softmax",
+            "--device", "cpu", "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", outDir, "--json");
+        return (train, test, run, Path.Combine(outDir, "model.safetensors"));
+    }
 
     private static double TestAccuracy(CliRun run)
     {
@@ -40,12 +46,8 @@ public sealed class TabularCliTests : IDisposable
     [Fact]
     public void The_checkpoint_carries_the_training_split_standardisation_and_eval_and_predict_apply_it()
     {
-        string train = Table("t.csv", 400, 3, "0", "1", "2"), test = Table("v.csv", 150, 4, "0", "1", "2");
-        string outDir = Path.Combine(_dir.Path, "run");
-        var run = CliRun.Of("train", "--data", train, "--test-data", test, "--label-column", "-1", "--model", "softmax",
-            "--device", "cpu", "--epochs", "30", "--out", outDir, "--json");
+        var (train, test, run, model) = TrainSoftmax(seed: 3, epochs: 30, "0", "1", "2");
         double trained = TestAccuracy(run);
-        string model = Path.Combine(outDir, "model.safetensors");
 
         // Fitted on the 360 training rows left after the validation split, never on the validation or test rows.
         var checkpoint = ModelCheckpoint.Load(model);
@@ -76,12 +78,8 @@ public sealed class TabularCliTests : IDisposable
     [Fact]
     public void Text_labels_train_and_eval_and_predict_show_the_class_names()
     {
-        string train = Table("t.csv", 400, 5, "versicolor", "setosa", "virginica"), test = Table("v.csv", 150, 6, "versicolor", "setosa", "virginica");
-        string outDir = Path.Combine(_dir.Path, "run");
-        var run = CliRun.Of("train", "--data", train, "--test-data", test, "--label-column", "-1", "--model", "softmax",
-            "--device", "cpu", "--epochs", "20", "--out", outDir, "--json");
+        var (train, test, run, model) = TrainSoftmax(seed: 5, epochs: 20, "versicolor", "setosa", "virginica");
         Assert.True(TestAccuracy(run) >= 0.85, run.ToString());
-        string model = Path.Combine(outDir, "model.safetensors");
         Assert.Equal(["setosa", "versicolor", "virginica"], ModelCheckpoint.Load(model).ClassNames); // sorted, as LabelEncoder
 
         var eval = CliRun.Of("eval", "--checkpoint", model, "--data", train, "--test-data", test, "--label-column", "-1", "--device", "cpu");

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using GpuNet.Data;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Data;
 

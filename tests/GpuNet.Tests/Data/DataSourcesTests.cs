@@ -1,6 +1,4 @@
 using GpuNet.Cli;
-using GpuNet.Data;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Data;
 

@@ -1,6 +1,3 @@
-using GpuNet.Data;
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Data;
 
 [Collection(EnvironmentCollection.Name)]

@@ -1,5 +1,3 @@
-using GpuNet.Data;
-
 namespace GpuNet.Tests.Data;
 
 /// <summary>Reads the real Fashion-MNIST files that Debian's dataset-fashion-mnist package installs, when they are there.</summary>

@@ -1,5 +1,3 @@
-using GpuNet.Data;
-using GpuNet.Tests.TestSupport;
 using static GpuNet.Tests.Data.IdxTestFiles;
 
 namespace GpuNet.Tests.Data;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using GpuNet.Data;
 
 namespace GpuNet.Tests.Data;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using GpuNet.Cli;
-using GpuNet.Data;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Data;
 

@@ -1,5 +1,3 @@
-using GpuNet.Data;
-using GpuNet.Checkpoints;
 using GpuNet.Tests.Checkpoints;
 
 namespace GpuNet.Tests.Data;

@@ -1,5 +1,4 @@
 using GpuNet.Cli;
-using GpuNet.Data;
 
 namespace GpuNet.Tests.Data;
 

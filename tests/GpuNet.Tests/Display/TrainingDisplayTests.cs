@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using GpuNet.Cli.Display;
-using GpuNet.Training;
 using Spectre.Console;
 
 namespace GpuNet.Tests.Display;

@@ -1,9 +1,5 @@
 using GpuNet.Backends.Cpu;
-using GpuNet.Data;
 using GpuNet.Distributed;
-using GpuNet.Nn;
-using GpuNet.Optim;
-using GpuNet.Training;
 
 namespace GpuNet.Tests.Distributed;
 

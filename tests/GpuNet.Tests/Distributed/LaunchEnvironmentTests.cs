@@ -1,5 +1,4 @@
 using GpuNet.Distributed;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Distributed;
 

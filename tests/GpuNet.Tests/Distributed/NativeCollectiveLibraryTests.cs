@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using GpuNet.Distributed;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Distributed;
 

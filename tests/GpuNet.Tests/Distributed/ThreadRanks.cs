@@ -1,4 +1,3 @@
-using GpuNet.Backends;
 using GpuNet.Distributed;
 
 namespace GpuNet.Tests.Distributed;

@@ -1,6 +1,4 @@
-using GpuNet.Backends;
 using GpuNet.Cli;
-using GpuNet.Devices;
 
 namespace GpuNet.Tests.Ilgpu;
 

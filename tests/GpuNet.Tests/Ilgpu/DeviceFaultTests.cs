@@ -1,5 +1,4 @@
 using GpuNet.Cli;
-using GpuNet.Devices;
 using GpuNet.Tests.Backends;
 
 namespace GpuNet.Tests.Ilgpu;

@@ -1,7 +1,3 @@
-using GpuNet.Backends;
-using GpuNet.Backends.Ilgpu;
-using GpuNet.Kernels;
-
 namespace GpuNet.Tests.Ilgpu;
 
 /// <summary>How GEMMs are launched on a GPU, checked without one: <see cref="GemmPlan"/> is a pure function.</summary>

@@ -1,6 +1,3 @@
-using GpuNet.Backends.Ilgpu;
-using GpuNet.Devices;
-
 namespace GpuNet.Tests.Ilgpu;
 
 /// <summary>The PTX that CI assembles is the PTX of exactly the kernels the backend loads.</summary>

@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using GpuNet.Backends.Ilgpu;
-using GpuNet.Kernels;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Ilgpu;
 
@@ -13,6 +9,7 @@ namespace GpuNet.Tests.Ilgpu;
 /// sm_80 and sm_90. ptxas comes from $GPUNET_CUDA_TOOLS or the PATH (perf/gpu/cuda-tools.sh
 /// fetches it); without it the assembling tests skip, unless GPUNET_REQUIRE_PTXAS=1 (CI).
 /// </summary>
+[Slow]
 public sealed partial class PtxasTests
 {
     private static readonly string[] Architectures = ["sm_80", "sm_90"];

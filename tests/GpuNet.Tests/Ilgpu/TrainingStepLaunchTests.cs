@@ -1,10 +1,3 @@
-using GpuNet.Backends.Ilgpu;
-using GpuNet.Data;
-using GpuNet.Devices;
-using GpuNet.Nn;
-using GpuNet.Optim;
-using GpuNet.Training;
-
 namespace GpuNet.Tests.Ilgpu;
 
 /// <summary>
@@ -52,6 +45,7 @@ public sealed class TrainingStepLaunchTests
         { OptimizerKind.Sgd, 0f, true, MlpClassWeightedLaunchesPerStep },
     };
 
+    [Slow]
     [Theory]
     [MemberData(nameof(Recipes))]
     public void MlpStep_HasAFixedLaunchCount_AndNoHostWait(OptimizerKind optimizer, float dropout, bool balancedClassWeights, int launchesPerStep)

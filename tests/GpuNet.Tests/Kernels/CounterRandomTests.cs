@@ -1,5 +1,3 @@
-using GpuNet.Kernels;
-
 namespace GpuNet.Tests.Kernels;
 
 /// <summary>The interval <see cref="CounterRandom.Uniform"/> promises: (0, 1], at both extreme buckets.</summary>

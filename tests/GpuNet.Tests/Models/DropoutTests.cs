@@ -1,10 +1,3 @@
-using GpuNet.Backends;
-using GpuNet.Kernels;
-using GpuNet.Nn;
-using GpuNet.Reference;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
-
 namespace GpuNet.Tests.Models;
 
 /// <summary>
@@ -58,8 +51,8 @@ public sealed class DropoutTests
         var dropout = DropoutStep.For(0.3f, seed: 9, step: 123);
         var zeros = TestDevices.AlwaysPresent.Select(row => (string)row.Data).Select(device =>
         {
-            using var backend = TestDevices.Open(device);
-            return HiddenGradientZeros(backend, spec, dropout);
+            using var lease = TestDevices.Lease(device);
+            return HiddenGradientZeros(lease.Backend, spec, dropout);
         }).ToArray();
         Assert.Contains(true, zeros[0]);
         Assert.Equal(zeros[0], zeros[1]);
@@ -116,7 +109,8 @@ public sealed class DropoutTests
     [InlineData("ilgpu-cpu", Activation.Sigmoid)]
     public void Gradient_check_passes_with_a_fixed_mask(string device, Activation activation)
     {
-        using var backend = TestDevices.Open(device);
+        using var lease = TestDevices.Lease(device);
+        var backend = lease.Backend;
         var spec = ModelSpec.Create(ModelKind.Mlp, 5, 3, [9, 7], activation);
         var dropout = DropoutStep.For(0.4f, seed: 3, step: 2);
         var errors = GradientCheck.Run(backend, spec, rows: 6, seed: 3, dropout: dropout);

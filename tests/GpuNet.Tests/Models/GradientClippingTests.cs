@@ -1,18 +1,13 @@
-using GpuNet.Backends;
-using GpuNet.Kernels;
-using GpuNet.Nn;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
-
 namespace GpuNet.Tests.Models;
 
 public sealed class GradientClippingTests
 {
     [Theory]
-    [MemberData(nameof(TestDevices.AlwaysPresent), MemberType = typeof(TestDevices))]
+    [MemberData(nameof(TestDevices.AlwaysPresentSimulatorSlow), MemberType = typeof(TestDevices))]
     public void A_clipped_step_moves_the_weights_by_lr_times_the_clip_norm(string device)
     {
-        using var backend = TestDevices.Open(device);
+        using var lease = TestDevices.Lease(device);
+        var backend = lease.Backend;
         var spec = ModelSpec.Create(ModelKind.Mlp, 4, 3, [6], Activation.Tanh);
         using var network = new Network(backend, spec, 8);
         network.Initialise(InitScheme.Xavier, 2);

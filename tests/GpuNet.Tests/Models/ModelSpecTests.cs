@@ -1,6 +1,4 @@
 using GpuNet.Cli;
-using GpuNet.Kernels;
-using GpuNet.Nn;
 
 namespace GpuNet.Tests.Models;
 

@@ -1,6 +1,3 @@
-using GpuNet.Backends;
-using GpuNet.Kernels;
-
 namespace GpuNet.Tests.Models;
 
 /// <summary>A test double: a real backend whose column sums (the bias gradient) come out doubled — a planted backward bug.</summary>

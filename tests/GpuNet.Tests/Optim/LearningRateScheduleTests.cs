@@ -1,5 +1,3 @@
-using GpuNet.Optim;
-
 namespace GpuNet.Tests.Optim;
 
 public sealed class LearningRateScheduleTests

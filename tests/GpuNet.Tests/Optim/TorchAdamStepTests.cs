@@ -1,9 +1,3 @@
-using System.Text.Json;
-using GpuNet.Nn;
-using GpuNet.Optim;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
-
 namespace GpuNet.Tests.Optim;
 
 /// <summary>
@@ -16,14 +10,11 @@ public sealed class TorchAdamStepTests
 {
     private const double Relative = 1e-6;
 
-    public static TheoryData<string, string> Cases()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var device in new[] { "cpu", "ilgpu-cpu", "opencl:0", "cuda:0" })
-            foreach (var c in Recorded().EnumerateArray())
-                data.Add(device, c.GetProperty("name").GetString()!);
-        return data;
-    }
+    /// <summary>Every recorded case on cpu and on each accelerator of the registry; OpenCL's rows are [Slow] (<see cref="TestDevices.LeaseCompiles"/>).</summary>
+    public static IEnumerable<TheoryDataRow<string, string>> Cases() =>
+        from device in TestDevices.Ids.Where(id => !id.StartsWith("cpu-", StringComparison.Ordinal))
+        from c in Recorded().EnumerateArray()
+        select new TheoryDataRow<string, string>(device, c.GetProperty("name").GetString()!).SlowIf(TestDevices.LeaseCompiles(device));
 
     [Theory]
     [MemberData(nameof(Cases))]

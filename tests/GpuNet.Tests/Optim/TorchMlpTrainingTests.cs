@@ -1,10 +1,3 @@
-using GpuNet.Checkpoints;
-using GpuNet.Data;
-using GpuNet.Nn;
-using GpuNet.Optim;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
-
 namespace GpuNet.Tests.Optim;
 
 /// <summary>
@@ -17,16 +10,19 @@ public sealed class TorchMlpTrainingTests
     private const int Rows = 1280, Features = 20, Classes = 4, Batch = 32;
     private const double Relative = 1e-4;
 
-    public static TheoryData<string, string> Cases() => new()
-    {
-        { "cpu", "adam" }, { "cpu", "adamw" }, { "ilgpu-cpu", "adam" }, { "ilgpu-cpu", "adamw" },
-    };
+    /// <summary>cpu's rows, and the simulator's tagged [Slow] (seconds each).</summary>
+    public static IEnumerable<TheoryDataRow<string, string>> Cases() =>
+    [
+        new("cpu", "adam"), new("cpu", "adamw"),
+        new TheoryDataRow<string, string>("ilgpu-cpu", "adam").Slow(), new TheoryDataRow<string, string>("ilgpu-cpu", "adamw").Slow(),
+    ];
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Forty_steps_from_a_torch_state_dict_end_where_torch_does(string device, string optimizer)
     {
-        using var backend = TestDevices.Open(device);
+        using var lease = TestDevices.Lease(device);
+        var backend = lease.Backend;
         var spec = ModelSpec.Create(ModelKind.Mlp, Features, Classes, [32]);
         using var network = new Network(backend, spec, Batch);
         network.ImportParameters(FromSequential(Load("torch_mlp_init.safetensors")));

@@ -1,6 +1,4 @@
 using GpuNet.Cli.Plots;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
 
 namespace GpuNet.Tests.Plots;
 

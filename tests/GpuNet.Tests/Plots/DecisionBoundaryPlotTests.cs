@@ -1,15 +1,19 @@
 using GpuNet.Cli.Plots;
-using GpuNet.Nn;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Plots;
 
 public sealed class DecisionBoundaryPlotTests
 {
+    /// <summary>Two models on cpu, and one on the simulator, [Slow]: it trains there for seconds.</summary>
+    public static IEnumerable<TheoryDataRow<string, string, string, int>> Cases() =>
+    [
+        new("cpu", "blobs", "logistic", 2),
+        new("cpu", "spirals", "mlp", 3),
+        new TheoryDataRow<string, string, string, int>("ilgpu-cpu", "blobs", "softmax", 3).Slow(),
+    ];
+
     [Theory]
-    [InlineData("cpu", "blobs", "logistic", 2)]
-    [InlineData("cpu", "spirals", "mlp", 3)]
-    [InlineData("ilgpu-cpu", "blobs", "softmax", 3)]
+    [MemberData(nameof(Cases))]
     public void Writes_a_png_whose_regions_show_every_class(string device, string data, string model, int classes)
     {
         var kind = Enum.Parse<ModelKind>(model, ignoreCase: true);

@@ -1,5 +1,4 @@
 using GpuNet.Cli.Plots;
-using GpuNet.Data;
 
 namespace GpuNet.Tests.Plots;
 

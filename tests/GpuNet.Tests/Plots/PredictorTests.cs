@@ -1,18 +1,14 @@
-using GpuNet.Kernels;
-using GpuNet.Nn;
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Plots;
 
 /// <summary>The library's predictions for host rows, which the decision-boundary plot draws.</summary>
 public sealed class PredictorTests
 {
     [Theory]
-    [InlineData("cpu")]
-    [InlineData("ilgpu-cpu")]
+    [MemberData(nameof(TestDevices.AlwaysPresentSimulatorSlow), MemberType = typeof(TestDevices))]
     public void Logistic_probabilities_are_one_minus_p_and_p(string device)
     {
-        using var backend = TestDevices.Open(device);
+        using var lease = TestDevices.Lease(device);
+        var backend = lease.Backend;
         using var network = new Network(backend, ModelSpec.Create(ModelKind.Logistic, 2, 2), maxRows: 3);
         network.ImportParameters([new NamedTensor("layers.0.weight", [1, 2], [2f, -1f]), new NamedTensor("layers.0.bias", [1], [0.5f])]);
         float[] x = [0, 0, 1, 1, -1, 2, 3, 0, 0, 3]; // 5 rows: more than maxRows, so two chunks
@@ -32,11 +28,11 @@ public sealed class PredictorTests
     }
 
     [Theory]
-    [InlineData("cpu")]
-    [InlineData("ilgpu-cpu")]
+    [MemberData(nameof(TestDevices.AlwaysPresentSimulatorSlow), MemberType = typeof(TestDevices))]
     public void Mlp_rows_sum_to_one_and_chunks_agree_with_single_rows(string device)
     {
-        using var backend = TestDevices.Open(device);
+        using var lease = TestDevices.Lease(device);
+        var backend = lease.Backend;
         var spec = ModelSpec.Create(ModelKind.Mlp, 2, 3, [5], Activation.Tanh);
         using var network = new Network(backend, spec, maxRows: 4);
         network.Initialise(InitScheme.Xavier, seed: 7);

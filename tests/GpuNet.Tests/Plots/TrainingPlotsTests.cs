@@ -1,6 +1,4 @@
 using GpuNet.Cli.Plots;
-using GpuNet.Nn;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Plots;
 

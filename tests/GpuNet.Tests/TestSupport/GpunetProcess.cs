@@ -14,7 +14,11 @@ public sealed class GpunetProcess : IDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
-    private readonly SemaphoreSlim _lineArrived = new(0);
+    // A monitor, not a SemaphoreSlim: the output callbacks run on the thread pool and may still fire after
+    // Dispose (Process.Dispose cancels the readers, which then deliver their end-of-stream), and an exception
+    // thrown from one (ObjectDisposedException on a disposed semaphore) is rethrown on a new thread, which
+    // aborts the whole test host (exit 134). A lock object has nothing to dispose.
+    private readonly object _lineArrived = new();
     private readonly TaskCompletionSource _stdoutClosed = new(), _stderrClosed = new();
 
     /// <summary>
@@ -98,9 +102,12 @@ public sealed class GpunetProcess : IDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            if (_lines.Any(l => l.StartsWith(prefix, StringComparison.Ordinal))) return true;
-            if (_stdoutClosed.Task.IsCompleted || DateTime.UtcNow > deadline) return false;
-            _lineArrived.Wait(TimeSpan.FromMilliseconds(200));
+            lock (_lineArrived)
+            {
+                if (_lines.Any(l => l.StartsWith(prefix, StringComparison.Ordinal))) return true;
+                if (_stdoutClosed.Task.IsCompleted || DateTime.UtcNow > deadline) return false;
+                Monitor.Wait(_lineArrived, TimeSpan.FromMilliseconds(200));
+            }
         }
     }
 
@@ -120,9 +127,12 @@ public sealed class GpunetProcess : IDisposable
 
     private void Receive(string? line, string prefix, TaskCompletionSource closed)
     {
-        if (line is null) closed.TrySetResult();
-        else _lines.Enqueue(prefix + line);
-        _lineArrived.Release();
+        lock (_lineArrived)
+        {
+            if (line is not null) _lines.Enqueue(prefix + line);
+            Monitor.PulseAll(_lineArrived);
+        }
+        if (line is null) closed.TrySetResult(); // last: once both streams are closed, no callback is left to run
     }
 
     [DllImport("libc", SetLastError = true)]
@@ -136,6 +146,5 @@ public sealed class GpunetProcess : IDisposable
             _process.WaitForExit(10_000);
         }
         _process.Dispose();
-        _lineArrived.Dispose();
     }
 }

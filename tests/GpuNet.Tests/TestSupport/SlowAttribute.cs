@@ -14,3 +14,12 @@ public sealed class SlowAttribute : Attribute, ITraitAttribute
 
     public IReadOnlyCollection<KeyValuePair<string, string>> GetTraits() => [new(Trait, Value)];
 }
+
+/// <summary>The <see cref="SlowAttribute"/> trait for single theory rows: a device row of seconds among quick ones.</summary>
+public static class SlowRows
+{
+    public static TRow Slow<TRow>(this TRow row) where TRow : TheoryDataRowBase => row.WithTrait(SlowAttribute.Trait, SlowAttribute.Value);
+
+    /// <summary>The row, tagged [Slow] when <paramref name="slow"/>.</summary>
+    public static TRow SlowIf<TRow>(this TRow row, bool slow) where TRow : TheoryDataRowBase => slow ? row.Slow() : row;
+}

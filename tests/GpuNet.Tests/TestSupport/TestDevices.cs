@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using GpuNet.Backends;
 using GpuNet.Backends.Cpu;
-using GpuNet.Devices;
 
 namespace GpuNet.Tests.TestSupport;
 
@@ -22,6 +20,12 @@ public static class TestDevices
 
     /// <summary>The devices every machine has: the managed fallback and ILGPU's CPU accelerator.</summary>
     public static readonly TheoryData<string> AlwaysPresent = new("cpu", "ilgpu-cpu");
+
+    /// <summary>
+    /// <see cref="AlwaysPresent"/> with ilgpu-cpu's row tagged [Slow]: for tests whose simulated run takes seconds
+    /// where cpu's takes milliseconds. <c>./run.sh test --fast</c> keeps the cpu row.
+    /// </summary>
+    public static IEnumerable<TheoryDataRow<string>> AlwaysPresentSimulatorSlow => [new("cpu"), new TheoryDataRow<string>("ilgpu-cpu").Slow()];
 
     /// <summary>Every device of <see cref="Ids"/>; a test on an absent one skips.</summary>
     public static TheoryData<string> All => new(Ids);
@@ -62,15 +66,25 @@ public static class TestDevices
         return backend;
     }
 
+    /// <summary>
+    /// Whether the first <see cref="Lease"/> of <paramref name="id"/> compiles every kernel (PoCL: 7 to 10 s, paid again
+    /// beside the OpenCL contract suite's own backend), so that a theory row leasing it belongs to the [Slow] run.
+    /// </summary>
+    public static bool LeaseCompiles(string id) => id.StartsWith("opencl", StringComparison.Ordinal);
+
     private static readonly ConcurrentDictionary<string, Lazy<(IBackend? Backend, string? Missing, SemaphoreSlim Turn)>> Shared = new();
 
     /// <summary>
     /// One backend of <paramref name="id"/> for the whole test process, lent to one test at a time (a backend is not
     /// meant for two threads), for tests that use a device without changing its settings. Opening PoCL compiles every
-    /// kernel, about 7 s, which each such test used to pay. Skips the test when the device is absent.
+    /// kernel, about 7 s, and each ILGPU simulator about a second, which each such test used to pay. The managed
+    /// devices open in microseconds: each lease of one gets a backend of its own, so their tests still run side by
+    /// side. Skips the test when the device is absent.
     /// </summary>
     public static SharedBackend Lease(string id)
     {
+        if (id.StartsWith("cpu", StringComparison.Ordinal))
+            return new SharedBackend(Open(id), turn: null);
         var (backend, missing, turn) = Shared.GetOrAdd(id, key => new(() =>
         {
             var opened = TryOpen(key, out string? reason);
@@ -91,10 +105,17 @@ public static class TestDevices
         || (id.StartsWith("opencl", StringComparison.Ordinal) && Environment.GetEnvironmentVariable("GPUNET_REQUIRE_OPENCL") != "1");
 }
 
-/// <summary>A turn at a shared backend (<see cref="TestDevices.Lease"/>); disposing it hands the backend on, and never disposes it.</summary>
-public sealed class SharedBackend(IBackend backend, SemaphoreSlim turn) : IDisposable
+/// <summary>
+/// A turn at a shared backend (<see cref="TestDevices.Lease"/>); disposing it hands the backend on, and never disposes it.
+/// Without a <paramref name="turn"/> the backend is the lease's own, and disposing the lease disposes it.
+/// </summary>
+public sealed class SharedBackend(IBackend backend, SemaphoreSlim? turn) : IDisposable
 {
     public IBackend Backend { get; } = backend;
 
-    public void Dispose() => turn.Release();
+    public void Dispose()
+    {
+        if (turn is null) Backend.Dispose();
+        else turn.Release();
+    }
 }

@@ -1,8 +1,3 @@
-using GpuNet.Data;
-using GpuNet.Kernels;
-using GpuNet.Nn;
-using GpuNet.Training;
-
 namespace GpuNet.Tests.TestSupport;
 
 /// <summary>Trains a model through the library API (no console) and returns every epoch's figures.</summary>
@@ -13,7 +8,8 @@ public static class TrainingRuns
     {
         var split = DataSources.Load(data);
         var spec = ModelSpec.Create(kind, split.Train.FeatureCount, split.Train.ClassCount, hidden, activation);
-        using var backend = TestDevices.Open(device);
+        using var lease = TestDevices.Lease(device);
+        var backend = lease.Backend;
         using var network = new Network(backend, spec, Trainer.NetworkRows(options));
         network.Initialise(init, options.Seed);
         using var trainer = new Trainer(backend, network, split, options);

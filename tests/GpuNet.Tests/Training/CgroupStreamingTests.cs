@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using GpuNet.Data;
-using GpuNet.Tests.TestSupport;
 
 namespace GpuNet.Tests.Training;
 

@@ -1,8 +1,3 @@
-using GpuNet.Data;
-using GpuNet.Nn;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
-
 namespace GpuNet.Tests.Training;
 
 public sealed class EarlyStoppingTests

@@ -1,5 +1,3 @@
-using GpuNet.Training;
-
 namespace GpuNet.Tests.Training;
 
 public sealed class PermutationTests

@@ -1,6 +1,3 @@
-using GpuNet.Reference;
-using GpuNet.Tests.TestSupport;
-
 namespace GpuNet.Tests.Training;
 
 /// <summary>
@@ -11,8 +8,12 @@ namespace GpuNet.Tests.Training;
 /// </summary>
 public sealed class StepCheckTests
 {
+    /// <summary>Every device; OpenCL's row is [Slow] (<see cref="TestDevices.LeaseCompiles"/>).</summary>
+    public static IEnumerable<TheoryDataRow<string>> Devices() =>
+        TestDevices.Ids.Select(id => new TheoryDataRow<string>(id).SlowIf(TestDevices.LeaseCompiles(id)));
+
     [Theory]
-    [MemberData(nameof(TestDevices.All), MemberType = typeof(TestDevices))]
+    [MemberData(nameof(Devices))]
     public void A_few_sgd_steps_match_the_float64_reference(string device)
     {
         using var lease = TestDevices.Lease(device);

@@ -1,10 +1,5 @@
 using GpuNet.Cli;
-using GpuNet.Data;
-using GpuNet.Kernels;
-using GpuNet.Nn;
 using GpuNet.Tests.Data;
-using GpuNet.Tests.TestSupport;
-using GpuNet.Training;
 
 namespace GpuNet.Tests.Training;
 
