@@ -10,8 +10,8 @@ public enum DeviceKind
     OpenCL,
 }
 
-/// <summary>What <c>gpunet devices</c> lists and <c>--device</c> selects.</summary>
-/// <param name="Id">The name <c>--device</c> accepts: cpu, ilgpu-cpu, cuda:0, opencl:1.</param>
+/// <summary>One device a run can train on: what the device catalog lists and a device name selects.</summary>
+/// <param name="Id">The device name (<see cref="GpuNet.Devices.DeviceSpec"/>): cpu, ilgpu-cpu, cuda:0, opencl:1.</param>
 /// <param name="Name">The hardware's own name.</param>
 /// <param name="MemoryBytes">Device memory, or the host's for CPU devices.</param>
 /// <param name="Details">One line: compute capability, OpenCL version, notes such as "needs GPUNET_OPENCL_POCL=1".</param>

@@ -18,7 +18,7 @@ public sealed record DataFile(string Path, long Bytes, string Sha256)
     }
 
     /// <summary>
-    /// The files <paramref name="options"/> reads, fingerprinted: a CSV and its --test-data file, .npy features and labels, or the four
+    /// The files <paramref name="options"/> reads, fingerprinted: a CSV and its test file, .npy features and labels, or the four
     /// IDX files of a catalog set where they are found now. Synthetic sets read none, and a stream (standard
     /// input, a pipe) cannot be read a second time, so it has none either.
     /// </summary>

@@ -1,20 +1,20 @@
 namespace GpuNet.Data;
 
 /// <summary>
-/// What <c>--data</c> and its companion options ask for. <see cref="Source"/> is a catalog name
+/// What data a run asks for: its source and the settings that go with it. <see cref="Source"/> is a catalog name
 /// (fashion-mnist, mnist), a synthetic set (blobs, xor, spirals, circles), a CSV file path, or a .npy features file
 /// (with <see cref="Labels"/>).
 /// </summary>
 public sealed record DataOptions
 {
     public required string Source { get; init; }
-    /// <summary>--data-dir: first place to look for catalog datasets.</summary>
+    /// <summary>The first place to look for catalog datasets.</summary>
     public string? DataDir { get; init; }
-    /// <summary>--test-data: a separate test file (CSV or .npy sources only).</summary>
+    /// <summary>A separate test file (CSV or .npy sources only).</summary>
     public string? TestData { get; init; }
-    /// <summary>--labels: the .npy labels of a .npy features source.</summary>
+    /// <summary>The .npy labels of a .npy features source.</summary>
     public string? Labels { get; init; }
-    /// <summary>--test-labels: the .npy labels of a .npy <see cref="TestData"/>.</summary>
+    /// <summary>The .npy labels of a .npy <see cref="TestData"/>.</summary>
     public string? TestLabels { get; init; }
     /// <summary>Synthetic sets: total samples before the train/test split.</summary>
     public int Samples { get; init; } = 1000;
@@ -27,7 +27,7 @@ public sealed record DataOptions
     public int LabelColumn { get; init; }
     /// <summary>CSV: true = first row is a header; false = never; null = detect.</summary>
     public bool? Header { get; init; }
-    /// <summary>Fraction held out as the test split for synthetic sets and for a CSV without --test-data.</summary>
+    /// <summary>Fraction held out as the test split for synthetic sets and for a CSV without a <see cref="TestData"/> file.</summary>
     public double TestFraction { get; init; } = 0.2;
     /// <summary>CSV: the classes to encode labels with (a saved model's), instead of fitting them on the training file; null to fit.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }

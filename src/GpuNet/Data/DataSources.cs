@@ -7,7 +7,7 @@ namespace GpuNet.Data;
 /// </summary>
 public static class DataSources
 {
-    /// <summary>Every name --data accepts besides a file path, for help text and error messages.</summary>
+    /// <summary>Every source name accepted besides a file path, for help text and error messages.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. DatasetCatalog.Names, .. SyntheticData.Names];
 
     public static DataSplit Load(DataOptions options)
@@ -70,7 +70,7 @@ public static class DataSources
         SyntheticData.ValidateOptions(options.Samples, options.Classes, options.Noise);
     }
 
-    /// <summary>--classes and --noise shape generated data; on a file they would be silently ignored, so refuse them.</summary>
+    /// <summary>Classes and noise shape generated data; on a file they would be silently ignored, so refuse them.</summary>
     private static void RejectSyntheticOptions(DataOptions options, string source)
     {
         if (options.Classes is not null)
@@ -79,7 +79,7 @@ public static class DataSources
             throw new UsageException($"`Noise` applies only to synthetic sets ({string.Join(", ", SyntheticData.Names)}), not to '{source}'");
     }
 
-    /// <summary>--labels and --test-labels name the labels of .npy features; anywhere else they would be ignored.</summary>
+    /// <summary>Label files name the labels of .npy features; anywhere else they would be ignored.</summary>
     private static void RejectNpyLabels(DataOptions options, string source)
     {
         if (options.Labels is not null || options.TestLabels is not null)

@@ -1,6 +1,6 @@
 namespace GpuNet.Data;
 
-/// <summary>Seeded shuffle-and-hold-out split shared by the synthetic sets and a CSV without --test-data.</summary>
+/// <summary>Seeded shuffle-and-hold-out split shared by the synthetic sets and a CSV without a test file.</summary>
 public static class DataSplitting
 {
     /// <summary>Number of rows held out for testing: round(count × fraction), but at least one row on each side.</summary>

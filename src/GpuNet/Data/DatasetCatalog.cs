@@ -1,8 +1,8 @@
 namespace GpuNet.Data;
 
 /// <summary>
-/// The named IDX datasets (<c>--data fashion-mnist|mnist</c>) and where to find them on disk.
-/// Nothing is downloaded: the files come from --data-dir, $GPUNET_DATA, ~/.cache/gpunet/&lt;name&gt;
+/// The named IDX datasets (<c>fashion-mnist</c>, <c>mnist</c>) and where to find them on disk.
+/// Nothing is downloaded: the files come from the data directory given, $GPUNET_DATA, ~/.cache/gpunet/&lt;name&gt;
 /// or /usr/share/datasets/&lt;name&gt; (where Debian's dataset-fashion-mnist package installs them), in that order.
 /// </summary>
 public static class DatasetCatalog
@@ -48,7 +48,7 @@ public static class DatasetCatalog
         => Locate(name, SearchDirectories(name, dataDir), Environment.GetEnvironmentVariable(EnvironmentVariable));
 
     /// <summary>
-    /// The directories searched, in order: each root (--data-dir, $GPUNET_DATA, ~/.cache/gpunet/&lt;name&gt;,
+    /// The directories searched, in order: each root (the data directory given, $GPUNET_DATA, ~/.cache/gpunet/&lt;name&gt;,
     /// /usr/share/datasets/&lt;name&gt;) itself and then its &lt;name&gt; subdirectory.
     /// </summary>
     public static IReadOnlyList<string> SearchDirectories(string name, string? dataDir)

@@ -3,7 +3,7 @@ namespace GpuNet.Data;
 /// <summary>
 /// xoshiro256** seeded through SplitMix64. Our own generator rather than <see cref="System.Random"/>
 /// because System.Random's seeded sequence is not promised to stay the same across .NET versions,
-/// and a given --seed must give the same data set (and the same split) everywhere.
+/// and a given seed must give the same data set (and the same split) everywhere.
 /// </summary>
 public sealed class SeededRandom
 {

@@ -8,7 +8,7 @@ namespace GpuNet.Data;
 /// the "two Gaussians" a logistic regression separates (Bayes error ≈ 0.1%).</item>
 /// <item>xor: uniform in [−1, 1]², label 1 where x·y &gt; 0, then Gaussian noise (default 0.05) on both coordinates; always 2 classes.</item>
 /// <item>spirals: interleaved arms from the origin out to radius 1, each turning 1.25 times; noise (default 0.2) is the std of the
-/// angle in radians, as in CS231n. Default 2 arms, the classic two-spirals problem (CS231n uses 3: pass --classes 3).
+/// angle in radians, as in CS231n. Default 2 arms, the classic two-spirals problem (CS231n uses 3 classes).
 /// An MLP with 32 hidden units learns it; a linear model cannot.</item>
 /// <item>circles: a circle of radius 1 (class 0) around one of radius 0.5 (class 1), Gaussian noise (default 0.05); always 2 classes.</item>
 /// </list>
