@@ -10,13 +10,8 @@ namespace GpuNet.Backends;
 /// </summary>
 public abstract class UploadLane<T> : IDisposable where T : unmanaged
 {
-    protected UploadLane(int capacity)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(capacity);
-        Capacity = capacity;
-    }
-
-    public int Capacity { get; }
+    /// <summary>Elements the staging holds: the most one upload copies.</summary>
+    public int Capacity => Host.Length;
 
     /// <summary>The staging the next upload copies from. Written by the caller, from any one thread, while no upload is in flight.</summary>
     public abstract Span<T> Host { get; }
@@ -54,7 +49,7 @@ public abstract class UploadLane<T> : IDisposable where T : unmanaged
 /// <see cref="IBackend.Upload{T}"/>, which has copied the values when it returns, so there is never
 /// anything to wait for (on <c>cpu</c> that is a plain memory copy).
 /// </summary>
-public sealed class SynchronousUploadLane<T>(IBackend backend, int capacity) : UploadLane<T>(capacity) where T : unmanaged
+public sealed class SynchronousUploadLane<T>(IBackend backend, int capacity) : UploadLane<T> where T : unmanaged
 {
     private readonly T[] _host = new T[capacity];
 

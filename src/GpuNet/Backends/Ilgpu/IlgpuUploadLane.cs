@@ -18,7 +18,7 @@ internal sealed class IlgpuUploadLane<T> : UploadLane<T> where T : unmanaged
     private readonly AcceleratorStream _copies;
     private bool _inFlight;
 
-    internal IlgpuUploadLane(IlgpuBackend backend, Accelerator accelerator, int capacity) : base(capacity)
+    internal IlgpuUploadLane(IlgpuBackend backend, Accelerator accelerator, int capacity)
     {
         _backend = backend;
         _host = GC.AllocateArray<T>(capacity, pinned: true); // never moved by the GC while a copy reads it
