@@ -9,7 +9,7 @@ namespace GpuNet.Backends;
 ///
 /// Conventions: float32, row-major, sizes passed explicitly (buffers may be longer than an
 /// op needs). Ops are enqueued in order on the device and may run asynchronously: only
-/// <see cref="Download{T}"/> and <see cref="Synchronize"/> wait. Outputs that an op "writes"
+/// <see cref="Download{T}"/> and <see cref="Synchronize"/> wait (and an <see cref="UploadLane{T}"/>'s own calls). Outputs that an op "writes"
 /// are fully overwritten (their old contents, NaN included, never matter) unless documented
 /// as accumulated.
 /// </summary>
@@ -22,6 +22,15 @@ public interface IBackend : IDisposable
 
     /// <summary>Copies host data into the first source.Length elements of the buffer.</summary>
     void Upload<T>(ReadOnlySpan<T> source, DeviceBuffer<T> destination) where T : unmanaged;
+
+    /// <summary>
+    /// A lane for uploads that overlap compute: host staging of <paramref name="capacity"/> elements and a copy queue
+    /// of its own (see <see cref="UploadLane{T}"/>, whose Start and Wait are the op's contract). An upload started on it
+    /// and then waited for leaves the destination holding exactly the staged values, whatever ran meanwhile on other
+    /// buffers; reading the destination before the wait is not required to work. The default copies synchronously
+    /// with <see cref="Upload{T}"/>, for a backend whose memory is the host's; a device with a copy engine overrides it.
+    /// </summary>
+    UploadLane<T> OpenUploadLane<T>(int capacity) where T : unmanaged => new SynchronousUploadLane<T>(this, capacity);
 
     /// <summary>Waits for queued work, then copies the first destination.Length elements to the host.</summary>
     void Download<T>(DeviceBuffer<T> source, Span<T> destination) where T : unmanaged;

@@ -50,6 +50,8 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
         inner.Upload(source, destination);
         Record("upload", start);
     }
+    // The inner backend's own lane, so a profiled run overlaps its uploads as an unprofiled one does.
+    public UploadLane<T> OpenUploadLane<T>(int capacity) where T : unmanaged => inner.OpenUploadLane<T>(capacity);
     public void Download<T>(DeviceBuffer<T> source, Span<T> destination) where T : unmanaged => inner.Download(source, destination);
     public void Synchronize() => inner.Synchronize();
     public void Fill(DeviceBuffer<float> buffer, int count, float value) => Time("fill", () => inner.Fill(buffer, count, value));

@@ -8,18 +8,20 @@ namespace GpuNet.Training;
 /// A training set streamed through the device in groups of chunks (<see cref="StreamPlan"/>). The staging area holds two
 /// groups, double-buffered: group g lives in half g mod 2, so a batch that straddles two groups gathers from both with the
 /// one gather op, and while the device trains on one half the next group is read from the host set (a mapped file or
-/// memory) into the host half by a reader thread of its own. Once it is read it is uploaded into the device half, which no
-/// batch in flight uses any more; the ops queued before it are ordered before it on the device. One long-lived thread,
-/// rather than a task per group, keeps a streamed step free of allocation.
+/// memory) into the host half by a reader thread of its own. Each half's host rows are the staging of an upload lane
+/// (<see cref="IBackend.OpenUploadLane{T}"/>): once a group is read, the next batch starts its upload into the device half,
+/// which no later batch uses any more (the lane orders the copy after the ops queued before it), and the steps queued
+/// meanwhile overlap the copy on a device with a copy engine; the first batch that needs the group waits for it. One
+/// long-lived thread, rather than a task per group, keeps a streamed step free of allocation.
 /// </summary>
 public sealed class StreamedTrainSet : IDisposable
 {
     private readonly IBackend _backend;
     private readonly Dataset _source;
     private readonly DeviceScaling _scaling;
-    private readonly byte[]? _hostBytes;   // [2 × BufferRows, FeatureCount]: the two halves, as read from the set
-    private readonly float[]? _hostFloats;
-    private readonly int[] _hostLabels;    // [2 × BufferRows]
+    private readonly UploadLane<byte>?[] _byteLanes;   // per half: [BufferRows, FeatureCount] host rows as read from the set
+    private readonly UploadLane<float>?[] _floatLanes;
+    private readonly UploadLane<int>[] _labelLanes;    // per half: [BufferRows]
     private readonly DeviceBuffer<byte>? _bytes;
     private readonly DeviceBuffer<float>? _floats;
     private readonly DeviceBuffer<int> _labels;
@@ -29,6 +31,7 @@ public sealed class StreamedTrainSet : IDisposable
     private readonly int[] _chunkOrder;
     private readonly int[] _groupStarts;   // the epoch position where each group starts, and Count at the end
     private readonly int[] _resident = [-1, -1]; // the group whose rows are on the device in each half; −1 for none
+    private readonly int[] _uploading = [-1, -1]; // the group whose upload into each half is in flight; −1 for none
     private readonly Thread _reader;
     private readonly SemaphoreSlim _readRequested = new(0);
     private readonly ManualResetEventSlim _readDone = new(true);
@@ -44,10 +47,13 @@ public sealed class StreamedTrainSet : IDisposable
         Plan = plan;
         _scaling = new DeviceScaling(backend, source, standardization);
         int values = 2 * plan.BufferRows * source.FeatureCount;
-        if (source.StoresBytes) _bytes = backend.Allocate<byte>((_hostBytes = new byte[values]).Length);
-        else _floats = backend.Allocate<float>((_hostFloats = new float[values]).Length);
-        _labels = backend.Allocate<int>((_hostLabels = new int[2 * plan.BufferRows]).Length);
         int half = plan.BufferRows * source.FeatureCount;
+        if (source.StoresBytes) _bytes = backend.Allocate<byte>(values);
+        else _floats = backend.Allocate<float>(values);
+        _labels = backend.Allocate<int>(2 * plan.BufferRows);
+        _byteLanes = source.StoresBytes ? [backend.OpenUploadLane<byte>(half), backend.OpenUploadLane<byte>(half)] : [null, null];
+        _floatLanes = source.StoresBytes ? [null, null] : [backend.OpenUploadLane<float>(half), backend.OpenUploadLane<float>(half)];
+        _labelLanes = [backend.OpenUploadLane<int>(plan.BufferRows), backend.OpenUploadLane<int>(plan.BufferRows)];
         _byteHalves = [_bytes?.Slice(0, half), _bytes?.Slice(half, half)];
         _floatHalves = [_floats?.Slice(0, half), _floats?.Slice(half, half)];
         _labelHalves = [_labels.Slice(0, plan.BufferRows), _labels.Slice(plan.BufferRows, plan.BufferRows)];
@@ -69,6 +75,8 @@ public sealed class StreamedTrainSet : IDisposable
     public void BeginEpoch(int seed, int epoch, bool shuffle, Span<int> rows, Span<int> slotScratch, DeviceBuffer<int> slots)
     {
         FinishReading();
+        FinishUpload(0);
+        FinishUpload(1);
         _resident[0] = _resident[1] = -1; // the groups are new this epoch
         Plan.ForEpoch(seed, epoch, shuffle, _chunkOrder, rows, slotScratch);
         _groupStarts[0] = 0;
@@ -82,15 +90,22 @@ public sealed class StreamedTrainSet : IDisposable
     /// </summary>
     public void GatherBatch(DeviceBuffer<int> slots, int offset, int rows, DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
     {
+        if (_readingGroup >= 0 && _readDone.IsSet) // read, and not needed yet: start its upload, to overlap this batch's step
+        {
+            int read = _readingGroup;
+            FinishReading();
+            StartUpload(read);
+        }
         int first = GroupAt(offset), last = GroupAt(offset + rows - 1);
         for (int g = first; g <= last; g++) MakeResident(g);
         if (_bytes is not null) _backend.GatherBatch(_bytes, FeatureCount, _scaling.Scaling, _labels, slots, offset, rows, batchX, batchY);
         else _backend.GatherBatch(_floats!, FeatureCount, _scaling.Scaling, _labels, slots, offset, rows, batchX, batchY);
         // Batches move forward, so the other half (group last − 1, or nothing) is no longer needed: read the next group into it.
         int next = last + 1;
-        if (next < Plan.GroupCount && _resident[next % 2] != next && _readingGroup != next)
+        if (next < Plan.GroupCount && _resident[next % 2] != next && _uploading[next % 2] != next && _readingGroup != next)
         {
             FinishReading();
+            FinishUpload(next % 2); // its staging is about to be rewritten
             _readingGroup = next;
             _readDone.Reset();
             _readRequested.Release();
@@ -118,30 +133,54 @@ public sealed class StreamedTrainSet : IDisposable
 
     private void MakeResident(int group)
     {
-        if (_resident[group % 2] == group) return;
-        if (_readingGroup == group) FinishReading();
-        else
+        int half = group % 2;
+        if (_resident[half] == group) return;
+        if (_uploading[half] != group)
         {
-            FinishReading(); // a read of another group may be writing this half's host rows
-            Read(group);
+            if (_readingGroup == group) FinishReading();
+            else
+            {
+                FinishReading(); // a read of another group may be writing this half's host rows
+                FinishUpload(half); // and an upload may still be reading them
+                Read(group);
+            }
+            StartUpload(group);
         }
-        int half = group % 2, rows = GroupRows(group), at = half * Plan.BufferRows;
-        if (_hostBytes is not null) _backend.Upload<byte>(_hostBytes.AsSpan(at * FeatureCount, rows * FeatureCount), _byteHalves[half]!);
-        else _backend.Upload<float>(_hostFloats.AsSpan(at * FeatureCount, rows * FeatureCount), _floatHalves[half]!);
-        _backend.Upload<int>(_hostLabels.AsSpan(at, rows), _labelHalves[half]);
-        _resident[half] = group;
+        FinishUpload(half);
+    }
+
+    /// <summary>Starts uploading group <paramref name="group"/>'s host rows into its device half.</summary>
+    private void StartUpload(int group)
+    {
+        int half = group % 2, rows = GroupRows(group);
+        _resident[half] = -1; // being overwritten
+        _byteLanes[half]?.Start(_byteHalves[half]!, rows * FeatureCount);
+        _floatLanes[half]?.Start(_floatHalves[half]!, rows * FeatureCount);
+        _labelLanes[half].Start(_labelHalves[half], rows);
+        _uploading[half] = group;
+    }
+
+    /// <summary>Waits for the upload in flight into device half <paramref name="half"/>, if any; its group is then resident.</summary>
+    private void FinishUpload(int half)
+    {
+        if (_uploading[half] < 0) return;
+        _byteLanes[half]?.Wait();
+        _floatLanes[half]?.Wait();
+        _labelLanes[half].Wait();
+        _resident[half] = _uploading[half];
+        _uploading[half] = -1;
     }
 
     /// <summary>Copies group <paramref name="group"/>'s chunks (ascending) from the set into its host half.</summary>
     private void Read(int group)
     {
-        int at = group % 2 * Plan.BufferRows;
+        int half = group % 2, at = 0;
         foreach (int c in Plan.GroupChunks(_chunkOrder, group))
         {
             int start = Plan.ChunkStart(c), rows = Plan.ChunkStart(c + 1) - start;
-            if (_hostBytes is not null) _source.CopyRows(start, rows, _hostBytes.AsSpan(at * FeatureCount, rows * FeatureCount));
-            else _source.CopyRows(start, rows, _hostFloats.AsSpan(at * FeatureCount, rows * FeatureCount));
-            _source.Labels.AsSpan(start, rows).CopyTo(_hostLabels.AsSpan(at, rows));
+            if (_byteLanes[half] is { } bytes) _source.CopyRows(start, rows, bytes.Host.Slice(at * FeatureCount, rows * FeatureCount));
+            else _source.CopyRows(start, rows, _floatLanes[half]!.Host.Slice(at * FeatureCount, rows * FeatureCount));
+            _source.Labels.AsSpan(start, rows).CopyTo(_labelLanes[half].Host.Slice(at, rows));
             at += rows;
         }
     }
@@ -181,6 +220,8 @@ public sealed class StreamedTrainSet : IDisposable
         }
         finally
         {
+            FinishUpload(0);
+            FinishUpload(1);
             _stopping = true;
             _readRequested.Release();
             _reader.Join();
@@ -190,6 +231,9 @@ public sealed class StreamedTrainSet : IDisposable
             _floats?.Dispose();
             _labels.Dispose();
             _scaling.Dispose();
+            foreach (var lane in _byteLanes) lane?.Dispose();
+            foreach (var lane in _floatLanes) lane?.Dispose();
+            foreach (var lane in _labelLanes) lane.Dispose();
         }
     }
 }

@@ -9,7 +9,7 @@ namespace GpuNet.Backends.Ilgpu;
 /// <see cref="IBackend"/> over any ILGPU accelerator (CUDA, OpenCL, or ILGPU's CPU simulator).
 /// Every kernel is compiled and loaded once, in the constructor; an op validates its
 /// arguments on the host, then only enqueues a launch on the accelerator's default stream.
-/// Only <see cref="Download{T}"/> and <see cref="Synchronize"/> wait for the device.
+/// Only <see cref="Download{T}"/>, <see cref="Synchronize"/> and an upload lane's Start and Wait wait for the device.
 /// </summary>
 public sealed class IlgpuBackend : IBackend
 {
@@ -203,6 +203,9 @@ public sealed class IlgpuBackend : IBackend
         fixed (T* p = source)
             dst.View.SubView(0, source.Length).CopyFromCPU(_stream, ref Unsafe.AsRef<T>(p), source.Length);
     }
+
+    /// <summary>A lane whose copies run on a stream of their own, beside the kernels on the default stream.</summary>
+    public UploadLane<T> OpenUploadLane<T>(int capacity) where T : unmanaged => new IlgpuUploadLane<T>(this, _accelerator, capacity);
 
     public unsafe void Download<T>(DeviceBuffer<T> source, Span<T> destination) where T : unmanaged
     {
@@ -731,7 +734,7 @@ public sealed class IlgpuBackend : IBackend
 
     // ---- host-side checks ---------------------------------------------------------------
 
-    private IlgpuBuffer<T> Own<T>(DeviceBuffer<T> buffer, string name) where T : unmanaged
+    internal IlgpuBuffer<T> Own<T>(DeviceBuffer<T> buffer, string name) where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(buffer, name);
         if (buffer is not IlgpuBuffer<T> own || !ReferenceEquals(own.Accelerator, _accelerator))
