@@ -39,6 +39,17 @@ public sealed class StreamPlan
     /// <summary>The first row of chunk <paramref name="chunk"/> (0 ≤ chunk ≤ <see cref="ChunkCount"/>).</summary>
     public int ChunkStart(int chunk) => (int)((long)chunk * Count / ChunkCount);
 
+    /// <summary>The rows of chunk <paramref name="chunk"/>.</summary>
+    public int ChunkRows(int chunk) => ChunkStart(chunk + 1) - ChunkStart(chunk);
+
+    /// <summary>The rows of group <paramref name="group"/> in <paramref name="chunkOrder"/>.</summary>
+    public int GroupRows(Span<int> chunkOrder, int group)
+    {
+        int rows = 0;
+        foreach (int c in GroupChunks(chunkOrder, group)) rows += ChunkRows(c);
+        return rows;
+    }
+
     /// <summary>
     /// The plan for training on <paramref name="train"/>, or null when it is held whole: it streams when its features stay in
     /// their mapped file, or when they take more than half of <paramref name="limit"/> (the rest of the run needs room too).
@@ -82,8 +93,7 @@ public sealed class StreamPlan
         {
             var chunks = GroupChunks(chunkOrder, g);
             chunks.Sort();
-            int groupRows = 0;
-            foreach (int c in chunks) groupRows += ChunkStart(c + 1) - ChunkStart(c);
+            int groupRows = GroupRows(chunkOrder, g);
             var local = slots.Slice(position, groupRows); // the group's own permutation, made into slots in place
             Permutation.ForEpoch(local, seed, epoch, shuffle, part: g);
             for (int j = 0; j < groupRows; j++)
@@ -104,7 +114,7 @@ public sealed class StreamPlan
     {
         foreach (int c in chunks)
         {
-            int size = ChunkStart(c + 1) - ChunkStart(c);
+            int size = ChunkRows(c);
             if (local < size) return ChunkStart(c) + local;
             local -= size;
         }

@@ -29,6 +29,7 @@ public sealed class StreamedTrainSet : IDisposable
     private readonly DeviceBuffer<float>?[] _floatHalves;
     private readonly DeviceBuffer<int>[] _labelHalves;
     private readonly int[] _chunkOrder;
+    private readonly int[] _hostSlots;     // each epoch position's staging slot, before its upload
     private readonly int[] _groupStarts;   // the epoch position where each group starts, and Count at the end
     private readonly int[] _resident = [-1, -1]; // the group whose rows are on the device in each half; −1 for none
     private readonly int[] _uploading = [-1, -1]; // the group whose upload into each half is in flight; −1 for none
@@ -58,6 +59,7 @@ public sealed class StreamedTrainSet : IDisposable
         _floatHalves = [_floats?.Slice(0, half), _floats?.Slice(half, half)];
         _labelHalves = [_labels.Slice(0, plan.BufferRows), _labels.Slice(plan.BufferRows, plan.BufferRows)];
         _chunkOrder = new int[plan.ChunkCount];
+        _hostSlots = new int[plan.Count];
         _groupStarts = new int[plan.GroupCount + 1];
         _reader = new Thread(ReadRequested) { IsBackground = true, Name = "gpunet stream reader" };
         _reader.Start();
@@ -70,18 +72,17 @@ public sealed class StreamedTrainSet : IDisposable
     /// <summary>
     /// Starts epoch <paramref name="epoch"/>: writes the row visited at each position into <paramref name="rows"/> and
     /// uploads each position's staging slot into <paramref name="slots"/> (the indices <see cref="GatherBatch"/> gathers by).
-    /// <paramref name="slotScratch"/> is host room for those slots ([Count]).
     /// </summary>
-    public void BeginEpoch(int seed, int epoch, bool shuffle, Span<int> rows, Span<int> slotScratch, DeviceBuffer<int> slots)
+    public void BeginEpoch(int seed, int epoch, bool shuffle, Span<int> rows, DeviceBuffer<int> slots)
     {
         FinishReading();
         FinishUpload(0);
         FinishUpload(1);
         _resident[0] = _resident[1] = -1; // the groups are new this epoch
-        Plan.ForEpoch(seed, epoch, shuffle, _chunkOrder, rows, slotScratch);
+        Plan.ForEpoch(seed, epoch, shuffle, _chunkOrder, rows, _hostSlots);
         _groupStarts[0] = 0;
-        for (int g = 0; g < Plan.GroupCount; g++) _groupStarts[g + 1] = _groupStarts[g] + GroupRows(g);
-        _backend.Upload<int>(slotScratch, slots);
+        for (int g = 0; g < Plan.GroupCount; g++) _groupStarts[g + 1] = _groupStarts[g] + Plan.GroupRows(_chunkOrder, g);
+        _backend.Upload<int>(_hostSlots, slots);
     }
 
     /// <summary>
@@ -152,7 +153,7 @@ public sealed class StreamedTrainSet : IDisposable
     /// <summary>Starts uploading group <paramref name="group"/>'s host rows into its device half.</summary>
     private void StartUpload(int group)
     {
-        int half = group % 2, rows = GroupRows(group);
+        int half = group % 2, rows = _groupStarts[group + 1] - _groupStarts[group];
         _resident[half] = -1; // being overwritten
         _byteLanes[half]?.Start(_byteHalves[half]!, rows * FeatureCount);
         _floatLanes[half]?.Start(_floatHalves[half]!, rows * FeatureCount);
@@ -177,7 +178,7 @@ public sealed class StreamedTrainSet : IDisposable
         int half = group % 2, at = 0;
         foreach (int c in Plan.GroupChunks(_chunkOrder, group))
         {
-            int start = Plan.ChunkStart(c), rows = Plan.ChunkStart(c + 1) - start;
+            int start = Plan.ChunkStart(c), rows = Plan.ChunkRows(c);
             if (_byteLanes[half] is { } bytes) _source.CopyRows(start, rows, bytes.Host.Slice(at * FeatureCount, rows * FeatureCount));
             else _source.CopyRows(start, rows, _floatLanes[half]!.Host.Slice(at * FeatureCount, rows * FeatureCount));
             _source.Labels.AsSpan(start, rows).CopyTo(_labelLanes[half].Host.Slice(at, rows));
@@ -196,13 +197,6 @@ public sealed class StreamedTrainSet : IDisposable
             _readFailure = null;
             ExceptionDispatchInfo.Throw(failure);
         }
-    }
-
-    private int GroupRows(int group)
-    {
-        int rows = 0;
-        foreach (int c in Plan.GroupChunks(_chunkOrder, group)) rows += Plan.ChunkStart(c + 1) - Plan.ChunkStart(c);
-        return rows;
     }
 
     /// <summary>The group that epoch position <paramref name="position"/> falls in.</summary>

@@ -27,7 +27,6 @@ public sealed class Trainer : IDisposable
     private readonly TrainOptions _options;
     private readonly DeviceDataset? _train;          // a training set held whole on the device, or
     private readonly StreamedTrainSet? _stream;      // one streamed through it in chunks
-    private readonly int[]? _hostSlots;              // streaming: each epoch position's staging slot, before upload
     private readonly DeviceDataset? _validation;
     private readonly DeviceDataset _test;
     private readonly DeviceBuffer<int> _order;
@@ -81,11 +80,7 @@ public sealed class Trainer : IDisposable
         _collective = collective ?? SingleProcess.Instance;
         // When the training set streams, memory is short: the evaluation sets are read in chunks too.
         bool streams = plan is not null;
-        if (streams)
-        {
-            _stream = new StreamedTrainSet(backend, data.Train, plan!, standardization);
-            _hostSlots = new int[data.Train.Count];
-        }
+        if (streams) _stream = new StreamedTrainSet(backend, data.Train, plan!, standardization);
         else _train = new DeviceDataset(backend, data.Train, network.MaxRows, standardization);
         _validation = validation is { Count: > 0 } ? new DeviceDataset(backend, validation, network.MaxRows, standardization, streams) : null;
         _test = new DeviceDataset(backend, data.Test, network.MaxRows, standardization, streams);
@@ -265,7 +260,7 @@ public sealed class Trainer : IDisposable
     public void BeginEpoch(int epoch)
     {
         _epoch = epoch;
-        if (_stream is not null) _stream.BeginEpoch(_options.Seed, epoch, _options.Shuffle, _hostOrder, _hostSlots!, _order);
+        if (_stream is not null) _stream.BeginEpoch(_options.Seed, epoch, _options.Shuffle, _hostOrder, _order);
         else
         {
             Permutation.ForEpoch(_hostOrder, _options.Seed, epoch, _options.Shuffle);

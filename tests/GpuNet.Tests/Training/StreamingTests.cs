@@ -108,7 +108,7 @@ public sealed class StreamingTests
         using var batchX = backend.Allocate<float>(64 * Features);
         using var batchY = backend.Allocate<int>(64);
         var rows = new int[data.Count];
-        set.BeginEpoch(seed: 3, epoch: 1, shuffle: true, rows, new int[data.Count], slots);
+        set.BeginEpoch(seed: 3, epoch: 1, shuffle: true, rows, slots);
         var seen = new int[data.Count];
         var x = new float[64 * Features];
         var y = new int[64];
@@ -140,7 +140,7 @@ public sealed class StreamingTests
         using var batchX = backend.Allocate<float>(64 * Features);
         using var batchY = backend.Allocate<int>(64);
         var rows = new int[data.Count];
-        set.BeginEpoch(seed: 3, epoch: 2, shuffle: true, rows, new int[data.Count], slots);
+        set.BeginEpoch(seed: 3, epoch: 2, shuffle: true, rows, slots);
         var x = new float[64 * Features];
         foreach (int start in new[] { 700, 0, 300, 936 })
         {
