@@ -11,20 +11,19 @@ public sealed class StreamingCommandOptions
         Description = "Memory the run may use, e.g. 500M or 2G (K, M, G, T: powers of 1024); a training set over half of it streams from disk in chunks. [default: device memory on GPUs; on cpu the cgroup limit, else MemAvailable]",
     };
 
-    public Option<int> ShuffleBuffer { get; } = new("--shuffle-buffer")
+    public Option<int> ShuffleBuffer { get; } = new Option<int>("--shuffle-buffer")
     {
         Description = "Streaming: chunks held and shuffled together at once; examples only mix within the buffer, so more is closer to a full shuffle (and takes more memory)",
         DefaultValueFactory = _ => StreamingOptions.DefaultShuffleBuffer,
-    };
+    }.AtLeast(1);
 
     public IEnumerable<Option> All => [MaxMemory, ShuffleBuffer];
 
-    public StreamingOptions Read(ParseResult parsed)
+    public StreamingOptions Read(ParseResult parsed) => new()
     {
-        int buffer = parsed.GetValue(ShuffleBuffer);
-        if (buffer < 1) throw new UsageException($"--shuffle-buffer must be at least 1 chunk (got {buffer})");
-        return new StreamingOptions { MemoryLimit = parsed.GetValue(MaxMemory) is { } text ? ParseSize(text) : null, ShuffleBuffer = buffer };
-    }
+        MemoryLimit = parsed.GetValue(MaxMemory) is { } text ? ParseSize(text) : null,
+        ShuffleBuffer = parsed.GetValue(ShuffleBuffer),
+    };
 
     /// <summary>"500M" → 524288000 bytes; a plain number is bytes. Anything else is a usage error naming --max-memory.</summary>
     public static long ParseSize(string text)

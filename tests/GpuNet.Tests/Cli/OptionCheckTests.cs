@@ -31,6 +31,7 @@ public sealed class OptionCheckTests
         ("train --data blobs --val-fraction 1", "--val-fraction must be in [0, 1) (got 1)"),
         ("train --data blobs --plot-every -1", "--plot-every must be zero or more (got -1)"),
         ("train --data blobs --eps 0", "--eps must be a positive number (got 0)"),
+        ("train --data blobs --shuffle-buffer 0", "--shuffle-buffer must be at least 1 (got 0)"),
         ("gradcheck --device cpu --rows 0", "--rows must be at least 1 (got 0)"),
         ("gradcheck --device cpu --threshold -1", "--threshold must be a positive number (got -1)"),
         ("bench --window 0", "--window must be 1 to"),
