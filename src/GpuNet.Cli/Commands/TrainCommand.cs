@@ -122,6 +122,7 @@ public static class TrainCommand
                     display.Note($"interrupted at {where} ({interrupt.Reason}); saved to {request.OutDir}; continue with: gpunet train --resume {request.OutDir}");
                 }
                 else display.Note($"interrupted at {where} ({interrupt.Reason}); nothing saved ({(writes ? "no --out" : "rank 0 saves")})");
+                collective.Finish(); // after rank 0's save: a rank that exits 143 first makes mpirun kill the job, rank 0 mid-save
                 return interrupt.ExitCode;
             }
         }
@@ -140,9 +141,10 @@ public static class TrainCommand
     }
 
     /// <summary>
-    /// Trains, then ends the job's communication on every rank: after the last epoch, an agreed stop, or an error every
-    /// rank reaches together (divergence and bad evaluation data are judged on reduced figures). A failure of one rank
-    /// alone skips it, so that rank exits and the launcher ends the job instead of the others waiting forever.
+    /// Trains, then ends the job's communication on every rank: after the last epoch, or an error every rank reaches
+    /// together (divergence and bad evaluation data are judged on reduced figures). An agreed stop ends it later, once
+    /// rank 0 has saved. A failure of one rank alone skips it, so that rank exits and the launcher ends the job instead
+    /// of the others waiting forever.
     /// </summary>
     private static TrainResult Fit(Trainer trainer, TrainingState? start, ICollective collective, CancellationToken stop)
     {
@@ -156,7 +158,7 @@ public static class TrainCommand
             collective.Finish();
             throw;
         }
-        collective.Finish();
+        if (!result.Interrupted) collective.Finish();
         return result;
     }
 

@@ -33,7 +33,8 @@ public interface ICollective : IDisposable
 
     /// <summary>
     /// Ends the job's communication (MPI_Finalize) once every rank has reached the same point: a normal end or an
-    /// agreed stop. A rank that fails alone exits without it, so the launcher ends the job instead of hanging.
+    /// agreed stop. It is a barrier: no rank returns before every rank has called it. A rank that fails alone exits
+    /// without it, so the launcher ends the job instead of hanging.
     /// </summary>
     void Finish();
 }

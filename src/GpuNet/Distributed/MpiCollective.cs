@@ -56,6 +56,10 @@ public sealed class MpiCollective : ICollective
     {
         if (_finished) return;
         _finished = true;
+        // MPI_Finalize need not wait for the other ranks (the standard leaves that to the implementation), and callers
+        // rely on Finish as a barrier: an all-reduce cannot complete on any rank before every rank has entered it.
+        Span<double> barrier = [0];
+        _mpi.AllReduce(barrier, ReduceOp.Sum);
         _mpi.End(); // MPI_Finalize
     }
 
