@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using ILGPU;
 
 namespace GpuNet.Kernels;
@@ -11,6 +12,8 @@ namespace GpuNet.Kernels;
 public struct GatherParams
 {
     public int Cols, IndexOffset, Standardize;
+    /// <summary>Bytes per stored label (<see cref="StoredLabels"/>), for the fused batch gathers.</summary>
+    public int LabelWidth;
     public float Divisor;
 
     public readonly float Feature(float stored, int c, ArrayView<float> mean, ArrayView<float> scale)
@@ -37,6 +40,43 @@ public struct GatherParams
 public readonly record struct GatherElement(int BatchRow, int Column, int SourceRow, long SourceOffset);
 
 /// <summary>
+/// Labels as a device holds them: each one <c>width</c> (1, 2 or 4) little-endian bytes in a byte view, the smallest
+/// width that holds the set's classes, so one kernel serves every width and a uint8 label costs a byte of memory and
+/// bandwidth, not four. Width 4 is a signed int32. The host's <c>ClassLabels</c> stores the same bytes and reads them
+/// with the span twin, which the cpu backend's gather uses too.
+/// </summary>
+public static class StoredLabels
+{
+    public static int Read(ReadOnlySpan<byte> stored, int row, int width) => width switch
+    {
+        1 => stored[row],
+        2 => BinaryPrimitives.ReadUInt16LittleEndian(stored.Slice(row * 2, 2)),
+        _ => BinaryPrimitives.ReadInt32LittleEndian(stored.Slice(row * 4, 4)),
+    };
+
+    /// <summary>Stores <paramref name="value"/> as label <paramref name="row"/> (the host side: readers, subsets).</summary>
+    public static void Write(Span<byte> stored, int row, int width, int value)
+    {
+        switch (width)
+        {
+            case 1: stored[row] = (byte)value; break;
+            case 2: BinaryPrimitives.WriteUInt16LittleEndian(stored.Slice(row * 2, 2), (ushort)value); break;
+            default: BinaryPrimitives.WriteInt32LittleEndian(stored.Slice(row * 4, 4), value); break;
+        }
+    }
+
+    /// <summary>The device's read: byte loads assembled little-endian, as the span twin reads them.</summary>
+    public static int Read(ArrayView<byte> stored, int row, int width)
+    {
+        long at = (long)row * width;
+        int value = stored[at];
+        if (width > 1) value |= stored[at + 1] << 8;
+        if (width > 2) value |= (stored[at + 2] << 16) | (stored[at + 3] << 24);
+        return value;
+    }
+}
+
+/// <summary>
 /// Mini-batch assembly on the device: rows and labels picked by a shuffled index array, features
 /// converted from their stored type (float32 or bytes) and scaled as <see cref="GatherParams"/> says.
 /// One thread per destination element; mean and scale are one-element stand-ins when not standardising.
@@ -59,34 +99,34 @@ public static class GatherKernels
         destination[index.X] = p.Feature(source[e.SourceOffset], e.Column, mean, scale);
     }
 
-    /// <summary>destination[i] = source[indices[offset + i]].</summary>
-    public static void Labels(Index1D index, ArrayView<int> source, ArrayView<int> indices,
-        ArrayView<int> destination, int indexOffset)
+    /// <summary>destination[i] = source[indices[offset + i]], widened from the stored labels into int32.</summary>
+    public static void Labels(Index1D index, ArrayView<byte> source, ArrayView<int> indices,
+        ArrayView<int> destination, int indexOffset, int width)
     {
         int i = index.X;
-        destination[i] = source[indices[indexOffset + i]];
+        destination[i] = StoredLabels.Read(source, indices[indexOffset + i], width);
     }
 
     /// <summary>
     /// A whole minibatch in one launch: <see cref="Rows"/> over [rows, cols] (cols ≥ 1), and the
     /// thread of column 0 of each row also copies that row's label.
     /// </summary>
-    public static void Batch(Index1D index, ArrayView<float> features, ArrayView<int> labels, ArrayView<int> indices,
+    public static void Batch(Index1D index, ArrayView<float> features, ArrayView<byte> labels, ArrayView<int> indices,
         ArrayView<float> mean, ArrayView<float> scale, ArrayView<float> batchX, ArrayView<int> batchY, GatherParams p)
     {
         var e = p.Locate(index.X, indices);
         batchX[index.X] = p.Feature(features[e.SourceOffset], e.Column, mean, scale);
         if (e.Column == 0)
-            batchY[e.BatchRow] = labels[e.SourceRow];
+            batchY[e.BatchRow] = StoredLabels.Read(labels, e.SourceRow, p.LabelWidth);
     }
 
     /// <summary><see cref="Batch"/> over byte features.</summary>
-    public static void ByteBatch(Index1D index, ArrayView<byte> features, ArrayView<int> labels, ArrayView<int> indices,
+    public static void ByteBatch(Index1D index, ArrayView<byte> features, ArrayView<byte> labels, ArrayView<int> indices,
         ArrayView<float> mean, ArrayView<float> scale, ArrayView<float> batchX, ArrayView<int> batchY, GatherParams p)
     {
         var e = p.Locate(index.X, indices);
         batchX[index.X] = p.Feature(features[e.SourceOffset], e.Column, mean, scale);
         if (e.Column == 0)
-            batchY[e.BatchRow] = labels[e.SourceRow];
+            batchY[e.BatchRow] = StoredLabels.Read(labels, e.SourceRow, p.LabelWidth);
     }
 }

@@ -141,14 +141,14 @@ public interface IBackend : IDisposable
     /// <summary>The gather over features stored as bytes (IDX images, uint8 .npy), converted in the same pass.</summary>
     void GatherRows(DeviceBuffer<byte> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination);
 
-    /// <summary>destination[r] = source[indices[indexOffset + r]] for r &lt; count.</summary>
-    void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination);
+    /// <summary>destination[r] = source[indices[indexOffset + r]] for r &lt; count, widened from the stored labels into int32.</summary>
+    void GatherLabels(DeviceLabels source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination);
 
     /// <summary>
     /// <see cref="GatherRows(DeviceBuffer{float}, int, FeatureScaling?, DeviceBuffer{int}, int, int, DeviceBuffer{float})"/> and
     /// <see cref="GatherLabels"/> of one minibatch with the same indices; devices that can fuse the two do it in one launch.
     /// </summary>
-    void GatherBatch(DeviceBuffer<float> features, int cols, FeatureScaling? scaling, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
+    void GatherBatch(DeviceBuffer<float> features, int cols, FeatureScaling? scaling, DeviceLabels labels, DeviceBuffer<int> indices, int indexOffset, int rows,
         DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
     {
         GatherRows(features, cols, scaling, indices, indexOffset, rows, batchX);
@@ -156,7 +156,7 @@ public interface IBackend : IDisposable
     }
 
     /// <summary>The minibatch gather over byte features.</summary>
-    void GatherBatch(DeviceBuffer<byte> features, int cols, FeatureScaling? scaling, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
+    void GatherBatch(DeviceBuffer<byte> features, int cols, FeatureScaling? scaling, DeviceLabels labels, DeviceBuffer<int> indices, int indexOffset, int rows,
         DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
     {
         GatherRows(features, cols, scaling, indices, indexOffset, rows, batchX);

@@ -15,7 +15,7 @@ public static class BenchData
         var y = new int[rows];
         for (int i = 0; i < rows; i++)
             y[i] = random.NextInt(classes);
-        var empty = new Dataset("random (test)", [], [], features, classes);
+        var empty = new Dataset("random (test)", [], Array.Empty<int>(), features, classes);
         return new DataSplit(new Dataset($"random {features} features, {classes} classes", x, y, features, classes), empty);
     }
 }

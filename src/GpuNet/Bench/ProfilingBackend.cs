@@ -100,7 +100,7 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     public void GatherRows(DeviceBuffer<byte> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) =>
         Time($"gather byte rows {rows}x{cols}", () => inner.GatherRows(source, cols, scaling, indices, indexOffset, rows, destination));
     public DeviceBuffer<T> Adopt<T>(T[] values) where T : unmanaged => inner.Adopt(values);
-    public void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination) =>
+    public void GatherLabels(DeviceLabels source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination) =>
         Time($"gather labels {count}", () => inner.GatherLabels(source, indices, indexOffset, count, destination));
     public void InitUniform(DeviceBuffer<float> buffer, float low, float high, ulong seed) => inner.InitUniform(buffer, low, high, seed);
     public void InitNormal(DeviceBuffer<float> buffer, float mean, float std, ulong seed) => inner.InitNormal(buffer, mean, std, seed);

@@ -65,9 +65,9 @@ public sealed class Classifier : IDisposable
         using var stats = new LossStats(_backend, _network.MaxRows);
         stats.Reset();
         var predicted = share.Rows == 0 ? [] : Run((start, n) => device.Chunk(share.Start + start, n), share.Rows,
-            device.Labels.Slice(share.Start, share.Rows), stats).Labels;
+            (start, n) => device.ChunkLabels(share.Start + start, n), stats).Labels;
         var score = stats.Read(data.Count, collective);
-        return new Evaluation(data.Count, score.Loss, score.Accuracy, new ConfusionMatrix(Spec.Classes, data.Labels, AllPredictions(predicted, share, data.Count, collective)));
+        return new Evaluation(data.Count, score.Loss, score.Accuracy, new ConfusionMatrix(Spec.Classes, data.Labels.ToArray(), AllPredictions(predicted, share, data.Count, collective)));
     }
 
     /// <summary>Every row's predicted class, from each rank's share (a sum in which only the owning rank's entry is non-zero).</summary>
@@ -80,8 +80,11 @@ public sealed class Classifier : IDisposable
         return Array.ConvertAll(all, p => (int)p);
     }
 
-    /// <summary>Forward over every batch of <paramref name="chunk"/>(start, rows); with labels, also accumulates the loss of each batch into <paramref name="stats"/>.</summary>
-    private Predictions Run(Func<int, int, DeviceBuffer<float>> chunk, int count, DeviceBuffer<int>? labels, LossStats? stats)
+    /// <summary>
+    /// Forward over every batch of <paramref name="chunk"/>(start, rows); with <paramref name="labels"/>(start, rows), also
+    /// accumulates the loss of each batch into <paramref name="stats"/>.
+    /// </summary>
+    private Predictions Run(Func<int, int, DeviceBuffer<float>> chunk, int count, Func<int, int, DeviceBuffer<int>>? labels, LossStats? stats)
     {
         int outputs = Spec.Outputs, classes = Spec.Classes;
         var result = new Predictions(count, classes, new int[count], new float[count * classes]);
@@ -89,7 +92,7 @@ public sealed class Classifier : IDisposable
         {
             _network.Forward(chunk(start, rows), rows);
             if (labels is not null && stats is not null)
-                _network.Loss(labels.Slice(start, rows), rows, stats.Buffer, withGradient: false);
+                _network.Loss(labels(start, rows), rows, stats.Buffer, withGradient: false);
             _network.Probabilities(rows, _probabilities);
             var logits = _hostLogits.AsSpan(0, rows * outputs);
             var probabilities = _hostProbabilities.AsSpan(0, rows * outputs);

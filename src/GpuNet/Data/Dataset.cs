@@ -4,19 +4,19 @@ namespace GpuNet.Data;
 /// A labelled dataset in host memory: features [Count, FeatureCount] row-major at their stored type, never widened:
 /// <see cref="Floats"/>, or <see cref="Bytes"/> (IDX images, uint8 .npy: a quarter of float32's memory and bandwidth), or
 /// left in a memory-mapped .npy file (<see cref="Mapped"/>) when the set is larger than the memory a run may use.
-/// Labels are class indices in [0, ClassCount).
+/// Labels are class indices in [0, ClassCount), stored at the smallest integer width that holds them (<see cref="ClassLabels"/>).
 /// The feature value of a stored byte b is b / <see cref="ByteDivisor"/> in float32 (255 for images, as PyTorch's
 /// ToTensor scales them): the minibatch gather computes exactly that, so nothing holds a float copy.
 /// </summary>
 public sealed class Dataset
 {
-    public Dataset(string name, float[] features, int[] labels, int featureCount, int classCount, IReadOnlyList<string>? classNames = null)
+    public Dataset(string name, float[] features, ClassLabels labels, int featureCount, int classCount, IReadOnlyList<string>? classNames = null)
         : this(name, features.LongLength, labels, featureCount, classCount, classNames)
     {
         Floats = features;
     }
 
-    public Dataset(string name, byte[] features, float byteDivisor, int[] labels, int featureCount, int classCount, IReadOnlyList<string>? classNames = null)
+    public Dataset(string name, byte[] features, float byteDivisor, ClassLabels labels, int featureCount, int classCount, IReadOnlyList<string>? classNames = null)
         : this(name, features.LongLength, labels, featureCount, classCount, classNames)
     {
         if (!(byteDivisor > 0) || float.IsInfinity(byteDivisor))
@@ -26,7 +26,7 @@ public sealed class Dataset
     }
 
     /// <summary>A set whose features stay in their mapped file: read in chunks (<see cref="CopyRows(int, int, Span{byte})"/>), never held whole.</summary>
-    public Dataset(string name, MappedFeatures features, float byteDivisor, int[] labels, int classCount, IReadOnlyList<string>? classNames = null)
+    public Dataset(string name, MappedFeatures features, float byteDivisor, ClassLabels labels, int classCount, IReadOnlyList<string>? classNames = null)
         : this(name, (long)features.Count * features.FeatureCount, labels, features.FeatureCount, classCount, classNames)
     {
         if (!(byteDivisor > 0) || float.IsInfinity(byteDivisor))
@@ -35,11 +35,11 @@ public sealed class Dataset
         ByteDivisor = features.StoresBytes ? byteDivisor : 1f;
     }
 
-    private Dataset(string name, long values, int[] labels, int featureCount, int classCount, IReadOnlyList<string>? classNames)
+    private Dataset(string name, long values, ClassLabels labels, int featureCount, int classCount, IReadOnlyList<string>? classNames)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(featureCount);
-        if (values != (long)labels.Length * featureCount)
-            throw new ArgumentException($"{name}: {values} feature values do not make {labels.Length} rows of {featureCount}");
+        if (values != (long)labels.Count * featureCount)
+            throw new ArgumentException($"{name}: {values} feature values do not make {labels.Count} rows of {featureCount}");
         Name = name;
         Labels = labels;
         FeatureCount = featureCount;
@@ -62,8 +62,8 @@ public sealed class Dataset
     public long FeatureBytes => (long)Count * FeatureCount * ValueSize;
     /// <summary>What a stored byte is divided by to give its feature value (1 for float32 features).</summary>
     public float ByteDivisor { get; } = 1f;
-    public int[] Labels { get; }
-    public int Count => Labels.Length;
+    public ClassLabels Labels { get; }
+    public int Count => Labels.Count;
     public int FeatureCount { get; }
     public int ClassCount { get; }
     public IReadOnlyList<string> ClassNames { get; }
@@ -124,20 +124,12 @@ public sealed class Dataset
         {
             var sorted = rows.ToArray();
             Array.Sort(sorted);
-            return new Dataset(Name, Mapped.Subset(sorted), ByteDivisor, PickLabels(Labels, sorted), ClassCount, ClassNames);
+            return new Dataset(Name, Mapped.Subset(sorted), ByteDivisor, Labels.Pick(sorted), ClassCount, ClassNames);
         }
-        var labels = PickLabels(Labels, rows);
+        var labels = Labels.Pick(rows);
         return Bytes is null
             ? new Dataset(Name, CopyRowsAt(Floats!, rows), labels, FeatureCount, ClassCount, ClassNames)
             : new Dataset(Name, CopyRowsAt(Bytes, rows), ByteDivisor, labels, FeatureCount, ClassCount, ClassNames);
-    }
-
-    /// <summary>labels[rows[i]] for each i.</summary>
-    internal static int[] PickLabels(int[] labels, ReadOnlySpan<int> rows)
-    {
-        var picked = new int[rows.Length];
-        for (int i = 0; i < rows.Length; i++) picked[i] = labels[rows[i]];
-        return picked;
     }
 
     private T[] CopyRowsAt<T>(T[] values, ReadOnlySpan<int> rows)

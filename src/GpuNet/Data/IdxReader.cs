@@ -39,7 +39,7 @@ public static class IdxReader
 
     public static IdxImages ReadImages(string path) => WithFile(path, stream => ReadImages(stream, path));
 
-    public static int[] ReadLabels(string path, int classCount) => WithFile(path, stream => ReadLabels(stream, path, classCount));
+    public static ClassLabels ReadLabels(string path, int classCount) => WithFile(path, stream => ReadLabels(stream, path, classCount));
 
     /// <summary>Reads an image file and its label file into one dataset; the two must hold the same number of items.</summary>
     public static Dataset ReadDataset(string name, string imagesPath, string labelsPath, IReadOnlyList<string> classNames)
@@ -50,10 +50,10 @@ public static class IdxReader
         IReadOnlyList<string> classNames)
     {
         // Labels first: they are small, so a mismatched pair fails before the big pixel array is built.
-        int[] labelValues = ReadLabels(labels, labelsName, classNames.Count);
+        ClassLabels labelValues = ReadLabels(labels, labelsName, classNames.Count);
         IdxImages imageValues = ReadImages(images, imagesName);
-        if (imageValues.Count != labelValues.Length)
-            throw new DataException($"{imagesName}: holds {imageValues.Count} images but {labelsName} holds {labelValues.Length} labels");
+        if (imageValues.Count != labelValues.Count)
+            throw new DataException($"{imagesName}: holds {imageValues.Count} images but {labelsName} holds {labelValues.Count} labels");
         return new Dataset(name, imageValues.Pixels, PixelDivisor, labelValues, imageValues.PixelsPerImage, classNames.Count, classNames);
     }
 
@@ -66,17 +66,13 @@ public static class IdxReader
     }
 
     /// <param name="stream">A seekable stream positioned at the start of the file (raw or gzipped).</param>
-    internal static int[] ReadLabels(Stream stream, string name, int classCount)
+    internal static ClassLabels ReadLabels(Stream stream, string name, int classCount)
     {
         (_, byte[] bytes) = ReadTensor(stream, name, expectedDims: 1, what: "labels");
-        var labels = new int[bytes.Length];
         for (int i = 0; i < bytes.Length; i++)
-        {
             if (bytes[i] >= classCount)
                 throw new DataException($"{name}: label {bytes[i]} at index {i} is out of range: expected 0..{classCount - 1}");
-            labels[i] = bytes[i];
-        }
-        return labels;
+        return new ClassLabels(bytes); // IDX labels are unsigned bytes: held as read
     }
 
     private static T WithFile<T>(string path, Func<Stream, T> read)

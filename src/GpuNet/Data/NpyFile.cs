@@ -96,7 +96,7 @@ public sealed unsafe class NpyFile : IDisposable
     /// The rows <paramref name="rows"/> in that order as a dataset: u1 features as bytes, the float types as float32.
     /// A NaN or infinite value is an error naming its row and column.
     /// </summary>
-    public Dataset ReadFeatures(string name, ReadOnlySpan<int> rows, int[] labels, int classCount, IReadOnlyList<string> classNames)
+    public Dataset ReadFeatures(string name, ReadOnlySpan<int> rows, ClassLabels labels, int classCount, IReadOnlyList<string> classNames)
     {
         int cols = Columns;
         long values = (long)rows.Length * cols;
@@ -129,18 +129,21 @@ public sealed unsafe class NpyFile : IDisposable
         }
     }
 
-    /// <summary>Every label as an int, each checked to be a class index (≥ 0, and below <paramref name="classCount"/> when given).</summary>
-    public int[] ReadLabels(int? classCount)
+    /// <summary>
+    /// Every label, each checked to be a class index (≥ 0, and below <paramref name="classCount"/> when given), at the smallest
+    /// width that holds the largest of them: a first pass checks and finds it, a second stores.
+    /// </summary>
+    public ClassLabels ReadLabels(int? classCount)
     {
-        var labels = new int[Rows];
-        for (int i = 0; i < labels.Length; i++)
+        long limit = classCount ?? int.MaxValue, largest = 0;
+        for (int i = 0; i < Rows; i++)
         {
             long value = Label(i);
-            if (value < 0 || value >= (classCount ?? int.MaxValue))
-                throw new DataException($"{Path}: label {value} at index {i} is out of range: expected 0..{(classCount ?? int.MaxValue) - 1}");
-            labels[i] = (int)value;
+            if (value < 0 || value >= limit)
+                throw new DataException($"{Path}: label {value} at index {i} is out of range: expected 0..{limit - 1}");
+            largest = Math.Max(largest, value);
         }
-        return labels;
+        return ClassLabels.Create(Rows, (int)largest, i => (int)Label(i));
     }
 
     private long Label(int i) => Header.Type switch

@@ -27,8 +27,8 @@ public static class NpyReader
             train = NpyFile.OpenFeatures(features);
             trainLabelFile = NpyFile.OpenLabels(labels);
             classNames ??= ReadClassNames(labels);
-            int[] trainLabels = ReadLabels(trainLabelFile, train, classNames?.Count);
-            int[]? testLabelValues = null;
+            ClassLabels trainLabels = ReadLabels(trainLabelFile, train, classNames?.Count);
+            ClassLabels? testLabelValues = null;
             if (testFeatures is not null)
             {
                 test = NpyFile.OpenFeatures(testFeatures);
@@ -56,8 +56,8 @@ public static class NpyReader
             if (keepTrain)
                 return DataSplitting.Split(new Dataset(name, new MappedFeatures(train), 1f, trainLabels, classCount, names), order, trainCount);
             return new DataSplit(
-                train.ReadFeatures(name, order.AsSpan(0, trainCount), Dataset.PickLabels(trainLabels, order.AsSpan(0, trainCount)), classCount, names),
-                train.ReadFeatures(name, order.AsSpan(trainCount), Dataset.PickLabels(trainLabels, order.AsSpan(trainCount)), classCount, names));
+                train.ReadFeatures(name, order.AsSpan(0, trainCount), trainLabels.Pick(order.AsSpan(0, trainCount)), classCount, names),
+                train.ReadFeatures(name, order.AsSpan(trainCount), trainLabels.Pick(order.AsSpan(trainCount)), classCount, names));
         }
         finally
         {
@@ -71,11 +71,11 @@ public static class NpyReader
     /// <summary>The bytes a features file's values take in memory: uint8 stays bytes, the float types become float32.</summary>
     private static long StoredBytes(NpyFile file) => (long)file.Rows * file.Columns * (file.Header.Type == NpyType.U1 ? 1 : sizeof(float));
 
-    private static Dataset Whole(NpyFile file, string name, int[] labels, int classCount, IReadOnlyList<string> names, bool keepMapped) =>
+    private static Dataset Whole(NpyFile file, string name, ClassLabels labels, int classCount, IReadOnlyList<string> names, bool keepMapped) =>
         keepMapped ? new Dataset(name, new MappedFeatures(file), 1f, labels, classCount, names)
             : file.ReadFeatures(name, Enumerable.Range(0, file.Rows).ToArray(), labels, classCount, names);
 
-    private static int[] ReadLabels(NpyFile labels, NpyFile features, int? classCount)
+    private static ClassLabels ReadLabels(NpyFile labels, NpyFile features, int? classCount)
     {
         if (labels.Rows != features.Rows)
             throw new DataException($"{labels.Path}: holds {labels.Rows} labels but {features.Path} holds {features.Rows} rows");

@@ -1,24 +1,31 @@
 using GpuNet.Backends;
+using GpuNet.Data;
 
 namespace GpuNet.Reference;
 
-/// <summary>One case of the minibatch gather: stored type, batch shape, divisor, standardisation, and fused or not.</summary>
-public sealed record GatherCase(bool Bytes, int Rows, int Cols, float Divisor, bool Standardize, bool Fused)
+/// <summary>
+/// One case of the minibatch gather: stored type, batch shape, divisor, standardisation, and fused or not; a fused case
+/// also gathers labels stored <see cref="LabelWidth"/> bytes each.
+/// </summary>
+public sealed record GatherCase(bool Bytes, int Rows, int Cols, float Divisor, bool Standardize, bool Fused, int LabelWidth = 1)
 {
     public override string ToString() =>
-        $"{(Bytes ? "uint8" : "float32")} {Rows}x{Cols} /{Divisor}{(Standardize ? " z-score" : "")}{(Fused ? " batch" : " rows")}";
+        $"{(Bytes ? "uint8" : "float32")} {Rows}x{Cols} /{Divisor}{(Standardize ? " z-score" : "")}{(Fused ? $" batch, {LabelWidth}-byte labels" : " rows")}";
 }
 
 /// <summary>
 /// The gather op with conversion (<see cref="IBackend.GatherRows(DeviceBuffer{byte}, int, FeatureScaling?, DeviceBuffer{int}, int, int, DeviceBuffer{float})"/>
-/// and <see cref="IBackend.GatherBatch(DeviceBuffer{byte}, int, FeatureScaling?, DeviceBuffer{int}, DeviceBuffer{int}, int, int, DeviceBuffer{float}, DeviceBuffer{int})"/>,
+/// and <see cref="IBackend.GatherBatch(DeviceBuffer{byte}, int, FeatureScaling?, DeviceLabels, DeviceBuffer{int}, int, int, DeviceBuffer{float}, DeviceBuffer{int})"/>,
 /// and their float32 twins), declared once: awkward shapes, the float64 reference <see cref="ReferenceOps.GatherScaledRows"/>
 /// and its bound (<see cref="ErrorBound.Float32Op"/> of the terms (|x / divisor| + |mean|) / scale). The backend contract
 /// tests run every case on every device.
 /// </summary>
 public static class GatherOp
 {
-    /// <summary>Both stored types; 1, 7, 33 and 129 columns (no multiple of a vector); x/255, x/1, with and without the z-score.</summary>
+    /// <summary>
+    /// Both stored types; 1, 7, 33 and 129 columns (no multiple of a vector); x/255, x/1, with and without the z-score; the
+    /// fused cases over labels of 1, 2 and 4 bytes (<see cref="ClassLabels"/>).
+    /// </summary>
     public static IReadOnlyList<GatherCase> Cases { get; } = BuildCases();
 
     private static GatherCase[] BuildCases()
@@ -27,10 +34,10 @@ public static class GatherOp
         foreach (bool bytes in new[] { true, false })
             foreach (bool fused in new[] { false, true })
             {
-                cases.Add(new(bytes, 1, 1, 1f, false, fused));
-                cases.Add(new(bytes, 9, 7, 255f, false, fused));
-                cases.Add(new(bytes, 33, 129, 255f, true, fused));
-                cases.Add(new(bytes, 5, 33, 1f, true, fused));
+                cases.Add(new(bytes, 1, 1, 1f, false, fused, LabelWidth: 1));
+                cases.Add(new(bytes, 9, 7, 255f, false, fused, LabelWidth: 2));
+                cases.Add(new(bytes, 33, 129, 255f, true, fused, LabelWidth: 4));
+                cases.Add(new(bytes, 5, 33, 1f, true, fused, LabelWidth: 1));
             }
         return [.. cases];
     }
@@ -43,11 +50,11 @@ public static class GatherOp
     /// </summary>
     public static OpCheck Check(IBackend backend, GatherCase c)
     {
-        var rng = new Random(HashCode.Combine(c.Bytes, c.Rows, c.Cols, c.Standardize, c.Fused));
+        var rng = new Random(HashCode.Combine(c.Bytes, c.Rows, c.Cols, c.Standardize, c.Fused, c.LabelWidth));
         double[] values = new double[SourceRows * c.Cols];
         for (int i = 0; i < values.Length; i++)
             values[i] = c.Bytes ? rng.Next(256) : (float)(rng.NextDouble() * 20 - 10);
-        int[] labels = Enumerable.Range(0, SourceRows).Select(_ => rng.Next(10)).ToArray();
+        int[] labels = RandomLabels(rng, SourceRows, c.LabelWidth);
         int[] indices = Enumerable.Range(0, IndexOffset + c.Rows + 2).Select(_ => rng.Next(SourceRows)).ToArray();
         float[]? mean = c.Standardize ? Enumerable.Range(0, c.Cols).Select(_ => (float)(rng.NextDouble() * 2 - 0.5)).ToArray() : null;
         float[]? scale = c.Standardize ? Enumerable.Range(0, c.Cols).Select(_ => (float)(0.1 + rng.NextDouble() * 3)).ToArray() : null;
@@ -60,7 +67,10 @@ public static class GatherOp
             var scaleBuffer = scale is null ? null : Own(Upload(backend, scale));
             var scaling = new FeatureScaling(c.Divisor, meanBuffer, scaleBuffer);
             var ix = Own(Upload(backend, indices));
-            var labelBuffer = Own(Upload(backend, labels));
+            var stored = ClassLabels.From(labels);
+            if (stored.Width != c.LabelWidth)
+                return new OpCheck(double.PositiveInfinity, $"the case's labels are stored in {stored.Width} bytes, not {c.LabelWidth}");
+            var labelBuffer = Own(DeviceLabels.Upload(backend, stored.Stored, stored.Width));
             int count = c.Rows * c.Cols;
             var whole = Own(Upload(backend, Enumerable.Repeat(float.NaN, Offset + count + 3).ToArray()));
             var destination = whole.Slice(Offset, count);
@@ -113,6 +123,18 @@ public static class GatherOp
         {
             foreach (var buffer in owned) buffer.Dispose();
         }
+    }
+
+    /// <summary><paramref name="count"/> labels that need <paramref name="width"/> bytes: up to 255; 256 to 65,535; any int32, the smallest among them.</summary>
+    public static int[] RandomLabels(Random rng, int count, int width)
+    {
+        var labels = width switch
+        {
+            1 => Enumerable.Range(0, count).Select(_ => rng.Next(256)),
+            2 => Enumerable.Range(0, count).Select(_ => rng.Next(256, 65536)),
+            _ => Enumerable.Range(0, count).Select(_ => rng.Next(int.MinValue, int.MaxValue)),
+        };
+        return width == 4 ? [int.MinValue, .. labels.Skip(1)] : labels.ToArray();
     }
 
     private static DeviceBuffer<T> Upload<T>(IBackend backend, T[] values) where T : unmanaged

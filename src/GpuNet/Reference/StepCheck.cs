@@ -1,4 +1,5 @@
 using GpuNet.Backends;
+using GpuNet.Data;
 using GpuNet.Kernels;
 using GpuNet.Nn;
 
@@ -50,13 +51,13 @@ public static class StepCheck
     private static IReadOnlyList<NamedTensor> Train(IBackend backend, Network network, ModelSpec spec, float[] x, int[] y, int[] order, in SgdParams sgd)
     {
         using var features = backend.Allocate<float>(x.Length);
-        using var labels = backend.Allocate<int>(y.Length);
+        var storedLabels = ClassLabels.From(y);
+        using var labels = DeviceLabels.Upload(backend, storedLabels.Stored, storedLabels.Width);
         using var rowOrder = backend.Allocate<int>(order.Length);
         using var batchX = backend.Allocate<float>(Rows * spec.Inputs);
         using var batchY = backend.Allocate<int>(Rows);
         using var stats = backend.Allocate<float>(2 * Rows);
         backend.Upload<float>(x, features);
-        backend.Upload<int>(y, labels);
         backend.Upload<int>(order, rowOrder);
         for (int s = 0; s < Steps; s++)
         {

@@ -20,7 +20,7 @@ public sealed record ClassWeighting(bool Balanced, float[]? Weights)
         if (Balanced)
         {
             var counts = new long[train.ClassCount];
-            foreach (int label in train.Labels) counts[label]++;
+            for (int i = 0; i < train.Count; i++) counts[train.Labels[i]]++;
             // A class without training rows never weighs in a batch; 1 keeps the vector finite.
             return counts.Select(c => c > 0 ? (float)(train.Count / ((double)train.ClassCount * c)) : 1f).ToArray();
         }

@@ -4,8 +4,9 @@ using GpuNet.Data;
 namespace GpuNet.Training;
 
 /// <summary>
-/// A dataset on a backend at its stored type: features [Count, FeatureCount] as bytes or float32, labels [Count].
-/// Batches and evaluation chunks come out as float32 through the gather op, which applies the byte divisor and the
+/// A dataset on a backend at its stored type: features [Count, FeatureCount] as bytes or float32, labels [Count] at their
+/// stored width (<see cref="DeviceLabels"/>).
+/// Batches and evaluation chunks come out as float32 features and int32 labels through the gather ops, which applies the byte divisor and the
 /// standardisation (<see cref="FeatureScaling"/>) on the way, so neither the host nor the device holds a converted copy.
 /// Held whole, it is uploaded once and keeps no reference to the host dataset: on a GPU the host arrays can go once it is
 /// built, and on <c>cpu</c> the device buffers are the host arrays themselves (<see cref="IBackend.Adopt{T}"/>).
@@ -23,6 +24,7 @@ public sealed class DeviceDataset : IDisposable
     private readonly DeviceScaling _scaling;
     private DeviceBuffer<int>? _sequence;           // 0..n−1: the indices a converted chunk gathers by (made at the first chunk)
     private DeviceBuffer<float>? _chunk;            // a converted evaluation chunk (made at the first chunk)
+    private DeviceBuffer<int>? _chunkLabels;        // an evaluation chunk's labels in int32 (made at the first chunk)
     private readonly int _chunkRows;
 
     /// <param name="chunkRows">The most rows <see cref="Chunk"/> is asked for at once (the network's row capacity).</param>
@@ -37,7 +39,7 @@ public sealed class DeviceDataset : IDisposable
         Count = data.Count;
         FeatureCount = data.FeatureCount;
         // A zero-length buffer is legal but useless; keep one element so slicing stays simple.
-        Labels = backend.Adopt(data.Count > 0 ? data.Labels : new int[1]);
+        Labels = new DeviceLabels(backend.Adopt(data.Count > 0 ? data.Labels.Stored : new byte[data.Labels.Width]), data.Labels.Width);
         if (streamed || data.Mapped is not null)
         {
             _source = data;
@@ -51,7 +53,7 @@ public sealed class DeviceDataset : IDisposable
 
     public int Count { get; }
     public int FeatureCount { get; }
-    public DeviceBuffer<int> Labels { get; }
+    public DeviceLabels Labels { get; }
     /// <summary>How the gather turns stored values into features; null when they are float32 used as stored.</summary>
     public FeatureScaling? Scaling => _scaling.Scaling;
     /// <summary>True when chunks are read from the host set on demand.</summary>
@@ -88,12 +90,23 @@ public sealed class DeviceDataset : IDisposable
             offset = 0;
         }
         if (Scaling is null) return _floats!.Slice(offset * FeatureCount, rows * FeatureCount);
-        _sequence ??= _backend.Adopt(Enumerable.Range(0, Streamed ? Math.Min(_chunkRows, Count) : Count).ToArray());
         _chunk ??= _backend.Allocate<float>(Math.Min(_chunkRows, Count) * FeatureCount);
-        if (_bytes is not null) _backend.GatherRows(_bytes, FeatureCount, Scaling, _sequence, offset, rows, _chunk);
-        else _backend.GatherRows(_floats!, FeatureCount, Scaling, _sequence, offset, rows, _chunk);
+        if (_bytes is not null) _backend.GatherRows(_bytes, FeatureCount, Scaling, Sequence, offset, rows, _chunk);
+        else _backend.GatherRows(_floats!, FeatureCount, Scaling, Sequence, offset, rows, _chunk);
         return _chunk;
     }
+
+    /// <summary>The labels of rows [start, start + rows) in int32 (rows ≤ the chunk size), in a buffer this set owns (valid until the next call).</summary>
+    public DeviceBuffer<int> ChunkLabels(int start, int rows)
+    {
+        if (rows > _chunkRows) throw new ArgumentOutOfRangeException(nameof(rows), rows, $"chunks hold at most {_chunkRows} rows");
+        _chunkLabels ??= _backend.Allocate<int>(Math.Max(1, Math.Min(_chunkRows, Count)));
+        _backend.GatherLabels(Labels.Slice(start, rows), Sequence, 0, rows, _chunkLabels);
+        return _chunkLabels;
+    }
+
+    /// <summary>0..n−1, the indices a converted chunk gathers by: every row of a set held whole, a chunk's worth of a streamed one.</summary>
+    private DeviceBuffer<int> Sequence => _sequence ??= _backend.Adopt(Enumerable.Range(0, Math.Max(1, Streamed ? Math.Min(_chunkRows, Count) : Count)).ToArray());
 
     /// <summary>Row <paramref name="row"/>'s features as the network sees them, copied to the host (for error messages: it waits).</summary>
     public float[] ReadRow(int row)
@@ -111,5 +124,6 @@ public sealed class DeviceDataset : IDisposable
         _scaling.Dispose();
         _sequence?.Dispose();
         _chunk?.Dispose();
+        _chunkLabels?.Dispose();
     }
 }

@@ -46,6 +46,6 @@ public static class Evaluator
     private static void ScoreChunk(Network network, DeviceDataset data, int start, int rows, LossStats stats)
     {
         network.Forward(data.Chunk(start, rows), rows);
-        network.Loss(data.Labels.Slice(start, rows), rows, stats.Buffer, withGradient: false);
+        network.Loss(data.ChunkLabels(start, rows), rows, stats.Buffer, withGradient: false);
     }
 }

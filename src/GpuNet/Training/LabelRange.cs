@@ -11,7 +11,7 @@ public static class LabelRange
     /// <summary>Throws a <see cref="DataException"/> naming the first row of <paramref name="set"/> whose label is not a class of the model.</summary>
     public static void Check(Dataset set, int classes)
     {
-        int row = Array.FindIndex(set.Labels, label => (uint)label >= (uint)classes);
+        int row = set.Labels.FirstOutside(classes);
         if (row >= 0)
             throw new DataException($"{set.Name}: row {row} has label {set.Labels[row]}, but the model has classes 0 to {classes - 1}");
     }

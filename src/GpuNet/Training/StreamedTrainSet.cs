@@ -21,13 +21,13 @@ public sealed class StreamedTrainSet : IDisposable
     private readonly DeviceScaling _scaling;
     private readonly UploadLane<byte>?[] _byteLanes;   // per half: [BufferRows, FeatureCount] host rows as read from the set
     private readonly UploadLane<float>?[] _floatLanes;
-    private readonly UploadLane<int>[] _labelLanes;    // per half: [BufferRows]
+    private readonly UploadLane<byte>[] _labelLanes;   // per half: [BufferRows] labels at the stored width
     private readonly DeviceBuffer<byte>? _bytes;
     private readonly DeviceBuffer<float>? _floats;
-    private readonly DeviceBuffer<int> _labels;
+    private readonly DeviceLabels _labels;
     private readonly DeviceBuffer<byte>?[] _byteHalves;  // the two halves of the staging area, sliced once (a step allocates nothing)
     private readonly DeviceBuffer<float>?[] _floatHalves;
-    private readonly DeviceBuffer<int>[] _labelHalves;
+    private readonly DeviceBuffer<byte>[] _labelHalves;
     private readonly int[] _chunkOrder;
     private readonly int[] _hostSlots;     // each epoch position's staging slot, before its upload
     private readonly int[] _groupStarts;   // the epoch position where each group starts, and Count at the end
@@ -51,13 +51,14 @@ public sealed class StreamedTrainSet : IDisposable
         int half = plan.BufferRows * source.FeatureCount;
         if (source.StoresBytes) _bytes = backend.Allocate<byte>(values);
         else _floats = backend.Allocate<float>(values);
-        _labels = backend.Allocate<int>(2 * plan.BufferRows);
+        int width = source.Labels.Width, labelHalf = plan.BufferRows * width;
+        _labels = new DeviceLabels(backend.Allocate<byte>(2 * labelHalf), width);
         _byteLanes = source.StoresBytes ? [backend.OpenUploadLane<byte>(half), backend.OpenUploadLane<byte>(half)] : [null, null];
         _floatLanes = source.StoresBytes ? [null, null] : [backend.OpenUploadLane<float>(half), backend.OpenUploadLane<float>(half)];
-        _labelLanes = [backend.OpenUploadLane<int>(plan.BufferRows), backend.OpenUploadLane<int>(plan.BufferRows)];
+        _labelLanes = [backend.OpenUploadLane<byte>(labelHalf), backend.OpenUploadLane<byte>(labelHalf)];
         _byteHalves = [_bytes?.Slice(0, half), _bytes?.Slice(half, half)];
         _floatHalves = [_floats?.Slice(0, half), _floats?.Slice(half, half)];
-        _labelHalves = [_labels.Slice(0, plan.BufferRows), _labels.Slice(plan.BufferRows, plan.BufferRows)];
+        _labelHalves = [_labels.Stored.Slice(0, labelHalf), _labels.Stored.Slice(labelHalf, labelHalf)];
         _chunkOrder = new int[plan.ChunkCount];
         _hostSlots = new int[plan.Count];
         _groupStarts = new int[plan.GroupCount + 1];
@@ -157,7 +158,7 @@ public sealed class StreamedTrainSet : IDisposable
         _resident[half] = -1; // being overwritten
         _byteLanes[half]?.Start(_byteHalves[half]!, rows * FeatureCount);
         _floatLanes[half]?.Start(_floatHalves[half]!, rows * FeatureCount);
-        _labelLanes[half].Start(_labelHalves[half], rows);
+        _labelLanes[half].Start(_labelHalves[half], rows * _labels.Width);
         _uploading[half] = group;
     }
 
@@ -181,7 +182,7 @@ public sealed class StreamedTrainSet : IDisposable
             int start = Plan.ChunkStart(c), rows = Plan.ChunkRows(c);
             if (_byteLanes[half] is { } bytes) _source.CopyRows(start, rows, bytes.Host.Slice(at * FeatureCount, rows * FeatureCount));
             else _source.CopyRows(start, rows, _floatLanes[half]!.Host.Slice(at * FeatureCount, rows * FeatureCount));
-            _source.Labels.AsSpan(start, rows).CopyTo(_labelLanes[half].Host.Slice(at, rows));
+            _source.Labels.StoredRows(start, rows).CopyTo(_labelLanes[half].Host.Slice(at * _labels.Width, rows * _labels.Width));
             at += rows;
         }
     }

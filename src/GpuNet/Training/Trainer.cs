@@ -37,7 +37,7 @@ public sealed class Trainer : IDisposable
     private readonly LossStats _evalStats;
     private readonly int[] _hostOrder;               // the training row at each position of the epoch
     private readonly ParameterSnapshot? _best;
-    private readonly int[] _trainLabels;
+    private readonly ClassLabels _trainLabels;
     private readonly float[]? _classWeights;              // host copy: each step's Σ w[y] is summed here, in row order
     private readonly DeviceBuffer<float>? _deviceClassWeights;
     private readonly ICollective _collective;

@@ -28,17 +28,20 @@ public abstract partial class BackendContractTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(9)]
-    [InlineData(33)]
-    public void GatherLabels_FollowsTheIndicesFromTheirOffset(int rows)
+    [InlineData(1, 1)]
+    [InlineData(9, 2)]
+    [InlineData(33, 4)]
+    [InlineData(33, 1)]
+    public void GatherLabels_WidensEachStoredWidthAndFollowsTheIndicesFromTheirOffset(int rows, int width)
     {
         const int sourceRows = 40, indexOffset = 5;
-        var rng = Rng(40, rows, 1);
-        int[] labels = RandomInts(rng, sourceRows, 10);
+        var rng = Rng(40, rows, width);
+        int[] labels = GatherOp.RandomLabels(rng, sourceRows, width);
         int[] indices = RandomInts(rng, indexOffset + rows + 3, sourceRows);
         var labelDestination = Place(new int[rows + 1], offset: 1);
-        Backend.GatherLabels(Place(labels, offset: 4), Place(indices, offset: 2), indexOffset, rows, labelDestination);
+        var stored = PlaceLabels(labels, offset: 3);
+        Assert.Equal(width, stored.Width);
+        Backend.GatherLabels(stored, Place(indices, offset: 2), indexOffset, rows, labelDestination);
         var wantLabels = new int[rows];
         ReferenceOps.GatherLabels(labels, indices, indexOffset, rows, wantLabels);
         Assert.Equal(wantLabels, Read(labelDestination, rows));

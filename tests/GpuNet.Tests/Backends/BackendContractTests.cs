@@ -79,6 +79,16 @@ public abstract partial class BackendContractTests(BackendFixture fixture)
         return view;
     }
 
+    /// <summary><paramref name="labels"/> at their stored width (<see cref="ClassLabels"/>), <paramref name="offset"/> labels into a longer buffer.</summary>
+    protected DeviceLabels PlaceLabels(int[] labels, int offset = 0)
+    {
+        var stored = ClassLabels.From(labels);
+        var whole = Backend.Allocate<byte>((offset + labels.Length) * stored.Width);
+        var view = whole.Slice(offset * stored.Width, stored.Stored.Length);
+        Backend.Upload<byte>(stored.Stored, view);
+        return new DeviceLabels(view, stored.Width);
+    }
+
     /// <summary>An output of <paramref name="length"/> NaNs at <paramref name="offset"/>.</summary>
     protected DeviceBuffer<float> Poisoned(int length, int offset = 0, int slack = 0) => Place(Nans(length), offset, slack);
 

@@ -115,7 +115,7 @@ public sealed class DataFuzzTests
             if (header.Shape.Length == 1)
             {
                 using var labels = NpyFile.OpenLabels(path);
-                Assert.Equal(header.Shape[0], labels.ReadLabels(classCount: null).Length);
+                Assert.Equal(header.Shape[0], labels.ReadLabels(classCount: null).Count);
                 return;
             }
             using var features = NpyFile.OpenFeatures(path);

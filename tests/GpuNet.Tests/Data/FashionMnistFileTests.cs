@@ -27,8 +27,8 @@ public sealed class FashionMnistFileTests
     [Fact]
     public void Labels_cover_the_ten_classes_evenly()
     {
-        int[] labels = IdxReader.ReadLabels(File("train-labels-idx1-ubyte"), classCount: 10);
-        Assert.Equal(60000, labels.Length);
+        ClassLabels labels = IdxReader.ReadLabels(File("train-labels-idx1-ubyte"), classCount: 10);
+        Assert.Equal((60000, 1), (labels.Count, labels.Width));
         Assert.All(labels.CountBy(l => l), pair => Assert.Equal(6000, pair.Value));
     }
 

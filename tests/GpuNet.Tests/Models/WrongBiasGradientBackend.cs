@@ -36,7 +36,7 @@ public sealed class WrongBiasGradientBackend(IBackend inner) : IBackend
     public void Dropout(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, float probability, ulong seed) => inner.Dropout(input, output, count, probability, seed);
     public void GatherRows(DeviceBuffer<float> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) => inner.GatherRows(source, cols, scaling, indices, indexOffset, rows, destination);
     public void GatherRows(DeviceBuffer<byte> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) => inner.GatherRows(source, cols, scaling, indices, indexOffset, rows, destination);
-    public void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination) => inner.GatherLabels(source, indices, indexOffset, count, destination);
+    public void GatherLabels(DeviceLabels source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination) => inner.GatherLabels(source, indices, indexOffset, count, destination);
     public void InitUniform(DeviceBuffer<float> buffer, float low, float high, ulong seed) => inner.InitUniform(buffer, low, high, seed);
     public void InitNormal(DeviceBuffer<float> buffer, float mean, float std, ulong seed) => inner.InitNormal(buffer, mean, std, seed);
     public void Dispose() => inner.Dispose();

@@ -94,12 +94,24 @@ public sealed class StreamingTests
     public static IEnumerable<TheoryDataRow<string>> Devices() =>
         TestDevices.Ids.Select(id => new TheoryDataRow<string>(id).SlowIf(TestDevices.LeaseCompiles(id)));
 
-    /// <summary>The gather spy: every batch of a streamed epoch is downloaded, and its rows (named by their first two features) counted; on every device present.</summary>
+    private static readonly int[] LabelWidths = [1, 2, 4];
+
+    /// <summary>Every device, each with labels stored in 1, 2 and 4 bytes.</summary>
+    public static IEnumerable<TheoryDataRow<string, int>> DevicesAndLabelWidths() =>
+        TestDevices.Ids.SelectMany(id => LabelWidths.Select(width => new TheoryDataRow<string, int>(id, width).SlowIf(TestDevices.LeaseCompiles(id))));
+
+    /// <summary>
+    /// The gather spy: every batch of a streamed epoch is downloaded, and its rows (named by their first two features) counted;
+    /// on every device present, with labels scaled so that they need <paramref name="labelWidth"/> bytes.
+    /// </summary>
     [Theory]
-    [MemberData(nameof(Devices))]
-    public void The_streamed_gathers_of_an_epoch_bring_every_row_once_with_its_label(string device)
+    [MemberData(nameof(DevicesAndLabelWidths))]
+    public void The_streamed_gathers_of_an_epoch_bring_every_row_once_with_its_label(string device, int labelWidth)
     {
-        var data = Rows(1000, seed: 1);
+        var rowData = Rows(1000, seed: 1);
+        int scale = labelWidth switch { 1 => 1, 2 => 1000, _ => 10_000_000 };
+        var data = new Dataset("rows", rowData.Bytes!, 1f, rowData.Labels.Select(l => l * scale).ToArray(), Features, Classes);
+        Assert.Equal(labelWidth, data.Labels.Width);
         using var lease = TestDevices.Lease(device);
         var backend = lease.Backend;
         var plan = StreamPlan.Of(data.Count, 9, 2);

@@ -38,13 +38,13 @@ public sealed partial class CpuBackend
 
     private static void CopyRow(ReadOnlySpan<float> source, Span<float> destination) => source.CopyTo(destination);
 
-    public void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination)
+    public void GatherLabels(DeviceLabels source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination)
     {
-        var from = Own(source).Span;
+        var from = Own(source.Stored).Span;
         var index = Own(indices).Span.Slice(indexOffset, count);
         var to = Own(destination).First(count);
         for (int i = 0; i < count; i++)
-            to[i] = from[index[i]];
+            to[i] = Kernels.StoredLabels.Read(from, index[i], source.Width);
     }
 
     /// <summary>destination[i] = (float)source[i], a vector of bytes at a time.</summary>

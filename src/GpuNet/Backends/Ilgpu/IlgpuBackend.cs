@@ -40,9 +40,9 @@ public sealed class IlgpuBackend : IBackend
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams> _sgd;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams> _gatherRows;
     private readonly Action<Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams> _gatherByteRows;
-    private readonly Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<int>, int> _gatherLabels;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams> _gatherBatch;
-    private readonly Action<Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams> _gatherByteBatch;
+    private readonly Action<Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<int>, int, int> _gatherLabels;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams> _gatherBatch;
+    private readonly Action<Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams> _gatherByteBatch;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams> _sgdPair;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
         ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, AdamKernelParams> _adamPair;
@@ -87,9 +87,9 @@ public sealed class IlgpuBackend : IBackend
         _sgd = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>(OptimKernels.Sgd);
         _gatherRows = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams>(GatherKernels.Rows);
         _gatherByteRows = Implicit<ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams>(GatherKernels.ByteRows);
-        _gatherLabels = Implicit<ArrayView<int>, ArrayView<int>, ArrayView<int>, int>(GatherKernels.Labels);
-        _gatherBatch = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams>(GatherKernels.Batch);
-        _gatherByteBatch = Implicit<ArrayView<byte>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams>(GatherKernels.ByteBatch);
+        _gatherLabels = Implicit<ArrayView<byte>, ArrayView<int>, ArrayView<int>, int, int>(GatherKernels.Labels);
+        _gatherBatch = Implicit<ArrayView<float>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams>(GatherKernels.Batch);
+        _gatherByteBatch = Implicit<ArrayView<byte>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams>(GatherKernels.ByteBatch);
         _sgdPair = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams>(OptimKernels.SgdPair);
         _adamPair = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
             ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, AdamKernelParams>(OptimKernels.AdamPair);
@@ -644,29 +644,29 @@ public sealed class IlgpuBackend : IBackend
             kernel(count, s.View, ix.View, mean, scale, d.View, p);
     }
 
-    public void GatherLabels(DeviceBuffer<int> source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination)
+    public void GatherLabels(DeviceLabels source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         ArgumentOutOfRangeException.ThrowIfNegative(indexOffset);
-        var s = Own(source, nameof(source));
+        var s = Own(source.Stored, nameof(source));
         var ix = Need(indices, (long)indexOffset + count, nameof(indices));
         var d = Need(destination, count, nameof(destination));
         if (count > 0)
-            _gatherLabels(count, s.View, ix.View, d.View, indexOffset);
+            _gatherLabels(count, s.View, ix.View, d.View, indexOffset, source.Width);
     }
 
-    public void GatherBatch(DeviceBuffer<float> features, int cols, FeatureScaling? scaling, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
+    public void GatherBatch(DeviceBuffer<float> features, int cols, FeatureScaling? scaling, DeviceLabels labels, DeviceBuffer<int> indices, int indexOffset, int rows,
         DeviceBuffer<float> batchX, DeviceBuffer<int> batchY) =>
         GatherBatch(features, cols, scaling, labels, indices, indexOffset, rows, batchX, batchY, _gatherBatch);
 
-    public void GatherBatch(DeviceBuffer<byte> features, int cols, FeatureScaling? scaling, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
+    public void GatherBatch(DeviceBuffer<byte> features, int cols, FeatureScaling? scaling, DeviceLabels labels, DeviceBuffer<int> indices, int indexOffset, int rows,
         DeviceBuffer<float> batchX, DeviceBuffer<int> batchY) =>
         GatherBatch(features, cols, scaling, labels, indices, indexOffset, rows, batchX, batchY, _gatherByteBatch);
 
     /// <summary>Either stored type's fused batch gather: the same checks and launch, with the kernel compiled for that type.</summary>
-    private void GatherBatch<T>(DeviceBuffer<T> features, int cols, FeatureScaling? scaling, DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows,
+    private void GatherBatch<T>(DeviceBuffer<T> features, int cols, FeatureScaling? scaling, DeviceLabels labels, DeviceBuffer<int> indices, int indexOffset, int rows,
         DeviceBuffer<float> batchX, DeviceBuffer<int> batchY,
-        Action<Index1D, ArrayView<T>, ArrayView<int>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams> kernel) where T : unmanaged
+        Action<Index1D, ArrayView<T>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams> kernel) where T : unmanaged
     {
         if (cols == 0)
         {
@@ -675,6 +675,7 @@ public sealed class IlgpuBackend : IBackend
             return;
         }
         var (count, p) = Gather(cols, scaling, indexOffset, rows);
+        p.LabelWidth = labels.Width;
         var f = Own(features, nameof(features));
         var (l, ix, x, y) = BatchBuffers(labels, indices, indexOffset, rows, batchX, batchY, count);
         var (mean, scale) = Standardization(scaling);
@@ -703,9 +704,9 @@ public sealed class IlgpuBackend : IBackend
             ? (Own(mean, nameof(scaling)).View, Own(scaling.Scale!, nameof(scaling)).View)
             : (_dummy.View, _dummy.View);
 
-    private (IlgpuBuffer<int> Labels, IlgpuBuffer<int> Indices, IlgpuBuffer<float> BatchX, IlgpuBuffer<int> BatchY) BatchBuffers(
-        DeviceBuffer<int> labels, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> batchX, DeviceBuffer<int> batchY, int count) =>
-        (Own(labels, nameof(labels)), Need(indices, (long)indexOffset + rows, nameof(indices)),
+    private (IlgpuBuffer<byte> Labels, IlgpuBuffer<int> Indices, IlgpuBuffer<float> BatchX, IlgpuBuffer<int> BatchY) BatchBuffers(
+        DeviceLabels labels, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> batchX, DeviceBuffer<int> batchY, int count) =>
+        (Own(labels.Stored, nameof(labels)), Need(indices, (long)indexOffset + rows, nameof(indices)),
             Need(batchX, count, nameof(batchX)), Need(batchY, rows, nameof(batchY)));
 
     // ---- initialisation -----------------------------------------------------------------
