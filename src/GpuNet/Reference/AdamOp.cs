@@ -38,7 +38,7 @@ public static class AdamOp
     /// </summary>
     public static OpCheck Check(IBackend backend, AdamCase c)
     {
-        var rng = new Random(HashCode.Combine(c.Weights, c.Biases, c.Decoupled, c.FirstStep));
+        var rng = new Random(CaseSeed.Of(c.Weights, c.Biases, CaseSeed.Flag(c.Decoupled), (int)c.FirstStep));
         var tensors = new[] { c.Weights, c.Biases }.Select(n => new Tensor(backend, rng, n, c.FirstStep > 1)).ToArray();
         try
         {

@@ -50,7 +50,7 @@ public static class GatherOp
     /// </summary>
     public static OpCheck Check(IBackend backend, GatherCase c)
     {
-        var rng = new Random(HashCode.Combine(c.Bytes, c.Rows, c.Cols, c.Standardize, c.Fused, c.LabelWidth));
+        var rng = new Random(CaseSeed.Of(CaseSeed.Flag(c.Bytes), c.Rows, c.Cols, CaseSeed.Flag(c.Standardize), CaseSeed.Flag(c.Fused), c.LabelWidth));
         double[] values = new double[SourceRows * c.Cols];
         for (int i = 0; i < values.Length; i++)
             values[i] = c.Bytes ? rng.Next(256) : (float)(rng.NextDouble() * 20 - 10);

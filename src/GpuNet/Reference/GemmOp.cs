@@ -78,7 +78,7 @@ public static class GemmOp
     public static OpCheck Check(IBackend backend, in GemmShape shape)
     {
         var s = shape;
-        var rng = new Random(HashCode.Combine(s.TransA, s.TransB, s.M, s.N, s.K, s.Batch));
+        var rng = new Random(CaseSeed.Of(CaseSeed.Flag(s.TransA), CaseSeed.Flag(s.TransB), s.M, s.N, s.K, s.Batch));
         float[] a = WithGaps(Random(rng, s.ExtentA), s.StrideA, (long)s.M * s.K);
         float[] b = WithGaps(Random(rng, s.ExtentB), s.StrideB, (long)s.K * s.N);
         float[] c0 = s.Beta == 0 ? Nans(s.ExtentC) : Random(rng, s.ExtentC);
