@@ -6,7 +6,7 @@ namespace GpuNet.Training;
 /// <summary>
 /// A dataset on a backend at its stored type: features [Count, FeatureCount] as bytes or float32, labels [Count] at their
 /// stored width (<see cref="DeviceLabels"/>).
-/// Batches and evaluation chunks come out as float32 features and int32 labels through the gather ops, which applies the byte divisor and the
+/// Batches and evaluation chunks come out as float32 features and int32 labels through the gather ops, which apply the byte divisor and the
 /// standardisation (<see cref="FeatureScaling"/>) on the way, so neither the host nor the device holds a converted copy.
 /// Held whole, it is uploaded once and keeps no reference to the host dataset: on a GPU the host arrays can go once it is
 /// built, and on <c>cpu</c> the device buffers are the host arrays themselves (<see cref="IBackend.Adopt{T}"/>).
@@ -22,7 +22,7 @@ public sealed class DeviceDataset : IDisposable
     private readonly DeviceBuffer<float>? _floats;  // held whole: the set; streamed: one chunk
     private readonly DeviceBuffer<byte>? _bytes;
     private readonly DeviceScaling _scaling;
-    private DeviceBuffer<int>? _sequence;           // 0..n−1: the indices a converted chunk gathers by (made at the first chunk)
+    private DeviceBuffer<int>? _sequence;           // 0..n−1 for a chunk's rows (made at the first chunk)
     private DeviceBuffer<float>? _chunk;            // a converted evaluation chunk (made at the first chunk)
     private DeviceBuffer<int>? _chunkLabels;        // an evaluation chunk's labels in int32 (made at the first chunk)
     private readonly int _chunkRows;
@@ -91,8 +91,9 @@ public sealed class DeviceDataset : IDisposable
         }
         if (Scaling is null) return _floats!.Slice(offset * FeatureCount, rows * FeatureCount);
         _chunk ??= _backend.Allocate<float>(Math.Min(_chunkRows, Count) * FeatureCount);
-        if (_bytes is not null) _backend.GatherRows(_bytes, FeatureCount, Scaling, Sequence, offset, rows, _chunk);
-        else _backend.GatherRows(_floats!, FeatureCount, Scaling, Sequence, offset, rows, _chunk);
+        int first = offset * FeatureCount, values = rows * FeatureCount;
+        if (_bytes is not null) _backend.GatherRows(_bytes.Slice(first, values), FeatureCount, Scaling, Sequence, 0, rows, _chunk);
+        else _backend.GatherRows(_floats!.Slice(first, values), FeatureCount, Scaling, Sequence, 0, rows, _chunk);
         return _chunk;
     }
 
@@ -105,8 +106,8 @@ public sealed class DeviceDataset : IDisposable
         return _chunkLabels;
     }
 
-    /// <summary>0..n−1, the indices a converted chunk gathers by: every row of a set held whole, a chunk's worth of a streamed one.</summary>
-    private DeviceBuffer<int> Sequence => _sequence ??= _backend.Adopt(Enumerable.Range(0, Math.Max(1, Streamed ? Math.Min(_chunkRows, Count) : Count)).ToArray());
+    /// <summary>0..n−1 for a chunk's n rows: the indices a chunk's features and labels are gathered by, from a slice at the chunk's first row.</summary>
+    private DeviceBuffer<int> Sequence => _sequence ??= _backend.Adopt(Enumerable.Range(0, Math.Max(1, Math.Min(_chunkRows, Count))).ToArray());
 
     /// <summary>Row <paramref name="row"/>'s features as the network sees them, copied to the host (for error messages: it waits).</summary>
     public float[] ReadRow(int row)
