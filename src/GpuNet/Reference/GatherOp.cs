@@ -23,8 +23,8 @@ public sealed record GatherCase(bool Bytes, int Rows, int Cols, float Divisor, b
 public static class GatherOp
 {
     /// <summary>
-    /// Both stored types; 1, 7, 33 and 129 columns (no multiple of a vector); x/255, x/1, with and without the z-score; the
-    /// fused cases over labels of 1, 2 and 4 bytes (<see cref="ClassLabels"/>).
+    /// Both stored types; 1, 7, 33, 129 and 257 columns (no multiple of a vector); x/255, x/1, with and without the z-score;
+    /// the fused cases over labels of 1, 2 and 4 bytes (<see cref="ClassLabels"/>); one batch large enough for cpu to split.
     /// </summary>
     public static IReadOnlyList<GatherCase> Cases { get; } = BuildCases();
 
@@ -38,6 +38,7 @@ public static class GatherOp
                 cases.Add(new(bytes, 9, 7, 255f, false, fused, LabelWidth: 2));
                 cases.Add(new(bytes, 33, 129, 255f, true, fused, LabelWidth: 4));
                 cases.Add(new(bytes, 5, 33, 1f, true, fused, LabelWidth: 1));
+                cases.Add(new(bytes, 131, 257, 255f, true, fused, LabelWidth: 2)); // over 32K values: cpu splits the rows (66 + 65) over its threads
             }
         return [.. cases];
     }

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace GpuNet.Backends.Cpu;
 
@@ -12,31 +14,27 @@ public sealed partial class CpuBackend
     public DeviceBuffer<T> Adopt<T>(T[] values) where T : unmanaged => new CpuBuffer<T>(values, 0, values.Length);
 
     public void GatherRows(DeviceBuffer<float> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) =>
-        GatherRows(source, cols, scaling, indices, indexOffset, rows, destination, CopyRow);
+        _floatGather.Run(Own(source), cols, scaling, Own(indices), indexOffset, rows, Own(destination));
 
     public void GatherRows(DeviceBuffer<byte> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) =>
-        GatherRows(source, cols, scaling, indices, indexOffset, rows, destination, Widen);
+        _byteGather.Run(Own(source), cols, scaling, Own(indices), indexOffset, rows, Own(destination));
 
-    /// <summary>How one stored row becomes float32 values, before scaling.</summary>
-    private delegate void RowConversion<T>(ReadOnlySpan<T> source, Span<float> destination);
-
-    /// <summary>Either stored type's row gather; the conversions are static methods, so their delegates are cached (no allocation per step).</summary>
-    private static void GatherRows<T>(DeviceBuffer<T> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination,
-        RowConversion<T> convert) where T : unmanaged
+    /// <summary>Batch rows [start, start + count) of a gather: each converted, divided and standardised in place.</summary>
+    internal static void GatherRows<T>(ReadOnlySpan<T> from, int cols, FeatureScaling? scaling, ReadOnlySpan<int> index, Span<float> to, RowConversion<T> convert) where T : unmanaged
     {
-        FeatureScaling.Check(scaling, cols);
-        var from = Own(source).Span;
-        var index = Own(indices).Span.Slice(indexOffset, rows);
-        var to = Own(destination).First(rows * cols);
-        for (int r = 0; r < rows; r++)
+        for (int r = 0; r < index.Length; r++)
         {
             var row = to.Slice(r * cols, cols);
-            convert(from.Slice(index[r] * cols, cols), row);
-            Scale(row, scaling);
+            convert(from.Slice(index[r] * cols, cols), row, scaling?.Divisor ?? 1f);
+            if (scaling?.Mean is { } mean) Standardize(row, Own(mean).Span, Own(scaling.Scale!).Span);
         }
     }
 
-    private static void CopyRow(ReadOnlySpan<float> source, Span<float> destination) => source.CopyTo(destination);
+    internal static void CopyRow(ReadOnlySpan<float> source, Span<float> destination, float divisor)
+    {
+        source.CopyTo(destination);
+        if (divisor != 1f) Divide(destination, divisor); // x / 1 is x: skip the pass
+    }
 
     public void GatherLabels(DeviceLabels source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination)
     {
@@ -47,33 +45,40 @@ public sealed partial class CpuBackend
             to[i] = Kernels.StoredLabels.Read(from, index[i], source.Width);
     }
 
-    /// <summary>destination[i] = (float)source[i], a vector of bytes at a time.</summary>
-    private static void Widen(ReadOnlySpan<byte> source, Span<float> destination)
+    /// <summary>
+    /// destination[i] = (float)source[i] / divisor in one pass, 64 bytes at a time: each widened to int32 (exact below 256)
+    /// and converted with the signed conversion, which every x64 vector ISA has (unsigned needs AVX-512 or an emulation);
+    /// the last vector overlaps the one before it rather than leaving a scalar tail. Vector512 runs as two 256-bit halves
+    /// on AVX2 machines. Against the old widen pass plus a divide pass (128 random rows of 784 bytes, a scratch harness,
+    /// medians of 5 rounds): 63 → 38 µs with AVX-512, 88 → 58 µs with DOTNET_EnableAVX512=0, the same bits.
+    /// </summary>
+    internal static void WidenAndDivide(ReadOnlySpan<byte> source, Span<float> destination, float divisor)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
+        int n = source.Length, width = Vector512<byte>.Count, floats = Vector512<float>.Count;
+        if (n < width)
         {
-            int floats = Vector<float>.Count;
-            for (; i <= source.Length - Vector<byte>.Count; i += Vector<byte>.Count)
-            {
-                Vector.Widen(new Vector<byte>(source[i..]), out Vector<ushort> low, out Vector<ushort> high);
-                Vector.Widen(low, out Vector<uint> a, out Vector<uint> b);
-                Vector.Widen(high, out Vector<uint> c, out Vector<uint> d);
-                Vector.ConvertToSingle(a).CopyTo(destination[i..]);
-                Vector.ConvertToSingle(b).CopyTo(destination[(i + floats)..]);
-                Vector.ConvertToSingle(c).CopyTo(destination[(i + 2 * floats)..]);
-                Vector.ConvertToSingle(d).CopyTo(destination[(i + 3 * floats)..]);
-            }
+            for (int i = 0; i < n; i++) destination[i] = source[i] / divisor;
+            return;
         }
-        for (; i < source.Length; i++) destination[i] = source[i];
+        ref byte from = ref MemoryMarshal.GetReference(source);
+        ref float to = ref MemoryMarshal.GetReference(destination[..n]);
+        for (int i = 0; ; i = Math.Min(i + width, n - width))
+        {
+            var (low, high) = Vector512.Widen(Vector512.LoadUnsafe(ref from, (nuint)i));
+            var (a, b) = Vector512.Widen(low);
+            var (c, d) = Vector512.Widen(high);
+            Store(a, ref to, i, divisor);
+            Store(b, ref to, i + floats, divisor);
+            Store(c, ref to, i + 2 * floats, divisor);
+            Store(d, ref to, i + 3 * floats, divisor);
+            if (i == n - width) break;
+        }
     }
 
-    /// <summary>row[c] = row[c] / Divisor, then (row[c] − Mean[c]) / Scale[c] when standardising; nothing for null scaling.</summary>
-    private static void Scale(Span<float> row, FeatureScaling? scaling)
+    private static void Store(Vector512<uint> widened, ref float to, int offset, float divisor)
     {
-        if (scaling is null) return;
-        if (scaling.Divisor != 1f) Divide(row, scaling.Divisor); // x / 1 is x: skip the pass
-        if (scaling.Mean is { } mean) Standardize(row, Own(mean).Span, Own(scaling.Scale!).Span);
+        var values = Vector512.ConvertToSingle(widened.AsInt32());
+        (divisor == 1f ? values : values / Vector512.Create(divisor)).StoreUnsafe(ref to, (nuint)offset); // x / 1 is x
     }
 
     private static void Divide(Span<float> row, float divisor)
@@ -85,11 +90,59 @@ public sealed partial class CpuBackend
         for (; i < row.Length; i++) row[i] /= divisor;
     }
 
+    /// <summary>row[c] = (row[c] − Mean[c]) / Scale[c].</summary>
     private static void Standardize(Span<float> row, ReadOnlySpan<float> mean, ReadOnlySpan<float> scale)
     {
         int i = 0;
         for (; i <= row.Length - Vector<float>.Count; i += Vector<float>.Count)
             ((new Vector<float>(row[i..]) - new Vector<float>(mean[i..])) / new Vector<float>(scale[i..])).CopyTo(row[i..]);
         for (; i < row.Length; i++) row[i] = (row[i] - mean[i]) / scale[i];
+    }
+}
+
+/// <summary>How one stored row becomes float32 values divided by the divisor, before standardising.</summary>
+internal delegate void RowConversion<T>(ReadOnlySpan<T> source, Span<float> destination, float divisor);
+
+/// <summary>
+/// One stored type's row gather, cut into two near-equal runs of batch rows when the batch is large enough to pay for
+/// waking the second thread (each row is converted by one thread alone, so the bits do not depend on the split). The
+/// conversion is a static method, so its delegate is made once; a step allocates nothing.
+/// </summary>
+internal sealed class ParallelGather<T>(CpuWorkers workers, RowConversion<T> convert) : IParallelWork where T : unmanaged
+{
+    // Below this many values (a 32-row batch of 784 bytes is 25,088) the wake-up costs more than the second thread saves.
+    private const int MinParallelValues = 1 << 15;
+    private CpuBuffer<T>? _source;
+    private CpuBuffer<int>? _indices;
+    private CpuBuffer<float>? _destination;
+    private FeatureScaling? _scaling;
+    private int _cols, _indexOffset, _rows, _chunk;
+
+    public void Run(CpuBuffer<T> source, int cols, FeatureScaling? scaling, CpuBuffer<int> indices, int indexOffset, int rows, CpuBuffer<float> destination)
+    {
+        FeatureScaling.Check(scaling, cols);
+        ArgumentOutOfRangeException.ThrowIfNegative(indexOffset);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        if ((long)indexOffset + rows > indices.Length) throw new ArgumentException($"{rows} indices from {indexOffset} in a buffer of {indices.Length}", nameof(indices));
+        if ((long)rows * cols > destination.Length) throw new ArgumentException($"{rows}x{cols} values into a buffer of {destination.Length}", nameof(destination));
+        (_source, _cols, _scaling, _indices, _indexOffset, _rows, _destination) = (source, cols, scaling, indices, indexOffset, rows, destination);
+        try
+        {
+            int items = (long)rows * cols < MinParallelValues ? 1 : workers.Threads;
+            _chunk = (rows + items - 1) / Math.Max(1, items);
+            workers.Run(this, items);
+        }
+        finally
+        {
+            (_source, _indices, _destination, _scaling) = (null, null, null, null); // hold no buffer between steps
+        }
+    }
+
+    public void Execute(int item, int worker)
+    {
+        int start = item * _chunk, count = Math.Min(_chunk, _rows - start);
+        if (count <= 0) return;
+        CpuBackend.GatherRows(_source!.Span, _cols, _scaling, _indices!.Span.Slice(_indexOffset + start, count),
+            _destination!.Span.Slice(start * _cols, count * _cols), convert);
     }
 }

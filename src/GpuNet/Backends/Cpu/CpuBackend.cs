@@ -6,7 +6,7 @@ namespace GpuNet.Backends.Cpu;
 
 /// <summary>
 /// The managed backend: plain C# with SIMD intrinsics, every op finished when the call returns.
-/// Only GEMM and the SGD and Adam updates use several threads (<see cref="CpuWorkers"/>); the rest is single-threaded.
+/// Only GEMM, the SGD and Adam updates and the minibatch gather use several threads (<see cref="CpuWorkers"/>); the rest is single-threaded.
 /// Not thread-safe: one backend serves one training loop, like a device queue.
 /// </summary>
 public sealed partial class CpuBackend : IBackend
@@ -14,6 +14,8 @@ public sealed partial class CpuBackend : IBackend
     private readonly ICpuGemm _gemm;
     private readonly ParallelSgd _sgd;
     private readonly ParallelAdam _adam;
+    private readonly ParallelGather<float> _floatGather;
+    private readonly ParallelGather<byte> _byteGather;
 
     public CpuBackend() : this(Vector512.IsHardwareAccelerated) { }
 
@@ -27,6 +29,8 @@ public sealed partial class CpuBackend : IBackend
         _gemm = useVector512 ? new CpuGemm<Vector512Kernel>(workers) : new CpuGemm<PortableVectorKernel>(workers);
         _sgd = new ParallelSgd(workers);
         _adam = new ParallelAdam(workers);
+        _floatGather = new ParallelGather<float>(workers, CopyRow);
+        _byteGather = new ParallelGather<byte>(workers, WidenAndDivide);
         Device = Describe(useVector512);
     }
 
