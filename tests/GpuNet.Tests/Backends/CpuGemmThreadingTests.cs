@@ -42,6 +42,29 @@ public sealed class CpuGemmThreadingTests
         }
     }
 
+    /// <summary>
+    /// The Vector512 and Vector&lt;T&gt; kernels give the same bits (each element a chain of FMAs in K order, in the same K
+    /// blocks), so a seed trains alike on AVX-512 and AVX2 machines; the training shapes, and the 10-class layer's.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    [InlineData(false, true, 128, 10, 784)]
+    [InlineData(true, false, 10, 784, 128)]
+    [InlineData(false, false, 128, 784, 10)]
+    public void Gemm_SameBits_InEitherKernel(bool transA, bool transB, int m, int n, int k)
+    {
+        var shape = new GemmShape(transA, transB, m, n, k, 1f, 0.5f);
+        var random = new Random(11);
+        float[] a = RandomArray(random, m * k), b = RandomArray(random, k * n), c0 = RandomArray(random, m * n);
+        float[] Run(ICpuGemm gemm)
+        {
+            var c = new CpuBuffer<float>((float[])c0.Clone(), 0, c0.Length);
+            gemm.Run(shape, new CpuBuffer<float>(a, 0, a.Length), new CpuBuffer<float>(b, 0, b.Length), c);
+            return c.Array;
+        }
+        Assert.Equal(Run(new CpuGemm<PortableVectorKernel>(Pools[1])), Run(new CpuGemm<Vector512Kernel>(Pools[1])));
+    }
+
     private static float[] RandomArray(Random random, int length)
     {
         var values = new float[length];
