@@ -35,7 +35,8 @@ public sealed class ClassLabels : IReadOnlyList<int>
             smallest = Math.Min(smallest, v);
             largest = Math.Max(largest, v);
         }
-        var labels = new ClassLabels(new byte[(long)values.Length * WidthFor(smallest, largest)], WidthFor(smallest, largest));
+        int width = WidthFor(smallest, largest);
+        var labels = new ClassLabels(new byte[(long)values.Length * width], width);
         for (int i = 0; i < values.Length; i++) labels.Set(i, values[i]);
         return labels;
     }

@@ -129,7 +129,7 @@ internal sealed class ParallelGather<T>(CpuWorkers workers, RowConversion<T> con
         try
         {
             int items = (long)rows * cols < MinParallelValues ? 1 : workers.Threads;
-            _chunk = (rows + items - 1) / Math.Max(1, items);
+            _chunk = (rows + items - 1) / items; // items ≥ 1: a pool has at least the caller's thread
             workers.Run(this, items);
         }
         finally
