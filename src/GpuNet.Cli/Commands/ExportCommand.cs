@@ -21,7 +21,7 @@ public static class ExportCommand
     private static int Run(string checkpointPath, string outputPath, Activation activation, TextWriter stderr)
     {
         if (string.IsNullOrWhiteSpace(outputPath)) throw new UsageException("--output needs a file name (got an empty one)");
-        if (PredictCommand.SameFile(outputPath, checkpointPath)) throw new UsageException($"--output {outputPath} is the {CheckpointOption.Name} file; writing there would destroy the model");
+        if (IO.FileIdentity.Same(outputPath, checkpointPath)) throw new UsageException($"--output {outputPath} is the {CheckpointOption.Name} file; writing there would destroy the model");
         if (Directory.Exists(outputPath)) throw new UsageException($"--output {outputPath} is a directory; name a file");
         var checkpoint = ModelCheckpoint.Load(checkpointPath, activation);
         foreach (var note in ModelFileNotes.For(checkpoint, checkpointPath)) stderr.WriteLine(note);

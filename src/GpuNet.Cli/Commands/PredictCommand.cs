@@ -36,8 +36,8 @@ public static class PredictCommand
         if (outputPath is not null)
         {
             if (string.IsNullOrWhiteSpace(outputPath)) throw new UsageException("--output needs a file name, or - for stdout (got an empty one)");
-            if (SameFile(outputPath, checkpointPath)) throw new UsageException($"--output {outputPath} is the {CheckpointOption.Name} file; writing there would destroy the model");
-            if (inputPath != InputFile.StandardInput && SameFile(outputPath, inputPath)) throw new UsageException($"--output {outputPath} is the --input file; choose another name");
+            if (FileIdentity.Same(outputPath, checkpointPath)) throw new UsageException($"--output {outputPath} is the {CheckpointOption.Name} file; writing there would destroy the model");
+            if (inputPath != InputFile.StandardInput && FileIdentity.Same(outputPath, inputPath)) throw new UsageException($"--output {outputPath} is the --input file; choose another name");
             if (Directory.Exists(outputPath)) throw new UsageException($"--output {outputPath} is a directory; name a file");
         }
         var checkpoint = ModelCheckpoint.Load(checkpointPath, activation);
@@ -61,16 +61,6 @@ public static class PredictCommand
             stderr.WriteLine($"wrote {predictions.Rows} predictions to {outputPath}");
         }
         return ExitCodes.Success;
-    }
-
-    /// <summary>Whether two paths name one file (the same full path, or the same file through a link).</summary>
-    internal static bool SameFile(string a, string b)
-    {
-        // A path that does not exist yet (its folder may not either) is no link: its full path is all there is.
-        static string Resolve(string path) => File.Exists(path)
-            ? new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path)
-            : Path.GetFullPath(path);
-        return string.Equals(Resolve(a), Resolve(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
     }
 
     private static readonly System.Buffers.SearchValues<char> NeedsQuotes = System.Buffers.SearchValues.Create(",;\t|\"\r\n");

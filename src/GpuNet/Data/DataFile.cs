@@ -22,14 +22,18 @@ public sealed record DataFile(string Path, long Bytes, string Sha256)
     /// IDX files of a catalog set where they are found now. Synthetic sets read none, and a stream (standard
     /// input, a pipe) cannot be read a second time, so it has none either.
     /// </summary>
-    public static IReadOnlyList<DataFile> Read(DataOptions options)
+    public static IReadOnlyList<DataFile> Read(DataOptions options) =>
+        Paths(options).Select(p => Of(p) ?? throw new DataException($"{p}: file not found")).ToArray();
+
+    /// <summary>The paths of the files <see cref="Read"/> fingerprints, without reading them.</summary>
+    public static IReadOnlyList<string> Paths(DataOptions options)
     {
         string source = options.Source.Trim();
         if (SyntheticData.Contains(source)) return [];
         IEnumerable<string> paths = DatasetCatalog.Contains(source)
             ? DatasetCatalog.Locate(source, options.DataDir) is var f ? [f.TrainImages, f.TrainLabels, f.TestImages, f.TestLabels] : []
             : new[] { source, options.Labels, options.TestData, options.TestLabels }.OfType<string>();
-        return paths.Where(p => !InputFile.IsStream(p)).Select(p => Of(p) ?? throw new DataException($"{p}: file not found")).ToArray();
+        return paths.Where(p => !InputFile.IsStream(p)).ToArray();
     }
 
     public override string ToString() => $"{Path} ({Bytes} bytes, sha256 {Sha256[..12]}…)";

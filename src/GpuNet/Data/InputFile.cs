@@ -1,3 +1,5 @@
+using GpuNet.IO;
+
 namespace GpuNet.Data;
 
 /// <summary>
@@ -38,17 +40,20 @@ public static class InputFile
     }
 
     /// <summary>
-    /// True for a path that names a stream rather than a file that can be read again: standard input, a device
-    /// such as /dev/stdin, or a pipe or FIFO (which show a length of 0 until written; an empty regular file is no
-    /// data set either). Decided without opening it, since opening a FIFO waits for a writer.
+    /// True for a path that names a stream rather than a file that can be read again: standard input, a FIFO or pipe, a
+    /// character device, or a view of this process's own descriptors (/dev/stdin, /dev/fd/N, /proc/...), which names another
+    /// file in every process. A regular file is never a stream, wherever it lies (data under /dev/shm is a file on tmpfs).
+    /// Decided from the file system's answer without opening it, since opening a FIFO waits for a writer.
     /// </summary>
     public static bool IsStream(string path)
     {
         if (path == StandardInput) return true;
         var full = Path.GetFullPath(path);
-        if (full.StartsWith("/dev/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal)) return true;
-        var info = new FileInfo(full);
-        return info.Exists && info.Length == 0;
+        if (full == "/dev/stdin" || full.StartsWith("/dev/fd/", StringComparison.Ordinal) || full.StartsWith("/proc/", StringComparison.Ordinal)) return true;
+        var status = FileStatus.Of(full);
+        if (status.IsStream) return true;
+        // Without statx (not Linux) a pipe's one sign is its length of 0 (an empty regular file is no data set either).
+        return status.CanonicalPath is not null && status.Kind == FileKind.Regular && new FileInfo(full).Length == 0;
     }
 
     private static MemoryStream ReadToMemory(Stream stream, string path, long maxBytes)
