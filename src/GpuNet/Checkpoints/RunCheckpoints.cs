@@ -38,14 +38,22 @@ public static class RunCheckpoints
 
     /// <summary>
     /// Loads the newest complete generation <see cref="Save"/> left in <paramref name="outDir"/> (see
-    /// <see cref="RunGeneration.Recover"/>), or null when the run never completed one (it starts from the beginning).
+    /// <see cref="RunGeneration.Recover"/>), or null when the run never completed one (it starts from the beginning). Weights
+    /// without a generation manifest cannot be placed (which epoch, with which optimiser state?): that is an error, never a
+    /// restart from epoch 1 over trained weights.
     /// </summary>
     public static ResumePoint? LoadForResume(string outDir)
     {
         if (!Directory.Exists(outDir))
             throw new DataException($"{outDir}: cannot resume: no such directory");
         var generation = RunGeneration.Recover(outDir);
-        if (generation is null) return null;
+        if (generation is null)
+        {
+            var weights = new[] { LastFile, OptimizerFile, BestFile }.Where(f => File.Exists(Path.Combine(outDir, f))).ToList();
+            if (weights.Count == 0) return null;
+            throw new DataException($"{outDir}: cannot resume: it holds {string.Join(", ", weights)} but no {RunGeneration.ManifestFile}, which says which epoch they are from; " +
+                $"restore {RunGeneration.ManifestFile} to resume, or start a new run from these weights with --init-from {Path.Combine(outDir, LastFile)} --out ANOTHER_DIR");
+        }
         foreach (var required in new[] { LastFile, OptimizerFile })
             if (!generation.Files.ContainsKey(required))
                 throw new DataException($"{Path.Combine(outDir, RunGeneration.ManifestFile)}: generation {generation.Number} has no {required}");

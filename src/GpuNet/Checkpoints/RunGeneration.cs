@@ -7,7 +7,15 @@ using GpuNet.IO;
 namespace GpuNet.Checkpoints;
 
 /// <summary>One file of a generation: its size and the SHA-256 of its bytes (lowercase hex).</summary>
-public sealed record FileDigest(long Bytes, string Sha256);
+public sealed record FileDigest(long Bytes, string Sha256)
+{
+    /// <summary>The digest of the bytes at <paramref name="path"/> now.</summary>
+    public static FileDigest Of(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        return new FileDigest(stream.Length, Convert.ToHexStringLower(SHA256.HashData(stream)));
+    }
+}
 
 /// <summary>A file to write into a generation, by its final name in the run directory.</summary>
 public sealed record GenerationFile(string Name, Action<Stream> Write);
@@ -42,10 +50,19 @@ public sealed record RunGeneration(long Number, IReadOnlyDictionary<string, File
         var previous = Read(dir);
         long number = (previous?.Number ?? 0) + 1;
         var digests = new Dictionary<string, FileDigest>(previous?.Files ?? new Dictionary<string, FileDigest>(), StringComparer.Ordinal);
-        foreach (var file in files)
-            digests[file.Name] = WriteStaged(StagedPath(dir, file.Name, number), file.Write);
+        try
+        {
+            foreach (var file in files)
+                digests[file.Name] = WriteStaged(StagedPath(dir, file.Name, number), file.Write);
+            AtomicFile.WriteAllText(Path.Combine(dir, ManifestFile), JsonSerializer.Serialize(new Manifest(number, digests), Json) + "\n");
+        }
+        catch
+        {
+            // Not committed (a full disk, a failing device): the staged files are debris, and on a full disk they keep it full.
+            foreach (var file in files) TryDelete(StagedPath(dir, file.Name, number));
+            throw;
+        }
         var generation = new RunGeneration(number, digests);
-        AtomicFile.WriteAllText(Path.Combine(dir, ManifestFile), JsonSerializer.Serialize(new Manifest(number, digests), Json) + "\n");
         foreach (var file in files)
             File.Move(StagedPath(dir, file.Name, number), Path.Combine(dir, file.Name), overwrite: true);
         return generation;
@@ -74,7 +91,7 @@ public sealed record RunGeneration(long Number, IReadOnlyDictionary<string, File
             var path = Path.Combine(dir, name);
             if (!File.Exists(path))
                 throw new DataException($"{path}: missing, but {ManifestFile} (generation {generation.Number}) lists it");
-            if (Digest(path) != digest)
+            if (FileDigest.Of(path) != digest)
                 throw new DataException($"{path}: its contents differ from what {ManifestFile} (generation {generation.Number}) recorded; it was changed after it was saved");
         }
         return generation;
@@ -83,7 +100,8 @@ public sealed record RunGeneration(long Number, IReadOnlyDictionary<string, File
     /// <summary>True for a staged file of a generation (see <see cref="Commit"/>), which only <see cref="Recover"/> may remove.</summary>
     public static bool IsStaged(string fileName) => StagedName.IsMatch(fileName);
 
-    private static RunGeneration? Read(string dir)
+    /// <summary>The generation <see cref="ManifestFile"/> names, as recorded (nothing is checked or recovered), or null when there is none.</summary>
+    public static RunGeneration? Read(string dir)
     {
         var path = Path.Combine(dir, ManifestFile);
         if (!File.Exists(path)) return null;
@@ -114,13 +132,14 @@ public sealed record RunGeneration(long Number, IReadOnlyDictionary<string, File
             write(stream);
             stream.Flush(flushToDisk: true);
         }
-        return Digest(path); // read back from the page cache: the digest is of the bytes on disk, not of what we meant to write
+        return FileDigest.Of(path); // read back from the page cache: the digest is of the bytes on disk, not of what we meant to write
     }
 
-    private static FileDigest Digest(string path)
+    private static void TryDelete(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
-        return new FileDigest(stream.Length, Convert.ToHexStringLower(SHA256.HashData(stream)));
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     private sealed record Manifest(long Generation, Dictionary<string, FileDigest> Files);
