@@ -1,5 +1,4 @@
 using System.Text;
-using GpuNet.IO;
 
 namespace GpuNet.Cli.Commands;
 
@@ -28,7 +27,11 @@ public sealed class RunSaver
         _preprocessing = preprocessing;
         _standardization = standardization;
         if (directory.Use == RunDirectoryUse.Overwrite) directory.RemoveRunFiles(); // only now: a run that fails to start keeps the earlier one
-        if (saveRequest) RunManifest.Save(_outDir, request);
+        if (saveRequest)
+        {
+            RunManifest.Save(_outDir, request);
+            RunOutputs.Record(_outDir, RunManifest.FileName);
+        }
     }
 
     public void AfterEpoch(Network network, Trainer trainer, EpochMetrics epoch, IReadOnlyList<EpochMetrics> history)
@@ -43,7 +46,7 @@ public sealed class RunSaver
         RunCheckpoints.Save(_outDir, Checkpoint(network, trainer), OptimizerState.FromOptimizer(trainer.Optimizer, trainer.State), alsoBest: false);
 
     public void AfterTraining(RunSummary summary) =>
-        AtomicFile.WriteAllText(Path.Combine(_outDir, SummaryFile), summary.ToJson() + "\n");
+        RunOutputs.Write(_outDir, SummaryFile, stream => stream.Write(Encoding.UTF8.GetBytes(summary.ToJson() + "\n")));
 
     private ModelCheckpoint Checkpoint(Network network, Trainer trainer) =>
         ModelCheckpoint.FromNetwork(network, _preprocessing, _train.ClassNames, trainer.State.Epoch, trainer.State.GlobalStep(trainer.StepsPerEpoch),

@@ -42,7 +42,7 @@ public static class TrainCommand
         OptimizerOptions.Require(request);
 
         // Held from here to the end, so a second gpunet on the same folder fails at once.
-        using var directory = request.OutDir is { } outDir && writes ? RunDirectory.Claim(outDir, request.DirectoryUse) : null;
+        using var directory = request.OutDir is { } outDir && writes ? RunDirectory.Claim(outDir, request.DirectoryUse, Reads(request)) : null;
         // With --json, stdout carries only the summary; progress goes to stderr.
         using var display = TrainingDisplays.Create(request.Json ? stderr : stdout, request.Quiet);
 
@@ -161,6 +161,10 @@ public static class TrainCommand
         if (!result.Interrupted) collective.Finish();
         return result;
     }
+
+    /// <summary>The files the run reads, which its run directory's files may not be (<see cref="RunDirectory.Claim"/>).</summary>
+    private static string[] Reads(TrainRequest request) =>
+        [.. DataFile.Paths(request.Data), .. request.InitFrom is { } initFrom ? [initFrom] : Array.Empty<string>()];
 
     /// <summary>The points a decision boundary is drawn among, where the network sees them: standardised when training standardises (2-D sets only, so the copy is small).</summary>
     private static Dataset PlotPoints(Dataset set, ModelSpec spec, Standardization? standardization) =>

@@ -3,7 +3,8 @@ namespace GpuNet.Cli.Plots;
 /// <summary>
 /// The pictures <c>gpunet train --out DIR</c> leaves behind: curves.png at the end, and for 2-D
 /// data decision_boundary.png at the end plus, with <c>--plot-every N</c>, a snapshot
-/// decision_boundary_epoch_NNN.png every N epochs, so the boundary can be watched as it moves.
+/// decision_boundary_epoch_NNN.png every N epochs, so the boundary can be watched as it moves. Each is recorded as the
+/// run's own (<see cref="RunOutputs"/>), so that --overwrite may remove it again.
 /// </summary>
 public sealed class TrainingPlots(string outDir, IBackend backend, Dataset train, Dataset test, int plotEvery)
 {
@@ -26,6 +27,7 @@ public sealed class TrainingPlots(string outDir, IBackend backend, Dataset train
         if (plotEvery <= 0 || epoch.Epoch % plotEvery != 0 || !DecisionBoundaryPlot.Applies(network.Spec)) return;
         DecisionBoundaryPlot.Save(Path.Combine(outDir, SnapshotFile(epoch.Epoch)), backend, network, train, test,
             Title(network, epoch), SnapshotResolution);
+        RunOutputs.Record(outDir, SnapshotFile(epoch.Epoch));
     }
 
     /// <summary>
@@ -35,11 +37,16 @@ public sealed class TrainingPlots(string outDir, IBackend backend, Dataset train
     /// </summary>
     public void AfterTraining(Network network, IReadOnlyList<EpochMetrics> history, int weightsEpoch = 0)
     {
-        if (history.Count > 0) CurvesPlot.Save(Path.Combine(outDir, CurvesFile), history);
+        if (history.Count > 0)
+        {
+            CurvesPlot.Save(Path.Combine(outDir, CurvesFile), history);
+            RunOutputs.Record(outDir, CurvesFile);
+        }
         if (!DecisionBoundaryPlot.Applies(network.Spec)) return;
         var shown = history.LastOrDefault(e => e.Epoch == weightsEpoch) ?? (history.Count > 0 ? history[^1] : null);
         DecisionBoundaryPlot.Save(Path.Combine(outDir, BoundaryFile), backend, network, train, test,
             shown is null ? network.Spec.Describe() : Title(network, shown));
+        RunOutputs.Record(outDir, BoundaryFile);
     }
 
     private static string Title(Network network, EpochMetrics epoch)

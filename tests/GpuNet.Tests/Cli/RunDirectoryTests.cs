@@ -48,7 +48,7 @@ public sealed class RunDirectoryTests : IDisposable
     {
         var outDir = PreviousRun();
         var before = Snapshot(outDir);
-        using (RunDirectory.Claim(outDir, RunDirectoryUse.Resume)) // what a running gpunet holds
+        using (RunDirectory.Claim(outDir, RunDirectoryUse.Resume, [])) // what a running gpunet holds
         {
             var run = CliRun.Of("train", "--resume", outDir, "--epochs", "5", "--quiet");
             AssertOneLineError(run, 1, "another gpunet run is using this directory");

@@ -15,7 +15,8 @@ public sealed class TrainingPlotsTests
         plots.AfterTraining(trained.Network, trained.History);
 
         string[] expected = [TrainingPlots.CurvesFile, TrainingPlots.BoundaryFile, "decision_boundary_epoch_002.png", "decision_boundary_epoch_004.png"];
-        Assert.Equal(expected.Order(), Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
+        Assert.Equal(expected.Append(RunOutputs.ManifestFile).Order(), Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
+        Assert.Equal(expected.Order(), RunOutputs.Recorded(dir.Path).Keys.Order()); // each recorded as the run's own, so --overwrite may remove it
         foreach (var file in expected) PngImage.Load(Path.Combine(dir.Path, file)).Dispose();
     }
 
@@ -32,6 +33,6 @@ public sealed class TrainingPlotsTests
         plots.AfterEpoch(network, history[0]);
         plots.AfterTraining(network, history);
 
-        Assert.Equal([TrainingPlots.CurvesFile], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
+        Assert.Equal([TrainingPlots.CurvesFile, RunOutputs.ManifestFile], Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order());
     }
 }
