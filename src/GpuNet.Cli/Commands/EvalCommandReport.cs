@@ -12,7 +12,8 @@ internal sealed record EvalCommandReport(string ModelPath, ModelCheckpoint Check
     /// <summary>
     /// {"model", "architecture", "epoch", "data", "device", "rows", "loss", "accuracy", "balanced_accuracy", "macro_f1",
     /// "classes": [{"class", "name", "precision", "recall", "support"}], "confusion_matrix": [[actual 0: predicted 0, 1, ...], ...]}.
-    /// A precision (recall) is null when nothing was predicted as (nothing belongs to) that class.
+    /// A precision (recall) is null when nothing was predicted as (nothing belongs to) that class; a loss that is not finite
+    /// (the model gave a row's class probability 0) is null too, as JSON has no NaN or Infinity and pandas reads null as NaN.
     /// </summary>
     public string ToJson()
     {
@@ -38,7 +39,7 @@ internal sealed record EvalCommandReport(string ModelPath, ModelCheckpoint Check
             ["data"] = Data,
             ["device"] = Device,
             ["rows"] = Evaluation.Rows,
-            ["loss"] = Evaluation.Loss,
+            ["loss"] = Finite(Evaluation.Loss),
             ["accuracy"] = Evaluation.Accuracy,
             ["balanced_accuracy"] = Confusion.BalancedAccuracy,
             ["macro_f1"] = Confusion.MacroF1,
@@ -71,6 +72,8 @@ internal sealed record EvalCommandReport(string ModelPath, ModelCheckpoint Check
                 .Prepend(Cell($"{a} {Checkpoint.ClassNames[a]}")).ToArray());
         console.Write(matrix);
     }
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     /// <summary>Class names come from files: shown as text, never as Spectre markup.</summary>
     private static Text Cell(string text) => new(text);

@@ -19,7 +19,9 @@ public sealed record Evaluation(int Rows, double Loss, double Accuracy, Confusio
 /// A checkpoint's model on a device, run forward over whole datasets in batches of its row capacity.
 /// The predicted class is the largest logit (the first on ties), or z &gt; 0 for logistic regression:
 /// the rule the loss ops count accuracy by, so the confusion matrix agrees with the reported accuracy.
-/// For logistic regression the probabilities are the two columns 1 − p and p.
+/// For logistic regression the probabilities are the two columns 1 − p and p. A row whose outputs are not finite
+/// (features near float32's limit of 3.4e38 overflow the forward pass) is refused, as training refuses it: its
+/// probabilities would be NaN and its class an arbitrary 0.
 /// </summary>
 public sealed class Classifier : IDisposable
 {
@@ -48,7 +50,8 @@ public sealed class Classifier : IDisposable
         int rows = features.Length / Spec.Inputs;
         using var x = _backend.Allocate<float>(Math.Max(1, features.Length));
         _backend.Upload<float>(features, x);
-        return Run((start, n) => x.Slice(start * Spec.Inputs, n * Spec.Inputs), rows, labels: null, stats: null);
+        return Run((start, n) => x.Slice(start * Spec.Inputs, n * Spec.Inputs), rows, labels: null, stats: null,
+            row => LargestMagnitude(features.AsSpan(row * Spec.Inputs, Spec.Inputs)));
     }
 
     /// <summary>
@@ -64,8 +67,13 @@ public sealed class Classifier : IDisposable
         using var device = new DeviceDataset(_backend, data, _network.MaxRows);
         using var stats = new LossStats(_backend, _network.MaxRows);
         stats.Reset();
+        var row = new float[data.FeatureCount];
         var predicted = share.Rows == 0 ? [] : Run((start, n) => device.Chunk(share.Start + start, n), share.Rows,
-            (start, n) => device.ChunkLabels(share.Start + start, n), stats).Labels;
+            (start, n) => device.ChunkLabels(share.Start + start, n), stats, r =>
+            {
+                data.ReadRow(share.Start + r, row);
+                return LargestMagnitude(row);
+            }, share.Start).Labels;
         var score = stats.Read(data.Count, collective);
         return new Evaluation(data.Count, score.Loss, score.Accuracy, new ConfusionMatrix(Spec.Classes, data.Labels.ToArray(), AllPredictions(predicted, share, data.Count, collective)));
     }
@@ -82,9 +90,11 @@ public sealed class Classifier : IDisposable
 
     /// <summary>
     /// Forward over every batch of <paramref name="chunk"/>(start, rows); with <paramref name="labels"/>(start, rows), also
-    /// accumulates the loss of each batch into <paramref name="stats"/>.
+    /// accumulates the loss of each batch into <paramref name="stats"/>. <paramref name="largestFeature"/>(row) is the
+    /// largest feature magnitude of a row, for the message that refuses it; rows are numbered from <paramref name="firstRow"/>.
     /// </summary>
-    private Predictions Run(Func<int, int, DeviceBuffer<float>> chunk, int count, Func<int, int, DeviceBuffer<int>>? labels, LossStats? stats)
+    private Predictions Run(Func<int, int, DeviceBuffer<float>> chunk, int count, Func<int, int, DeviceBuffer<int>>? labels, LossStats? stats,
+        Func<int, float> largestFeature, int firstRow = 0)
     {
         int outputs = Spec.Outputs, classes = Spec.Classes;
         var result = new Predictions(count, classes, new int[count], new float[count * classes]);
@@ -100,6 +110,9 @@ public sealed class Classifier : IDisposable
             _backend.Download(_probabilities, probabilities);
             for (int r = 0; r < rows; r++)
             {
+                if (!AllFinite(logits.Slice(r * outputs, outputs)))
+                    throw new DataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"row {firstRow + start + r} (0-based) gives outputs that are not finite: its largest feature has magnitude {largestFeature(start + r):G9}, and values that large overflow float32 arithmetic; scale the data"));
                 var target = result.Probabilities.AsSpan((start + r) * classes, classes);
                 if (Spec.Kind == ModelKind.Logistic)
                 {
@@ -115,6 +128,20 @@ public sealed class Classifier : IDisposable
             }
         }
         return result;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+            if (!float.IsFinite(v)) return false;
+        return true;
+    }
+
+    private static float LargestMagnitude(ReadOnlySpan<float> values)
+    {
+        float largest = 0;
+        foreach (float v in values) largest = Math.Max(largest, Math.Abs(v));
+        return largest;
     }
 
     private static int ArgMax(ReadOnlySpan<float> values)
