@@ -58,5 +58,19 @@ public sealed class InferenceEdgeTests : IDisposable
         Assert.Equal(0.5, json.RootElement.GetProperty("accuracy").GetDouble());
     }
 
+    [Fact]
+    public void A_batch_of_tens_of_thousands_of_classes_is_sized_in_64_bits_before_anything_is_allocated()
+    {
+        const int classes = 65536;
+        var spec = ModelSpec.Create(ModelKind.Softmax, inputs: 1, classes: classes);
+        NamedTensor[] parameters = [new("layers.0.weight", [classes, 1], new float[classes]), new("layers.0.bias", [classes], new float[classes])];
+        var checkpoint = new ModelCheckpoint(spec, parameters, Preprocessing.None, Enumerable.Range(0, classes).Select(i => $"c{i}").ToArray(), epoch: 1, step: 1);
+        using var backend = TestDevices.Open("cpu");
+
+        var error = Assert.Throws<DataException>(() => new Classifier(backend, checkpoint, batchSize: 40000));
+
+        Assert.Contains("a batch of 40000 rows × 65536 outputs is 2,621,440,000 values, more than one array holds", error.Message);
+    }
+
     public void Dispose() => _dir.Dispose();
 }
