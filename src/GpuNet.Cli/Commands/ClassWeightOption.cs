@@ -36,6 +36,9 @@ internal static class ClassWeightOption
         ? $"class weights: {(weighting.Balanced ? "balanced " : "")}{string.Join(", ", weights.Select(w => w.ToString("0.####", CultureInfo.InvariantCulture)))} (training loss only; validation and test unweighted)"
         : null;
 
+    private const double MaxWeight = 1e30;
+    private const float SmallestNormal = 1.17549435E-38f; // float32's smallest normal number, 2^-126
+
     private static bool TryParse(string value, out ClassWeighting weighting, out string problem)
     {
         weighting = ClassWeighting.None;
@@ -52,9 +55,18 @@ internal static class ClassWeightOption
         for (int i = 0; i < parts.Length; i++)
         {
             // Zero is refused: a batch of only that class would divide by a zero weight sum.
-            if (!float.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out weights[i]) || !(weights[i] > 0) || float.IsInfinity(weights[i]))
+            if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out double weight) || !(weight > 0) || double.IsInfinity(weight))
             {
                 problem = $"expected none, balanced or positive weights separated by commas, e.g. 1,5 (got '{value}')";
+                return false;
+            }
+            // float32 holds the weights: one below its smallest normal number is 0 (or loses its digits) there, and one
+            // over 1e30 overflows a batch's weighted sum; either would end the run as a divergence blamed on --lr.
+            weights[i] = (float)weight;
+            if (!float.IsNormal(weights[i]) || weight > MaxWeight)
+            {
+                problem = string.Create(CultureInfo.InvariantCulture,
+                    $"weight {parts[i]} is outside float32's usable range for a weight ({SmallestNormal:G3} to {MaxWeight:G0}): {(weight > MaxWeight ? "a batch's weighted sum would overflow" : "it would count as 0")}; scale the weights together");
                 return false;
             }
         }

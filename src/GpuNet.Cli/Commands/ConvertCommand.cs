@@ -2,7 +2,8 @@ namespace GpuNet.Cli.Commands;
 
 /// <summary>
 /// <c>gpunet convert</c>: parses a CSV once and writes it as .npy (features.npy float32, labels.npy in the smallest
-/// unsigned type, labels.classes.txt naming the classes), so later runs map the arrays instead of parsing text.
+/// unsigned type, labels.classes.json naming the classes, then convert.json binding the three into one generation:
+/// <see cref="ConvertedSet"/>), so later runs map the arrays instead of parsing text.
 /// </summary>
 public static class ConvertCommand
 {
@@ -12,7 +13,7 @@ public static class ConvertCommand
         var labelColumn = new Option<int>("--label-column") { Description = "Zero-based label column, -1 for the last", DefaultValueFactory = _ => 0 }
             .Require(c => c >= -1, "must be a column index ≥ 0, or -1 for the last column");
         var header = new Option<bool>("--header") { Description = "The first row is a header (detected when not given)" };
-        var output = new Option<string>("--out") { Description = "Directory to write features.npy, labels.npy and labels.classes.txt into", Required = true };
+        var output = new Option<string>("--out") { Description = "Directory to write features.npy, labels.npy, labels.classes.json and convert.json into", Required = true };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace those files when they exist" };
         return Verb.Create("convert",
             "Convert a CSV to .npy files once, so training maps them (gpunet train --data DIR/features.npy --labels DIR/labels.npy) instead of parsing the text every run.",
@@ -24,7 +25,7 @@ public static class ConvertCommand
     {
         if (string.IsNullOrWhiteSpace(outDir)) throw new UsageException("--out needs a directory name (got an empty one)");
         if (File.Exists(outDir)) throw new UsageException($"--out {outDir} is a file; name a directory");
-        string[] targets = [Path.Combine(outDir, "features.npy"), Path.Combine(outDir, "labels.npy"), NpyReader.ClassNamesFile(Path.Combine(outDir, "labels.npy"))];
+        string[] targets = ConvertedSet.Files(outDir);
         if (!overwrite && targets.FirstOrDefault(File.Exists) is { } existing)
             throw new UsageException($"--out {outDir} already holds {Path.GetFileName(existing)}; pass --overwrite to replace it");
 
@@ -32,13 +33,13 @@ public static class ConvertCommand
         var classes = table.Classes; // fitted on this file by the reader, which encoded table.Labels with them
         try
         {
-            NpyReader.Write(outDir, table.Features, table.FeatureCount, table.Labels, classes.Names);
+            ConvertedSet.Write(outDir, table.Features, table.FeatureCount, table.Labels, classes.Names);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new GpuNetException($"cannot write into {outDir}: {e.Message}", e);
         }
-        stderr.WriteLine($"wrote {table.Count} rows of {table.FeatureCount} features and {classes.Count} classes to {targets[0]}, {targets[1]} and {targets[2]}");
+        stderr.WriteLine($"wrote {table.Count} rows of {table.FeatureCount} features and {classes.Count} classes to {targets[0]}, {targets[1]} and {targets[2]} ({ConvertedSet.ManifestName} binds them)");
         return ExitCodes.Success;
     }
 }

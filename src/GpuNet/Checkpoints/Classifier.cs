@@ -9,7 +9,7 @@ namespace GpuNet.Checkpoints;
 /// <summary>Class probabilities [Rows, Classes] and the predicted class of each row.</summary>
 public sealed record Predictions(int Rows, int Classes, int[] Labels, float[] Probabilities)
 {
-    public ReadOnlySpan<float> Row(int row) => Probabilities.AsSpan(row * Classes, Classes);
+    public ReadOnlySpan<float> Row(int row) => Probabilities.AsSpan((int)((long)row * Classes), Classes);
 }
 
 /// <summary>A model's figures on a labelled dataset: mean loss and accuracy as training reports them, and the confusion matrix.</summary>
@@ -19,7 +19,9 @@ public sealed record Evaluation(int Rows, double Loss, double Accuracy, Confusio
 /// A checkpoint's model on a device, run forward over whole datasets in batches of its row capacity.
 /// The predicted class is the largest logit (the first on ties), or z &gt; 0 for logistic regression:
 /// the rule the loss ops count accuracy by, so the confusion matrix agrees with the reported accuracy.
-/// For logistic regression the probabilities are the two columns 1 − p and p.
+/// For logistic regression the probabilities are the two columns 1 − p and p. A row whose outputs are not finite
+/// (features near float32's limit of 3.4e38 overflow the forward pass) is refused, as training refuses it: its
+/// probabilities would be NaN and its class an arbitrary 0.
 /// </summary>
 public sealed class Classifier : IDisposable
 {
@@ -31,6 +33,8 @@ public sealed class Classifier : IDisposable
 
     public Classifier(IBackend backend, ModelCheckpoint checkpoint, int batchSize)
     {
+        // Sizes in 64 bits before anything is allocated: a large batch of tens of thousands of classes overflows an int.
+        RequireArray((long)batchSize * checkpoint.Spec.Outputs, $"a batch of {batchSize} rows × {checkpoint.Spec.Outputs} outputs", "use a smaller batch size");
         _backend = backend;
         _network = checkpoint.CreateNetwork(backend, batchSize);
         _probabilities = backend.Allocate<float>(batchSize * Spec.Outputs);
@@ -46,9 +50,11 @@ public sealed class Classifier : IDisposable
         if (features.Length % Spec.Inputs != 0)
             throw new ArgumentException($"{features.Length} values are not whole rows of {Spec.Inputs}", nameof(features));
         int rows = features.Length / Spec.Inputs;
+        RequireArray((long)rows * Spec.Classes, $"the probabilities of {rows} rows × {Spec.Classes} classes", "predict fewer rows at a time");
         using var x = _backend.Allocate<float>(Math.Max(1, features.Length));
         _backend.Upload<float>(features, x);
-        return Run((start, n) => x.Slice(start * Spec.Inputs, n * Spec.Inputs), rows, labels: null, stats: null);
+        return Run((start, n) => x.Slice(start * Spec.Inputs, n * Spec.Inputs), rows, labels: null, stats: null, keepProbabilities: true,
+            row => LargestMagnitude(features.AsSpan(row * Spec.Inputs, Spec.Inputs)));
     }
 
     /// <summary>
@@ -64,8 +70,13 @@ public sealed class Classifier : IDisposable
         using var device = new DeviceDataset(_backend, data, _network.MaxRows);
         using var stats = new LossStats(_backend, _network.MaxRows);
         stats.Reset();
+        var row = new float[data.FeatureCount];
         var predicted = share.Rows == 0 ? [] : Run((start, n) => device.Chunk(share.Start + start, n), share.Rows,
-            (start, n) => device.ChunkLabels(share.Start + start, n), stats).Labels;
+            (start, n) => device.ChunkLabels(share.Start + start, n), stats, keepProbabilities: false, r =>
+            {
+                data.ReadRow(share.Start + r, row);
+                return LargestMagnitude(row);
+            }, share.Start).Labels;
         var score = stats.Read(data.Count, collective);
         return new Evaluation(data.Count, score.Loss, score.Accuracy, new ConfusionMatrix(Spec.Classes, data.Labels.ToArray(), AllPredictions(predicted, share, data.Count, collective)));
     }
@@ -82,12 +93,16 @@ public sealed class Classifier : IDisposable
 
     /// <summary>
     /// Forward over every batch of <paramref name="chunk"/>(start, rows); with <paramref name="labels"/>(start, rows), also
-    /// accumulates the loss of each batch into <paramref name="stats"/>.
+    /// accumulates the loss of each batch into <paramref name="stats"/>. Every row's probabilities are kept only with
+    /// <paramref name="keepProbabilities"/> (eval needs none: rows × classes of them is gigabytes at 65,536 classes).
+    /// <paramref name="largestFeature"/>(row) is the
+    /// largest feature magnitude of a row, for the message that refuses it; rows are numbered from <paramref name="firstRow"/>.
     /// </summary>
-    private Predictions Run(Func<int, int, DeviceBuffer<float>> chunk, int count, Func<int, int, DeviceBuffer<int>>? labels, LossStats? stats)
+    private Predictions Run(Func<int, int, DeviceBuffer<float>> chunk, int count, Func<int, int, DeviceBuffer<int>>? labels, LossStats? stats,
+        bool keepProbabilities, Func<int, float> largestFeature, int firstRow = 0)
     {
         int outputs = Spec.Outputs, classes = Spec.Classes;
-        var result = new Predictions(count, classes, new int[count], new float[count * classes]);
+        var result = new Predictions(count, classes, new int[count], keepProbabilities ? new float[(long)count * classes] : []);
         foreach (var (start, rows) in _network.Chunks(count))
         {
             _network.Forward(chunk(start, rows), rows);
@@ -100,21 +115,43 @@ public sealed class Classifier : IDisposable
             _backend.Download(_probabilities, probabilities);
             for (int r = 0; r < rows; r++)
             {
-                var target = result.Probabilities.AsSpan((start + r) * classes, classes);
+                if (!AllFinite(logits.Slice(r * outputs, outputs)))
+                    throw new DataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"row {firstRow + start + r} (0-based) gives outputs that are not finite: its largest feature has magnitude {largestFeature(start + r):G9}, and values that large overflow float32 arithmetic; scale the data"));
+                result.Labels[start + r] = Spec.Kind == ModelKind.Logistic ? (logits[r] > 0f ? 1 : 0) : ArgMax(logits.Slice(r * outputs, outputs));
+                if (!keepProbabilities) continue;
+                var target = result.Probabilities.AsSpan((int)((long)(start + r) * classes), classes);
                 if (Spec.Kind == ModelKind.Logistic)
                 {
-                    result.Labels[start + r] = logits[r] > 0f ? 1 : 0;
                     target[0] = 1f - probabilities[r];
                     target[1] = probabilities[r];
                 }
-                else
-                {
-                    result.Labels[start + r] = ArgMax(logits.Slice(r * outputs, outputs));
-                    probabilities.Slice(r * outputs, outputs).CopyTo(target);
-                }
+                else probabilities.Slice(r * outputs, outputs).CopyTo(target);
             }
         }
         return result;
+    }
+
+    /// <summary>A <see cref="DataException"/> when <paramref name="values"/> floats are more than one array holds.</summary>
+    private static void RequireArray(long values, string what, string remedy)
+    {
+        if (values > Array.MaxLength)
+            throw new DataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{what} is {values:N0} values, more than one array holds ({Array.MaxLength:N0}); {remedy}"));
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+            if (!float.IsFinite(v)) return false;
+        return true;
+    }
+
+    private static float LargestMagnitude(ReadOnlySpan<float> values)
+    {
+        float largest = 0;
+        foreach (float v in values) largest = Math.Max(largest, Math.Abs(v));
+        return largest;
     }
 
     private static int ArgMax(ReadOnlySpan<float> values)

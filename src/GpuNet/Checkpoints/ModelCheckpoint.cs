@@ -272,6 +272,7 @@ public sealed class ModelCheckpoint
             throw new DataException($"{file}: metadata '{ClassNamesKey}' is {Text.Quote(json)}, expected a JSON array of strings");
         if (names.Length != classes)
             throw new DataException($"{file}: metadata '{ClassNamesKey}' lists {names.Length} names for {classes} classes");
+        ClassNameFiles.RequireDistinct(names, file);
         return names;
     }
 }

@@ -87,6 +87,16 @@ public sealed class ClassLabels : IReadOnlyList<int>
         return -1;
     }
 
+    /// <summary>The one value every label has, or null when they differ (or there are none): a set a classifier cannot learn from.</summary>
+    public static int? OnlyValue(IReadOnlyList<int> labels)
+    {
+        if (labels.Count == 0) return null;
+        int first = labels[0];
+        for (int i = 1; i < labels.Count; i++)
+            if (labels[i] != first) return null;
+        return first;
+    }
+
     /// <summary>The largest label; 0 for none.</summary>
     public int Max()
     {

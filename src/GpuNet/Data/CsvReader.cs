@@ -55,13 +55,12 @@ public static class CsvReader
         var classes = format.Classes is { } names ? ClassEncoding.FromNames(names)
             : test is null ? train.Classes
             : ClassEncoding.Fit(train.LabelColumn!, train.Name, test.LabelColumn, test.Name);
-        if (classes.Count < 2)
-            throw new DataException(classes.IsNumeric
-                ? $"{train.Name}: every label is 0; a classifier needs at least two classes (labels 0 and 1)"
-                : $"{train.Name}: every label is {ClassEncoding.Echo(classes.Names[0])}; a classifier needs at least two classes");
-
         string name = path == InputFile.StandardInput ? train.Name : Path.GetFileName(path);
         int[] trainLabels = ReferenceEquals(classes, train.Classes) ? train.Labels : classes.Encode(train.LabelColumn!, train.Name);
+        // Fitted classes must be learnt from two at least: all-0, all-1 and all-"cat" alike (a model's own classes, as eval
+        // passes them, may meet a file that shows only one).
+        if (format.Classes is null && ClassLabels.OnlyValue(trainLabels) is { } only)
+            throw new DataException($"{train.Name}: every label is {ClassEncoding.Echo(classes.Names[only])}; a classifier needs at least two classes");
         if (test is not null)
             return new DataSplit(new Dataset(name, train.Features, trainLabels, train.FeatureCount, classes.Count, classes.Names),
                 new Dataset(name, test.Features, classes.Encode(test.LabelColumn!, test.Name), test.FeatureCount, classes.Count, classes.Names));
@@ -84,18 +83,17 @@ public static class CsvReader
     {
         var features = new List<float>();
         var labels = new CsvLabelBuilder();
-        int columns = 0, labelColumn = 0, lineNumber = 0;
+        int columns = 0, labelColumn = 0, lineNumber = 0, nextLine = 1;
         try
         {
             using var csv = Sep.Reader(o => o with
             {
                 HasHeader = false,
                 Unescape = true,
-                Trim = SepTrim.All,
+                Trim = SepTrim.Outer, // whitespace outside quotes only: "a" and " a" stay two labels
                 DisableColCountCheck = true, // checked here, for a message with the line
                 CultureInfo = CultureInfo.InvariantCulture,
             }).From(reader);
-            int nextLine = 1;
             foreach (var row in csv)
             {
                 // Where this row starts: where the last one ended (Sep 0.17 reports the first row's LineNumberFrom as 2).
@@ -114,9 +112,9 @@ public static class CsvReader
                     throw new DataException($"{name}: line {lineNumber}: more than {Array.MaxLength} feature values; the file is too large");
                 for (int c = 0; c < columns; c++)
                 {
-                    var cell = row[c].Span.Trim();
+                    var cell = row[c].Span;
                     if (c == labelColumn) labels.Add(cell, name, lineNumber, c);
-                    else features.Add(ParseFeature(cell, name, lineNumber, c));
+                    else features.Add(ParseFeature(cell.Trim(), name, lineNumber, c));
                 }
                 if (labelColumn < 0) labels.AddUnlabelled();
             }
@@ -128,6 +126,11 @@ public static class CsvReader
         catch (InvalidDataException e)
         {
             throw new DataException($"{name}: after line {lineNumber}: {e.Message}", e);
+        }
+        catch (NotSupportedException e)
+        {
+            // Sep holds a row in one buffer of at most 16 MiB: a longer row or field is most often a quote left open.
+            throw new DataException($"{name}: line {nextLine}: a row or field over the parser's limit of 16 Mi characters (is a quote left unclosed?)", e);
         }
         if (columns == 0)
             throw new DataException($"{name}: empty file: no rows");

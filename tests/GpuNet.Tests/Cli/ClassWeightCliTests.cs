@@ -48,6 +48,20 @@ public sealed class ClassWeightCliTests : IDisposable
         Assert.Contains("--class-weight", run.Stderr);
     }
 
+    [Theory]
+    [InlineData("1e-40,1", "it would count as 0")]
+    [InlineData("1e-50,1", "it would count as 0")]
+    [InlineData("1,1e35", "a batch's weighted sum would overflow")]
+    public void A_weight_float32_cannot_use_is_refused_naming_the_range_not_the_learning_rate(string value, string why)
+    {
+        var run = CliRun.Of("train", "--data", _train, "--label-column", "-1", "--device", "cpu", "--epochs", "1", "--class-weight", value);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("outside float32's usable range for a weight", run.Stderr);
+        Assert.Contains(why, run.Stderr);
+        Assert.DoesNotContain("--lr", run.Stderr);
+    }
+
     [Fact]
     public void Weights_for_another_class_count_are_a_usage_error()
     {

@@ -12,7 +12,7 @@ public sealed class ConvertCliTests : IDisposable
         string outDir = Path.Combine(_dir.Path, "npy");
         var convert = CliRun.Of("convert", "--data", csv, "--label-column", "-1", "--out", outDir);
         Assert.True(convert.ExitCode == 0, convert.ToString());
-        Assert.Equal(["benign", "malignant"], File.ReadAllLines(Path.Combine(outDir, "labels.classes.txt")));
+        Assert.Equal(["benign", "malignant"], JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(outDir, "labels.classes.json")))!);
 
         string[] common = ["--model", "softmax", "--epochs", "2", "--device", "cpu", "--json"];
         var fromCsv = CliRun.Of(["train", "--data", csv, "--label-column", "-1", .. common]);
@@ -38,6 +38,78 @@ public sealed class ConvertCliTests : IDisposable
         Assert.Equal(0, CliRun.Of("convert", "--data", csv, "--label-column", "-1", "--out", outDir, "--overwrite").ExitCode);
         Assert.NotEqual(before, File.ReadAllBytes(Path.Combine(outDir, "features.npy")));
     }
+
+    [Fact]
+    public void Features_of_another_convert_beside_the_labels_are_refused_naming_the_file()
+    {
+        string first = Convert("a.csv", "1,2,0\n3,4,1\n5,6,0\n7,8,1\n", "first");
+        string second = Convert("b.csv", "9,9,1\n8,8,0\n7,7,1\n6,6,0\n", "second");
+        File.Copy(Path.Combine(second, "features.npy"), Path.Combine(first, "features.npy"), overwrite: true);
+
+        var train = TrainOn(first);
+
+        Assert.Equal(1, train.ExitCode);
+        Assert.Contains("features.npy: not the file that", train.Stderr);
+        Assert.Contains("convert.json", train.Stderr);
+        Assert.Single(train.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void A_convert_that_stops_half_way_leaves_a_generation_that_train_refuses()
+    {
+        string dir = Convert("a.csv", "1,2,0\n3,4,1\n5,6,0\n7,8,1\n", "npy");
+        // A folder where the class names go makes the convert fail after it replaced features.npy and labels.npy.
+        File.Delete(Path.Combine(dir, "labels.classes.json"));
+        Directory.CreateDirectory(Path.Combine(dir, "labels.classes.json", "in-the-way"));
+        string csv = _dir.WriteText("b.csv", "9,9,cat\n8,8,dog\n7,7,cat\n6,6,dog\n5,5,cat\n");
+        var failed = CliRun.Of("convert", "--data", csv, "--label-column", "-1", "--out", dir, "--overwrite");
+        Assert.True(failed.ExitCode == 1, failed.ToString());
+
+        var train = TrainOn(dir);
+
+        Assert.Equal(1, train.ExitCode);
+        Assert.Contains("did not finish", train.Stderr);
+        Assert.Contains("run the convert again", train.Stderr);
+    }
+
+    [Fact]
+    public void A_class_name_with_a_line_break_keeps_every_name_in_its_place()
+    {
+        string dir = Convert("a.csv", "1,2,\"two\nlines\"\n3,4,z\n5,6,\"two\nlines\"\n7,8,z\n", "npy");
+        string run = Path.Combine(_dir.Path, "run");
+
+        var train = TrainOn(dir, "--out", run);
+
+        Assert.True(train.ExitCode == 0, train.ToString());
+        Assert.Equal(["two\nlines", "z"], ModelCheckpoint.Load(Path.Combine(run, "model.safetensors")).ClassNames);
+    }
+
+    [Fact]
+    public void A_class_name_listed_twice_is_refused_when_read_naming_the_file()
+    {
+        string dir = Convert("a.csv", "1,2,0\n3,4,1\n5,6,2\n7,8,1\n", "npy");
+        File.Delete(Path.Combine(dir, "convert.json"));
+        File.Delete(Path.Combine(dir, "labels.classes.json"));
+        _dir.WriteText("npy/labels.classes.txt", "cat\ndog\ncat\n");
+
+        var train = TrainOn(dir);
+
+        Assert.Equal(1, train.ExitCode);
+        Assert.Contains("labels.classes.txt: class name \"cat\" appears twice (classes 0 and 2)", train.Stderr);
+    }
+
+    private string Convert(string name, string csvText, string outName)
+    {
+        string csv = _dir.WriteText(name, csvText);
+        string outDir = Path.Combine(_dir.Path, outName);
+        var convert = CliRun.Of("convert", "--data", csv, "--label-column", "-1", "--out", outDir);
+        Assert.True(convert.ExitCode == 0, convert.ToString());
+        return outDir;
+    }
+
+    private static CliRun TrainOn(string dir, params string[] more) =>
+        CliRun.Of(["train", "--data", Path.Combine(dir, "features.npy"), "--labels", Path.Combine(dir, "labels.npy"),
+            "--model", "softmax", "--epochs", "1", "--device", "cpu", "--quiet", .. more]);
 
     private static double Figure(CliRun run, string name)
     {

@@ -147,7 +147,35 @@ public sealed class CsvReaderTests : IDisposable
     public void One_class_is_not_a_classification_problem()
     {
         string path = _dir.WriteText("d.csv", "0,1\n0,2\n");
-        Assert.Contains("every label is 0", Assert.Throws<DataException>(() => CsvReader.LoadSplit(path, null, new CsvFormat(), 0.5, 0)).Message);
+        Assert.Contains("every label is \"0\"", Assert.Throws<DataException>(() => CsvReader.LoadSplit(path, null, new CsvFormat(), 0.5, 0)).Message);
+    }
+
+    [Theory]
+    [InlineData("1", "\"1\"")]
+    [InlineData("7.0", "\"7\"")]
+    [InlineData("cat", "\"cat\"")]
+    public void A_single_class_is_refused_whatever_its_label(string label, string shown)
+    {
+        string path = _dir.WriteText("d.csv", $"{label},1\n{label},2\n{label},3\n");
+        var error = Assert.Throws<DataException>(() => CsvReader.LoadSplit(path, null, new CsvFormat(), 0.5, 0));
+        Assert.Contains($"every label is {shown}; a classifier needs at least two classes", error.Message);
+    }
+
+    [Fact]
+    public void Whitespace_inside_quotes_belongs_to_the_label_and_outside_them_does_not()
+    {
+        var table = CsvReader.Read(new StringReader("\"a\",1\n\" a\",2\n  a  ,3\n"), "t.csv", new CsvFormat());
+        Assert.Equal([" a", "a"], table.Classes.Names);
+        Assert.Equal(table.Labels[0], table.Labels[2]);
+        Assert.NotEqual(table.Labels[0], table.Labels[1]);
+    }
+
+    [Fact]
+    public void A_quote_left_open_over_the_parsers_limit_names_the_file_and_line()
+    {
+        string text = "1,2\n3,4\n5,\"" + new string('9', 17 << 20) + "\n";
+        var error = Assert.Throws<DataException>(() => CsvReader.Read(new StringReader(text), "big.csv", new CsvFormat()));
+        Assert.StartsWith("big.csv: line 3: a row or field over the parser's limit", error.Message);
     }
 
     [Fact]

@@ -79,6 +79,26 @@ public sealed class NpyReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_json_class_names_file_holds_any_string_and_wins_over_the_text_file()
+    {
+        string x = _dir.Write("x.npy", NpyTestFiles.Build("|u1", "(2, 1)", [1, 2]));
+        string y = Labels("y.npy", 0, 1);
+        _dir.WriteText("y.classes.txt", "old\nnames\n");
+        _dir.WriteText("y.classes.json", "[\"two\\nlines\", \"a, b\"]");
+        Assert.Equal(["two\nlines", "a, b"], Load(x, y, x, y).Train.ClassNames);
+    }
+
+    [Theory]
+    [InlineData(1L)]
+    [InlineData(5L)]
+    public void Labels_of_one_class_are_refused_whatever_the_class(long label)
+    {
+        string x = _dir.Write("x.npy", NpyTestFiles.Build("|u1", "(4, 1)", [1, 2, 3, 4]));
+        string y = Labels("y.npy", label, label, label, label);
+        Assert.Contains($"every label is {label}; a classifier needs at least two classes", Assert.Throws<DataException>(() => Load(x, y)).Message);
+    }
+
+    [Fact]
     public void Header_errors_name_the_file_and_the_field()
     {
         var data = NpyTestFiles.Floats(1, 2, 3, 4);
