@@ -103,27 +103,29 @@ public interface IBackend : IDisposable
     /// <summary>Row-wise softmax probabilities of [rows, classes] logits (for predict). May alias.</summary>
     void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes);
 
-    /// <summary>One SGD step over the first <paramref name="count"/> parameters, see <see cref="SgdParams"/>.</summary>
-    void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd);
+    /// <summary>
+    /// One SGD step over the first <paramref name="count"/> parameters, see <see cref="SgdParams"/>: a model's whole flat
+    /// parameter buffer in one launch. <paramref name="velocity"/> is read and written only when the momentum is not 0
+    /// (it may then be null). With <paramref name="gradScale"/> (one element, written on the device by <see cref="ClipScale"/>)
+    /// the raw gradients are first multiplied by gradScale[0]; without it they are used as they are.
+    /// </summary>
+    void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? velocity, int count, in SgdParams sgd,
+        DeviceBuffer<float>? gradScale = null);
 
     /// <summary>
-    /// <see cref="SgdUpdate"/> on two whole tensors with the same settings (a layer's weight and
-    /// bias); devices that can fuse the two do it in one launch.
+    /// One Adam or AdamW step (see <see cref="AdamParams"/>) over the first <paramref name="count"/> parameters, each with
+    /// its first-moment (exp_avg) and second-moment (exp_avg_sq) element, in one launch; <paramref name="gradScale"/> as in
+    /// <see cref="SgdUpdate"/>.
     /// </summary>
-    void SgdUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity,
-        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> velocity2, in SgdParams sgd)
-    {
-        SgdUpdate(parameters, gradients, velocity, parameters.Length, sgd);
-        SgdUpdate(parameters2, gradients2, velocity2, parameters2.Length, sgd);
-    }
+    void AdamUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq, int count,
+        in AdamParams adam, DeviceBuffer<float>? gradScale = null);
 
     /// <summary>
-    /// One Adam or AdamW step (see <see cref="AdamParams"/>) on a layer's weight and bias, each whole
-    /// tensor with its first-moment (exp_avg) and second-moment (exp_avg_sq) buffer of the same length,
-    /// in one launch.
+    /// PyTorch's clip_grad_norm_ factor without a host wait: with norm = √(Σ g[i]²) over i &lt; <paramref name="count"/>,
+    /// scale[0] = norm &gt; maxNorm ? maxNorm / (norm + 1e-6) : 1. The sum runs in an order fixed by the count alone (no
+    /// atomics): the same bits every run. The update ops read scale[0] as their gradScale.
     /// </summary>
-    void AdamUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq,
-        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> expAvg2, DeviceBuffer<float> expAvgSq2, in AdamParams adam);
+    void ClipScale(DeviceBuffer<float> gradients, int count, float maxNorm, DeviceBuffer<float> scale);
 
     /// <summary>
     /// Inverted dropout over the first <paramref name="count"/> elements: output[i] = input[i] / (1 − p) where

@@ -157,12 +157,21 @@ public static class ReferenceOps
             RowSoftmax(logits.AsSpan(r * classes, classes), probabilities.AsSpan(r * classes, classes));
     }
 
-    /// <summary>PyTorch's SGD, see <see cref="SgdParams"/>.</summary>
-    public static void SgdUpdate(double[] parameters, double[] gradients, double[] velocity, int count, in SgdParams sgd)
+    /// <summary>clip_grad_norm_'s factor: maxNorm / (‖g‖ + 1e-6) when the L2 norm of the first count gradients exceeds maxNorm, else 1.</summary>
+    public static double ClipScale(double[] gradients, int count, double maxNorm)
+    {
+        double sumOfSquares = 0;
+        for (int i = 0; i < count; i++) sumOfSquares += gradients[i] * gradients[i];
+        double norm = Math.Sqrt(sumOfSquares);
+        return norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+    }
+
+    /// <summary>PyTorch's SGD, see <see cref="SgdParams"/>, the raw gradients first multiplied by <paramref name="gradScale"/> (clipping).</summary>
+    public static void SgdUpdate(double[] parameters, double[] gradients, double[] velocity, int count, in SgdParams sgd, double gradScale = 1)
     {
         for (int i = 0; i < count; i++)
         {
-            double g = (double)sgd.GradScale * gradients[i] + (double)sgd.WeightDecay * parameters[i];
+            double g = gradScale * gradients[i] + (double)sgd.WeightDecay * parameters[i];
             double step = g;
             if (sgd.Momentum != 0)
             {
@@ -177,13 +186,13 @@ public static class ReferenceOps
     /// torch.optim.Adam / AdamW in float64, written from their documented update rule rather than from
     /// <see cref="AdamParams.KernelParams"/>: step t = adam.Step, moments m and v start at zero.
     /// </summary>
-    public static void AdamUpdate(double[] parameters, double[] gradients, double[] expAvg, double[] expAvgSq, int count, in AdamParams adam)
+    public static void AdamUpdate(double[] parameters, double[] gradients, double[] expAvg, double[] expAvgSq, int count, in AdamParams adam, double gradScale = 1)
     {
         double lr = adam.LearningRate, beta1 = adam.Beta1, beta2 = adam.Beta2, wd = adam.WeightDecay;
         double correction1 = 1 - Math.Pow(beta1, adam.Step), correction2 = 1 - Math.Pow(beta2, adam.Step);
         for (int i = 0; i < count; i++)
         {
-            double g = adam.GradScale * gradients[i];
+            double g = gradScale * gradients[i];
             if (adam.Decoupled)
                 parameters[i] *= 1 - lr * wd;
             else

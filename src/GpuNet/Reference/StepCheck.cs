@@ -59,10 +59,12 @@ public static class StepCheck
         using var stats = backend.Allocate<float>(2 * Rows);
         backend.Upload<float>(x, features);
         backend.Upload<int>(order, rowOrder);
+        using var optimizer = new Optim.Sgd(backend, network, sgd.Momentum, sgd.WeightDecay, sgd.Nesterov);
         for (int s = 0; s < Steps; s++)
         {
             backend.GatherBatch(features, spec.Inputs, scaling: null, labels, rowOrder, s * Rows, Rows, batchX, batchY);
-            network.TrainStep(batchX, batchY, Rows, sgd, stats);
+            network.ComputeGradients(batchX, batchY, Rows, stats, dropout: null);
+            optimizer.Step(sgd.LearningRate);
         }
         return network.ExportParameters();
     }

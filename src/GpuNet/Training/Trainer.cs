@@ -290,7 +290,7 @@ public sealed class Trainer : IDisposable
         }
         else _backend.Fill(_network.Gradients, _network.Gradients.Length, 0f); // a short last batch left this rank no rows
         _collective.AllReduceGradients(_network.Gradients, _control);
-        _network.Update(Optimizer, learningRate ?? _options.LearningRate, _options.ClipNorm);
+        Optimizer.Step(learningRate ?? _options.LearningRate);
         return rows;
     }
 

@@ -29,10 +29,11 @@ public sealed class WrongBiasGradientBackend(IBackend inner) : IBackend
     public void WeightedSoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, int classes, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) => inner.WeightedSoftmaxCrossEntropy(logits, labels, classWeights, rows, classes, gradLogits, gradScale, stats);
     public void WeightedSigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) => inner.WeightedSigmoidBinaryCrossEntropy(logits, labels, classWeights, rows, gradLogits, gradScale, stats);
     public void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes) => inner.Softmax(logits, probabilities, rows, classes);
-    public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd) => inner.SgdUpdate(parameters, gradients, velocity, count, sgd);
-    public void AdamUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq,
-        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> expAvg2, DeviceBuffer<float> expAvgSq2, in AdamParams adam) =>
-        inner.AdamUpdatePair(parameters, gradients, expAvg, expAvgSq, parameters2, gradients2, expAvg2, expAvgSq2, adam);
+    public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? velocity, int count, in SgdParams sgd, DeviceBuffer<float>? gradScale = null) =>
+        inner.SgdUpdate(parameters, gradients, velocity, count, sgd, gradScale);
+    public void AdamUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq, int count, in AdamParams adam, DeviceBuffer<float>? gradScale = null) =>
+        inner.AdamUpdate(parameters, gradients, expAvg, expAvgSq, count, adam, gradScale);
+    public void ClipScale(DeviceBuffer<float> gradients, int count, float maxNorm, DeviceBuffer<float> scale) => inner.ClipScale(gradients, count, maxNorm, scale);
     public void Dropout(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, float probability, ulong seed) => inner.Dropout(input, output, count, probability, seed);
     public void GatherRows(DeviceBuffer<float> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) => inner.GatherRows(source, cols, scaling, indices, indexOffset, rows, destination);
     public void GatherRows(DeviceBuffer<byte> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) => inner.GatherRows(source, cols, scaling, indices, indexOffset, rows, destination);
