@@ -72,14 +72,12 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
         Time($"{activation.ToString().ToLowerInvariant()} backward {count}", () => inner.ActivationBackward(gradOutput, output, gradInput, count, activation));
     public void ColumnSums(DeviceBuffer<float> x, int rows, int cols, DeviceBuffer<float> sums) =>
         Time($"column sums {rows}x{cols}", () => inner.ColumnSums(x, rows, cols, sums));
-    public void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
-        Time($"softmax CE {rows}x{classes}", () => inner.SoftmaxCrossEntropy(logits, labels, rows, classes, gradLogits, gradScale, stats));
-    public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
-        Time($"sigmoid BCE {rows}", () => inner.SigmoidBinaryCrossEntropy(logits, labels, rows, gradLogits, gradScale, stats));
-    public void WeightedSoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, int classes, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
-        Time($"weighted softmax CE {rows}x{classes}", () => inner.WeightedSoftmaxCrossEntropy(logits, labels, classWeights, rows, classes, gradLogits, gradScale, stats));
-    public void WeightedSigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
-        Time($"weighted sigmoid BCE {rows}", () => inner.WeightedSigmoidBinaryCrossEntropy(logits, labels, classWeights, rows, gradLogits, gradScale, stats));
+    public void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats,
+        DeviceBuffer<float>? classWeights = null) =>
+        Time($"{(classWeights is null ? "" : "weighted ")}softmax CE {rows}x{classes}", () => inner.SoftmaxCrossEntropy(logits, labels, rows, classes, gradLogits, gradScale, stats, classWeights));
+    public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats,
+        DeviceBuffer<float>? classWeights = null) =>
+        Time($"{(classWeights is null ? "" : "weighted ")}sigmoid BCE {rows}", () => inner.SigmoidBinaryCrossEntropy(logits, labels, rows, gradLogits, gradScale, stats, classWeights));
     public void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes) =>
         Time("softmax", () => inner.Softmax(logits, probabilities, rows, classes));
     public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? velocity, int count, in SgdParams sgd,

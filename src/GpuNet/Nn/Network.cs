@@ -122,19 +122,11 @@ public sealed class Network : IDisposable
     public void Loss(DeviceBuffer<int> labels, int rows, DeviceBuffer<float> stats, bool withGradient, LossWeights? weights = null, int? meanOver = null)
     {
         var grad = withGradient ? _deltas[^1] : null;
-        if (weights is { } w)
-        {
-            if (Spec.Kind == ModelKind.Logistic)
-                _backend.WeightedSigmoidBinaryCrossEntropy(Logits, labels, w.ClassWeights, rows, grad, w.GradScale, stats);
-            else
-                _backend.WeightedSoftmaxCrossEntropy(Logits, labels, w.ClassWeights, rows, Spec.Classes, grad, w.GradScale, stats);
-            return;
-        }
-        float scale = 1f / (meanOver ?? rows);
+        float scale = weights?.GradScale ?? 1f / (meanOver ?? rows);
         if (Spec.Kind == ModelKind.Logistic)
-            _backend.SigmoidBinaryCrossEntropy(Logits, labels, rows, grad, scale, stats);
+            _backend.SigmoidBinaryCrossEntropy(Logits, labels, rows, grad, scale, stats, weights?.ClassWeights);
         else
-            _backend.SoftmaxCrossEntropy(Logits, labels, rows, Spec.Classes, grad, scale, stats);
+            _backend.SoftmaxCrossEntropy(Logits, labels, rows, Spec.Classes, grad, scale, stats, weights?.ClassWeights);
     }
 
     /// <summary>

@@ -86,26 +86,16 @@ public sealed partial class CpuBackend : IBackend
         CpuElementwise.ColumnSums(Own(x).First(rows * cols), rows, cols, Own(sums).Span);
 
     public void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
-        CpuLoss.SoftmaxCrossEntropy(Own(logits).First(rows * classes), Own(labels).First(rows), rows, classes,
-            gradLogits is null ? default : Own(gradLogits).First(rows * classes), gradLogits is not null, gradScale, Own(stats).First(2 * rows));
-
-    public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
-        CpuLoss.SigmoidBinaryCrossEntropy(Own(logits).First(rows), Own(labels).First(rows), rows,
-            gradLogits is null ? default : Own(gradLogits).First(rows), gradLogits is not null, gradScale, Own(stats).First(2 * rows));
-
-    public void WeightedSoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, int classes,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats, DeviceBuffer<float>? classWeights = null) =>
         CpuLoss.SoftmaxCrossEntropy(Own(logits).First(rows * classes), Own(labels).First(rows), rows, classes,
             gradLogits is null ? default : Own(gradLogits).First(rows * classes), gradLogits is not null, gradScale, Own(stats).First(2 * rows),
-            Own(classWeights).First(classes));
+            classWeights is null ? default : Own(classWeights).First(classes));
 
-    public void WeightedSigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
+    public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows,
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats, DeviceBuffer<float>? classWeights = null) =>
         CpuLoss.SigmoidBinaryCrossEntropy(Own(logits).First(rows), Own(labels).First(rows), rows,
             gradLogits is null ? default : Own(gradLogits).First(rows), gradLogits is not null, gradScale, Own(stats).First(2 * rows),
-            Own(classWeights).First(2));
+            classWeights is null ? default : Own(classWeights).First(2));
 
     public void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes) =>
         CpuLoss.Softmax(Own(logits).First(rows * classes), Own(probabilities).First(rows * classes), rows, classes);

@@ -32,11 +32,9 @@ public sealed class IlgpuBackend : IBackend
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> _activationForward;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> _activationBackward;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int> _columnSums;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams> _softmaxCrossEntropy;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams> _weightedSoftmaxCrossEntropy;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LogisticParams> _weightedSigmoidBce;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams> _softmaxCrossEntropy;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> _softmax;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams> _sigmoidBce;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LogisticParams> _sigmoidBce;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams> _sgd;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamKernelParams> _adam;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> _squarePartials;
@@ -81,11 +79,9 @@ public sealed class IlgpuBackend : IBackend
         _activationForward = Implicit<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Forward);
         _activationBackward = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Backward);
         _columnSums = Grouped<ArrayView<float>, ArrayView<float>, int, int>(ReduceKernels.ColumnSums);
-        _softmaxCrossEntropy = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.CrossEntropy);
+        _softmaxCrossEntropy = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.CrossEntropy);
         _softmax = Implicit<ArrayView<float>, ArrayView<float>, int>(SoftmaxKernels.Softmax);
-        _sigmoidBce = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.SigmoidBce);
-        _weightedSoftmaxCrossEntropy = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.WeightedCrossEntropy);
-        _weightedSigmoidBce = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.WeightedSigmoidBce);
+        _sigmoidBce = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.SigmoidBce);
         _sgd = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>(OptimKernels.Sgd);
         _adam = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamKernelParams>(OptimKernels.Adam);
         _squarePartials = Implicit<ArrayView<float>, ArrayView<float>, int, int>(ReduceKernels.SquarePartials);
@@ -493,37 +489,23 @@ public sealed class IlgpuBackend : IBackend
     // ---- losses -------------------------------------------------------------------------
 
     public void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats, DeviceBuffer<float>? classWeights = null)
     {
         var (z, l, g, s, p) = SoftmaxLoss(logits, labels, rows, classes, gradLogits, gradScale, stats);
+        p.Weighted = classWeights is null ? 0 : 1;
+        var w = classWeights is null ? _dummy : Need(classWeights, classes, nameof(classWeights));
         if (rows > 0)
-            _softmaxCrossEntropy(rows, z.View, l.View, g.View, s.View, p);
-    }
-
-    public void WeightedSoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, int classes,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
-    {
-        var (z, l, g, s, p) = SoftmaxLoss(logits, labels, rows, classes, gradLogits, gradScale, stats);
-        var w = Need(classWeights, classes, nameof(classWeights));
-        if (rows > 0)
-            _weightedSoftmaxCrossEntropy(rows, z.View, l.View, w.View, g.View, s.View, p);
+            _softmaxCrossEntropy(rows, z.View, l.View, w.View, g.View, s.View, p);
     }
 
     public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats, DeviceBuffer<float>? classWeights = null)
     {
         var (z, l, g, s, p) = LogisticLoss(logits, labels, rows, gradLogits, gradScale, stats);
+        p.Weighted = classWeights is null ? 0 : 1;
+        var w = classWeights is null ? _dummy : Need(classWeights, 2, nameof(classWeights));
         if (rows > 0)
-            _sigmoidBce(rows, z.View, l.View, g.View, s.View, p);
-    }
-
-    public void WeightedSigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
-    {
-        var (z, l, g, s, p) = LogisticLoss(logits, labels, rows, gradLogits, gradScale, stats);
-        var w = Need(classWeights, 2, nameof(classWeights));
-        if (rows > 0)
-            _weightedSigmoidBce(rows, z.View, l.View, w.View, g.View, s.View, p);
+            _sigmoidBce(rows, z.View, l.View, w.View, g.View, s.View, p);
     }
 
     /// <summary>The checked buffers and the scalars of a softmax cross-entropy launch, weighted or not.</summary>

@@ -68,8 +68,6 @@ public static class IlgpuKernels
         Implicit("SoftmaxCrossEntropy", SoftmaxKernels.CrossEntropy),
         Implicit("Softmax", SoftmaxKernels.Softmax),
         Implicit("SigmoidBce", LogisticKernels.SigmoidBce),
-        Implicit("WeightedSoftmaxCrossEntropy", SoftmaxKernels.WeightedCrossEntropy),
-        Implicit("WeightedSigmoidBce", LogisticKernels.WeightedSigmoidBce),
         Implicit("Sgd", OptimKernels.Sgd),
         Implicit("Adam", OptimKernels.Adam),
         Implicit("SquarePartials", ReduceKernels.SquarePartials),
