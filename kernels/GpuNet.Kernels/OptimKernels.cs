@@ -8,6 +8,8 @@ public struct SgdKernelParams
 {
     public float LearningRate, Momentum, WeightDecay, GradScale;
     public int Nesterov;
+    /// <summary>1 when the kernel takes <see cref="GradScale"/> from its one-element scale view (clipping's factor, computed on the device).</summary>
+    public int ScaleOnDevice;
 }
 
 /// <summary>A parameter and its velocity after one <see cref="OptimKernels.SgdStep"/>.</summary>
@@ -25,33 +27,24 @@ public struct SgdStepResult
 public struct AdamKernelParams
 {
     public float StepSize, Beta1, OneMinusBeta1, Beta2, OneMinusBeta2, BiasCorrection2Sqrt, Eps, WeightDecay, DecayFactor, GradScale;
+    /// <summary>1 when the kernel takes <see cref="GradScale"/> from its one-element scale view, as in <see cref="SgdKernelParams"/>.</summary>
+    public int ScaleOnDevice;
 }
 
-/// <summary>Optimiser kernels, one thread per parameter.</summary>
+/// <summary>
+/// Optimiser kernels, one thread per parameter of a model's whole flat buffer (every layer's weight and bias in
+/// state-dict order): one launch updates them all. Gradient clipping's factor is read from a one-element view that
+/// <see cref="ReduceKernels.ClipScale"/> wrote on the device, so a clipped step never waits for the host.
+/// </summary>
 public static class OptimKernels
 {
-    /// <summary>One SGD step on every element of one tensor, see <see cref="Step"/>.</summary>
+    /// <summary>One SGD step on every element, see <see cref="SgdStep"/>. The velocity is neither read nor written without momentum (it may be a dummy view).</summary>
     public static void Sgd(Index1D index, ArrayView<float> parameters, ArrayView<float> gradients,
-        ArrayView<float> velocity, SgdKernelParams p) =>
-        Step(parameters, gradients, velocity, index.X, p);
-
-    /// <summary>
-    /// One SGD step on two tensors in one launch (a layer's weight and bias): threads below
-    /// <paramref name="firstCount"/> update the first tensor, the rest the second.
-    /// </summary>
-    public static void SgdPair(Index1D index, ArrayView<float> parameters, ArrayView<float> gradients, ArrayView<float> velocity,
-        ArrayView<float> parameters2, ArrayView<float> gradients2, ArrayView<float> velocity2, int firstCount, SgdKernelParams p)
+        ArrayView<float> velocity, ArrayView<float> scale, SgdKernelParams p)
     {
         int i = index.X;
-        if (i < firstCount)
-            Step(parameters, gradients, velocity, i, p);
-        else
-            Step(parameters2, gradients2, velocity2, i - firstCount, p);
-    }
-
-    private static void Step(ArrayView<float> parameters, ArrayView<float> gradients, ArrayView<float> velocity, int i, SgdKernelParams p)
-    {
-        // The velocity is neither read nor written without momentum (it may be a dummy view).
+        if (p.ScaleOnDevice != 0)
+            p.GradScale = scale[0];
         var step = SgdStep(parameters[i], gradients[i], p.Momentum != 0f ? velocity[i] : 0f, p);
         parameters[i] = step.Weight;
         if (p.Momentum != 0f)
@@ -79,18 +72,13 @@ public static class OptimKernels
         return new SgdStepResult { Weight = w - p.LearningRate * step, Velocity = v };
     }
 
-    /// <summary>
-    /// One Adam step on a layer's weight and bias and both of their moment buffers in one launch:
-    /// threads below <paramref name="firstCount"/> update the first tensor, the rest the second.
-    /// </summary>
-    public static void AdamPair(Index1D index, ArrayView<float> parameters, ArrayView<float> gradients, ArrayView<float> expAvg, ArrayView<float> expAvgSq,
-        ArrayView<float> parameters2, ArrayView<float> gradients2, ArrayView<float> expAvg2, ArrayView<float> expAvgSq2, int firstCount, AdamKernelParams p)
+    /// <summary>One Adam or AdamW step on every element and its two moments, see <see cref="AdamStep"/>.</summary>
+    public static void Adam(Index1D index, ArrayView<float> parameters, ArrayView<float> gradients, ArrayView<float> expAvg, ArrayView<float> expAvgSq,
+        ArrayView<float> scale, AdamKernelParams p)
     {
-        int i = index.X;
-        if (i < firstCount)
-            AdamStep(parameters, gradients, expAvg, expAvgSq, i, p);
-        else
-            AdamStep(parameters2, gradients2, expAvg2, expAvgSq2, i - firstCount, p);
+        if (p.ScaleOnDevice != 0)
+            p.GradScale = scale[0];
+        AdamStep(parameters, gradients, expAvg, expAvgSq, index.X, p);
     }
 
     /// <summary>

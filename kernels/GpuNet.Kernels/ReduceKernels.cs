@@ -42,4 +42,33 @@ public static class ReduceKernels
             sums[c] = sum;
         }
     }
+
+    /// <summary>Partial sums of squares <see cref="SquarePartials"/> writes at most: the length of the clipping workspace.</summary>
+    public const int SquarePartialCount = 4096;
+
+    /// <summary>
+    /// partials[t] = Σ x[i]² over i = t, t + n, t + 2n, … below <paramref name="count"/>, launched with n threads
+    /// (n = min(count, <see cref="SquarePartialCount"/>)): neighbouring threads read neighbouring elements (coalesced),
+    /// and each thread's order is fixed by n alone, so the sum has the same bits every run, without atomics.
+    /// </summary>
+    public static void SquarePartials(Index1D index, ArrayView<float> x, ArrayView<float> partials, int count, int threads)
+    {
+        float acc = 0f;
+        for (int i = index.X; i < count; i += threads)
+            acc += x[i] * x[i];
+        partials[index.X] = acc;
+    }
+
+    /// <summary>
+    /// One thread: norm = √(Σ partials[t], t in order) and scale[0] = norm &gt; maxNorm ? maxNorm / (norm + 1e-6) : 1,
+    /// PyTorch's clip_grad_norm_ factor, left on the device for the optimiser's update to read.
+    /// </summary>
+    public static void ClipScale(Index1D index, ArrayView<float> partials, ArrayView<float> scale, int partialCount, float maxNorm)
+    {
+        float sum = 0f;
+        for (int t = 0; t < partialCount; t++)
+            sum += partials[t];
+        float norm = ILGPU.Algorithms.XMath.Sqrt(sum);
+        scale[0] = norm > maxNorm ? maxNorm / (norm + 1e-6f) : 1f;
+    }
 }

@@ -9,6 +9,8 @@ public struct SoftmaxCrossEntropyParams
     /// <summary>1 when the gradient view is real and must be written, 0 when it is a dummy.</summary>
     public int WriteGradient;
     public float GradScale;
+    /// <summary>1 when the weights view holds one weight per class, 0 when it is a dummy (every row weighs 1).</summary>
+    public int Weighted;
 }
 
 /// <summary>
@@ -20,22 +22,16 @@ public static class SoftmaxKernels
 {
     /// <summary>
     /// Per row: max and first argmax, log-sum-exp, loss = lse − z[y], accuracy, and optionally
-    /// grad = scale·(p − onehot). stats[2r] and stats[2r+1] accumulate (+=). The gradient may
+    /// grad = scale·w·(p − onehot). stats[2r] and stats[2r+1] accumulate (+=). With class weights
+    /// (PyTorch's CrossEntropyLoss(weight=)) row r counts with w = weights[y_r], so stats[2r] += w·loss; the
+    /// caller's scale is then 1/Σ_r w[y_r], summed on the host in row order (no atomics); accuracy stays
+    /// unweighted. Without them w = 1, which gives exactly the unweighted values. The gradient may
     /// alias the logits: each logit is read before its own gradient slot is written, and the
     /// label's logit is consumed before the gradient loop starts.
     /// </summary>
-    public static void CrossEntropy(Index1D index, ArrayView<float> logits, ArrayView<int> labels,
+    public static void CrossEntropy(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> weights,
         ArrayView<float> grad, ArrayView<float> stats, SoftmaxCrossEntropyParams p) =>
-        CrossEntropyRow(index.X, 1f, logits, labels, grad, stats, p);
-
-    /// <summary>
-    /// <see cref="CrossEntropy"/> with class weights (PyTorch's CrossEntropyLoss(weight=)): row r counts with
-    /// w = weights[y_r], so stats[2r] += w·loss and grad = scale·w·(p − onehot); the caller's scale is
-    /// 1/Σ_r w[y_r], summed on the host in row order (no atomics). Accuracy stays unweighted.
-    /// </summary>
-    public static void WeightedCrossEntropy(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> weights,
-        ArrayView<float> grad, ArrayView<float> stats, SoftmaxCrossEntropyParams p) =>
-        CrossEntropyRow(index.X, RowWeight(weights, labels[index.X], p.Classes), logits, labels, grad, stats, p);
+        CrossEntropyRow(index.X, p.Weighted != 0 ? RowWeight(weights, labels[index.X], p.Classes) : 1f, logits, labels, grad, stats, p);
 
     /// <summary>weights[label]; an out-of-range label has no weight to read, so its row's weight is NaN, as its loss is.</summary>
     internal static float RowWeight(ArrayView<float> weights, int label, int classes) =>

@@ -59,7 +59,7 @@ public static class TrainCommand
         if (request.Init == InitScheme.Zeros && spec.Kind == ModelKind.Mlp)
             throw new UsageException("--init zeros would leave every hidden unit identical; use it with --model logistic or softmax");
         int maxRows = Trainer.NetworkRows(options);
-        BufferCheck.Require($"--hidden {string.Join(",", spec.Hidden)} with --batch-size {options.BatchSize}", Network.Buffers(spec, maxRows));
+        BufferCheck.Require($"--hidden {string.Join(",", spec.Hidden)} with --batch-size {options.BatchSize}", Network.Buffers(spec, maxRows).Concat(GpuNet.Optim.Optimizers.StateBuffers(options, spec)));
         var initFrom = request.InitFrom is { } initFile ? ModelCheckpoint.Load(initFile, request.Activation) : null;
         initFrom?.RequireArchitecture(spec, $"--init-from {request.InitFrom}");
         var resumePoint = request.Resume is { } dir ? RunCheckpoints.LoadForResume(dir) : null;

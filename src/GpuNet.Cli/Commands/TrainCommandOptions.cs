@@ -31,7 +31,7 @@ public sealed class TrainCommandOptions
     public Option<int> StepEpochs { get; } = new("--lr-step") { Description = "Step schedule: epochs between decays", DefaultValueFactory = _ => Defaults.StepEpochs };
     public Option<float> Gamma { get; } = new("--lr-gamma") { Description = "Step schedule: decay factor", DefaultValueFactory = _ => Defaults.Gamma };
     public Option<double> Warmup { get; } = new("--warmup") { Description = "Linear learning-rate warm-up, in epochs", DefaultValueFactory = _ => 0.0 };
-    public Option<float> ClipNorm { get; } = new("--clip-norm") { Description = "Clip each step's gradients to this global L2 norm (PyTorch's clip_grad_norm_); 0 = off. Costs one device wait per step", DefaultValueFactory = _ => 0f };
+    public Option<float> ClipNorm { get; } = new("--clip-norm") { Description = "Clip each step's gradients to this global L2 norm (PyTorch's clip_grad_norm_, the norm computed on the device: no wait); 0 = off", DefaultValueFactory = _ => 0f };
     public Option<double> ValFraction { get; } = new Option<double>("--val-fraction") { Description = "Share of the training set held out for validation (after a seeded shuffle); 0 = none", DefaultValueFactory = _ => 0.1 }.Fraction();
     public Option<int> EarlyStopping { get; } = new("--early-stopping") { Description = "Stop after N epochs without a lower validation loss, keeping the best weights; 0 = off", DefaultValueFactory = _ => 0 };
     public Option<string> Device { get; } = DeviceOption.Create();

@@ -63,67 +63,58 @@ public interface IBackend : IDisposable
     void ColumnSums(DeviceBuffer<float> x, int rows, int cols, DeviceBuffer<float> sums);
 
     /// <summary>
-    /// Fused softmax cross-entropy over [rows, classes] logits with integer labels.
+    /// Fused softmax cross-entropy over [rows, classes] logits with integer labels, optionally class-weighted.
     /// Per row r (subtracting the row max first, log-sum-exp):
-    /// loss_r = logsumexp(z_r) − z_r[y_r]; correct_r = 1 if the first argmax of z_r is y_r, else 0.
-    /// Accumulates stats[2r] += loss_r and stats[2r + 1] += correct_r (per-row slots: no atomics,
+    /// loss_r = logsumexp(z_r) − z_r[y_r]; correct_r = 1 if the first argmax of z_r is y_r, else 0; w_r = classWeights[y_r]
+    /// with <paramref name="classWeights"/> [classes] (PyTorch's CrossEntropyLoss(weight=)), else 1.
+    /// Accumulates stats[2r] += w_r·loss_r and stats[2r + 1] += correct_r (accuracy unweighted; per-row slots: no atomics,
     /// deterministic; the host sums them when it reports). When <paramref name="gradLogits"/> is
-    /// not null it writes gradLogits[r, c] = gradScale·(p_rc − [c == y_r]); the mean-reduced
-    /// loss uses gradScale = 1/rows. gradLogits may alias logits.
-    /// A label outside [0, classes) — here and in every loss op below, classes = 2 for the sigmoid ones —
+    /// not null it writes gradLogits[r, c] = gradScale·w_r·(p_rc − [c == y_r]); the mean-reduced
+    /// loss uses gradScale = 1/rows, the weighted mean Σ w_r·loss_r / Σ w_r gradScale = 1/Σ w_r, which the caller sums in
+    /// row order. A weight of 1 gives exactly the unweighted values. gradLogits may alias logits.
+    /// A label outside [0, classes) — here and in <see cref="SigmoidBinaryCrossEntropy"/>, where classes = 2 —
     /// gives its row loss NaN, correct 0 and a NaN gradient row, on every backend: a kernel can neither
     /// throw nor read a class that is not there, and NaN cannot pass unseen (PyTorch raises instead;
     /// <see cref="Training.Trainer"/> checks labels before training, as PyTorch's users expect).
     /// </summary>
     void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats);
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats, DeviceBuffer<float>? classWeights = null);
 
     /// <summary>
     /// Fused sigmoid + binary cross-entropy for one-output logistic regression, labels in {0, 1}.
     /// loss_r = max(z, 0) − z·y + log(1 + e^(−|z|)) (stable form); correct_r = [(z &gt; 0) == (y == 1)].
-    /// Accumulates stats like <see cref="SoftmaxCrossEntropy"/>; when gradLogits is not null writes
-    /// gradLogits[r] = gradScale·(σ(z_r) − y_r). gradLogits may alias logits.
+    /// Accumulates stats like <see cref="SoftmaxCrossEntropy"/>, weighted by the two class weights [2] when given; when
+    /// gradLogits is not null writes gradLogits[r] = gradScale·w_r·(σ(z_r) − y_r). gradLogits may alias logits.
     /// </summary>
     void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats);
-
-    /// <summary>
-    /// <see cref="SoftmaxCrossEntropy"/> with per-class weights [classes] (PyTorch's CrossEntropyLoss(weight=)):
-    /// row r counts with w_r = classWeights[y_r], so stats[2r] += w_r·loss_r (accuracy unweighted) and
-    /// gradLogits[r, c] = gradScale·w_r·(p_rc − [c == y_r]). The weighted mean Σ w_r·loss_r / Σ w_r takes
-    /// gradScale = 1/Σ w_r, which the caller sums in row order (deterministic, no atomics).
-    /// </summary>
-    void WeightedSoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, int classes,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats);
-
-    /// <summary><see cref="SigmoidBinaryCrossEntropy"/> with the two class weights [2], weighted as <see cref="WeightedSoftmaxCrossEntropy"/>.</summary>
-    void WeightedSigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats);
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats, DeviceBuffer<float>? classWeights = null);
 
     /// <summary>Row-wise softmax probabilities of [rows, classes] logits (for predict). May alias.</summary>
     void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes);
 
-    /// <summary>One SGD step over the first <paramref name="count"/> parameters, see <see cref="SgdParams"/>.</summary>
-    void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd);
+    /// <summary>
+    /// One SGD step over the first <paramref name="count"/> parameters, see <see cref="SgdParams"/>: a model's whole flat
+    /// parameter buffer in one launch. <paramref name="velocity"/> is read and written only when the momentum is not 0
+    /// (it may then be null). With <paramref name="gradScale"/> (one element, written on the device by <see cref="ClipScale"/>)
+    /// the raw gradients are first multiplied by gradScale[0]; without it they are used as they are.
+    /// </summary>
+    void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? velocity, int count, in SgdParams sgd,
+        DeviceBuffer<float>? gradScale = null);
 
     /// <summary>
-    /// <see cref="SgdUpdate"/> on two whole tensors with the same settings (a layer's weight and
-    /// bias); devices that can fuse the two do it in one launch.
+    /// One Adam or AdamW step (see <see cref="AdamParams"/>) over the first <paramref name="count"/> parameters, each with
+    /// its first-moment (exp_avg) and second-moment (exp_avg_sq) element, in one launch; <paramref name="gradScale"/> as in
+    /// <see cref="SgdUpdate"/>.
     /// </summary>
-    void SgdUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity,
-        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> velocity2, in SgdParams sgd)
-    {
-        SgdUpdate(parameters, gradients, velocity, parameters.Length, sgd);
-        SgdUpdate(parameters2, gradients2, velocity2, parameters2.Length, sgd);
-    }
+    void AdamUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq, int count,
+        in AdamParams adam, DeviceBuffer<float>? gradScale = null);
 
     /// <summary>
-    /// One Adam or AdamW step (see <see cref="AdamParams"/>) on a layer's weight and bias, each whole
-    /// tensor with its first-moment (exp_avg) and second-moment (exp_avg_sq) buffer of the same length,
-    /// in one launch.
+    /// PyTorch's clip_grad_norm_ factor without a host wait: with norm = √(Σ g[i]²) over i &lt; <paramref name="count"/>,
+    /// scale[0] = norm &gt; maxNorm ? maxNorm / (norm + 1e-6) : 1. The sum runs in an order fixed by the count alone (no
+    /// atomics): the same bits every run. The update ops read scale[0] as their gradScale.
     /// </summary>
-    void AdamUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq,
-        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> expAvg2, DeviceBuffer<float> expAvgSq2, in AdamParams adam);
+    void ClipScale(DeviceBuffer<float> gradients, int count, float maxNorm, DeviceBuffer<float> scale);
 
     /// <summary>
     /// Inverted dropout over the first <paramref name="count"/> elements: output[i] = input[i] / (1 − p) where

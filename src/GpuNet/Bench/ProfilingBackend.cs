@@ -72,27 +72,28 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
         Time($"{activation.ToString().ToLowerInvariant()} backward {count}", () => inner.ActivationBackward(gradOutput, output, gradInput, count, activation));
     public void ColumnSums(DeviceBuffer<float> x, int rows, int cols, DeviceBuffer<float> sums) =>
         Time($"column sums {rows}x{cols}", () => inner.ColumnSums(x, rows, cols, sums));
-    public void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
-        Time($"softmax CE {rows}x{classes}", () => inner.SoftmaxCrossEntropy(logits, labels, rows, classes, gradLogits, gradScale, stats));
-    public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
-        Time($"sigmoid BCE {rows}", () => inner.SigmoidBinaryCrossEntropy(logits, labels, rows, gradLogits, gradScale, stats));
-    public void WeightedSoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, int classes, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
-        Time($"weighted softmax CE {rows}x{classes}", () => inner.WeightedSoftmaxCrossEntropy(logits, labels, classWeights, rows, classes, gradLogits, gradScale, stats));
-    public void WeightedSigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
-        Time($"weighted sigmoid BCE {rows}", () => inner.WeightedSigmoidBinaryCrossEntropy(logits, labels, classWeights, rows, gradLogits, gradScale, stats));
+    public void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats,
+        DeviceBuffer<float>? classWeights = null) =>
+        Time($"{(classWeights is null ? "" : "weighted ")}softmax CE {rows}x{classes}", () => inner.SoftmaxCrossEntropy(logits, labels, rows, classes, gradLogits, gradScale, stats, classWeights));
+    public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats,
+        DeviceBuffer<float>? classWeights = null) =>
+        Time($"{(classWeights is null ? "" : "weighted ")}sigmoid BCE {rows}", () => inner.SigmoidBinaryCrossEntropy(logits, labels, rows, gradLogits, gradScale, stats, classWeights));
     public void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes) =>
         Time("softmax", () => inner.Softmax(logits, probabilities, rows, classes));
-    public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd)
+    public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? velocity, int count, in SgdParams sgd,
+        DeviceBuffer<float>? gradScale = null)
     {
         var p = sgd;
-        Time($"sgd {count}", () => inner.SgdUpdate(parameters, gradients, velocity, count, p));
+        Time($"sgd {count}", () => inner.SgdUpdate(parameters, gradients, velocity, count, p, gradScale));
     }
-    public void AdamUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq,
-        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> expAvg2, DeviceBuffer<float> expAvgSq2, in AdamParams adam)
+    public void AdamUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq, int count,
+        in AdamParams adam, DeviceBuffer<float>? gradScale = null)
     {
         var p = adam;
-        Time($"adam {parameters.Length + parameters2.Length}", () => inner.AdamUpdatePair(parameters, gradients, expAvg, expAvgSq, parameters2, gradients2, expAvg2, expAvgSq2, p));
+        Time($"adam {count}", () => inner.AdamUpdate(parameters, gradients, expAvg, expAvgSq, count, p, gradScale));
     }
+    public void ClipScale(DeviceBuffer<float> gradients, int count, float maxNorm, DeviceBuffer<float> scale) =>
+        Time($"clip scale {count}", () => inner.ClipScale(gradients, count, maxNorm, scale));
     public void Dropout(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, float probability, ulong seed) =>
         Time($"dropout {count}", () => inner.Dropout(input, output, count, probability, seed));
     public void GatherRows(DeviceBuffer<float> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) =>

@@ -3,22 +3,21 @@ using GpuNet.Backends;
 namespace GpuNet.Nn;
 
 /// <summary>
-/// The parameters of one linear layer on a backend, with their gradients and the SGD
-/// momentum buffers: W [Out, In] and b [Out], as in PyTorch's nn.Linear. The gradients are
-/// views of the network's one flat gradient buffer (<see cref="Network.Gradients"/>).
+/// One linear layer's views into its network's flat buffers: W [Out, In] and b [Out], as in PyTorch's nn.Linear,
+/// slices of <see cref="Network.Parameters"/>, and dW and db, the same slices of <see cref="Network.Gradients"/>.
+/// It owns no memory and no optimiser state.
 /// </summary>
-public sealed class Linear : IDisposable
+public sealed class Linear
 {
-    /// <param name="gradients">Out × In + Out elements of the network's gradient buffer: dW, then db.</param>
-    public Linear(IBackend backend, LayerSpec spec, DeviceBuffer<float> gradients)
+    /// <param name="parameters">Out × In + Out elements of the network's parameter buffer: W, then b.</param>
+    /// <param name="gradients">The same elements of the network's gradient buffer: dW, then db.</param>
+    public Linear(LayerSpec spec, DeviceBuffer<float> parameters, DeviceBuffer<float> gradients)
     {
         Spec = spec;
-        Weight = backend.Allocate<float>(spec.Out * spec.In);
-        Bias = backend.Allocate<float>(spec.Out);
+        Weight = parameters.Slice(0, spec.Out * spec.In);
+        Bias = parameters.Slice(spec.Out * spec.In, spec.Out);
         WeightGrad = gradients.Slice(0, spec.Out * spec.In);
         BiasGrad = gradients.Slice(spec.Out * spec.In, spec.Out);
-        WeightVelocity = backend.Allocate<float>(spec.Out * spec.In);
-        BiasVelocity = backend.Allocate<float>(spec.Out);
     }
 
     public LayerSpec Spec { get; }
@@ -26,10 +25,8 @@ public sealed class Linear : IDisposable
     public DeviceBuffer<float> Bias { get; }
     public DeviceBuffer<float> WeightGrad { get; }
     public DeviceBuffer<float> BiasGrad { get; }
-    public DeviceBuffer<float> WeightVelocity { get; }
-    public DeviceBuffer<float> BiasVelocity { get; }
 
-    /// <summary>Initialises W by <paramref name="scheme"/> and zeroes b and both velocities.</summary>
+    /// <summary>Initialises W by <paramref name="scheme"/> and zeroes b.</summary>
     public void Initialise(IBackend backend, InitScheme scheme, ulong seed)
     {
         int fanIn = Spec.In, fanOut = Spec.Out;
@@ -50,15 +47,5 @@ public sealed class Linear : IDisposable
                 break;
         }
         backend.Fill(Bias, Bias.Length, 0f);
-        backend.Fill(WeightVelocity, WeightVelocity.Length, 0f);
-        backend.Fill(BiasVelocity, BiasVelocity.Length, 0f);
-    }
-
-    public void Dispose()
-    {
-        Weight.Dispose();
-        Bias.Dispose();
-        WeightVelocity.Dispose();
-        BiasVelocity.Dispose();
     }
 }

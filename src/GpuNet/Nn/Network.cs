@@ -4,9 +4,10 @@ using GpuNet.Kernels;
 namespace GpuNet.Nn;
 
 /// <summary>
-/// A model living on one backend: its layers, and activation and gradient buffers sized once
-/// for the largest batch it will see, so a training step allocates nothing. Every method only
-/// enqueues backend ops; nothing here waits for the device.
+/// A model living on one backend: one flat parameter buffer and one flat gradient buffer in state-dict order (W then b,
+/// layer by layer), whose slices are its layers, and activation buffers sized once for the largest batch it will see,
+/// so a training step allocates nothing. It holds no optimiser state (that is <see cref="Optim.IOptimizer"/>'s).
+/// Forward, loss and backward only enqueue backend ops; nothing there waits for the device.
 /// </summary>
 public sealed class Network : IDisposable
 {
@@ -15,7 +16,6 @@ public sealed class Network : IDisposable
     private readonly DeviceBuffer<float>[] _outputs; // post-activation output of each layer, [MaxRows, Out]
     private readonly DeviceBuffer<float>[] _deltas;  // dLoss/d(pre-activation) of each layer, [MaxRows, Out]
     private DeviceBuffer<float>[]? _dropped;         // hidden outputs after dropout, allocated by the first step that drops
-    private float[]? _gradientHost; // reused by GradientNorm
 
     public Network(IBackend backend, ModelSpec spec, int maxRows)
     {
@@ -24,34 +24,34 @@ public sealed class Network : IDisposable
         _backend = backend;
         Spec = spec;
         MaxRows = maxRows;
-        Gradients = backend.Allocate<float>(checked((int)spec.ParameterCount));
+        Parameters = backend.Allocate<float>(checked((int)spec.ParameterCount));
+        Gradients = backend.Allocate<float>(Parameters.Length);
         int offset = 0;
         _layers = new Linear[spec.Layers.Count];
         for (int i = 0; i < _layers.Length; i++)
         {
             var l = spec.Layers[i];
-            _layers[i] = new Linear(backend, l, Gradients.Slice(offset, l.Out * l.In + l.Out));
-            offset += l.Out * l.In + l.Out;
+            int length = l.Out * l.In + l.Out;
+            _layers[i] = new Linear(l, Parameters.Slice(offset, length), Gradients.Slice(offset, length));
+            offset += length;
         }
         _outputs = spec.Layers.Select(l => backend.Allocate<float>(checked(maxRows * l.Out))).ToArray();
         _deltas = spec.Layers.Select(l => backend.Allocate<float>(checked(maxRows * l.Out))).ToArray();
     }
 
     /// <summary>
-    /// The 4-byte buffers a network of <paramref name="spec"/> for <paramref name="maxRows"/> rows allocates:
-    /// per layer the weights, their gradient and momentum (3 × out × in, and 3 × out for the bias), and an output
-    /// and a delta of maxRows × out. Checked with <see cref="BufferLimits.Check"/> before anything is allocated.
+    /// The 4-byte buffers a network of <paramref name="spec"/> for <paramref name="maxRows"/> rows allocates: the
+    /// parameters and the gradients (one buffer each), and per layer an output and a delta of maxRows × out. The
+    /// optimiser's state is its own (<see cref="Optim.Optimizers.StateBuffers"/>). Checked with
+    /// <see cref="BufferLimits.Check"/> before anything is allocated.
     /// </summary>
     public static IEnumerable<(string What, double Elements)> Buffers(ModelSpec spec, int maxRows) =>
         spec.Layers.SelectMany(l => new (string, double)[]
         {
-            ($"a {l.In}-to-{l.Out} layer's weights", (double)l.In * l.Out),
-            ($"a {l.In}-to-{l.Out} layer's weight gradient", (double)l.In * l.Out),
-            ($"a {l.In}-to-{l.Out} layer's momentum", (double)l.In * l.Out),
-            ($"a {l.Out}-unit layer's biases, gradient and momentum", 3.0 * l.Out),
             ($"a {l.Out}-unit layer's output for {maxRows} rows", (double)maxRows * l.Out),
             ($"a {l.Out}-unit layer's gradient for {maxRows} rows", (double)maxRows * l.Out),
-        }).Append(("the gradients of every layer (one buffer)", spec.ParameterCount));
+        }).Prepend(("the gradients of every layer (one buffer)", spec.ParameterCount))
+          .Prepend(("the parameters of every layer (one buffer)", spec.ParameterCount));
 
     public ModelSpec Spec { get; }
     public int MaxRows { get; }
@@ -61,6 +61,9 @@ public sealed class Network : IDisposable
 
     /// <summary>Rows [first, first + count) in chunks of <see cref="MaxRows"/>: one rank's share of a set.</summary>
     public RowChunks Chunks(int first, int count) => new(first, count, MaxRows);
+
+    /// <summary>Every weight and bias in one contiguous buffer, layer by layer (W, then b), in state-dict order; the layers are slices of it.</summary>
+    public DeviceBuffer<float> Parameters { get; }
 
     /// <summary>
     /// Every gradient of the last <see cref="Backward"/> in one contiguous buffer, layer by layer (dW, then db), in
@@ -119,19 +122,11 @@ public sealed class Network : IDisposable
     public void Loss(DeviceBuffer<int> labels, int rows, DeviceBuffer<float> stats, bool withGradient, LossWeights? weights = null, int? meanOver = null)
     {
         var grad = withGradient ? _deltas[^1] : null;
-        if (weights is { } w)
-        {
-            if (Spec.Kind == ModelKind.Logistic)
-                _backend.WeightedSigmoidBinaryCrossEntropy(Logits, labels, w.ClassWeights, rows, grad, w.GradScale, stats);
-            else
-                _backend.WeightedSoftmaxCrossEntropy(Logits, labels, w.ClassWeights, rows, Spec.Classes, grad, w.GradScale, stats);
-            return;
-        }
-        float scale = 1f / (meanOver ?? rows);
+        float scale = weights?.GradScale ?? 1f / (meanOver ?? rows);
         if (Spec.Kind == ModelKind.Logistic)
-            _backend.SigmoidBinaryCrossEntropy(Logits, labels, rows, grad, scale, stats);
+            _backend.SigmoidBinaryCrossEntropy(Logits, labels, rows, grad, scale, stats, weights?.ClassWeights);
         else
-            _backend.SoftmaxCrossEntropy(Logits, labels, rows, Spec.Classes, grad, scale, stats);
+            _backend.SoftmaxCrossEntropy(Logits, labels, rows, Spec.Classes, grad, scale, stats, weights?.ClassWeights);
     }
 
     /// <summary>
@@ -157,27 +152,9 @@ public sealed class Network : IDisposable
         }
     }
 
-    /// <summary>One SGD step on every parameter tensor, from the gradients of the last <see cref="Backward"/>.</summary>
-    public void Step(in SgdParams sgd)
-    {
-        foreach (var layer in _layers)
-            _backend.SgdUpdatePair(layer.Weight, layer.WeightGrad, layer.WeightVelocity, layer.Bias, layer.BiasGrad, layer.BiasVelocity, sgd);
-    }
-
     /// <summary>
-    /// Forward, loss with gradient, backward and an SGD update: one minibatch of training. With
-    /// <paramref name="clipNorm"/> &gt; 0 the gradients are first scaled so their global L2 norm is at
-    /// most clipNorm (PyTorch's clip_grad_norm_); measuring the norm waits for the device once.
-    /// </summary>
-    public void TrainStep(DeviceBuffer<float> x, DeviceBuffer<int> labels, int rows, in SgdParams sgd, DeviceBuffer<float> stats, float clipNorm = 0f)
-    {
-        ComputeGradients(x, labels, rows, stats, dropout: null);
-        Step(sgd with { GradScale = sgd.GradScale * ClipScale(clipNorm) });
-    }
-
-    /// <summary>
-    /// The first half of a step with any optimiser (the second is <see cref="Update"/>; a data-parallel step sums
-    /// <see cref="Gradients"/> across ranks between the two): forward, loss and backward into <see cref="Gradients"/>,
+    /// The first half of a step with any optimiser (the second is <see cref="Optim.IOptimizer.Step"/>; a data-parallel
+    /// step sums <see cref="Gradients"/> across ranks between the two): forward, loss and backward into <see cref="Gradients"/>,
     /// with dropout on the hidden layers when <paramref name="dropout"/> is given, the loss gradient a mean over
     /// <paramref name="meanOver"/> rows (see <see cref="Loss"/>). PyTorch's order: backward, then clip_grad_norm_, then
     /// optimizer.step() at the scheduled rate.
@@ -188,27 +165,6 @@ public sealed class Network : IDisposable
         Forward(x, rows, dropout);
         Loss(labels, rows, stats, withGradient: true, weights, meanOver);
         Backward(x, rows, dropout);
-    }
-
-    /// <summary>The second half: clip <see cref="Gradients"/> by their global norm when <paramref name="clipNorm"/> &gt; 0, then one optimiser step.</summary>
-    public void Update(Optim.IOptimizer optimizer, float learningRate, float clipNorm) => optimizer.Step(learningRate, ClipScale(clipNorm));
-
-    /// <summary>1, or with <paramref name="clipNorm"/> &gt; 0 the factor clip_grad_norm_ scales the gradients by (waits for the device).</summary>
-    private float ClipScale(float clipNorm)
-    {
-        if (clipNorm <= 0f) return 1f;
-        double norm = GradientNorm();
-        return norm > clipNorm ? (float)(clipNorm / (norm + 1e-6)) : 1f;
-    }
-
-    /// <summary>The global L2 norm of every gradient of the last <see cref="Backward"/> (waits for the device).</summary>
-    public double GradientNorm()
-    {
-        _gradientHost ??= new float[Gradients.Length];
-        _backend.Download(Gradients, _gradientHost.AsSpan());
-        double sumOfSquares = 0;
-        foreach (float g in _gradientHost) sumOfSquares += (double)g * g;
-        return Math.Sqrt(sumOfSquares);
     }
 
     /// <summary>
@@ -224,58 +180,56 @@ public sealed class Network : IDisposable
     }
 
     /// <summary>Host copies of the parameters, named layers.{i}.weight [out, in] and layers.{i}.bias [out].</summary>
-    public IReadOnlyList<NamedTensor> ExportParameters() => Export(l => (l.Weight, l.Bias));
+    public IReadOnlyList<NamedTensor> ExportParameters() => ExportFlat(Parameters, static (_, name) => name);
 
     /// <summary>Host copies of the gradients of the last <see cref="Backward"/>, named like the parameters.</summary>
-    public IReadOnlyList<NamedTensor> ExportGradients() => Export(l => (l.WeightGrad, l.BiasGrad));
+    public IReadOnlyList<NamedTensor> ExportGradients() => ExportFlat(Gradients, static (_, name) => name);
 
     /// <summary>False when any weight or bias is NaN or infinite (waits for the device and copies the parameters to the host).</summary>
     public bool ParametersAreFinite() => ExportParameters().All(t => Array.TrueForAll(t.Data, float.IsFinite));
 
-    /// <summary>Host copies of the SGD momentum buffers, named like the parameters (optimiser state for resuming).</summary>
-    public IReadOnlyList<NamedTensor> ExportVelocities() => Export(l => (l.WeightVelocity, l.BiasVelocity));
-
     /// <summary>Uploads parameters by name; every tensor of the spec must be present with its exact shape.</summary>
-    public void ImportParameters(IReadOnlyList<NamedTensor> tensors) => Import(tensors, l => (l.Weight, l.Bias));
+    public void ImportParameters(IReadOnlyList<NamedTensor> tensors) =>
+        ImportFlat(tensors, Parameters, static (_, name) => name, name => $"tensor {name}");
 
-    /// <summary>Uploads SGD momentum buffers by name, as written by <see cref="ExportVelocities"/>.</summary>
-    public void ImportVelocities(IReadOnlyList<NamedTensor> tensors) => Import(tensors, l => (l.WeightVelocity, l.BiasVelocity));
-
-    private void Import(IReadOnlyList<NamedTensor> tensors, Func<Linear, (DeviceBuffer<float> W, DeviceBuffer<float> B)> pick)
+    /// <summary>
+    /// Host copies of <paramref name="flat"/>, a buffer laid out like <see cref="Parameters"/> (an optimiser's state),
+    /// one download, cut into one tensor per parameter: parameter k (state-dict order) named <paramref name="name"/>(k, its name).
+    /// </summary>
+    public IReadOnlyList<NamedTensor> ExportFlat(DeviceBuffer<float> flat, Func<int, string, string> name)
     {
-        var byName = tensors.ToDictionary(t => t.Name);
-        for (int i = 0; i < _layers.Length; i++)
+        var host = new float[Parameters.Length];
+        _backend.Download(flat, host.AsSpan());
+        int offset = 0;
+        return ParameterNames.Of(Spec).Select((p, k) =>
         {
-            var (w, b) = pick(_layers[i]);
-            Upload(byName, ParameterNames.Weight(i), w, [_layers[i].Spec.Out, _layers[i].Spec.In]);
-            Upload(byName, ParameterNames.Bias(i), b, [_layers[i].Spec.Out]);
-        }
+            int length = p.Shape.Aggregate(1, (a, b) => a * b);
+            var tensor = new NamedTensor(name(k, p.Name), p.Shape, host.AsSpan(offset, length).ToArray());
+            offset += length;
+            return tensor;
+        }).ToArray();
     }
 
-    private void Upload(Dictionary<string, NamedTensor> byName, string name, DeviceBuffer<float> target, int[] shape)
+    /// <summary>
+    /// Uploads tensors named as <see cref="ExportFlat"/> names them into <paramref name="flat"/>; each must be present with
+    /// its parameter's exact shape (<paramref name="describe"/> names a tensor in the error).
+    /// </summary>
+    public void ImportFlat(IReadOnlyList<NamedTensor> tensors, DeviceBuffer<float> flat, Func<int, string, string> name, Func<string, string> describe)
     {
-        if (!byName.TryGetValue(name, out var tensor))
-            throw new DataException($"tensor {name} is missing (the model {Spec.Describe()} needs it)");
-        if (!tensor.Shape.SequenceEqual(shape))
-            throw new DataException($"tensor {name} has shape [{string.Join(", ", tensor.Shape)}], the model {Spec.Describe()} needs [{string.Join(", ", shape)}]");
-        _backend.Upload<float>(tensor.Data, target);
-    }
-
-    private NamedTensor[] Export(Func<Linear, (DeviceBuffer<float> W, DeviceBuffer<float> B)> pick)
-    {
-        var result = new List<NamedTensor>();
-        for (int i = 0; i < _layers.Length; i++)
+        var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var host = new float[Parameters.Length];
+        int offset = 0;
+        foreach (var (p, k) in ParameterNames.Of(Spec).Select((p, k) => (p, k)))
         {
-            var (w, b) = pick(_layers[i]);
-            var spec = _layers[i].Spec;
-            var wData = new float[w.Length];
-            var bData = new float[b.Length];
-            _backend.Download(w, wData.AsSpan());
-            _backend.Download(b, bData.AsSpan());
-            result.Add(new NamedTensor(ParameterNames.Weight(i), [spec.Out, spec.In], wData));
-            result.Add(new NamedTensor(ParameterNames.Bias(i), [spec.Out], bData));
+            string key = name(k, p.Name);
+            if (!byName.TryGetValue(key, out var tensor))
+                throw new DataException($"{describe(key)} is missing (the model {Spec.Describe()} needs it)");
+            if (!tensor.Shape.SequenceEqual(p.Shape))
+                throw new DataException($"{describe(key)} has shape [{string.Join(", ", tensor.Shape)}], the model {Spec.Describe()} needs [{string.Join(", ", p.Shape)}]");
+            tensor.Data.CopyTo(host, offset);
+            offset += tensor.Data.Length;
         }
-        return result.ToArray();
+        _backend.Upload<float>(host, flat);
     }
 
     private void CheckRows(int rows)
@@ -286,7 +240,7 @@ public sealed class Network : IDisposable
 
     public void Dispose()
     {
-        foreach (var l in _layers) l.Dispose();
+        Parameters.Dispose();
         Gradients.Dispose();
         foreach (var b in _outputs) b.Dispose();
         foreach (var b in _deltas) b.Dispose();

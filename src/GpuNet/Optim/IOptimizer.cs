@@ -3,8 +3,10 @@ using GpuNet.Nn;
 namespace GpuNet.Optim;
 
 /// <summary>
-/// An optimiser over one network's parameters, owning its state (PyTorch's <c>optimizer.state</c>). A step only
-/// enqueues device work; the step count lives on the host, so nothing in a step waits for the device.
+/// An optimiser over one network's flat parameter buffer, owning its state (PyTorch's <c>optimizer.state</c>) as flat
+/// buffers of the same length, allocated only when its settings need them, and gradient clipping. A step is at most
+/// three launches (clipping's two, and one update over every parameter); the step count lives on the host, so nothing
+/// in a step waits for the device.
 /// </summary>
 public interface IOptimizer : IDisposable
 {
@@ -14,11 +16,11 @@ public interface IOptimizer : IDisposable
     long Steps { get; }
 
     /// <summary>
-    /// One update of every parameter from the gradients of the network's last backward, at
-    /// <paramref name="learningRate"/>, the raw gradients first scaled by <paramref name="gradScale"/> (clipping).
+    /// One update of every parameter from the gradients of the network's last backward, at <paramref name="learningRate"/>,
+    /// the raw gradients first clipped by their global norm when the optimiser was given a clip norm (clip_grad_norm_).
     /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "PyTorch's name, optimizer.step(); GpuNet has no Visual Basic callers.")]
-    void Step(float learningRate, float gradScale = 1f);
+    void Step(float learningRate);
 
     /// <summary>Host copies of the state tensors, with their checkpoint names (waits for the device).</summary>
     IReadOnlyList<NamedTensor> ExportState();

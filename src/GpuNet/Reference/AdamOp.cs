@@ -2,17 +2,18 @@ using GpuNet.Backends;
 
 namespace GpuNet.Reference;
 
-/// <summary>One case of the fused Adam op: a weight and a bias tensor and the settings of three consecutive steps.</summary>
+/// <summary>One case of the Adam op: a flat parameter buffer of <paramref name="Count"/> elements and the settings of three consecutive steps.</summary>
+/// <param name="GradScale">Clipping's factor, handed to the op in a one-element device buffer (none when 1).</param>
 /// <param name="FirstStep">The step number of the first of the three steps: 1 starts from zero moments (bias correction
 /// at its strongest), a later one starts from random moments, as in the middle of a run.</param>
-public sealed record AdamCase(int Weights, int Biases, bool Decoupled, float WeightDecay, float GradScale, long FirstStep)
+public sealed record AdamCase(int Count, bool Decoupled, float WeightDecay, float GradScale, long FirstStep)
 {
     public override string ToString() =>
-        $"{(Decoupled ? "adamw" : "adam")} {Weights}+{Biases} wd={WeightDecay} scale={GradScale} from step {FirstStep}";
+        $"{(Decoupled ? "adamw" : "adam")} {Count} wd={WeightDecay} scale={GradScale} from step {FirstStep}";
 }
 
 /// <summary>
-/// The fused Adam/AdamW op (<see cref="IBackend.AdamUpdatePair"/>), declared once: its awkward sizes, its float64
+/// The Adam/AdamW op (<see cref="IBackend.AdamUpdate"/>), declared once: its awkward sizes, its float64
 /// reference (<see cref="ReferenceOps.AdamUpdate"/>) and its bound (<see cref="ErrorBound.Float32Op"/> elementwise).
 /// The backend contract tests run every case on every device and <c>gpunet selftest</c> on the device it is given.
 /// </summary>
@@ -24,11 +25,11 @@ public static class AdamOp
     /// <summary>Sizes that are no multiple of a vector or a group (1, 7, 33, 129, 1031), both decays, clipping, and a late step.</summary>
     public static IReadOnlyList<AdamCase> Cases { get; } =
     [
-        new(1, 1, Decoupled: false, WeightDecay: 0f, GradScale: 1f, FirstStep: 1),
-        new(33 * 7, 7, Decoupled: false, WeightDecay: 0.1f, GradScale: 1f, FirstStep: 1),
-        new(129, 33, Decoupled: true, WeightDecay: 0.05f, GradScale: 1f, FirstStep: 1),
-        new(1031, 129, Decoupled: true, WeightDecay: 0.01f, GradScale: 0.25f, FirstStep: 1000),
-        new(7, 1, Decoupled: false, WeightDecay: 0.01f, GradScale: 0.5f, FirstStep: 3),
+        new(1, Decoupled: false, WeightDecay: 0f, GradScale: 1f, FirstStep: 1),
+        new(33 * 7 + 7, Decoupled: false, WeightDecay: 0.1f, GradScale: 1f, FirstStep: 1),
+        new(129 + 33, Decoupled: true, WeightDecay: 0.05f, GradScale: 1f, FirstStep: 1),
+        new(1031 + 129, Decoupled: true, WeightDecay: 0.01f, GradScale: 0.25f, FirstStep: 1000),
+        new(7, Decoupled: false, WeightDecay: 0.01f, GradScale: 0.5f, FirstStep: 3),
     ];
 
     /// <summary>
@@ -38,35 +39,26 @@ public static class AdamOp
     /// </summary>
     public static OpCheck Check(IBackend backend, AdamCase c)
     {
-        var rng = new Random(CaseSeed.Of(c.Weights, c.Biases, CaseSeed.Flag(c.Decoupled), (int)c.FirstStep));
-        var tensors = new[] { c.Weights, c.Biases }.Select(n => new Tensor(backend, rng, n, c.FirstStep > 1)).ToArray();
-        try
+        var rng = new Random(CaseSeed.Of(c.Count, CaseSeed.Flag(c.Decoupled), (int)c.FirstStep));
+        using var tensor = new Tensor(backend, rng, c.Count, c.FirstStep > 1);
+        using var scale = c.GradScale == 1f ? null : backend.Allocate<float>(1);
+        if (scale is not null) backend.Upload<float>([c.GradScale], scale);
+        for (long t = c.FirstStep; t < c.FirstStep + 3; t++)
         {
-            for (long t = c.FirstStep; t < c.FirstStep + 3; t++)
-            {
-                var adam = new AdamParams(LearningRate, Beta1, Beta2, Eps, c.WeightDecay, c.Decoupled, t, c.GradScale);
-                foreach (var tensor in tensors) tensor.NewGradient(backend, rng, adam);
-                var (w, b) = (tensors[0], tensors[1]);
-                backend.AdamUpdatePair(w.Parameters.View, w.Gradients.View, w.ExpAvg.View, w.ExpAvgSq.View,
-                    b.Parameters.View, b.Gradients.View, b.ExpAvg.View, b.ExpAvgSq.View, adam);
-            }
-            var worst = new OpCheck(0, "");
-            foreach (var (tensor, name) in tensors.Zip(TensorNames))
-                foreach (var (buffer, want, what) in new[] { (tensor.Parameters, tensor.WantW, ""), (tensor.ExpAvg, tensor.WantM, " exp_avg"), (tensor.ExpAvgSq, tensor.WantV, " exp_avg_sq") })
-                {
-                    var check = Compare(backend, buffer, want, name + what);
-                    if (check.WorstRatio > worst.WorstRatio) worst = check;
-                }
-            return worst;
+            var adam = new AdamParams(LearningRate, Beta1, Beta2, Eps, c.WeightDecay, c.Decoupled, t);
+            tensor.NewGradient(backend, rng, adam, c.GradScale);
+            backend.AdamUpdate(tensor.Parameters.View, tensor.Gradients.View, tensor.ExpAvg.View, tensor.ExpAvgSq.View, c.Count, adam, scale);
         }
-        finally
+        var worst = new OpCheck(0, "");
+        foreach (var (buffer, want, what) in new[] { (tensor.Parameters, tensor.WantW, "parameters"), (tensor.ExpAvg, tensor.WantM, "exp_avg"), (tensor.ExpAvgSq, tensor.WantV, "exp_avg_sq") })
         {
-            foreach (var tensor in tensors) tensor.Dispose();
+            var check = Compare(backend, buffer, want, what);
+            if (check.WorstRatio > worst.WorstRatio) worst = check;
         }
+        return worst;
     }
 
     private const int Offset = 3, Slack = 2;
-    private static readonly string[] TensorNames = ["weight", "bias"];
 
     private static OpCheck Compare(IBackend backend, Placed buffer, double[] want, string what)
     {
@@ -101,7 +93,7 @@ public static class AdamOp
         public void Dispose() => Whole.Dispose();
     }
 
-    /// <summary>One parameter tensor on the device with its gradient and moments, and its float64 twin.</summary>
+    /// <summary>One flat parameter buffer on the device with its gradient and moments, and its float64 twin.</summary>
     private sealed class Tensor : IDisposable
     {
         public Tensor(IBackend backend, Random rng, int n, bool midRun)
@@ -122,11 +114,11 @@ public static class AdamOp
         public double[] WantV { get; }
 
         /// <summary>Uploads a fresh gradient and takes the reference's step with it.</summary>
-        public void NewGradient(IBackend backend, Random rng, in AdamParams adam)
+        public void NewGradient(IBackend backend, Random rng, in AdamParams adam, double gradScale)
         {
             var g = Random(rng, WantW.Length, 1);
             backend.Upload<float>(g, Gradients.View);
-            ReferenceOps.AdamUpdate(WantW, ToDouble(g), WantM, WantV, WantW.Length, adam);
+            ReferenceOps.AdamUpdate(WantW, ToDouble(g), WantM, WantV, WantW.Length, adam, gradScale);
         }
 
         public void Dispose()

@@ -81,51 +81,19 @@ public static class ReferenceOps
         }
     }
 
-    /// <summary>Accumulates stats[2r] += loss_r, stats[2r + 1] += correct_r; writes the gradient when gradLogits is not null.</summary>
-    public static void SoftmaxCrossEntropy(double[] logits, int[] labels, int rows, int classes,
-        double[]? gradLogits, double gradScale, double[] stats)
-    {
-        var p = new double[classes];
-        for (int r = 0; r < rows; r++)
-        {
-            var z = logits.AsSpan(r * classes, classes);
-            int label = labels[r];
-            (int argmax, double logSumExp) = RowSoftmax(z, p);
-            stats[2 * r] += logSumExp - z[label];
-            stats[2 * r + 1] += argmax == label ? 1 : 0;
-            if (gradLogits is not null)
-                for (int c = 0; c < classes; c++)
-                    gradLogits[r * classes + c] = gradScale * (p[c] - (c == label ? 1 : 0));
-        }
-    }
-
-    public static void SigmoidBinaryCrossEntropy(double[] logits, int[] labels, int rows,
-        double[]? gradLogits, double gradScale, double[] stats)
-    {
-        for (int r = 0; r < rows; r++)
-        {
-            double z = logits[r];
-            int y = labels[r];
-            stats[2 * r] += Math.Max(z, 0) - z * y + Math.Log(1 + Math.Exp(-Math.Abs(z)));
-            stats[2 * r + 1] += (z > 0) == (y == 1) ? 1 : 0;
-            if (gradLogits is not null)
-                gradLogits[r] = gradScale * (1 / (1 + Math.Exp(-z)) - y);
-        }
-    }
-
     /// <summary>
-    /// The class-weighted cross-entropy (PyTorch's CrossEntropyLoss(weight=)): stats[2r] += w[y_r]·loss_r,
-    /// stats[2r + 1] += correct_r, gradient gradScale·w[y_r]·(p − onehot).
+    /// Accumulates stats[2r] += w_r·loss_r, stats[2r + 1] += correct_r; writes the gradient gradScale·w_r·(p − onehot) when
+    /// gradLogits is not null. w_r = classWeights[y_r] (PyTorch's CrossEntropyLoss(weight=)), or 1 without weights.
     /// </summary>
-    public static void WeightedSoftmaxCrossEntropy(double[] logits, int[] labels, double[] classWeights, int rows, int classes,
-        double[]? gradLogits, double gradScale, double[] stats)
+    public static void SoftmaxCrossEntropy(double[] logits, int[] labels, int rows, int classes,
+        double[]? gradLogits, double gradScale, double[] stats, double[]? classWeights = null)
     {
         var p = new double[classes];
         for (int r = 0; r < rows; r++)
         {
             var z = logits.AsSpan(r * classes, classes);
             int label = labels[r];
-            double w = classWeights[label];
+            double w = classWeights?[label] ?? 1;
             (int argmax, double logSumExp) = RowSoftmax(z, p);
             stats[2 * r] += w * (logSumExp - z[label]);
             stats[2 * r + 1] += argmax == label ? 1 : 0;
@@ -135,15 +103,15 @@ public static class ReferenceOps
         }
     }
 
-    /// <summary>The class-weighted sigmoid binary cross-entropy, weighted as <see cref="WeightedSoftmaxCrossEntropy"/>.</summary>
-    public static void WeightedSigmoidBinaryCrossEntropy(double[] logits, int[] labels, double[] classWeights, int rows,
-        double[]? gradLogits, double gradScale, double[] stats)
+    /// <summary>The sigmoid binary cross-entropy, weighted (by the two class weights) or not as <see cref="SoftmaxCrossEntropy"/>.</summary>
+    public static void SigmoidBinaryCrossEntropy(double[] logits, int[] labels, int rows,
+        double[]? gradLogits, double gradScale, double[] stats, double[]? classWeights = null)
     {
         for (int r = 0; r < rows; r++)
         {
             double z = logits[r];
             int y = labels[r];
-            double w = classWeights[y];
+            double w = classWeights?[y] ?? 1;
             stats[2 * r] += w * (Math.Max(z, 0) - z * y + Math.Log(1 + Math.Exp(-Math.Abs(z))));
             stats[2 * r + 1] += (z > 0) == (y == 1) ? 1 : 0;
             if (gradLogits is not null)
@@ -157,12 +125,21 @@ public static class ReferenceOps
             RowSoftmax(logits.AsSpan(r * classes, classes), probabilities.AsSpan(r * classes, classes));
     }
 
-    /// <summary>PyTorch's SGD, see <see cref="SgdParams"/>.</summary>
-    public static void SgdUpdate(double[] parameters, double[] gradients, double[] velocity, int count, in SgdParams sgd)
+    /// <summary>clip_grad_norm_'s factor: maxNorm / (‖g‖ + 1e-6) when the L2 norm of the first count gradients exceeds maxNorm, else 1.</summary>
+    public static double ClipScale(double[] gradients, int count, double maxNorm)
+    {
+        double sumOfSquares = 0;
+        for (int i = 0; i < count; i++) sumOfSquares += gradients[i] * gradients[i];
+        double norm = Math.Sqrt(sumOfSquares);
+        return norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+    }
+
+    /// <summary>PyTorch's SGD, see <see cref="SgdParams"/>, the raw gradients first multiplied by <paramref name="gradScale"/> (clipping).</summary>
+    public static void SgdUpdate(double[] parameters, double[] gradients, double[] velocity, int count, in SgdParams sgd, double gradScale = 1)
     {
         for (int i = 0; i < count; i++)
         {
-            double g = (double)sgd.GradScale * gradients[i] + (double)sgd.WeightDecay * parameters[i];
+            double g = gradScale * gradients[i] + (double)sgd.WeightDecay * parameters[i];
             double step = g;
             if (sgd.Momentum != 0)
             {
@@ -177,13 +154,13 @@ public static class ReferenceOps
     /// torch.optim.Adam / AdamW in float64, written from their documented update rule rather than from
     /// <see cref="AdamParams.KernelParams"/>: step t = adam.Step, moments m and v start at zero.
     /// </summary>
-    public static void AdamUpdate(double[] parameters, double[] gradients, double[] expAvg, double[] expAvgSq, int count, in AdamParams adam)
+    public static void AdamUpdate(double[] parameters, double[] gradients, double[] expAvg, double[] expAvgSq, int count, in AdamParams adam, double gradScale = 1)
     {
         double lr = adam.LearningRate, beta1 = adam.Beta1, beta2 = adam.Beta2, wd = adam.WeightDecay;
         double correction1 = 1 - Math.Pow(beta1, adam.Step), correction2 = 1 - Math.Pow(beta2, adam.Step);
         for (int i = 0; i < count; i++)
         {
-            double g = adam.GradScale * gradients[i];
+            double g = gradScale * gradients[i];
             if (adam.Decoupled)
                 parameters[i] *= 1 - lr * wd;
             else

@@ -5,7 +5,7 @@ namespace GpuNet.Reference;
 
 /// <summary>
 /// SGD steps of a softmax network in float64, composed of <see cref="ReferenceOps"/> exactly as
-/// <see cref="Network.TrainStep(GpuNet.Backends.DeviceBuffer{float}, GpuNet.Backends.DeviceBuffer{int}, int, in SgdParams, GpuNet.Backends.DeviceBuffer{float}, float)"/> composes the backend's ops: forward, fused softmax
+/// a training step composes the backend's ops: forward, fused softmax
 /// cross-entropy with its gradient scaled by 1/rows, backward, then the update of every tensor.
 /// Parameters and velocities are in <see cref="Network.ExportParameters"/> order.
 /// </summary>

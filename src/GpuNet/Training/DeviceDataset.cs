@@ -13,7 +13,7 @@ namespace GpuNet.Training;
 /// Streamed (a set that stays in its mapped file, or any set of a run whose training set streams), only its labels are
 /// held; each <see cref="Chunk"/> is read from the host set and uploaded on demand.
 /// </summary>
-public sealed class DeviceDataset : IDisposable
+public sealed class DeviceDataset : ITrainSet
 {
     private readonly IBackend _backend;
     private readonly Dataset? _source;              // streamed: where chunks are read from
@@ -59,12 +59,22 @@ public sealed class DeviceDataset : IDisposable
     /// <summary>True when chunks are read from the host set on demand.</summary>
     public bool Streamed => _source is not null;
 
-    /// <summary>Gathers the rows indices[indexOffset ..+rows] of this set into a float32 batch and their labels (a set held whole).</summary>
-    public void GatherBatch(DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
+    /// <summary>Held whole: nothing streams.</summary>
+    public StreamPlan? Plan => null;
+
+    /// <summary>The epoch's row order (<see cref="Permutation.ForEpoch"/>), uploaded as the indices <see cref="GatherBatch"/> gathers by.</summary>
+    public void BeginEpoch(int seed, int epoch, bool shuffle, Span<int> rows, DeviceBuffer<int> order)
+    {
+        Permutation.ForEpoch(rows, seed, epoch, shuffle);
+        _backend.Upload<int>(rows, order);
+    }
+
+    /// <summary>Gathers the rows order[offset ..+rows] of this set into a float32 batch and their labels (a set held whole).</summary>
+    public void GatherBatch(DeviceBuffer<int> order, int offset, int rows, DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
     {
         if (Streamed) throw new InvalidOperationException("a streamed set is gathered chunk by chunk (StreamedTrainSet trains on one)");
-        if (_bytes is not null) _backend.GatherBatch(_bytes, FeatureCount, Scaling, Labels, indices, indexOffset, rows, batchX, batchY);
-        else _backend.GatherBatch(_floats!, FeatureCount, Scaling, Labels, indices, indexOffset, rows, batchX, batchY);
+        if (_bytes is not null) _backend.GatherBatch(_bytes, FeatureCount, Scaling, Labels, order, offset, rows, batchX, batchY);
+        else _backend.GatherBatch(_floats!, FeatureCount, Scaling, Labels, order, offset, rows, batchX, batchY);
     }
 
     /// <summary>

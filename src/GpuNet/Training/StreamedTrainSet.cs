@@ -14,7 +14,7 @@ namespace GpuNet.Training;
 /// meanwhile overlap the copy on a device with a copy engine; the first batch that needs the group waits for it. One
 /// long-lived thread, rather than a task per group, keeps a streamed step free of allocation.
 /// </summary>
-public sealed class StreamedTrainSet : IDisposable
+public sealed class StreamedTrainSet : ITrainSet
 {
     private readonly IBackend _backend;
     private readonly Dataset _source;
@@ -67,14 +67,15 @@ public sealed class StreamedTrainSet : IDisposable
     }
 
     public StreamPlan Plan { get; }
+    StreamPlan? ITrainSet.Plan => Plan;
     public int Count => Plan.Count;
     public int FeatureCount => _source.FeatureCount;
 
     /// <summary>
     /// Starts epoch <paramref name="epoch"/>: writes the row visited at each position into <paramref name="rows"/> and
-    /// uploads each position's staging slot into <paramref name="slots"/> (the indices <see cref="GatherBatch"/> gathers by).
+    /// uploads each position's staging slot into <paramref name="order"/> (the indices <see cref="GatherBatch"/> gathers by).
     /// </summary>
-    public void BeginEpoch(int seed, int epoch, bool shuffle, Span<int> rows, DeviceBuffer<int> slots)
+    public void BeginEpoch(int seed, int epoch, bool shuffle, Span<int> rows, DeviceBuffer<int> order)
     {
         FinishReading();
         FinishUpload(0);
@@ -83,14 +84,14 @@ public sealed class StreamedTrainSet : IDisposable
         Plan.ForEpoch(seed, epoch, shuffle, _chunkOrder, rows, _hostSlots);
         _groupStarts[0] = 0;
         for (int g = 0; g < Plan.GroupCount; g++) _groupStarts[g + 1] = _groupStarts[g] + Plan.GroupRows(_chunkOrder, g);
-        _backend.Upload<int>(_hostSlots, slots);
+        _backend.Upload<int>(_hostSlots, order);
     }
 
     /// <summary>
-    /// Gathers the rows at epoch positions [offset, offset + rows) (slots[offset ..+rows]) into a float32 batch and their
+    /// Gathers the rows at epoch positions [offset, offset + rows) (order[offset ..+rows], their staging slots) into a float32 batch and their
     /// labels, loading their groups first where they are not on the device, then starts reading the group after them.
     /// </summary>
-    public void GatherBatch(DeviceBuffer<int> slots, int offset, int rows, DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
+    public void GatherBatch(DeviceBuffer<int> order, int offset, int rows, DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
     {
         if (_readingGroup >= 0 && _readDone.IsSet) // read, and not needed yet: start its upload, to overlap this batch's step
         {
@@ -100,8 +101,8 @@ public sealed class StreamedTrainSet : IDisposable
         }
         int first = GroupAt(offset), last = GroupAt(offset + rows - 1);
         for (int g = first; g <= last; g++) MakeResident(g);
-        if (_bytes is not null) _backend.GatherBatch(_bytes, FeatureCount, _scaling.Scaling, _labels, slots, offset, rows, batchX, batchY);
-        else _backend.GatherBatch(_floats!, FeatureCount, _scaling.Scaling, _labels, slots, offset, rows, batchX, batchY);
+        if (_bytes is not null) _backend.GatherBatch(_bytes, FeatureCount, _scaling.Scaling, _labels, order, offset, rows, batchX, batchY);
+        else _backend.GatherBatch(_floats!, FeatureCount, _scaling.Scaling, _labels, order, offset, rows, batchX, batchY);
         // Batches move forward, so the other half (group last − 1, or nothing) is no longer needed: read the next group into it.
         int next = last + 1;
         if (next < Plan.GroupCount && _resident[next % 2] != next && _uploading[next % 2] != next && _readingGroup != next)

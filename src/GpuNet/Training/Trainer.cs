@@ -25,8 +25,7 @@ public sealed class Trainer : IDisposable
     private readonly IBackend _backend;
     private readonly Network _network;
     private readonly TrainOptions _options;
-    private readonly DeviceDataset? _train;          // a training set held whole on the device, or
-    private readonly StreamedTrainSet? _stream;      // one streamed through it in chunks
+    private readonly ITrainSet _train;               // held whole on the device, or streamed through it in chunks
     private readonly DeviceDataset? _validation;
     private readonly DeviceDataset _test;
     private readonly DeviceBuffer<int> _order;
@@ -80,8 +79,7 @@ public sealed class Trainer : IDisposable
         _collective = collective ?? SingleProcess.Instance;
         // When the training set streams, memory is short: the evaluation sets are read in chunks too.
         bool streams = plan is not null;
-        if (streams) _stream = new StreamedTrainSet(backend, data.Train, plan!, standardization);
-        else _train = new DeviceDataset(backend, data.Train, network.MaxRows, standardization);
+        _train = streams ? new StreamedTrainSet(backend, data.Train, plan!, standardization) : new DeviceDataset(backend, data.Train, network.MaxRows, standardization);
         _validation = validation is { Count: > 0 } ? new DeviceDataset(backend, validation, network.MaxRows, standardization, streams) : null;
         _test = new DeviceDataset(backend, data.Test, network.MaxRows, standardization, streams);
         _hostOrder = new int[data.Train.Count];
@@ -108,7 +106,7 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>How the training set streams, or null when it is held whole on the device.</summary>
-    public StreamPlan? Streaming => _stream?.Plan;
+    public StreamPlan? Streaming => _train.Plan;
 
     /// <summary>
     /// The plan that streams <paramref name="train"/> under <see cref="TrainOptions.Streaming"/>, or null when it is held whole.
@@ -260,12 +258,7 @@ public sealed class Trainer : IDisposable
     public void BeginEpoch(int epoch)
     {
         _epoch = epoch;
-        if (_stream is not null) _stream.BeginEpoch(_options.Seed, epoch, _options.Shuffle, _hostOrder, _order);
-        else
-        {
-            Permutation.ForEpoch(_hostOrder, _options.Seed, epoch, _options.Shuffle);
-            _backend.Upload<int>(_hostOrder, _order);
-        }
+        _train.BeginEpoch(_options.Seed, epoch, _options.Shuffle, _hostOrder, _order);
         _trainStats.Reset();
     }
 
@@ -281,8 +274,7 @@ public sealed class Trainer : IDisposable
         int rows = Math.Min(_options.BatchSize, TrainCount - start);
         if (slice.Rows > 0)
         {
-            if (_stream is not null) _stream.GatherBatch(_order, start + slice.Start, slice.Rows, _batchX, _batchY);
-            else _train!.GatherBatch(_order, start + slice.Start, slice.Rows, _batchX, _batchY);
+            _train.GatherBatch(_order, start + slice.Start, slice.Rows, _batchX, _batchY);
             DropoutStep? dropout = _options.Dropout > 0
                 ? DropoutStep.For(_options.Dropout, _options.Seed, (long)(_epoch - 1) * StepsPerEpoch + step)
                 : null;
@@ -290,7 +282,7 @@ public sealed class Trainer : IDisposable
         }
         else _backend.Fill(_network.Gradients, _network.Gradients.Length, 0f); // a short last batch left this rank no rows
         _collective.AllReduceGradients(_network.Gradients, _control);
-        _network.Update(Optimizer, learningRate ?? _options.LearningRate, _options.ClipNorm);
+        Optimizer.Step(learningRate ?? _options.LearningRate);
         return rows;
     }
 
@@ -312,8 +304,7 @@ public sealed class Trainer : IDisposable
 
     public void Dispose()
     {
-        _train?.Dispose();
-        _stream?.Dispose();
+        _train.Dispose();
         _validation?.Dispose();
         _test.Dispose();
         _order.Dispose();

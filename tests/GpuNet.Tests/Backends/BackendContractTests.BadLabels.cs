@@ -33,9 +33,9 @@ public abstract partial class BackendContractTests
         switch (op)
         {
             case "softmax": Backend.SoftmaxCrossEntropy(logits, labels, rows, classes, grad, 1f / rows, stats); break;
-            case "weighted softmax": Backend.WeightedSoftmaxCrossEntropy(logits, labels, weights, rows, classes, grad, 0.25f, stats); break;
+            case "weighted softmax": Backend.SoftmaxCrossEntropy(logits, labels, rows, classes, grad, 0.25f, stats, weights); break;
             case "sigmoid": Backend.SigmoidBinaryCrossEntropy(logits, labels, rows, grad, 1f / rows, stats); break;
-            default: Backend.WeightedSigmoidBinaryCrossEntropy(logits, labels, weights, rows, grad, 0.25f, stats); break;
+            default: Backend.SigmoidBinaryCrossEntropy(logits, labels, rows, grad, 0.25f, stats, weights); break;
         }
 
         float[] s = Read(stats, 2 * rows), g = Read(grad, rows * outputs);

@@ -37,69 +37,71 @@ public abstract partial class BackendContractTests
             AssertClose(Read(velocity, count), wantV, "velocity");
     }
 
-    /// <summary>GradScale (gradient clipping) scales the raw gradient before weight decay is added, as clip_grad_norm_ then SGD do.</summary>
+    /// <summary>Without momentum the velocity may be missing altogether: PyTorch makes no momentum_buffer then, nor does GpuNet.</summary>
+    [Fact]
+    public void SgdUpdate_WithoutMomentum_NeedsNoVelocity()
+    {
+        const int count = 33;
+        var sgd = new SgdParams(0.1f, Momentum: 0f, WeightDecay: 0.01f);
+        var rng = Rng(32);
+        float[] w0 = RandomFloats(rng, count), g = RandomFloats(rng, count);
+        var parameters = Place(w0, offset: 1, slack: 1);
+        double[] wantW = ToDouble(w0);
+        Backend.SgdUpdate(parameters, Place(g, offset: 3), velocity: null, count, sgd);
+        ReferenceOps.SgdUpdate(wantW, ToDouble(g), new double[count], count, sgd);
+        AssertClose(Read(parameters, count), wantW, "parameters");
+        Assert.ThrowsAny<ArgumentException>(() => Backend.SgdUpdate(parameters, Place(g), velocity: null, count, sgd with { Momentum = 0.9f }));
+    }
+
+    /// <summary>The gradient factor read from the device (clipping's) scales the raw gradient before weight decay is added, as clip_grad_norm_ then SGD do.</summary>
     [Theory]
     [InlineData(0f, 0f, false)]
     [InlineData(0.9f, 0.1f, true)]
     public void SgdUpdate_ScalesTheGradientBeforeWeightDecay(float momentum, float weightDecay, bool nesterov)
     {
         const int count = 33;
-        var sgd = new SgdParams(0.1f, momentum, weightDecay, nesterov, GradScale: 0.25f);
+        var sgd = new SgdParams(0.1f, momentum, weightDecay, nesterov);
         var rng = Rng(31, (int)(momentum * 10), nesterov ? 1 : 0);
         float[] w0 = RandomFloats(rng, count), g = RandomFloats(rng, count);
         var parameters = Place(w0, offset: 1, slack: 1);
         var velocity = Place(new float[count], offset: 2);
         double[] wantW = ToDouble(w0), wantV = new double[count];
-        Backend.SgdUpdate(parameters, Place(g, offset: 3), velocity, count, sgd);
-        ReferenceOps.SgdUpdate(wantW, ToDouble(g), wantV, count, sgd);
+        Backend.SgdUpdate(parameters, Place(g, offset: 3), velocity, count, sgd, Place([0.25f], offset: 2));
+        ReferenceOps.SgdUpdate(wantW, ToDouble(g), wantV, count, sgd, gradScale: 0.25);
         AssertClose(Read(parameters, count), wantW, "parameters");
         // The scale really applies: the same step without it lands elsewhere.
         double[] unscaled = ToDouble(w0);
-        ReferenceOps.SgdUpdate(unscaled, ToDouble(g), new double[count], count, sgd with { GradScale = 1f });
+        ReferenceOps.SgdUpdate(unscaled, ToDouble(g), new double[count], count, sgd);
         Assert.NotEqual(unscaled, wantW);
     }
 
-    /// <summary>A layer's weight and bias in one update: each tensor exactly as <see cref="ReferenceOps.SgdUpdate"/> steps it alone.</summary>
-    [Theory]
-    [InlineData(0f, 0f, false)]
-    [InlineData(0.9f, 0.01f, true)]
-    public void SgdUpdatePair_StepsBothTensors(float momentum, float weightDecay, bool nesterov)
+    public static TheoryData<int, float> ClipCases => new()
     {
-        const int weights = 129, biases = 7;
-        var sgd = new SgdParams(0.05f, momentum, weightDecay, nesterov);
-        var rng = Rng(31, (int)(momentum * 10), nesterov ? 1 : 0);
-        float[] w0 = RandomFloats(rng, weights), b0 = RandomFloats(rng, biases);
-        var w = Place(w0, offset: 1, slack: 1);
-        var b = Place(b0, offset: 2, slack: 1);
-        var vw = momentum == 0 ? Poisoned(weights, offset: 1) : Place(new float[weights], offset: 1);
-        var vb = momentum == 0 ? Poisoned(biases, offset: 3) : Place(new float[biases], offset: 3);
-        double[] wantW = ToDouble(w0), wantB = ToDouble(b0), wantVw = new double[weights], wantVb = new double[biases];
-        for (int step = 0; step < 2; step++)
-        {
-            float[] gw = RandomFloats(rng, weights), gb = RandomFloats(rng, biases);
-            Backend.SgdUpdatePair(w, Place(gw, offset: 2), vw, b, Place(gb, offset: 1), vb, sgd);
-            ReferenceOps.SgdUpdate(wantW, ToDouble(gw), wantVw, weights, sgd);
-            ReferenceOps.SgdUpdate(wantB, ToDouble(gb), wantVb, biases, sgd);
-        }
-        AssertClose(Read(w, weights), wantW, "weight");
-        AssertClose(Read(b, biases), wantB, "bias");
-        if (momentum == 0)
-        {
-            Assert.All(Read(vw, weights), v => Assert.True(float.IsNaN(v)));
-            Assert.All(Read(vb, biases), v => Assert.True(float.IsNaN(v)));
-        }
-        else
-        {
-            AssertClose(Read(vw, weights), wantVw, "weight velocity");
-            AssertClose(Read(vb, biases), wantVb, "bias velocity");
-        }
+        { 1, 0.1f }, { 7, 100f }, { 33, 0.5f }, { 129, 1f }, { ReduceKernels.SquarePartialCount + 7, 3f }, { 3 * ReduceKernels.SquarePartialCount + 129, 1e9f },
+    };
+
+    /// <summary>
+    /// clip_grad_norm_'s factor, computed on the device into one element: against the float64 reference at sizes below,
+    /// at and well above the number of partial sums, clipping (norm above the limit) and not (factor exactly 1).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ClipCases), MemberType = typeof(BackendContractTests))]
+    public void ClipScale_MatchesReference(int count, float maxNorm)
+    {
+        var rng = Rng(33, count);
+        float[] g = RandomFloats(rng, count);
+        var scale = Poisoned(1, offset: 1);
+        Backend.ClipScale(Place(g, offset: 3, slack: 2), count, maxNorm, scale);
+        double want = ReferenceOps.ClipScale(ToDouble(g), count, maxNorm);
+        AssertClose(Read(scale, 1), [want], "scale");
+        if (want == 1) Assert.Equal(1f, Read(scale, 1)[0]);
     }
 
     public static TheoryData<string> AdamCases => new(AdamOp.Cases.Select(c => c.ToString()));
 
-    /// <summary>Three fused Adam/AdamW steps on a weight and a bias against the float64 torch.optim rule (<see cref="AdamOp"/>).</summary>
+    /// <summary>Three Adam/AdamW steps over a flat buffer against the float64 torch.optim rule (<see cref="AdamOp"/>).</summary>
     [Theory]
     [MemberData(nameof(AdamCases), MemberType = typeof(BackendContractTests))]
-    public void AdamUpdatePair_MatchesReference(string adamCase)
+    public void AdamUpdate_MatchesReference(string adamCase)
         => AssertPassed(AdamOp.Check(Backend, AdamOp.Cases.Single(c => c.ToString() == adamCase)), adamCase);
 }

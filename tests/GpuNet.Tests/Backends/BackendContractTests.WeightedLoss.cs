@@ -17,7 +17,7 @@ public abstract partial class BackendContractTests
 
     [Theory]
     [MemberData(nameof(WeightedSoftmaxLossCases), MemberType = typeof(BackendContractTests))]
-    public void WeightedSoftmaxCrossEntropy_MatchesReference(int rows, int classes, bool aliasGradient)
+    public void SoftmaxCrossEntropy_WithClassWeights_MatchesReference(int rows, int classes, bool aliasGradient)
     {
         var rng = Rng(23, rows, classes, aliasGradient ? 1 : 0);
         float[] weights = RandomWeights(rng, classes);
@@ -31,10 +31,10 @@ public abstract partial class BackendContractTests
             float gradScale = 1f / BatchWeight(weights, y);
             var logits = Place(z, offset: 3);
             var grad = aliasGradient ? logits : Poisoned(rows * classes, offset: 2);
-            Backend.WeightedSoftmaxCrossEntropy(logits, Place(y, offset: 2), Place(weights, offset: 1), rows, classes, grad, gradScale, stats);
+            Backend.SoftmaxCrossEntropy(logits, Place(y, offset: 2), rows, classes, grad, gradScale, stats, Place(weights, offset: 1));
 
             double[] wantGrad = new double[rows * classes];
-            ReferenceOps.WeightedSoftmaxCrossEntropy(ToDouble(z), y, ToDouble(weights), rows, classes, wantGrad, gradScale, wantStats);
+            ReferenceOps.SoftmaxCrossEntropy(ToDouble(z), y, rows, classes, wantGrad, gradScale, wantStats, ToDouble(weights));
             AssertClose(Read(grad, rows * classes), wantGrad, $"call {call} gradLogits");
         }
         AssertClose(Read(stats, 2 * rows), wantStats, "stats");
@@ -43,7 +43,7 @@ public abstract partial class BackendContractTests
     [Theory]
     [InlineData(1)]
     [InlineData(129)]
-    public void WeightedSigmoidBinaryCrossEntropy_MatchesReference(int rows)
+    public void SigmoidBinaryCrossEntropy_WithClassWeights_MatchesReference(int rows)
     {
         var rng = Rng(24, rows);
         float[] weights = RandomWeights(rng, 2);
@@ -52,15 +52,15 @@ public abstract partial class BackendContractTests
         float gradScale = 1f / BatchWeight(weights, y);
         var stats = Place(new float[2 * rows], offset: 2);
         var grad = Poisoned(rows, offset: 1);
-        Backend.WeightedSigmoidBinaryCrossEntropy(Place(z, offset: 1), Place(y, offset: 3), Place(weights, offset: 2), rows, grad, gradScale, stats);
+        Backend.SigmoidBinaryCrossEntropy(Place(z, offset: 1), Place(y, offset: 3), rows, grad, gradScale, stats, Place(weights, offset: 2));
 
         double[] wantStats = new double[2 * rows], wantGrad = new double[rows];
-        ReferenceOps.WeightedSigmoidBinaryCrossEntropy(ToDouble(z), y, ToDouble(weights), rows, wantGrad, gradScale, wantStats);
+        ReferenceOps.SigmoidBinaryCrossEntropy(ToDouble(z), y, rows, wantGrad, gradScale, wantStats, ToDouble(weights));
         AssertClose(Read(stats, 2 * rows), wantStats, "stats");
         AssertClose(Read(grad, rows), wantGrad, "gradLogits");
     }
 
-    /// <summary>With weights of 1 the weighted ops are the unweighted ones, bit for bit: class-weight none changes nothing.</summary>
+    /// <summary>With weights of 1 the loss ops give what they give without weights, bit for bit: one op per head serves both, and class-weight none changes nothing.</summary>
     [Fact]
     public void Unit_weights_give_exactly_the_unweighted_losses_and_gradients()
     {
@@ -72,14 +72,14 @@ public abstract partial class BackendContractTests
         var (plainStats, weightedStats) = (Place(new float[2 * rows]), Place(new float[2 * rows]));
         var (plainGrad, weightedGrad) = (Poisoned(rows * classes), Poisoned(rows * classes));
         Backend.SoftmaxCrossEntropy(Place(z), Place(y), rows, classes, plainGrad, 1f / rows, plainStats);
-        Backend.WeightedSoftmaxCrossEntropy(Place(z), Place(y), ones, rows, classes, weightedGrad, 1f / rows, weightedStats);
+        Backend.SoftmaxCrossEntropy(Place(z), Place(y), rows, classes, weightedGrad, 1f / rows, weightedStats, ones);
         Assert.Equal(Read(plainGrad, rows * classes), Read(weightedGrad, rows * classes));
         Assert.Equal(Read(plainStats, 2 * rows), Read(weightedStats, 2 * rows));
 
         var (plainBce, weightedBce) = (Place(new float[2 * rows]), Place(new float[2 * rows]));
         var (plainBceGrad, weightedBceGrad) = (Poisoned(rows), Poisoned(rows));
         Backend.SigmoidBinaryCrossEntropy(Place(zb), Place(yb), rows, plainBceGrad, 1f / rows, plainBce);
-        Backend.WeightedSigmoidBinaryCrossEntropy(Place(zb), Place(yb), ones, rows, weightedBceGrad, 1f / rows, weightedBce);
+        Backend.SigmoidBinaryCrossEntropy(Place(zb), Place(yb), rows, weightedBceGrad, 1f / rows, weightedBce, ones);
         Assert.Equal(Read(plainBceGrad, rows), Read(weightedBceGrad, rows));
         Assert.Equal(Read(plainBce, 2 * rows), Read(weightedBce, 2 * rows));
     }
@@ -89,7 +89,7 @@ public abstract partial class BackendContractTests
     /// Σ w[y_r]·l_r / Σ w[y_r]: centred finite differences of the float64 reference loss, logit by logit.
     /// </summary>
     [Fact]
-    public void WeightedSoftmaxCrossEntropy_gradient_is_the_derivative_of_the_weighted_mean()
+    public void SoftmaxCrossEntropy_WithClassWeights_gradient_is_the_derivative_of_the_weighted_mean()
     {
         const int rows = 6, classes = 4;
         var rng = Rng(26);
@@ -98,13 +98,13 @@ public abstract partial class BackendContractTests
         int[] y = [0, 1, 2, 3, 3, 1];
         double batchWeight = BatchWeight(weights, y);
         var grad = Poisoned(rows * classes);
-        Backend.WeightedSoftmaxCrossEntropy(Place(z), Place(y), Place(weights), rows, classes, grad, (float)(1 / batchWeight), Place(new float[2 * rows]));
+        Backend.SoftmaxCrossEntropy(Place(z), Place(y), rows, classes, grad, (float)(1 / batchWeight), Place(new float[2 * rows]), Place(weights));
         float[] got = Read(grad, rows * classes);
 
         double WeightedMean(double[] logits)
         {
             var stats = new double[2 * rows];
-            ReferenceOps.WeightedSoftmaxCrossEntropy(logits, y, ToDouble(weights), rows, classes, null, 0, stats);
+            ReferenceOps.SoftmaxCrossEntropy(logits, y, rows, classes, null, 0, stats, ToDouble(weights));
             return Enumerable.Range(0, rows).Sum(r => stats[2 * r]) / batchWeight;
         }
         const double h = 1e-5;

@@ -26,21 +26,23 @@ public sealed class CpuOptimTests
         int n = 3 * Vector512<float>.Count + 5;
         var rng = new Random(11);
         float[] w = Floats(rng, n), g = Floats(rng, n), v = Floats(rng, n);
-        var sgd = new SgdParams(0.05f, momentum, weightDecay, nesterov, gradScale);
+        var sgd = new SgdParams(0.05f, momentum, weightDecay, nesterov);
         using var backend = new CpuBackend();
         var (dw, dg, dv) = (backend.Allocate<float>(n), backend.Allocate<float>(n), backend.Allocate<float>(n));
         backend.Upload<float>(w, dw);
         backend.Upload<float>(g, dg);
         backend.Upload<float>(v, dv);
+        var scale = backend.Allocate<float>(1);
+        backend.Upload<float>([gradScale], scale);
 
-        backend.SgdUpdate(dw, dg, dv, n, sgd);
+        backend.SgdUpdate(dw, dg, dv, n, sgd, gradScale == 1f ? null : scale);
 
         float[] gotW = new float[n], gotV = new float[n];
         backend.Download(dw, gotW.AsSpan());
         backend.Download(dv, gotV.AsSpan());
         for (int i = 0; i < n; i++)
         {
-            var want = OptimKernels.SgdStep(w[i], g[i], momentum != 0f ? v[i] : 0f, sgd.KernelParams());
+            var want = OptimKernels.SgdStep(w[i], g[i], momentum != 0f ? v[i] : 0f, sgd.KernelParams(gradScale));
             Assert.True(BitConverter.SingleToInt32Bits(want.Weight) == BitConverter.SingleToInt32Bits(gotW[i]), $"w[{i}]: {gotW[i]:R}, scalar {want.Weight:R}");
             float wantV = momentum != 0f ? want.Velocity : v[i]; // without momentum the velocity is left alone
             Assert.True(BitConverter.SingleToInt32Bits(wantV) == BitConverter.SingleToInt32Bits(gotV[i]), $"v[{i}]: {gotV[i]:R}, scalar {wantV:R}");

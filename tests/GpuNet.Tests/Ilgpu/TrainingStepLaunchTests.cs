@@ -15,12 +15,12 @@ public sealed class TrainingStepLaunchTests
     /// count depends on the layers, not their sizes; the simulator's cost does), per step: one fused gather of rows and labels; per layer a forward GEMM and
     /// a fused bias+activation (4); the fused softmax cross-entropy (1); layer 1's weight-gradient
     /// GEMM, bias column sums, input-gradient GEMM and activation backward (4), layer 0's
-    /// weight-gradient GEMM and column sums (2); one SGD launch per layer for weight and bias (2).
+    /// weight-gradient GEMM and column sums (2); one SGD launch over the flat parameter buffer, every layer at once (1).
     /// </summary>
-    private const int MlpLaunchesPerStep = 14;
+    private const int MlpLaunchesPerStep = 13;
 
     /// <summary>
-    /// Adam and AdamW cost what SGD costs: one fused launch per layer updates weight, bias and both moments, and the
+    /// Adam and AdamW cost what SGD costs: one launch updates every parameter and both moments, and the
     /// step count (for the bias corrections) is the host's, so it adds neither a launch nor a wait.
     /// </summary>
     private const int MlpAdamLaunchesPerStep = MlpLaunchesPerStep;
@@ -37,23 +37,31 @@ public sealed class TrainingStepLaunchTests
     /// </summary>
     private const int MlpClassWeightedLaunchesPerStep = MlpLaunchesPerStep;
 
-    public static TheoryData<OptimizerKind, float, bool, int> Recipes => new()
+    /// <summary>
+    /// Gradient clipping adds two launches and no wait: the norm is reduced on the device (fixed-stride partial sums,
+    /// then one thread sums them in order) into one element that the update reads. It used to download every gradient.
+    /// </summary>
+    private const int MlpClippedLaunchesPerStep = MlpLaunchesPerStep + 2;
+
+    public static TheoryData<OptimizerKind, float, bool, float, int> Recipes => new()
     {
-        { OptimizerKind.Sgd, 0f, false, MlpLaunchesPerStep },
-        { OptimizerKind.Adam, 0f, false, MlpAdamLaunchesPerStep },
-        { OptimizerKind.AdamW, 0.5f, false, MlpDropoutLaunchesPerStep },
-        { OptimizerKind.Sgd, 0f, true, MlpClassWeightedLaunchesPerStep },
+        { OptimizerKind.Sgd, 0f, false, 0f, MlpLaunchesPerStep },
+        { OptimizerKind.Adam, 0f, false, 0f, MlpAdamLaunchesPerStep },
+        { OptimizerKind.AdamW, 0.5f, false, 0f, MlpDropoutLaunchesPerStep },
+        { OptimizerKind.Sgd, 0f, true, 0f, MlpClassWeightedLaunchesPerStep },
+        { OptimizerKind.Sgd, 0f, false, 0.5f, MlpClippedLaunchesPerStep },
+        { OptimizerKind.Adam, 0f, false, 0.5f, MlpClippedLaunchesPerStep },
     };
 
     [Slow]
     [Theory]
     [MemberData(nameof(Recipes))]
-    public void MlpStep_HasAFixedLaunchCount_AndNoHostWait(OptimizerKind optimizer, float dropout, bool balancedClassWeights, int launchesPerStep)
+    public void MlpStep_HasAFixedLaunchCount_AndNoHostWait(OptimizerKind optimizer, float dropout, bool balancedClassWeights, float clipNorm, int launchesPerStep)
     {
         using var backend = DeviceCatalog.OpenIlgpuCpu();
         var spec = ModelSpec.Create(ModelKind.Mlp, 32, 10, [16]);
         var options = new TrainOptions { Epochs = 1, BatchSize = Batch, EvalBatchSize = Batch, Optimizer = optimizer, Dropout = dropout,
-            ClassWeight = balancedClassWeights ? ClassWeighting.BalancedWeights : ClassWeighting.None };
+            ClassWeight = balancedClassWeights ? ClassWeighting.BalancedWeights : ClassWeighting.None, ClipNorm = clipNorm };
         var (launches2, waits2) = OneEpoch(backend, spec, options, steps: 2);
         var (launches3, waits3) = OneEpoch(backend, spec, options, steps: 3);
 

@@ -18,14 +18,13 @@ public sealed class GradientClippingTests
         backend.Upload<float>(Enumerable.Range(0, 32).Select(_ => (float)rng.NextDouble() * 4 - 2).ToArray(), x);
         backend.Upload<int>(Enumerable.Range(0, 8).Select(i => i % 3).ToArray(), y);
 
-        network.Forward(x, 8);
-        network.Loss(y, 8, stats.Buffer, withGradient: true);
-        network.Backward(x, 8);
-        double norm = network.GradientNorm();
+        network.ComputeGradients(x, y, 8, stats.Buffer, dropout: null);
+        double norm = Math.Sqrt(Flatten(network.ExportGradients()).Sum(g => (double)g * g));
         float clip = (float)(norm / 4);
         var before = Flatten(network.ExportParameters());
 
-        network.TrainStep(x, y, 8, new SgdParams(LearningRate: 0.5f), stats.Buffer, clipNorm: clip);
+        using var sgd = new Sgd(backend, network, momentum: 0f, weightDecay: 0f, nesterov: false, clipNorm: clip);
+        sgd.Step(0.5f);
 
         var after = Flatten(network.ExportParameters());
         double moved = Math.Sqrt(before.Zip(after, (a, b) => (double)(a - b) * (a - b)).Sum());

@@ -24,15 +24,16 @@ public sealed class WrongBiasGradientBackend(IBackend inner) : IBackend
     public void BiasActivation(DeviceBuffer<float> y, DeviceBuffer<float> bias, int rows, int cols, Activation activation) => inner.BiasActivation(y, bias, rows, cols, activation);
     public void ActivationForward(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, Activation activation) => inner.ActivationForward(input, output, count, activation);
     public void ActivationBackward(DeviceBuffer<float> gradOutput, DeviceBuffer<float> output, DeviceBuffer<float> gradInput, int count, Activation activation) => inner.ActivationBackward(gradOutput, output, gradInput, count, activation);
-    public void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) => inner.SoftmaxCrossEntropy(logits, labels, rows, classes, gradLogits, gradScale, stats);
-    public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) => inner.SigmoidBinaryCrossEntropy(logits, labels, rows, gradLogits, gradScale, stats);
-    public void WeightedSoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, int classes, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) => inner.WeightedSoftmaxCrossEntropy(logits, labels, classWeights, rows, classes, gradLogits, gradScale, stats);
-    public void WeightedSigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) => inner.WeightedSigmoidBinaryCrossEntropy(logits, labels, classWeights, rows, gradLogits, gradScale, stats);
+    public void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats, DeviceBuffer<float>? classWeights = null) =>
+        inner.SoftmaxCrossEntropy(logits, labels, rows, classes, gradLogits, gradScale, stats, classWeights);
+    public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats, DeviceBuffer<float>? classWeights = null) =>
+        inner.SigmoidBinaryCrossEntropy(logits, labels, rows, gradLogits, gradScale, stats, classWeights);
     public void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes) => inner.Softmax(logits, probabilities, rows, classes);
-    public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd) => inner.SgdUpdate(parameters, gradients, velocity, count, sgd);
-    public void AdamUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq,
-        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> expAvg2, DeviceBuffer<float> expAvgSq2, in AdamParams adam) =>
-        inner.AdamUpdatePair(parameters, gradients, expAvg, expAvgSq, parameters2, gradients2, expAvg2, expAvgSq2, adam);
+    public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? velocity, int count, in SgdParams sgd, DeviceBuffer<float>? gradScale = null) =>
+        inner.SgdUpdate(parameters, gradients, velocity, count, sgd, gradScale);
+    public void AdamUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq, int count, in AdamParams adam, DeviceBuffer<float>? gradScale = null) =>
+        inner.AdamUpdate(parameters, gradients, expAvg, expAvgSq, count, adam, gradScale);
+    public void ClipScale(DeviceBuffer<float> gradients, int count, float maxNorm, DeviceBuffer<float> scale) => inner.ClipScale(gradients, count, maxNorm, scale);
     public void Dropout(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, float probability, ulong seed) => inner.Dropout(input, output, count, probability, seed);
     public void GatherRows(DeviceBuffer<float> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) => inner.GatherRows(source, cols, scaling, indices, indexOffset, rows, destination);
     public void GatherRows(DeviceBuffer<byte> source, int cols, FeatureScaling? scaling, DeviceBuffer<int> indices, int indexOffset, int rows, DeviceBuffer<float> destination) => inner.GatherRows(source, cols, scaling, indices, indexOffset, rows, destination);

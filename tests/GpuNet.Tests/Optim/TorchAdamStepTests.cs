@@ -45,9 +45,10 @@ public sealed class TorchAdamStepTests
             t++;
             float lr = (float)step.GetProperty("lr").GetDouble();
             var gradWeight = Floats(step, "grad_weight");
-            backend.Upload<float>(gradWeight, layer.WeightGrad);
-            backend.Upload<float>(Floats(step, "grad_bias"), layer.BiasGrad);
-            optimizer.Step(lr, gradScale);
+            // Clipping's factor multiplies the raw gradient first, in float32: the same one rounding as scaling it here.
+            backend.Upload<float>(Array.ConvertAll(gradWeight, g => gradScale * g), layer.WeightGrad);
+            backend.Upload<float>(Array.ConvertAll(Floats(step, "grad_bias"), g => gradScale * g), layer.BiasGrad);
+            optimizer.Step(lr);
 
             Assert.Equal(step.GetProperty("step").GetInt64(), optimizer.Steps);
             var parameters = network.ExportParameters();

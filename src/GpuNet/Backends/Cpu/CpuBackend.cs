@@ -86,39 +86,38 @@ public sealed partial class CpuBackend : IBackend
         CpuElementwise.ColumnSums(Own(x).First(rows * cols), rows, cols, Own(sums).Span);
 
     public void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
-        CpuLoss.SoftmaxCrossEntropy(Own(logits).First(rows * classes), Own(labels).First(rows), rows, classes,
-            gradLogits is null ? default : Own(gradLogits).First(rows * classes), gradLogits is not null, gradScale, Own(stats).First(2 * rows));
-
-    public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
-        CpuLoss.SigmoidBinaryCrossEntropy(Own(logits).First(rows), Own(labels).First(rows), rows,
-            gradLogits is null ? default : Own(gradLogits).First(rows), gradLogits is not null, gradScale, Own(stats).First(2 * rows));
-
-    public void WeightedSoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, int classes,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats, DeviceBuffer<float>? classWeights = null) =>
         CpuLoss.SoftmaxCrossEntropy(Own(logits).First(rows * classes), Own(labels).First(rows), rows, classes,
             gradLogits is null ? default : Own(gradLogits).First(rows * classes), gradLogits is not null, gradScale, Own(stats).First(2 * rows),
-            Own(classWeights).First(classes));
+            classWeights is null ? default : Own(classWeights).First(classes));
 
-    public void WeightedSigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats) =>
+    public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows,
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats, DeviceBuffer<float>? classWeights = null) =>
         CpuLoss.SigmoidBinaryCrossEntropy(Own(logits).First(rows), Own(labels).First(rows), rows,
             gradLogits is null ? default : Own(gradLogits).First(rows), gradLogits is not null, gradScale, Own(stats).First(2 * rows),
-            Own(classWeights).First(2));
+            classWeights is null ? default : Own(classWeights).First(2));
 
     public void Softmax(DeviceBuffer<float> logits, DeviceBuffer<float> probabilities, int rows, int classes) =>
         CpuLoss.Softmax(Own(logits).First(rows * classes), Own(probabilities).First(rows * classes), rows, classes);
 
-    public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd) =>
-        _sgd.Run(Own(parameters), Own(gradients), Own(velocity), count, sgd);
+    public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? velocity, int count, in SgdParams sgd,
+        DeviceBuffer<float>? gradScale = null) =>
+        _sgd.Run(Own(parameters), Own(gradients), velocity is null ? null : Own(velocity), count, sgd.KernelParams(Scale(gradScale)));
 
-    public void AdamUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq,
-        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> expAvg2, DeviceBuffer<float> expAvgSq2, in AdamParams adam)
+    public void AdamUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq, int count,
+        in AdamParams adam, DeviceBuffer<float>? gradScale = null) =>
+        _adam.Run(Own(parameters), Own(gradients), Own(expAvg), Own(expAvgSq), count, adam.KernelParams(Scale(gradScale)));
+
+    /// <summary>The factor a clipped update reads: host memory here, so reading it waits for nothing.</summary>
+    private static float Scale(DeviceBuffer<float>? gradScale) => gradScale is null ? 1f : Own(gradScale).First(1)[0];
+
+    /// <summary>Σ g² in float64, in index order: what the host summed when it downloaded the gradients, so a clipped run keeps its bits.</summary>
+    public void ClipScale(DeviceBuffer<float> gradients, int count, float maxNorm, DeviceBuffer<float> scale)
     {
-        var p = adam.KernelParams();
-        _adam.Run(Own(parameters), Own(gradients), Own(expAvg), Own(expAvgSq), p);
-        _adam.Run(Own(parameters2), Own(gradients2), Own(expAvg2), Own(expAvgSq2), p);
+        double sumOfSquares = 0;
+        foreach (float g in Own(gradients).First(count)) sumOfSquares += (double)g * g;
+        double norm = Math.Sqrt(sumOfSquares);
+        Own(scale).First(1)[0] = norm > maxNorm ? (float)(maxNorm / (norm + 1e-6)) : 1f;
     }
 
     public void Dropout(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, float probability, ulong seed)

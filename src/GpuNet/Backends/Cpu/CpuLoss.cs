@@ -9,7 +9,7 @@ namespace GpuNet.Backends.Cpu;
 /// </summary>
 internal static class CpuLoss
 {
-    /// <param name="classWeights">Empty for the unweighted loss, else one weight per class (see IBackend.WeightedSoftmaxCrossEntropy).</param>
+    /// <param name="classWeights">Empty for the unweighted loss, else one weight per class (see IBackend.SoftmaxCrossEntropy).</param>
     public static void SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int rows, int classes,
         Span<float> gradLogits, bool writeGradient, float gradScale, Span<float> stats, ReadOnlySpan<float> classWeights = default)
     {

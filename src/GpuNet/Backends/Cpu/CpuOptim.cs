@@ -7,7 +7,7 @@ namespace GpuNet.Backends.Cpu;
 /// <summary>The SGD and Adam steps, vectorised with a scalar tail doing the same math.</summary>
 internal static class CpuOptim
 {
-    public static void Sgd(Span<float> w, ReadOnlySpan<float> g, Span<float> v, in SgdParams sgd)
+    public static void Sgd(Span<float> w, ReadOnlySpan<float> g, Span<float> v, in SgdKernelParams sgd)
     {
         int n = w.Length;
         g = g[..n];
@@ -29,10 +29,9 @@ internal static class CpuOptim
             if (momentum)
                 vel.StoreUnsafe(ref vRef, (nuint)i);
         }
-        var scalar = sgd.KernelParams();
         for (; i < n; i++)
         {
-            var step = OptimKernels.SgdStep(w[i], g[i], momentum ? v[i] : 0f, scalar);
+            var step = OptimKernels.SgdStep(w[i], g[i], momentum ? v[i] : 0f, sgd);
             w[i] = step.Weight;
             if (momentum)
                 v[i] = step.Velocity;
@@ -43,7 +42,7 @@ internal static class CpuOptim
     /// lr·(update direction), updating the velocity when there is momentum: <see cref="OptimKernels.SgdStep"/>'s
     /// operations in its order, a vector at a time (CpuOptimTests holds the two to the same bits).
     /// </summary>
-    private static Vector512<float> Step(Vector512<float> w, Vector512<float> g, ref Vector512<float> v, in SgdParams sgd)
+    private static Vector512<float> Step(Vector512<float> w, Vector512<float> g, ref Vector512<float> v, in SgdKernelParams sgd)
     {
         if (sgd.GradScale != 1f)
             g *= sgd.GradScale;
@@ -52,7 +51,7 @@ internal static class CpuOptim
         if (sgd.Momentum == 0f)
             return sgd.LearningRate * g;
         v = sgd.Momentum * v + g;
-        return sgd.LearningRate * (sgd.Nesterov ? g + sgd.Momentum * v : v);
+        return sgd.LearningRate * (sgd.Nesterov != 0 ? g + sgd.Momentum * v : v);
     }
 
     /// <summary>One Adam step of <see cref="AdamParams"/> over w, with its moments m and v (all as long as w).</summary>
@@ -133,15 +132,15 @@ internal abstract class ParallelUpdate(CpuWorkers workers) : IParallelWork
 internal sealed class ParallelSgd(CpuWorkers workers) : ParallelUpdate(workers)
 {
     private CpuBuffer<float>? _w, _g, _v;
-    private SgdParams _sgd;
+    private SgdKernelParams _sgd;
 
-    public void Run(CpuBuffer<float> parameters, CpuBuffer<float> gradients, CpuBuffer<float> velocity, int n, in SgdParams p)
+    public void Run(CpuBuffer<float> parameters, CpuBuffer<float> gradients, CpuBuffer<float>? velocity, int n, in SgdKernelParams p)
     {
         // Length checks here, on the caller's thread, not as a worker's AggregateException.
         _ = parameters.First(n);
         _ = gradients.First(n);
         if (p.Momentum != 0f)
-            _ = velocity.First(n);
+            _ = (velocity ?? throw new ArgumentNullException(nameof(velocity), "SGD with momentum needs a velocity buffer")).First(n);
         (_w, _g, _v, _sgd) = (parameters, gradients, velocity, p);
         try
         {
@@ -163,10 +162,10 @@ internal sealed class ParallelAdam(CpuWorkers workers) : ParallelUpdate(workers)
     private CpuBuffer<float>? _w, _g, _m, _v;
     private AdamKernelParams _adam;
 
-    /// <summary>One Adam step over the whole of <paramref name="parameters"/>.</summary>
-    public void Run(CpuBuffer<float> parameters, CpuBuffer<float> gradients, CpuBuffer<float> expAvg, CpuBuffer<float> expAvgSq, in AdamKernelParams p)
+    /// <summary>One Adam step over the first <paramref name="n"/> parameters.</summary>
+    public void Run(CpuBuffer<float> parameters, CpuBuffer<float> gradients, CpuBuffer<float> expAvg, CpuBuffer<float> expAvgSq, int n, in AdamKernelParams p)
     {
-        int n = parameters.Length;
+        _ = parameters.First(n);
         _ = gradients.First(n);
         _ = expAvg.First(n);
         _ = expAvgSq.First(n);

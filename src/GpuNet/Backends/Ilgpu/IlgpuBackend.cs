@@ -32,20 +32,20 @@ public sealed class IlgpuBackend : IBackend
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> _activationForward;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int> _activationBackward;
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, int, int> _columnSums;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams> _softmaxCrossEntropy;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams> _weightedSoftmaxCrossEntropy;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LogisticParams> _weightedSigmoidBce;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams> _softmaxCrossEntropy;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> _softmax;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams> _sigmoidBce;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams> _sgd;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LogisticParams> _sigmoidBce;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams> _sgd;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamKernelParams> _adam;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, int> _squarePartials;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int, float> _clipScale;
+    // ClipScale's partial sums of squares, one per thread of its first launch.
+    private readonly IlgpuBuffer<float> _squarePartialSums;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams> _gatherRows;
     private readonly Action<Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams> _gatherByteRows;
     private readonly Action<Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<int>, int, int> _gatherLabels;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams> _gatherBatch;
     private readonly Action<Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams> _gatherByteBatch;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams> _sgdPair;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-        ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, AdamKernelParams> _adamPair;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, DropoutKernelParams> _dropout;
     private readonly Action<Index1D, ArrayView<float>, float, float, ulong> _initUniform;
     private readonly Action<Index1D, ArrayView<float>, float, float, ulong> _initNormal;
@@ -79,20 +79,18 @@ public sealed class IlgpuBackend : IBackend
         _activationForward = Implicit<ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Forward);
         _activationBackward = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, int>(ActivationKernels.Backward);
         _columnSums = Grouped<ArrayView<float>, ArrayView<float>, int, int>(ReduceKernels.ColumnSums);
-        _softmaxCrossEntropy = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.CrossEntropy);
+        _softmaxCrossEntropy = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.CrossEntropy);
         _softmax = Implicit<ArrayView<float>, ArrayView<float>, int>(SoftmaxKernels.Softmax);
-        _sigmoidBce = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.SigmoidBce);
-        _weightedSoftmaxCrossEntropy = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>(SoftmaxKernels.WeightedCrossEntropy);
-        _weightedSigmoidBce = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.WeightedSigmoidBce);
-        _sgd = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>(OptimKernels.Sgd);
+        _sigmoidBce = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LogisticParams>(LogisticKernels.SigmoidBce);
+        _sgd = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>(OptimKernels.Sgd);
+        _adam = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamKernelParams>(OptimKernels.Adam);
+        _squarePartials = Implicit<ArrayView<float>, ArrayView<float>, int, int>(ReduceKernels.SquarePartials);
+        _clipScale = Implicit<ArrayView<float>, ArrayView<float>, int, float>(ReduceKernels.ClipScale);
         _gatherRows = Implicit<ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams>(GatherKernels.Rows);
         _gatherByteRows = Implicit<ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams>(GatherKernels.ByteRows);
         _gatherLabels = Implicit<ArrayView<byte>, ArrayView<int>, ArrayView<int>, int, int>(GatherKernels.Labels);
         _gatherBatch = Implicit<ArrayView<float>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams>(GatherKernels.Batch);
         _gatherByteBatch = Implicit<ArrayView<byte>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams>(GatherKernels.ByteBatch);
-        _sgdPair = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, SgdKernelParams>(OptimKernels.SgdPair);
-        _adamPair = Implicit<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>,
-            ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, int, AdamKernelParams>(OptimKernels.AdamPair);
         _dropout = Implicit<ArrayView<float>, ArrayView<float>, DropoutKernelParams>(DropoutKernels.Dropout);
         _initUniform = Implicit<ArrayView<float>, float, float, ulong>(RandomKernels.Uniform);
         _initNormal = Implicit<ArrayView<float>, float, float, ulong>(RandomKernels.Normal);
@@ -100,6 +98,7 @@ public sealed class IlgpuBackend : IBackend
         _copy = Implicit<ArrayView<float>, ArrayView<float>>(FillKernels.Copy);
 
         _dummy = new IlgpuBuffer<float>(_accelerator, 1);
+        _squarePartialSums = new IlgpuBuffer<float>(_accelerator, ReduceKernels.SquarePartialCount);
         GemmKernel = gemm ?? DefaultGemmKernel(_accelerator.AcceleratorType);
         GemmTargetGroups = Math.Max(1, _accelerator.NumMultiprocessors);
     }
@@ -490,37 +489,23 @@ public sealed class IlgpuBackend : IBackend
     // ---- losses -------------------------------------------------------------------------
 
     public void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats, DeviceBuffer<float>? classWeights = null)
     {
         var (z, l, g, s, p) = SoftmaxLoss(logits, labels, rows, classes, gradLogits, gradScale, stats);
+        p.Weighted = classWeights is null ? 0 : 1;
+        var w = classWeights is null ? _dummy : Need(classWeights, classes, nameof(classWeights));
         if (rows > 0)
-            _softmaxCrossEntropy(rows, z.View, l.View, g.View, s.View, p);
-    }
-
-    public void WeightedSoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows, int classes,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
-    {
-        var (z, l, g, s, p) = SoftmaxLoss(logits, labels, rows, classes, gradLogits, gradScale, stats);
-        var w = Need(classWeights, classes, nameof(classWeights));
-        if (rows > 0)
-            _weightedSoftmaxCrossEntropy(rows, z.View, l.View, w.View, g.View, s.View, p);
+            _softmaxCrossEntropy(rows, z.View, l.View, w.View, g.View, s.View, p);
     }
 
     public void SigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
+        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats, DeviceBuffer<float>? classWeights = null)
     {
         var (z, l, g, s, p) = LogisticLoss(logits, labels, rows, gradLogits, gradScale, stats);
+        p.Weighted = classWeights is null ? 0 : 1;
+        var w = classWeights is null ? _dummy : Need(classWeights, 2, nameof(classWeights));
         if (rows > 0)
-            _sigmoidBce(rows, z.View, l.View, g.View, s.View, p);
-    }
-
-    public void WeightedSigmoidBinaryCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, DeviceBuffer<float> classWeights, int rows,
-        DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats)
-    {
-        var (z, l, g, s, p) = LogisticLoss(logits, labels, rows, gradLogits, gradScale, stats);
-        var w = Need(classWeights, 2, nameof(classWeights));
-        if (rows > 0)
-            _weightedSigmoidBce(rows, z.View, l.View, w.View, g.View, s.View, p);
+            _sigmoidBce(rows, z.View, l.View, w.View, g.View, s.View, p);
     }
 
     /// <summary>The checked buffers and the scalars of a softmax cross-entropy launch, weighted or not.</summary>
@@ -567,49 +552,49 @@ public sealed class IlgpuBackend : IBackend
 
     // ---- optimiser ----------------------------------------------------------------------
 
-    public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity, int count, in SgdParams sgd)
+    public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? velocity, int count, in SgdParams sgd,
+        DeviceBuffer<float>? gradScale = null)
     {
         var w = Need(parameters, count, nameof(parameters));
         var g = Need(gradients, count, nameof(gradients));
-        // With momentum 0 the velocity is never touched, so its length does not matter.
-        var v = sgd.Momentum != 0f ? Need(velocity, count, nameof(velocity)) : Own(velocity, nameof(velocity));
+        // With momentum 0 the velocity is never touched: it may be missing, and its length does not matter.
+        var v = sgd.Momentum != 0f ? Need(velocity ?? throw new ArgumentNullException(nameof(velocity), "SGD with momentum needs a velocity buffer"), count, nameof(velocity))
+            : velocity is null ? _dummy : Own(velocity, nameof(velocity));
+        var p = sgd.KernelParams();
+        var s = ScaleView(gradScale, ref p.ScaleOnDevice);
         if (count > 0)
-            _sgd(count, w.View, g.View, v.View, sgd.KernelParams());
+            _sgd(count, w.View, g.View, v.View, s, p);
     }
 
-    public void SgdUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> velocity,
-        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> velocity2, in SgdParams sgd)
-    {
-        var w = Own(parameters, nameof(parameters));
-        var g = Need(gradients, w.Length, nameof(gradients));
-        var v = sgd.Momentum != 0f ? Need(velocity, w.Length, nameof(velocity)) : Own(velocity, nameof(velocity));
-        var w2 = Own(parameters2, nameof(parameters2));
-        var g2 = Need(gradients2, w2.Length, nameof(gradients2));
-        var v2 = sgd.Momentum != 0f ? Need(velocity2, w2.Length, nameof(velocity2)) : Own(velocity2, nameof(velocity2));
-        long total = (long)w.Length + w2.Length;
-        if (total > int.MaxValue)
-            throw new ArgumentException($"{total} parameters exceed a 32-bit launch", nameof(parameters2));
-        if (total > 0)
-            _sgdPair((int)total, w.View, g.View, v.View, w2.View, g2.View, v2.View, w.Length, sgd.KernelParams());
-    }
-
-    public void AdamUpdatePair(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq,
-        DeviceBuffer<float> parameters2, DeviceBuffer<float> gradients2, DeviceBuffer<float> expAvg2, DeviceBuffer<float> expAvgSq2, in AdamParams adam)
+    public void AdamUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq, int count,
+        in AdamParams adam, DeviceBuffer<float>? gradScale = null)
     {
         var p = adam.KernelParams();
-        var w = Own(parameters, nameof(parameters));
-        var g = Need(gradients, w.Length, nameof(gradients));
-        var m = Need(expAvg, w.Length, nameof(expAvg));
-        var v = Need(expAvgSq, w.Length, nameof(expAvgSq));
-        var w2 = Own(parameters2, nameof(parameters2));
-        var g2 = Need(gradients2, w2.Length, nameof(gradients2));
-        var m2 = Need(expAvg2, w2.Length, nameof(expAvg2));
-        var v2 = Need(expAvgSq2, w2.Length, nameof(expAvgSq2));
-        long total = (long)w.Length + w2.Length;
-        if (total > int.MaxValue)
-            throw new ArgumentException($"{total} parameters exceed a 32-bit launch", nameof(parameters2));
-        if (total > 0)
-            _adamPair((int)total, w.View, g.View, m.View, v.View, w2.View, g2.View, m2.View, v2.View, w.Length, p);
+        var w = Need(parameters, count, nameof(parameters));
+        var g = Need(gradients, count, nameof(gradients));
+        var m = Need(expAvg, count, nameof(expAvg));
+        var v = Need(expAvgSq, count, nameof(expAvgSq));
+        var s = ScaleView(gradScale, ref p.ScaleOnDevice);
+        if (count > 0)
+            _adam(count, w.View, g.View, m.View, v.View, s, p);
+    }
+
+    /// <summary>The view an update reads its gradient factor from, flagging it; the unread stand-in when there is none.</summary>
+    private ArrayView<float> ScaleView(DeviceBuffer<float>? gradScale, ref int scaleOnDevice)
+    {
+        if (gradScale is null) return _dummy.View;
+        scaleOnDevice = 1;
+        return Need(gradScale, 1, nameof(gradScale)).View;
+    }
+
+    /// <summary>Two launches: fixed-stride partial sums of squares, then one thread sums them in order and writes the factor.</summary>
+    public void ClipScale(DeviceBuffer<float> gradients, int count, float maxNorm, DeviceBuffer<float> scale)
+    {
+        var g = Need(gradients, count, nameof(gradients));
+        var s = Need(scale, 1, nameof(scale));
+        int threads = Math.Max(1, Math.Min(count, ReduceKernels.SquarePartialCount));
+        _squarePartials(threads, g.View, _squarePartialSums.View, count, threads);
+        _clipScale(1, _squarePartialSums.View, s.View, threads, maxNorm);
     }
 
     // ---- dropout ------------------------------------------------------------------------
@@ -729,6 +714,7 @@ public sealed class IlgpuBackend : IBackend
     {
         _splitKWorkspace?.Dispose();
         _dummy.Dispose();
+        _squarePartialSums.Dispose();
         _accelerator.Dispose();
         _ownedContext?.Dispose();
     }
