@@ -50,7 +50,7 @@ public static class TrainCommand
         // A .npy training file over half the host memory the run may use stays mapped, and training streams it.
         var loaded = DataSources.Load(request.Data with { MapAbove = (request.Train.Streaming.MemoryLimit ?? MemoryLimit.Host().Bytes) / 2 });
         if (saved is null) request = request with { DataFiles = DataFile.Read(request.Data) };
-        var (trainSet, validationSet) = ValidationSplit.Carve(loaded.Train, request.ValFraction, request.Train.Seed);
+        var (trainSet, validationSet) = ValidationSplit.Carve(loaded.Train, request.ValFraction, request.Train.OrderSeed);
         var data = loaded with { Train = trainSet };
         // The gathers standardise each batch on the device: the sets stay as loaded, at their stored type.
         var standardization = Standardization.Applies(request.Standardize, request.Data.Source) ? Standardization.Fit(trainSet) : null;

@@ -260,10 +260,10 @@ public sealed class Trainer : IDisposable
     public void BeginEpoch(int epoch)
     {
         _epoch = epoch;
-        if (_stream is not null) _stream.BeginEpoch(_options.Seed, epoch, _options.Shuffle, _hostOrder, _order);
+        if (_stream is not null) _stream.BeginEpoch(_options.OrderSeed, epoch, _options.Shuffle, _hostOrder, _order);
         else
         {
-            Permutation.ForEpoch(_hostOrder, _options.Seed, epoch, _options.Shuffle);
+            Permutation.ForEpoch(_hostOrder, _options.OrderSeed, epoch, _options.Shuffle);
             _backend.Upload<int>(_hostOrder, _order);
         }
         _trainStats.Reset();
