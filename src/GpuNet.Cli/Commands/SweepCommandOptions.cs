@@ -1,3 +1,5 @@
+using System.CommandLine.Parsing;
+
 namespace GpuNet.Cli.Commands;
 
 /// <summary>
@@ -56,9 +58,8 @@ public sealed class SweepCommandOptions
     {
         var args = new List<string>();
         var paths = new HashSet<Option>([_train.DataOptions.DataDir, _train.DataOptions.TestData, _train.DataOptions.Labels, _train.DataOptions.TestLabels]);
-        foreach (var option in Shared)
+        foreach (var (option, result) in Given(parsed, Shared))
         {
-            if (parsed.GetResult(option) is not { Implicit: false } result) continue;
             args.Add(option.Name);
             foreach (var token in result.Tokens)
                 args.Add(paths.Contains(option) || (option == _train.DataOptions.Data && DataSources.IsFile(token.Value) && token.Value != InputFile.StandardInput)
@@ -67,19 +68,26 @@ public sealed class SweepCommandOptions
         return args;
     }
 
-    /// <summary>The lists of values given per model, in <see cref="PerModel"/> order, seeds last; options not given are left out.</summary>
+    /// <summary>The lists of values given per model, in command-line order (the first varies slowest); options not given are left out.</summary>
     public IReadOnlyList<(string Flag, IReadOnlyList<string> Values)> Lists(ParseResult parsed)
     {
         var lists = new List<(string, IReadOnlyList<string>)>();
-        foreach (var option in PerModel)
+        foreach (var (option, result) in Given(parsed, [.. PerModel, Seeds]))
         {
-            if (parsed.GetResult(option) is not { Implicit: false } result) continue;
             var tokens = result.Tokens.Select(t => t.Value).ToList();
-            lists.Add((option.Name, SweepGrid.Values(option.Name, tokens, ListFlags.Contains(option.Name))));
+            lists.Add(option == Seeds ? (SeedFlag, SweepGrid.Seeds(tokens)) : (option.Name, SweepGrid.Values(option.Name, tokens, ListFlags.Contains(option.Name))));
         }
-        if (parsed.GetResult(Seeds) is { Implicit: false } seeds)
-            lists.Add((SeedFlag, SweepGrid.Seeds(seeds.Tokens.Select(t => t.Value).ToList())));
         return lists;
+    }
+
+    /// <summary>The options of <paramref name="options"/> given on the command line, in the order they were first given.</summary>
+    private static IEnumerable<(Option Option, OptionResult Result)> Given(ParseResult parsed, IEnumerable<Option> options)
+    {
+        var tokens = parsed.Tokens.ToList();
+        return options.Select(o => (Option: o, Result: parsed.GetResult(o)))
+            .Where(g => g.Result is { Implicit: false })
+            .Select(g => (g.Option, g.Result!))
+            .OrderBy(g => g.Item2.IdentifierToken is { } id ? tokens.IndexOf(id) : int.MaxValue);
     }
 
     /// <summary>Whether any option that shapes the sweep was given (a resumed sweep takes them from its sweep.json).</summary>
