@@ -45,7 +45,8 @@ public static class ResumeCheck
         yield return (d.Samples, r => Text(r.Data.Samples));
         yield return (d.Classes, r => Text(r.Data.Classes));
         yield return (d.Noise, r => Text(r.Data.Noise));
-        yield return (d.Seed, r => Text(r.Data.Seed));
+        yield return (d.Seed, r => Text(r.Train.Seed));
+        yield return (o.DataSeed, r => Text(r.Data.Seed));
         yield return (o.Standardize, r => r.Standardize.ToString().ToLowerInvariant());
         var m = o.ModelOptions;
         yield return (m.Model, r => r.Model.ToString().ToLowerInvariant());

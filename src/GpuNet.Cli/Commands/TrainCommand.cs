@@ -47,13 +47,8 @@ public static class TrainCommand
         using var display = TrainingDisplays.Create(request.Json ? stderr : stdout, request.Quiet);
 
         if (saved is not null) DataCheck.RequireSame(saved.DataFiles, request.Data);
-        // A .npy training file over half the host memory the run may use stays mapped, and training streams it.
-        var loaded = DataSources.Load(request.Data with { MapAbove = (request.Train.Streaming.MemoryLimit ?? MemoryLimit.Host().Bytes) / 2 });
+        var (data, validationSet, standardization) = TrainData.Prepare(request);
         if (saved is null) request = request with { DataFiles = DataFile.Read(request.Data) };
-        var (trainSet, validationSet) = ValidationSplit.Carve(loaded.Train, request.ValFraction, request.Train.Seed);
-        var data = loaded with { Train = trainSet };
-        // The gathers standardise each batch on the device: the sets stay as loaded, at their stored type.
-        var standardization = Standardization.Applies(request.Standardize, request.Data.Source) ? Standardization.Fit(trainSet) : null;
         var options = request.ResolveEpochs(data.Train.Count);
         var spec = ModelSpec.Create(request.Model, data.Train.FeatureCount, data.Train.ClassCount, request.Hidden, request.Activation);
         if (request.Init == InitScheme.Zeros && spec.Kind == ModelKind.Mlp)

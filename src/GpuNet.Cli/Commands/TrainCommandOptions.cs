@@ -33,6 +33,7 @@ public sealed class TrainCommandOptions
     public Option<double> Warmup { get; } = new("--warmup") { Description = "Linear learning-rate warm-up, in epochs", DefaultValueFactory = _ => 0.0 };
     public Option<float> ClipNorm { get; } = new("--clip-norm") { Description = "Clip each step's gradients to this global L2 norm (PyTorch's clip_grad_norm_, the norm computed on the device: no wait); 0 = off", DefaultValueFactory = _ => 0f };
     public Option<double> ValFraction { get; } = new Option<double>("--val-fraction") { Description = "Share of the training set held out for validation (after a seeded shuffle); 0 = none", DefaultValueFactory = _ => 0.1 }.Fraction();
+    public Option<int?> DataSeed { get; } = new("--data-seed") { Description = "Seed of the data: synthetic sets, the held-out test and validation splits, and the shuffle order [default: --seed]; models that share it train on the same minibatches" };
     public Option<int> EarlyStopping { get; } = new("--early-stopping") { Description = "Stop after N epochs without a lower validation loss, keeping the best weights; 0 = off", DefaultValueFactory = _ => 0 };
     public Option<string> Device { get; } = DeviceOption.Create();
     public Option<bool> NoShuffle { get; } = new("--no-shuffle") { Description = "Keep file order instead of reshuffling every epoch" };
@@ -56,7 +57,7 @@ public sealed class TrainCommandOptions
         .. ModelOptions.All, Init,
         Epochs, BatchSize, LearningRate, Optimizer, Momentum, WeightDecay, Nesterov, Beta1, Beta2, Eps, Schedule, StepEpochs, Gamma, Warmup, ClipNorm,
         Dropout, ClassWeight,
-        ValFraction, EarlyStopping,
+        ValFraction, DataSeed, EarlyStopping,
         Device, Distributed, NoShuffle, .. Streaming.All, Out, Overwrite, PlotEvery, Resume, InitFrom, Json, Quiet,
     ];
 
@@ -64,6 +65,9 @@ public sealed class TrainCommandOptions
     {
         var (model, hidden, activation) = ModelOptions.Read(parsed);
         var data = DataOptions.Read(parsed);
+        int seed = data.Seed;
+        int? dataSeed = parsed.GetValue(DataSeed);
+        data = data with { Seed = dataSeed ?? seed };
         var train = new TrainOptions
         {
             Epochs = parsed.GetValue(Epochs) ?? Defaults.Epochs,
@@ -78,7 +82,8 @@ public sealed class TrainCommandOptions
             Eps = parsed.GetValue(Eps),
             Dropout = (float)parsed.GetValue(Dropout),
             Shuffle = !parsed.GetValue(NoShuffle),
-            Seed = data.Seed,
+            Seed = seed,
+            DataSeed = dataSeed,
             Schedule = Enum.Parse<ScheduleKind>(parsed.GetValue(Schedule)!, ignoreCase: true),
             StepEpochs = parsed.GetValue(StepEpochs),
             Gamma = parsed.GetValue(Gamma),

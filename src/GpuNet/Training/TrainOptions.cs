@@ -24,7 +24,18 @@ public sealed record TrainOptions
     public float Dropout { get; init; }
     /// <summary>Reshuffle the training rows every epoch (from <see cref="Seed"/>); false keeps file order.</summary>
     public bool Shuffle { get; init; } = true;
+    /// <summary>Seeds the initialisation and dropout, and the data order too unless <see cref="DataSeed"/> is given.</summary>
     public int Seed { get; init; }
+    /// <summary>
+    /// Seeds the data: the validation split and the shuffle order (the CLI also seeds synthetic sets and held-out test
+    /// splits with it). Null = <see cref="Seed"/>, so runs saved before it existed keep their order. Models that share
+    /// it see the same minibatches, whatever their own <see cref="Seed"/>.
+    /// </summary>
+    public int? DataSeed { get; init; }
+
+    /// <summary>The seed of the validation split and the shuffle order: <see cref="DataSeed"/>, else <see cref="Seed"/>.</summary>
+    [JsonIgnore]
+    public int OrderSeed => DataSeed ?? Seed;
     /// <summary>Rows per forward pass when evaluating; larger than training batches since no gradients are kept.</summary>
     public int EvalBatchSize { get; init; } = 1024;
     public ScheduleKind Schedule { get; init; } = ScheduleKind.Constant;

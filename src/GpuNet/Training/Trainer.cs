@@ -258,7 +258,7 @@ public sealed class Trainer : IDisposable
     public void BeginEpoch(int epoch)
     {
         _epoch = epoch;
-        _train.BeginEpoch(_options.Seed, epoch, _options.Shuffle, _hostOrder, _order);
+        _train.BeginEpoch(_options.OrderSeed, epoch, _options.Shuffle, _hostOrder, _order);
         _trainStats.Reset();
     }
 

@@ -1,0 +1,102 @@
+using GpuNet.Cli.Display;
+using GpuNet.Cli.Plots;
+using GpuNet.Distributed;
+using GpuNet.Sweep;
+
+namespace GpuNet.Cli.Commands;
+
+/// <summary>
+/// <c>gpunet sweep</c>: many models, one per point of a grid of train options, trained on data loaded and prepared
+/// once, each in an ordinary run directory and with the bits <c>gpunet train</c> gives it alone; then sweep.json,
+/// sweep.csv, validation.png and best/. The models train through the <see cref="ISweepExecutor"/> that
+/// <see cref="SweepExecutors.For"/> chooses: today one after another.
+/// </summary>
+public static class SweepCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr)
+    {
+        var o = new SweepCommandOptions();
+        return Verb.Create("sweep", "Train one model per combination of the listed train options on data loaded once, with a leaderboard, sweep.json/.csv and the best model in best/.",
+            o.All, parsed => Run(parsed, o, stdout));
+    }
+
+    private static int Run(ParseResult parsed, SweepCommandOptions o, TextWriter stdout)
+    {
+        if (LaunchEnvironment.Detect() is { Size: > 1 } launch)
+            throw new UsageException($"sweep does not run under mpirun yet ({launch.Size} ranks): start it as one process (its models train one after another on the data loaded once)");
+        string? resume = parsed.GetValue(o.Resume);
+        if (resume is not null && o.ShapesGiven(parsed))
+            throw new UsageException($"--resume {resume} continues the sweep as it was planned: only --device and --quiet may be given besides");
+        string dir = resume ?? parsed.GetValue(o.Out) ?? throw new UsageException("sweep needs --out DIR for its results (or --resume DIR to continue one)");
+        if (string.IsNullOrWhiteSpace(dir)) throw new UsageException("--out needs a directory name (got an empty one)");
+        var results = resume is not null ? SweepResults.Load(resume) : Plan(parsed, o);
+        // Every model is read and checked as train would check it before anything is written or trained.
+        var requests = results.Models.Select(m => m.Model.Request(dir)).ToList();
+
+        using var claim = RunDirectory.Claim(dir, resume is null ? RunDirectoryUse.New : RunDirectoryUse.Resume);
+        if (resume is null && File.Exists(Path.Combine(dir, SweepResults.FileName)))
+            throw new UsageException($"--out {dir} already holds a sweep ({SweepResults.FileName}); continue it with --resume {dir}, or choose another --out");
+        var display = SweepDisplays.Create(stdout, parsed.GetValue(o.Quiet), results);
+        var first = requests[0];
+        var data = TrainData.Prepare(first);
+        var dataFiles = DataFile.Read(first.Data);
+        requests = requests.Select(r => r with { DataFiles = dataFiles }).ToList();
+        var members = requests.Select((r, i) => Member(i, r, data, results.Models[i].Model)).ToList();
+        string device = parsed.GetResult(o.Device) is { Implicit: false } ? parsed.GetValue(o.Device)! : first.Device;
+
+        using var backend = DeviceCatalog.Open(device, out var notice);
+        display.Note(notice);
+        var train = data.Data.Train;
+        display.Note($"data: {train.Name}, {train.Count} train / {data.Validation?.Count ?? 0} validation / {data.Data.Test.Count} test rows, loaded once for all models; data seed {first.Train.OrderSeed}");
+        var pending = members.Where(m => !results.Models[m.Index].Finished).ToList();
+        display.Note($"sweep: {members.Count} models{(results.Differing.Count > 0 ? $" over {string.Join(", ", results.Differing)}" : "")}, {members[0].Options.Epochs} epochs each, one after another{(pending.Count < members.Count ? $"; {members.Count - pending.Count} finished in an earlier sitting" : "")}");
+        if (resume is null) results.Save(dir);
+
+        var executor = SweepExecutors.For(backend, data);
+        var runner = new SweepRunner(dir, results, requests, data, backend.Device.Id, display);
+        using (var interrupt = new InterruptHandler(display.Note))
+        {
+            if (!display.Show(() => executor.Run(pending, runner, interrupt.Token)))
+            {
+                display.Note($"interrupted ({interrupt.Reason}); the model in progress saved its checkpoint; continue with: gpunet sweep --resume {dir}");
+                return interrupt.ExitCode;
+            }
+        }
+        SweepBest.Write(dir, results.Best);
+        bool plotted = SweepPlot.Save(Path.Combine(dir, SweepPlot.FileName), results);
+        results.Save(dir);
+        display.Finish();
+        display.Note(results.Best is { } best
+            ? $"best: model {best.Name} ({best.Model.Describe()}), validation loss {best.RankingLoss!.Value.ToString("0.0000", CultureInfo.InvariantCulture)} at epoch {best.BestEpoch}; copied to {Path.Combine(dir, SweepBest.Folder)}"
+            : "best: none (no model finished with a validation loss; give --val-fraction above 0 to rank them)");
+        display.Note($"results: {Path.Combine(dir, SweepResults.FileName)}, {Path.Combine(dir, SweepCsv.FileName)}{(plotted ? $", {Path.Combine(dir, SweepPlot.FileName)}" : "")}");
+        return results.Models.All(m => m.Status == MemberStatus.Diverged) ? ExitCodes.Diverged : ExitCodes.Success;
+    }
+
+    /// <summary>The models of a new sweep: the grid of the command line's lists (and --grid's rows), each with the shared options and one data seed.</summary>
+    private static SweepResults Plan(ParseResult parsed, SweepCommandOptions o)
+    {
+        var shared = o.SharedArgs(parsed);
+        // One data order for every model, written out so each model's train_args reproduce it alone (train's default would follow its --seed).
+        if (!shared.Contains("--data-seed")) shared = [.. shared, "--data-seed", "0"];
+        var rows = parsed.GetValue(o.Grid) is { } file ? SweepGridFile.Read(file) : null;
+        return SweepResults.New(SweepModel.Create(shared, SweepGrid.Expand(o.Lists(parsed), rows)));
+    }
+
+    /// <summary>A model as the executor trains it: its architecture on the loaded data, and its options with the epoch count resolved as train resolves it.</summary>
+    private static SweepMember Member(int index, TrainRequest request, PreparedData data, SweepModel model)
+    {
+        try
+        {
+            var train = data.Data.Train;
+            var spec = ModelSpec.Create(request.Model, train.FeatureCount, train.ClassCount, request.Hidden, request.Activation);
+            var options = request.ResolveEpochs(train.Count);
+            BufferCheck.Require($"--hidden {string.Join(",", spec.Hidden)} with --batch-size {options.BatchSize}", Network.Buffers(spec, Trainer.NetworkRows(options)));
+            return new SweepMember(index, spec, request.Init, options);
+        }
+        catch (UsageException e)
+        {
+            throw new UsageException($"model {model.Name} ({model.Describe()}): {SettingFlags.ToFlags(e.Message)}");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using GpuNet.Cli.Display;
+using GpuNet.Sweep;
+
+namespace GpuNet.Cli.Commands;
+
+/// <summary>
+/// What a sweep does around each model's training, whatever executor trains it: the model's run directory is
+/// claimed and written as <c>gpunet train --out</c> writes one (run.json, a checkpoint generation every epoch,
+/// summary.json), a model begun in an earlier sitting resumes from its checkpoint as <c>train --resume</c> does,
+/// and sweep.json and the leaderboard follow every epoch.
+/// </summary>
+internal sealed class SweepRunner(string sweepDir, SweepResults results, IReadOnlyList<TrainRequest> requests, PreparedData data, string device, ISweepDisplay display)
+    : ISweepObserver
+{
+    private readonly Dictionary<int, (RunDirectory Directory, RunSaver Saver, List<EpochMetrics> Sitting)> _open = [];
+
+    public TrainingState? Starting(SweepMember member, Network network, Trainer trainer)
+    {
+        var request = requests[member.Index];
+        string dir = request.OutDir!;
+        bool begun = File.Exists(Path.Combine(dir, RunManifest.FileName));
+        var directory = RunDirectory.Claim(dir, begun ? RunDirectoryUse.Resume : RunDirectoryUse.New);
+        var saver = new RunSaver(directory, request, saveRequest: !begun, data.Data.Train, Preprocessings.ForSource(request.Data.Source), data.Standardization);
+        _open[member.Index] = (directory, saver, []);
+        var point = begun ? RunCheckpoints.LoadForResume(dir) : null;
+        point?.Restore(network, trainer.Optimizer);
+        if (point?.Best is { } best) trainer.SetBestWeights(best.Parameters);
+        var start = point?.Optimizer.State;
+        var row = results.Models[member.Index];
+        row.History.Clear();
+        // The epochs an earlier sitting finished, from the metrics.csv of the same generation as the checkpoint.
+        if (start is not null) row.History.AddRange(SweepHistory.Read(dir, start.EpochComplete ? start.Epoch : start.Epoch - 1));
+        row.Status = MemberStatus.Pending;
+        display.Started(row, start is null ? null : $"resuming after epoch {row.Epochs}{(start.EpochComplete ? "" : $", step {start.StepInEpoch}")}");
+        return start;
+    }
+
+    public void EpochCompleted(SweepMember member, Network network, Trainer trainer, EpochMetrics epoch)
+    {
+        var (_, saver, sitting) = _open[member.Index];
+        sitting.Add(epoch);
+        saver.AfterEpoch(network, trainer, epoch, sitting);
+        var row = results.Models[member.Index];
+        row.History.Add(SweepEpoch.From(epoch));
+        results.Save(sweepDir);
+        display.Epoch(row, member.Options.Epochs);
+    }
+
+    public void Finished(SweepMember member, Network network, Trainer trainer, MemberOutcome outcome)
+    {
+        var (directory, saver, sitting) = _open[member.Index];
+        _open.Remove(member.Index);
+        using (directory)
+        {
+            var row = results.Models[member.Index];
+            row.Status = outcome.Status;
+            if (outcome.Interrupted)
+            {
+                if (network.ParametersAreFinite()) saver.SaveLast(network, trainer);
+            }
+            else if (outcome.Result is { } result && sitting.Count > 0)
+                saver.AfterTraining(RunSummary.From(ModelSpec.Name(member.Spec.Kind), device, member.Options, result, sitting[^1].ElapsedSeconds));
+            row.Failure = outcome.Failure is { } failure ? SettingFlags.ToFlags(failure) : null;
+            results.Save(sweepDir);
+            display.Finished(row);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+namespace GpuNet.Tests.Cli;
+
+/// <summary>
+/// gpunet sweep end to end on cpu: every model ends with the bytes gpunet train gives it alone with its train_args,
+/// a diverging model is frozen while the rest finish, the results files say what each model did, and best/ is
+/// the model of lowest validation loss.
+/// </summary>
+public sealed class SweepCliTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    private static readonly string[] FinishedStatuses = ["done", "early-stopped"];
+
+    private static readonly string[] Data = ["--data", "blobs", "--samples", "300", "--classes", "3", "--batch-size", "32", "--epochs", "2", "--device", "cpu"];
+
+    private (string Dir, JsonElement Json) Sweep(string name, params string[] options)
+    {
+        string dir = Path.Combine(_dir.Path, name);
+        var run = CliRun.Of(["sweep", .. Data, "--out", dir, .. options]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        return (dir, JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "sweep.json"))).RootElement.Clone());
+    }
+
+    private static JsonElement[] Models(JsonElement sweep) => sweep.GetProperty("models").EnumerateArray().ToArray();
+
+    private static byte[] Bytes(string dir, string file = "model.safetensors") => File.ReadAllBytes(Path.Combine(dir, file));
+
+    [Fact]
+    public void Every_model_of_a_mixed_sweep_ends_with_the_bytes_of_train_alone()
+    {
+        var (dir, sweep) = Sweep("mixed", "--hidden", "8", "--hidden", "16,8", "--optimizer", "sgd,adam", "--dropout", "0,0.3",
+            "--class-weight", "none", "--class-weight", "1,4,1", "--lr", "0.05", "--seeds", "2");
+        var models = Models(sweep);
+        Assert.Equal(16, models.Length);
+        foreach (var model in models)
+        {
+            string[] trainArgs = model.GetProperty("train_args").EnumerateArray().Select(a => a.GetString()!).ToArray();
+            Assert.Contains("--data-seed", trainArgs);
+            string alone = Path.Combine(_dir.Path, "alone-" + model.GetProperty("model").GetString());
+            var run = CliRun.Of(["train", .. trainArgs, "--out", alone, "--quiet"]);
+            Assert.True(run.ExitCode == 0, run.ToString());
+            string inSweep = Path.Combine(dir, model.GetProperty("run_dir").GetString()!);
+            foreach (var file in new[] { RunCheckpoints.LastFile, RunCheckpoints.BestFile, RunCheckpoints.OptimizerFile })
+                Assert.True(Bytes(alone, file).AsSpan().SequenceEqual(Bytes(inSweep, file)), $"{inSweep}: {file} differs from train {string.Join(" ", trainArgs)}");
+        }
+        // The models do differ: their options reached them.
+        Assert.Equal(16, models.Select(m => Convert.ToHexString(Bytes(Path.Combine(dir, m.GetProperty("run_dir").GetString()!)))).Distinct().Count());
+    }
+
+    [Fact]
+    public void A_diverging_model_is_frozen_and_the_others_finish()
+    {
+        var (dir, sweep) = Sweep("diverge", "--hidden", "8", "--lr", "0.1,1e30,0.05");
+        var models = Models(sweep);
+        Assert.Equal(["done", "diverged", "done"], models.Select(m => m.GetProperty("status").GetString()));
+        Assert.Contains("training diverged at epoch 1", models[1].GetProperty("failure").GetString());
+        Assert.Equal(0, models[1].GetProperty("epochs").GetInt32());
+        Assert.Equal(2, models[2].GetProperty("epochs").GetInt32());
+        Assert.True(File.Exists(Path.Combine(dir, "models/002/summary.json")));
+        Assert.False(File.Exists(Path.Combine(dir, "models/001/summary.json")));
+        Assert.Contains(",diverged,", File.ReadAllText(Path.Combine(dir, "sweep.csv")));
+    }
+
+    [Fact]
+    public void Every_model_diverging_is_exit_3()
+    {
+        var run = CliRun.Of(["sweep", .. Data, "--out", Path.Combine(_dir.Path, "all"), "--hidden", "8", "--lr", "1e30,1e31", "--quiet"]);
+        Assert.True(run.ExitCode == 3, run.ToString());
+    }
+
+    [Fact]
+    public void The_results_name_each_models_options_arguments_figures_and_directory_and_best_holds_the_lowest_validation_loss()
+    {
+        var (dir, sweep) = Sweep("results", "--hidden", "4", "--hidden", "16", "--lr", "0.3,0.01", "--early-stopping", "1", "--momentum", "0.9");
+        Assert.Equal(["--hidden", "--lr"], sweep.GetProperty("options_that_differ").EnumerateArray().Select(e => e.GetString()));
+        var models = Models(sweep);
+        Assert.Equal(["000", "001", "002", "003"], models.Select(m => m.GetProperty("model").GetString()));
+        Assert.Equal("0.01", models[1].GetProperty("options").GetProperty("--lr").GetString());
+        Assert.Equal("16", models[2].GetProperty("options").GetProperty("--hidden").GetString());
+        Assert.Equal([.. Data, "--data-seed", "0", "--hidden", "16", "--lr", "0.3", "--early-stopping", "1", "--momentum", "0.9"],
+            models[2].GetProperty("train_args").EnumerateArray().Select(a => a.GetString()));
+        foreach (var model in models)
+        {
+            Assert.Contains(model.GetProperty("status").GetString(), FinishedStatuses);
+            var history = model.GetProperty("history").EnumerateArray().ToArray();
+            Assert.Equal(model.GetProperty("epochs").GetInt32(), history.Length);
+            double best = history.Min(e => e.GetProperty("val_loss").GetDouble());
+            Assert.Equal(best, model.GetProperty("best").GetProperty("val_loss").GetDouble());
+            Assert.Equal(history[^1].GetProperty("val_loss").GetDouble(), model.GetProperty("final").GetProperty("val_loss").GetDouble());
+            // Its run directory is an ordinary one: eval reads its best checkpoint.
+            string run = Path.Combine(dir, model.GetProperty("run_dir").GetString()!);
+            var eval = CliRun.Of("eval", "--checkpoint", Path.Combine(run, RunCheckpoints.BestFile), "--data", "blobs", "--samples", "300", "--classes", "3", "--device", "cpu");
+            Assert.True(eval.ExitCode == 0, eval.ToString());
+        }
+        var lowest = models.MinBy(m => m.GetProperty("best").GetProperty("val_loss").GetDouble());
+        Assert.Equal(lowest.GetProperty("model").GetString(), sweep.GetProperty("best").GetString());
+        Assert.Equal(Bytes(Path.Combine(dir, lowest.GetProperty("run_dir").GetString()!), RunCheckpoints.BestFile), Bytes(Path.Combine(dir, "best"), RunCheckpoints.BestFile));
+        Assert.True(new FileInfo(Path.Combine(dir, "validation.png")).Length > 1000);
+
+        var csv = File.ReadAllLines(Path.Combine(dir, "sweep.csv"));
+        Assert.Equal(5, csv.Length);
+        Assert.StartsWith("model,hidden,lr,status,epochs,best_epoch,final_train_loss,", csv[0]);
+        Assert.StartsWith("002,16,0.3,", csv[3]);
+        Assert.Contains("models/002,--data blobs", csv[3]);
+    }
+
+    [Fact]
+    public void A_model_of_a_sweep_resumes_and_extends_with_train()
+    {
+        var (dir, _) = Sweep("extend", "--hidden", "8", "--lr", "0.1,0.05", "--seeds", "1");
+        var more = CliRun.Of("train", "--resume", Path.Combine(dir, "models/001"), "--epochs", "3", "--quiet");
+        Assert.True(more.ExitCode == 0, more.ToString());
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(dir, "models/001/metrics.csv")).Length);
+        var again = CliRun.Of(["sweep", .. Data, "--out", dir, "--lr", "0.1"]);
+        again.AssertOneLineUsageError("already holds a sweep");
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
