@@ -3,8 +3,33 @@
 #   ./run.ps1 ARGS...    the same, with extra `gpunet train` options
 #   ./run.ps1 test       run the test suite
 #   ./run.ps1 test --fast  the same without the tests tagged [Slow] (Category=Slow)
+#   ./run.ps1 install    pack the CLI as a .NET tool into .pack/ and install it for the user (`gpunet` in a new shell);
+#                        --tool-path DIR installs into DIR
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
+
+if ($args.Count -gt 0 -and $args[0] -eq 'install') {
+    $where = @('--global')
+    if ($args.Count -eq 3 -and $args[1] -eq '--tool-path') { $where = @('--tool-path', $args[2]) }
+    elseif ($args.Count -ne 1) { Write-Error "run.ps1 install: unknown arguments (only --tool-path DIR)"; exit 2 }
+    # A new version each time: NuGet caches a package by id and version, so a re-pack under the same one would install the old bits.
+    $version = '0.1.0-local.' + [DateTime]::UtcNow.ToString('yyyyMMddHHmmss')
+    Remove-Item -Path '.pack/GpuNet.Cli.*.nupkg' -ErrorAction SilentlyContinue
+    dotnet pack src/GpuNet.Cli/GpuNet.Cli.csproj -c Release --nologo -v quiet -clp:ErrorsOnly -p:Version=$version
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    $verb = 'install'
+    if (dotnet tool list @where | Where-Object { ($_ -split '\s+')[0] -eq 'gpunet.cli' }) { $verb = 'update' }
+    dotnet tool $verb @where --add-source .pack --ignore-failed-sources --allow-downgrade --version $version GpuNet.Cli
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    if ($where[0] -eq '--global') {
+        $cliHome = if ($env:DOTNET_CLI_HOME) { $env:DOTNET_CLI_HOME } else { $HOME }
+        $tools = Join-Path $cliHome '.dotnet/tools'
+        if (-not (($env:PATH -split [IO.Path]::PathSeparator) -contains $tools)) {
+            Write-Output "run.ps1: $tools is not on your PATH; add it (your profile, or the user's Path variable) to run gpunet from any shell"
+        }
+    }
+    exit 0
+}
 
 if ($args.Count -gt 0 -and $args[0] -eq 'test') {
     $rest = @($args | Select-Object -Skip 1)

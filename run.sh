@@ -5,8 +5,33 @@
 #                       each run writes a new folder runs/default, runs/default-2, ... (--resume DIR continues one)
 #   ./run.sh test       run the test suite (what CI runs)
 #   ./run.sh test --fast  the same without the tests tagged [Slow] (Category=Slow): the quick loop while editing
+#   ./run.sh install    pack the CLI as a .NET tool into .pack/ and install it for the user, so `gpunet` works in a new
+#                       shell (`dotnet tool install --global`, or `update` when it is there); --tool-path DIR installs into DIR
 set -euo pipefail
 cd "$(dirname "$0")"
+
+if [ "${1:-}" = "install" ]; then
+  shift
+  where=(--global)
+  if [ "${1:-}" = "--tool-path" ] && [ -n "${2:-}" ]; then where=(--tool-path "$2"); shift 2; fi
+  if [ $# -gt 0 ]; then echo "run.sh install: unknown argument '$1' (only --tool-path DIR)" >&2; exit 2; fi
+  # A new version each time: NuGet caches a package by id and version, so a re-pack under the same one would install the old bits.
+  version="0.1.0-local.$(date -u +%Y%m%d%H%M%S)"
+  rm -f .pack/GpuNet.Cli.*.nupkg
+  dotnet pack src/GpuNet.Cli/GpuNet.Cli.csproj -c Release --nologo -v quiet -clp:ErrorsOnly -p:Version="$version"
+  verb=install
+  dotnet tool list "${where[@]}" | awk '{print tolower($1)}' | grep -qx gpunet.cli && verb=update
+  dotnet tool "$verb" "${where[@]}" --add-source .pack --ignore-failed-sources --allow-downgrade --version "$version" GpuNet.Cli
+  if [ "${where[0]}" = "--global" ]; then
+    tools="${DOTNET_CLI_HOME:-$HOME}/.dotnet/tools"
+    case ":$PATH:" in
+      *":$tools:"*) ;;
+      *) echo "run.sh: $tools is not on your PATH; add it (e.g. in ~/.bashrc) to run gpunet from any shell:"
+         echo "  export PATH=\"\$PATH:$tools\"" ;;
+    esac
+  fi
+  exit 0
+fi
 
 if [ "${1:-}" = "test" ]; then
   shift

@@ -165,16 +165,18 @@ public static class TrainCommand
     private static Dataset PlotPoints(Dataset set, ModelSpec spec, Standardization? standardization) =>
         DecisionBoundaryPlot.Applies(spec) && standardization is not null ? standardization.ApplyTo(set) : set;
 
-    /// <summary>The header line that says how the features are prepared, and warns when unscaled features differ wildly in scale.</summary>
+    /// <summary>The header line that says how the features are prepared, and warns when raw features differ wildly in scale.</summary>
     private static string FeaturesLine(TrainRequest request, Standardization? standardization, Dataset train)
     {
         string mode = request.Standardize.ToString().ToLowerInvariant();
         string why = request.Standardize != StandardizeMode.Auto ? "" : standardization is null ? ": off for IDX images and synthetic sets" : ": on for CSV and .npy files";
-        string raw = Preprocessings.ForSource(request.Data.Source) == Preprocessing.ScaleBytes ? "pixels x/255" : "raw values";
+        bool pixels = Preprocessings.ForSource(request.Data.Source) == Preprocessing.ScaleBytes;
+        string raw = pixels ? "pixels x/255" : "raw values";
         if (standardization is not null)
             return $"features: {raw}, standardized (z-score fitted on the {train.Count} training rows; --standardize {mode}{why})";
+        // x/255 puts every pixel on one scale: a nearly constant border pixel is data, not a unit SGD would crawl on.
         var spread = Standardization.ScaleSpread(train);
-        string warning = spread.Ratio <= StandardizeWarningRatio ? ""
+        string warning = pixels || spread.Ratio <= StandardizeWarningRatio ? ""
             : $"; warning: feature scales differ by a factor of {spread.Ratio:G3} (feature {spread.Widest} has σ {spread.WidestStd:G3}, feature {spread.Narrowest} σ {spread.NarrowestStd:G3}): SGD may crawl or diverge; try --standardize on";
         return $"features: {raw}, not standardized (--standardize {mode}{why}){warning}";
     }

@@ -33,11 +33,7 @@ public sealed partial class SettingFlagsTests
 
     private static IEnumerable<string> LibrarySources()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "GpuNet.sln")))
-            dir = dir.Parent;
-        Assert.NotNull(dir);
-        return Directory.EnumerateFiles(Path.Combine(dir.FullName, "src", "GpuNet"), "*.cs", SearchOption.AllDirectories)
+        return Directory.EnumerateFiles(Path.Combine(Repository.Root, "src", "GpuNet"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
     }
 

@@ -44,6 +44,31 @@ public sealed class TabularCliTests : IDisposable
     }
 
     [Fact]
+    public void Images_scaled_by_255_are_not_warned_about_scales_but_the_same_raw_values_in_a_csv_are()
+    {
+        // 400 images of 1x2: pixel 0 is 1 in one image and 0 elsewhere (σ 0.05 bytes, a border pixel), pixel 1 varies over 0..255 (σ ≈ 74).
+        const int count = 400;
+        var pixels = new byte[2 * count];
+        pixels[0] = 1;
+        for (int n = 0; n < count; n++) pixels[2 * n + 1] = (byte)(n * 37 % 256);
+        var labels = Enumerable.Range(0, count).Select(n => (byte)(pixels[2 * n + 1] >= 128 ? 1 : 0)).ToArray();
+        _dir.Write("idx/train-images-idx3-ubyte", Data.IdxTestFiles.Build([count, 1, 2], pixels));
+        _dir.Write("idx/train-labels-idx1-ubyte", Data.IdxTestFiles.Build([count], labels));
+        _dir.Write("idx/t10k-images-idx3-ubyte", Data.IdxTestFiles.Build([count, 1, 2], pixels));
+        _dir.Write("idx/t10k-labels-idx1-ubyte", Data.IdxTestFiles.Build([count], labels));
+        string csv = _dir.WriteText("raw.csv", string.Concat(Enumerable.Range(0, count).Select(n => $"{labels[n]},{pixels[2 * n]},{pixels[2 * n + 1]}\n")));
+
+        var images = CliRun.Of("train", "--data", "fashion-mnist", "--data-dir", Path.Combine(_dir.Path, "idx"), "--val-fraction", "0", "--model", "softmax", "--epochs", "1", "--device", "cpu", "--quiet");
+        var table = CliRun.Of("train", "--data", csv, "--val-fraction", "0", "--model", "softmax", "--epochs", "1", "--device", "cpu", "--quiet", "--standardize", "off");
+
+        Assert.True(images.ExitCode == 0, images.ToString());
+        Assert.Contains("features: pixels x/255, not standardized (--standardize auto: off for IDX images and synthetic sets)\n", images.Stdout);
+        Assert.DoesNotContain("warning", images.Stdout + images.Stderr);
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.Contains("features: raw values, not standardized (--standardize off); warning: feature scales differ by a factor of", table.Stdout);
+    }
+
+    [Fact]
     public void The_checkpoint_carries_the_training_split_standardisation_and_eval_and_predict_apply_it()
     {
         var (train, test, run, model) = TrainSoftmax(seed: 3, epochs: 30, "0", "1", "2");
