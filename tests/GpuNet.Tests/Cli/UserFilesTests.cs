@@ -91,7 +91,7 @@ public sealed class UserFilesTests : IDisposable
     public void An_output_naming_the_checkpoint_by_another_path_is_refused_and_the_checkpoint_kept(string verb, string how)
     {
         string other = how == "hard link"
-            ? HardLink(_model, Path.Combine(_dir.Path, "user", "hard.safetensors"))
+            ? FileSystemStates.HardLink(_model, Path.Combine(_dir.Path, "user", "hard.safetensors"))
             : Path.Combine(Directory.CreateSymbolicLink(Path.Combine(_dir.Path, "runlink"), _run).FullName, RunCheckpoints.LastFile);
         var before = File.ReadAllBytes(_model);
 
@@ -147,15 +147,6 @@ public sealed class UserFilesTests : IDisposable
 
         Assert.True(process.ExitCode == 1, $"exit {process.ExitCode}\n{stdout}\n{stderr}");
         Assert.Contains("the data differs from what the run was trained on", stderr);
-    }
-
-    private static string HardLink(string existing, string link)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("ln", [existing, link]);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        process.WaitForExit();
-        Assert.Equal(0, process.ExitCode);
-        return link;
     }
 
     public void Dispose() => _dir.Dispose();
