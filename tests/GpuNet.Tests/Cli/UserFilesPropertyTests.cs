@@ -62,6 +62,14 @@ public sealed class UserFilesPropertyTests : IDisposable
         File.WriteAllText(Path.Combine(folder, "user", "summary.json"), Text(random));
         Check("train --out a folder of the user's", [.. train, "--out", Path.Combine(folder, "user")], [], [2], violations);
         Check("train --overwrite a folder of the user's", [.. train, "--out", Path.Combine(folder, "user"), "--overwrite"], [], [2], violations);
+        // A run's names held by what no run writes: a link to a user's file, a FIFO.
+        folder = Case(random);
+        (run, _) = PreviousRun(folder, "runs/e");
+        File.Delete(Path.Combine(run, RunSaver.SummaryFile));
+        File.CreateSymbolicLink(Path.Combine(run, RunSaver.SummaryFile), Path.Combine(folder, "user", "notes.txt"));
+        File.Delete(Path.Combine(run, "curves.png"));
+        FileSystemStates.MakeFifo(Path.Combine(run, "curves.png"));
+        Check("train --overwrite a run whose names hold a link and a FIFO", [.. train, "--out", run, "--overwrite"], [], [2], violations);
         // A run whose metrics.csv the user changed, or replaced by the data the new run reads (named through a linked folder).
         folder = Case(random);
         (run, _) = PreviousRun(folder, "runs/b");
@@ -174,6 +182,10 @@ public sealed class UserFilesPropertyTests : IDisposable
         File.WriteAllText(Path.Combine(user, "notes.txt"), Text(random));
         File.WriteAllText(Path.Combine(user, "existing.out"), Text(random));
         Directory.CreateSymbolicLink(Path.Combine(folder, "userlink"), user);
+        // Decoys nothing may touch, a seeded few of them: a read-only file, a FIFO, a dangling link.
+        if (random.Next(2) == 0) File.SetUnixFileMode(WriteText(Path.Combine(user, "readonly.txt"), Text(random)), UnixFileMode.UserRead);
+        if (random.Next(2) == 0) FileSystemStates.MakeFifo(Path.Combine(user, "decoy.fifo"));
+        if (random.Next(2) == 0) File.CreateSymbolicLink(Path.Combine(user, "decoy.link"), Path.Combine(folder, "nowhere"));
         return folder;
     }
 
@@ -186,6 +198,12 @@ public sealed class UserFilesPropertyTests : IDisposable
         var own = Directory.EnumerateFileSystemEntries(run).Select(f => Path.GetRelativePath(_dir.Path, f)).ToArray();
         File.WriteAllText(Path.Combine(run, "notes.txt"), "mine");
         return (run, own);
+    }
+
+    private static string WriteText(string path, string text)
+    {
+        File.WriteAllText(path, text);
+        return path;
     }
 
     private static string Text(Random random) => Convert.ToHexString(Enumerable.Range(0, random.Next(1, 64)).Select(_ => (byte)random.Next(256)).ToArray()) + "\n";
