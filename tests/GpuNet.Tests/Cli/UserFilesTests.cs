@@ -83,6 +83,31 @@ public sealed class UserFilesTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(target)); // the replaced file keeps its permissions
     }
 
+    [Fact]
+    public void A_link_into_a_missing_folder_is_an_error_naming_its_target_and_no_folder_is_made()
+    {
+        var target = Path.Combine(_dir.Path, "gone", "deeper", "out.csv");
+        var link = Path.Combine(_dir.Path, "user", "out.link");
+        File.CreateSymbolicLink(link, target);
+
+        var run = CliRun.Of(Writing("bench", link));
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains(target, run.Stderr);
+        Assert.DoesNotContain(".tmp", run.Stderr); // the file the user named, not our temporary one
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "gone")));
+    }
+
+    [Fact]
+    public void Bench_csv_dash_is_standard_output()
+    {
+        var run = CliRun.Of(Writing("bench", "-"));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("device,model,batch_size,samples_per_second", run.Stdout);
+        Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "-")));
+    }
+
     [Theory]
     [InlineData("predict", "linked folder")]
     [InlineData("export", "linked folder")]
