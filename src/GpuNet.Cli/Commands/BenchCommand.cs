@@ -141,6 +141,7 @@ public static class BenchCommand
     private static void Emit<T>(BenchRequest request, TextWriter stdout, IReadOnlyList<T> results, string csv)
     {
         if (request.Json) stdout.WriteLine(BenchReport.Json(results));
-        if (request.CsvPath is { } path) IO.AtomicFile.WriteAllText(path, csv);
+        if (request.CsvPath == Data.InputFile.StandardInput) stdout.Write(csv);
+        else if (request.CsvPath is { } path) IO.AtomicFile.WriteAllText(path, csv);
     }
 }

@@ -24,7 +24,7 @@ public sealed class BenchCommandOptions
         .Require(s => s >= 0 && !double.IsInfinity(s), "must be zero or more");
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for the weights, the row order and the random data", DefaultValueFactory = _ => 0 };
     public Option<bool> Json { get; } = new("--json") { Description = "Print the results as a JSON array on stdout (the table goes to stderr)" };
-    public Option<string?> Csv { get; } = new("--csv") { Description = "Also write the results to this CSV file" };
+    public Option<string?> Csv { get; } = new("--csv") { Description = "Also write the results to this CSV file ('-' is stdout)" };
     public Option<string> Distributed { get; } = DistributedOption.Create();
     public Option<bool> Profile { get; } = new("--profile") { Description = "--op train: also split one step's time by op (each op synchronised), per device and batch size" };
     public Option<string?> Plot { get; } = new("--plot") { Description = "--op train: write a throughput-versus-batch-size chart to this PNG file" };

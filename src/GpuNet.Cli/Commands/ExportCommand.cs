@@ -9,7 +9,7 @@ public static class ExportCommand
     public static Command Create(TextWriter stderr)
     {
         var checkpoint = CheckpointOption.Create("The checkpoint to export (model.safetensors from 'train --out', or a plain state dict)");
-        var output = new Option<string>("--output") { Description = $"The ONNX file to write (atomically); it may not name {CheckpointOption.Name}", Required = true };
+        var output = new Option<string>("--output") { Description = $"The ONNX file to write (atomically; '-' is stdout); it may not name {CheckpointOption.Name}", Required = true };
         var activation = EvalCommand.PlainActivationOption();
         return Verb.Create("export",
             "Export a saved model to ONNX (opset 13): input 'features' [N, F] of raw values as predict reads them, with the recorded preprocessing inside the graph; " +
@@ -27,14 +27,22 @@ public static class ExportCommand
         foreach (var note in ModelFileNotes.For(checkpoint, checkpointPath)) stderr.WriteLine(note);
         try
         {
-            OnnxExport.Save(checkpoint, outputPath);
+            if (outputPath == InputFile.StandardInput) WriteToStandardOutput(checkpoint);
+            else OnnxExport.Save(checkpoint, outputPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // The bare message may name only AtomicFile's temporary file, which the user never asked for.
             throw new GpuNetException($"cannot write {outputPath}: {e.Message}", e);
         }
-        stderr.WriteLine($"wrote {checkpoint.Spec.Describe()} as ONNX opset {OnnxExport.Opset} to {outputPath}");
+        stderr.WriteLine($"wrote {checkpoint.Spec.Describe()} as ONNX opset {OnnxExport.Opset} to {(outputPath == InputFile.StandardInput ? "stdout" : outputPath)}");
         return ExitCodes.Success;
+    }
+
+    /// <summary>--output -: the model's bytes to standard output, for a pipe (they are binary: not for a terminal).</summary>
+    private static void WriteToStandardOutput(ModelCheckpoint checkpoint)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        OnnxExport.Save(checkpoint, stdout);
     }
 }

@@ -17,7 +17,8 @@ public static class ResumeCheck
             throw new UsageException($"--resume {dir}: the run was trained on {Processes(saved.Ranks)} and this sitting has {Processes(ranks)}; resume it with the same count ({(saved.Ranks == 1 ? "without mpirun, or with mpirun -np 1" : $"mpirun -np {saved.Ranks} gpunet train --resume {dir}")})");
         if (current.InitFrom is not null) throw new UsageException("--resume and --init-from cannot be combined: a resumed run continues from its own weights");
         if (current.Overwrite) throw new UsageException("--resume and --overwrite cannot be combined: --resume continues the run, --overwrite replaces it");
-        if (current.OutDir is { } outDir && Path.GetFullPath(outDir).TrimEnd(Path.DirectorySeparatorChar) != Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar))
+        if (current.OutDir is { } outDir && !IO.FileIdentity.Same(outDir, dir)
+            && Path.GetFullPath(outDir).TrimEnd(Path.DirectorySeparatorChar) != Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar))
             throw new UsageException($"--out {outDir} differs from --resume {dir}: a resumed run writes into its own directory (leave out --out, or give the same one)");
         var absolute = current.WithAbsoluteDataPaths();
         var given = current.Given ?? new HashSet<string>();

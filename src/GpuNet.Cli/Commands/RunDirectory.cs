@@ -78,6 +78,7 @@ public sealed class RunDirectory : IDisposable
         try
         {
             if (use != RunDirectoryUse.Resume) directory.Removable();
+            else RunOutputs.Recorded(dir); // a damaged account of the run's files is reported now, not when the resumed run ends
             foreach (var temporary in directory.Temporaries()) File.Delete(temporary);
             return directory;
         }

@@ -31,6 +31,9 @@ public static class OnnxExport
         AtomicFile.Write(path, model.WriteTo);
     }
 
+    /// <summary>Writes the model to <paramref name="stream"/> (standard output, for a pipe).</summary>
+    public static void Save(ModelCheckpoint checkpoint, Stream stream) => Build(checkpoint).WriteTo(stream);
+
     public static ModelProto Build(ModelCheckpoint checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);

@@ -39,7 +39,13 @@ public static partial class AtomicFile
         var status = FileStatus.Of(full); // the kernel follows every link, /proc's magic ones (/dev/stdout) included
         if (status.Kind == FileKind.Directory) throw new IOException($"{path}: is a directory");
         if (status.IsStream) WriteInPlace(full, writeContents);
-        else Replace(FinalTarget(full), writeContents, existing: status.Kind == FileKind.Regular);
+        else
+        {
+            var target = FinalTarget(full);
+            // A new path's folders are made, as for any output; a link's target folder is the link owner's business.
+            if (target == full) Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            Replace(target, writeContents, existing: status.Kind == FileKind.Regular);
+        }
     }
 
     /// <summary>Where writing to <paramref name="full"/> lands: the final target of a link (which need not exist yet), else the path itself.</summary>
@@ -59,7 +65,6 @@ public static partial class AtomicFile
     private static void Replace(string target, Action<Stream> writeContents, bool existing)
     {
         var directory = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(directory);
         RemoveStaleTemporaries(directory, Path.GetFileName(target));
         var temporary = Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp"));
         try
@@ -72,9 +77,16 @@ public static partial class AtomicFile
             if (existing && !OperatingSystem.IsWindows()) File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
             File.Move(temporary, target, overwrite: true);
         }
-        catch
+        catch (Exception e)
         {
             TryDelete(temporary);
+            // The user named the target, never the temporary file: the message should say which file could not be written.
+            if (e.Message.Contains(temporary, StringComparison.Ordinal))
+            {
+                var message = e.Message.Replace(temporary, target, StringComparison.Ordinal);
+                if (e is UnauthorizedAccessException) throw new UnauthorizedAccessException(message, e);
+                if (e is IOException) throw new IOException(message, e);
+            }
             throw;
         }
     }

@@ -121,6 +121,34 @@ public sealed class RunOwnershipTests : IDisposable
         Assert.True(File.Exists(other));
     }
 
+    [Slow]
+    [Fact]
+    public void A_predict_killed_mid_write_leaves_a_temporary_that_the_next_predict_removes()
+    {
+        var model = Path.Combine(PreviousRun(), RunCheckpoints.LastFile);
+        var random = new Random(22);
+        var input = _dir.WriteText("user/big.csv", string.Join("\n", Enumerable.Range(0, 300_000).Select(_ => $"{random.NextDouble():0.####},{random.NextDouble():0.####}")) + "\n");
+        var folder = Path.GetDirectoryName(input)!;
+        var output = Path.Combine(folder, "pred.csv");
+        string[] args = ["predict", "--checkpoint", model, "--input", input, "--device", "cpu", "--output", output];
+        using (var killed = GpunetProcess.Start(args))
+        {
+            // Kill it while its temporary file is there: the write of 300,000 rows takes a while.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (!killed.HasExited && DateTime.UtcNow < deadline && !Directory.EnumerateFiles(folder, ".pred.csv.*.tmp").Any()) Thread.Sleep(2);
+            killed.Signal(GpunetProcess.SigKill);
+            killed.WaitForExit(TimeSpan.FromSeconds(30));
+        }
+        Assert.NotEmpty(Directory.EnumerateFiles(folder, ".pred.csv.*.tmp")); // the debris this test is about
+        Assert.False(File.Exists(output));
+
+        var run = CliRun.Of(args);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(Directory.EnumerateFiles(folder, ".pred.csv.*.tmp"));
+        Assert.Equal(300_001, File.ReadLines(output).Count());
+    }
+
     [Fact]
     public void A_full_disk_leaves_no_staged_checkpoint_files_and_no_temporaries()
     {

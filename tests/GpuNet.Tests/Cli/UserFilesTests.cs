@@ -83,6 +83,31 @@ public sealed class UserFilesTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(target)); // the replaced file keeps its permissions
     }
 
+    [Fact]
+    public void A_link_into_a_missing_folder_is_an_error_naming_its_target_and_no_folder_is_made()
+    {
+        var target = Path.Combine(_dir.Path, "gone", "deeper", "out.csv");
+        var link = Path.Combine(_dir.Path, "user", "out.link");
+        File.CreateSymbolicLink(link, target);
+
+        var run = CliRun.Of(Writing("bench", link));
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains(target, run.Stderr);
+        Assert.DoesNotContain(".tmp", run.Stderr); // the file the user named, not our temporary one
+        Assert.False(Directory.Exists(Path.Combine(_dir.Path, "gone")));
+    }
+
+    [Fact]
+    public void Bench_csv_dash_is_standard_output()
+    {
+        var run = CliRun.Of(Writing("bench", "-"));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("device,model,batch_size,samples_per_second", run.Stdout);
+        Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "-")));
+    }
+
     [Theory]
     [InlineData("predict", "linked folder")]
     [InlineData("export", "linked folder")]
@@ -91,7 +116,7 @@ public sealed class UserFilesTests : IDisposable
     public void An_output_naming_the_checkpoint_by_another_path_is_refused_and_the_checkpoint_kept(string verb, string how)
     {
         string other = how == "hard link"
-            ? HardLink(_model, Path.Combine(_dir.Path, "user", "hard.safetensors"))
+            ? FileSystemStates.HardLink(_model, Path.Combine(_dir.Path, "user", "hard.safetensors"))
             : Path.Combine(Directory.CreateSymbolicLink(Path.Combine(_dir.Path, "runlink"), _run).FullName, RunCheckpoints.LastFile);
         var before = File.ReadAllBytes(_model);
 
@@ -147,15 +172,6 @@ public sealed class UserFilesTests : IDisposable
 
         Assert.True(process.ExitCode == 1, $"exit {process.ExitCode}\n{stdout}\n{stderr}");
         Assert.Contains("the data differs from what the run was trained on", stderr);
-    }
-
-    private static string HardLink(string existing, string link)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("ln", [existing, link]);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        process.WaitForExit();
-        Assert.Equal(0, process.ExitCode);
-        return link;
     }
 
     public void Dispose() => _dir.Dispose();

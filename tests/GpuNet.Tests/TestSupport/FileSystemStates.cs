@@ -20,6 +20,13 @@ public static class FileSystemStates
         return path;
     }
 
+    /// <summary>A second name <paramref name="link"/> for the file <paramref name="existing"/> (one inode, two paths).</summary>
+    public static string HardLink(string existing, string link)
+    {
+        Run("ln", existing, link);
+        return link;
+    }
+
     /// <summary>A node for the null device (char 1,3) at <paramref name="path"/>: writing to it goes nowhere.</summary>
     public static string MakeNullDevice(string path)
     {
