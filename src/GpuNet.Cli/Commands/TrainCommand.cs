@@ -111,7 +111,14 @@ public static class TrainCommand
         // Signals stop training gracefully only while it runs; after that (the final plots) they end the process as usual.
         using (var interrupt = new InterruptHandler(display.Note))
         {
-            result = Fit(trainer, start, collective, interrupt.Token);
+            try
+            {
+                result = Fit(trainer, start, collective, interrupt.Token);
+            }
+            catch (DivergedException e) when (e is { Epoch: 1, Step: 1 } && start is null && initFrom is null && standardization is null)
+            {
+                throw FirstStepOverflow(data.Train, e);
+            }
             if (result.Interrupted)
             {
                 var state = trainer.State;
@@ -160,6 +167,24 @@ public static class TrainCommand
         }
         if (!result.Interrupted) collective.Finish();
         return result;
+    }
+
+    /// <summary>
+    /// A loss that is not finite at a fresh run's first step comes before any update, so the learning rate plays no part:
+    /// unstandardised features large enough to overflow float32 arithmetic do (values near 3.4e38). Named as a data error.
+    /// </summary>
+    private static DataException FirstStepOverflow(Dataset train, DivergedException diverged)
+    {
+        float largest = 0;
+        var row = new float[train.FeatureCount];
+        for (int r = 0; r < train.Count; r++)
+        {
+            train.ReadRow(r, row);
+            foreach (float x in row) largest = Math.Max(largest, Math.Abs(x));
+        }
+        return new DataException(string.Create(CultureInfo.InvariantCulture,
+            $"the training loss is not finite at the first step, before any update, so the learning rate plays no part: the training features reach magnitude {largest:G9} unstandardised, and values that large overflow float32 arithmetic; scale them (--standardize on)"),
+            diverged);
     }
 
     /// <summary>The points a decision boundary is drawn among, where the network sees them: standardised when training standardises (2-D sets only, so the copy is small).</summary>
