@@ -20,6 +20,7 @@ public static class PtxCommand
             string directory = parsed.GetValue(output)!;
             if (string.IsNullOrWhiteSpace(directory))
                 throw new UsageException("--out: empty folder name");
+            OutputFolder.Require("--out", directory);
             var architecture = ParseArchitecture(parsed.GetValue(arch)!);
             var instructionSet = ParseInstructionSet(parsed.GetValue(isa)!);
             var paths = PtxExport.Write(directory, architecture, instructionSet);
