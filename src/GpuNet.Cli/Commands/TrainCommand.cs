@@ -77,6 +77,8 @@ public static class TrainCommand
         network.Initialise(request.Init, options.Seed);
         if (initFrom is not null) network.ImportParameters(initFrom.Parameters);
         using var collective = DistributedOption.Join(launch, backend, network.Gradients, display.Note);
+        // What only rank 0 shows (--json, --quiet, --plot-every) and where each rank runs (--device) may differ; nothing else.
+        collective.RequireSame(System.Text.Json.JsonSerializer.Serialize(request with { Device = "", Json = false, Quiet = false, PlotEvery = 0 }), "options");
         using var trainer = new Trainer(backend, network, data, options, validationSet, standardization, collective);
         if (trainer.Streaming is { } plan)
             display.Note($"streaming: {plan.Reason}; {plan.ChunkCount} chunks of {plan.MaxChunkRows} rows, a shuffle buffer of {plan.BufferChunks} chunks ({plan.BufferRows} rows; --shuffle-buffer)");
