@@ -24,7 +24,7 @@ public static class ConvertCommand
     private static int Run(string source, int labelColumn, bool? header, string outDir, bool overwrite, TextWriter stderr)
     {
         if (string.IsNullOrWhiteSpace(outDir)) throw new UsageException("--out needs a directory name (got an empty one)");
-        if (File.Exists(outDir)) throw new UsageException($"--out {outDir} is a file; name a directory");
+        OutputFolder.Require("--out", outDir);
         string[] targets = ConvertedSet.Files(outDir);
         if (!overwrite && targets.FirstOrDefault(File.Exists) is { } existing)
             throw new UsageException($"--out {outDir} already holds {Path.GetFileName(existing)}; pass --overwrite to replace it");

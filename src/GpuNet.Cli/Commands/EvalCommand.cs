@@ -59,6 +59,7 @@ public static class EvalCommand
         using var classifier = new Classifier(backend, checkpoint, batchSize);
         using var probe = backend.Allocate<float>(1); // a buffer of the device, for NCCL's binding
         using var collective = DistributedOption.Join(launch, backend, probe, stderr.WriteLine);
+        collective.RequireSame(System.Text.Json.JsonSerializer.Serialize(new { checkpointPath, activation, dataOptions, allRows, batchSize }), "options");
         var evaluation = classifier.Evaluate(data, collective);
         collective.Finish();
 

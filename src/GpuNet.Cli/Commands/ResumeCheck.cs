@@ -73,6 +73,9 @@ public static class ResumeCheck
         yield return (o.ValFraction, r => Text(r.ValFraction));
         yield return (o.EarlyStopping, r => Text(r.Train.EarlyStoppingPatience));
         yield return (o.NoShuffle, r => Text(!r.Train.Shuffle));
+        // Whether the set streams, and how its rows mix when it does, decide the row order: they shape the run too.
+        yield return (o.Streaming.MaxMemory, r => Text(r.Train.Streaming.MemoryLimit));
+        yield return (o.Streaming.ShuffleBuffer, r => Text(r.Train.Streaming.ShuffleBuffer));
     }
 
     private static string Processes(int ranks) => ranks == 1 ? "1 process" : $"{ranks} ranks";

@@ -72,6 +72,8 @@ public static class TrainCommand
         network.Initialise(request.Init, options.Seed);
         if (initFrom is not null) network.ImportParameters(initFrom.Parameters);
         using var collective = DistributedOption.Join(launch, backend, network.Gradients, display.Note);
+        // What only rank 0 shows (--json, --quiet, --plot-every) and where each rank runs (--device) may differ; nothing else.
+        collective.RequireSame(System.Text.Json.JsonSerializer.Serialize(request with { Device = "", Json = false, Quiet = false, PlotEvery = 0 }), "options");
         using var trainer = new Trainer(backend, network, data, options, validationSet, standardization, collective);
         if (trainer.Streaming is { } plan)
             display.Note($"streaming: {plan.Reason}; {plan.ChunkCount} chunks of {plan.MaxChunkRows} rows, a shuffle buffer of {plan.BufferChunks} chunks ({plan.BufferRows} rows; --shuffle-buffer)");
@@ -106,7 +108,14 @@ public static class TrainCommand
         // Signals stop training gracefully only while it runs; after that (the final plots) they end the process as usual.
         using (var interrupt = new InterruptHandler(display.Note))
         {
-            result = Fit(trainer, start, collective, interrupt.Token);
+            try
+            {
+                result = Fit(trainer, start, collective, interrupt.Token);
+            }
+            catch (DivergedException e) when (e is { Epoch: 1, Step: 1 } && start is null && initFrom is null && standardization is null)
+            {
+                throw FirstStepOverflow(data.Train, e);
+            }
             if (result.Interrupted)
             {
                 var state = trainer.State;
@@ -160,6 +169,24 @@ public static class TrainCommand
     /// <summary>The files the run reads, which its run directory's files may not be (<see cref="RunDirectory.Claim"/>).</summary>
     private static string[] Reads(TrainRequest request) =>
         [.. DataFile.Paths(request.Data), .. request.InitFrom is { } initFrom ? [initFrom] : Array.Empty<string>()];
+
+    /// <summary>
+    /// A loss that is not finite at a fresh run's first step comes before any update, so the learning rate plays no part:
+    /// unstandardised features large enough to overflow float32 arithmetic do (values near 3.4e38). Named as a data error.
+    /// </summary>
+    private static DataException FirstStepOverflow(Dataset train, DivergedException diverged)
+    {
+        float largest = 0;
+        var row = new float[train.FeatureCount];
+        for (int r = 0; r < train.Count; r++)
+        {
+            train.ReadRow(r, row);
+            foreach (float x in row) largest = Math.Max(largest, Math.Abs(x));
+        }
+        return new DataException(string.Create(CultureInfo.InvariantCulture,
+            $"the training loss is not finite at the first step, before any update, so the learning rate plays no part: the training features reach magnitude {largest:G9} unstandardised, and values that large overflow float32 arithmetic; scale them (--standardize on)"),
+            diverged);
+    }
 
     /// <summary>The points a decision boundary is drawn among, where the network sees them: standardised when training standardises (2-D sets only, so the copy is small).</summary>
     private static Dataset PlotPoints(Dataset set, ModelSpec spec, Standardization? standardization) =>

@@ -22,6 +22,7 @@ internal static partial class StateDict
         if (tensors.Count == 0)
             throw new DataException($"{file}: holds no tensors: not a model's state dict");
         var layers = new SortedDictionary<long, (NamedTensor? Weight, NamedTensor? Bias)>();
+        var spellings = new Dictionary<long, string>(); // each index as its key writes it
         string? prefix = null;
         foreach (var t in tensors)
         {
@@ -34,6 +35,11 @@ internal static partial class StateDict
             prefix = p;
             if (!long.TryParse(match.Groups["index"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out long index))
                 throw new DataException($"{file}: tensor {Text.Quote(t.Name)} has a layer index too large");
+            // "0" and "00" are one number but two modules to PyTorch: merging them would silently drop a tensor.
+            string digits = match.Groups["index"].Value;
+            if (spellings.TryGetValue(index, out string? other) && other != digits)
+                throw new DataException($"{file}: tensors {Text.Quote(prefix + other + ".…")} and {Text.Quote(t.Name)} both give layer index {index}; which module is meant is ambiguous");
+            spellings[index] = digits;
             var layer = layers.GetValueOrDefault(index);
             layers[index] = match.Groups["kind"].Value == "weight" ? layer with { Weight = t } : layer with { Bias = t };
         }

@@ -44,10 +44,23 @@ public sealed class ClassLabels : IReadOnlyList<int>
     /// <summary><paramref name="count"/> labels from <paramref name="valueAt"/>(i), each in [0, <paramref name="largest"/>].</summary>
     public static ClassLabels Create(int count, int largest, Func<int, int> valueAt)
     {
+        RequireFits(count, largest, "labels");
         int width = WidthFor(0, largest);
         var labels = new ClassLabels(new byte[(long)count * width], width);
         for (int i = 0; i < count; i++) labels.Set(i, valueAt(i));
         return labels;
+    }
+
+    /// <summary>
+    /// A <see cref="DataException"/> naming <paramref name="source"/> when <paramref name="count"/> labels up to
+    /// <paramref name="largest"/> take more bytes than one array holds: checked in 64 bits before anything is allocated.
+    /// </summary>
+    public static void RequireFits(int count, int largest, string source)
+    {
+        long bytes = (long)count * WidthFor(0, largest);
+        if (bytes > Array.MaxLength)
+            throw new DataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{source}: {count:N0} labels up to {largest} take {bytes:N0} bytes ({WidthFor(0, largest)} each), over the {Array.MaxLength:N0} one array holds"));
     }
 
     public static implicit operator ClassLabels(int[] values) => From(values);

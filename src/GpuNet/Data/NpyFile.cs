@@ -89,7 +89,20 @@ public sealed unsafe class NpyFile : IDisposable
         ConvertRow(RowBytes(row), destination[..Columns]);
         for (int c = 0; c < Columns; c++)
             if (!float.IsFinite(destination[c]))
-                throw new DataException($"{Path}: value at row {row}, column {c} is {destination[c]}: features must be finite");
+                throw new DataException(NotFinite(row, c, destination[c]));
+    }
+
+    /// <summary>
+    /// Why a value did not become a finite float32: NaN or infinite in the file, or (float64) finite there but beyond
+    /// float32's range, which the conversion turns into an infinity.
+    /// </summary>
+    private string NotFinite(int row, int column, float converted)
+    {
+        double stored = Header.Type == NpyType.F8 ? MemoryMarshal.Cast<byte, double>(RowBytes(row))[column] : converted;
+        return double.IsFinite(stored)
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{Path}: value at row {row}, column {column} is {stored:G17}, beyond float32's range (±{float.MaxValue:G9}): features are read as float32; scale them")
+            : $"{Path}: value at row {row}, column {column} is {stored}: features must be finite";
     }
 
     /// <summary>
@@ -143,6 +156,7 @@ public sealed unsafe class NpyFile : IDisposable
                 throw new DataException($"{Path}: label {value} at index {i} is out of range: expected 0..{limit - 1}");
             largest = Math.Max(largest, value);
         }
+        ClassLabels.RequireFits(Rows, (int)largest, Path);
         return ClassLabels.Create(Rows, (int)largest, i => (int)Label(i));
     }
 

@@ -59,6 +59,22 @@ public sealed class StateDictTests : IDisposable
     }
 
     [Fact]
+    public void Two_spellings_of_one_layer_index_are_refused_instead_of_one_being_dropped()
+    {
+        // PyTorch keeps modules "0" and "00" apart; read as one index, one of the two layers silently vanished.
+        var tensors = new NamedTensor[]
+        {
+            new("0.weight", [2, 3], new float[6]), new("0.bias", [2], new float[2]),
+            new("00.weight", [2, 3], new float[6]), new("00.bias", [2], new float[2]),
+        };
+        string path = _dir.Write("ambiguous.safetensors", StateDictFiles.Plain(tensors));
+
+        var error = Assert.Throws<DataException>(() => ModelCheckpoint.Load(path));
+
+        Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(path)}: tensors '0\\.…' and '00\\.(weight|bias)' both give layer index 0; which module is meant is ambiguous$", error.Message);
+    }
+
+    [Fact]
     public void A_checkpoint_rewritten_with_its_tensors_sorted_by_name_still_verifies_and_a_changed_weight_does_not()
     {
         var sample = CheckpointSamples.Mlp(); // layers.0.weight, layers.0.bias, ...: bias sorts before weight, so the layout changes

@@ -31,9 +31,22 @@ public sealed class PtxCliTests : IDisposable
     [InlineData("--isa", "7", "--isa 7")]
     [InlineData("--isa", "x.y", "--isa x.y")]
     [InlineData("--out", "", "--out")]
+    [InlineData("--arch", "sm_999", "--arch sm_999: not an architecture ILGPU compiles for")]
+    [InlineData("--isa", "99.9", "--isa 99.9: not a PTX ISA version ILGPU writes")]
     public void Bad_options_are_one_line_usage_errors(string option, string value, string fragment)
     {
         CliRun.Replacing("ptx", new Dictionary<string, string> { ["--out"] = Path.Combine(_dir.Path, "ptx") }, option, value).AssertOneLineUsageError(fragment);
         Assert.False(File.Exists(Path.Combine(_dir.Path, "ptx", "kernels.json")));
+    }
+
+    [Fact]
+    public void The_line_says_which_target_the_ptx_names_when_it_is_not_the_arch_asked_for()
+    {
+        string outDir = Path.Combine(_dir.Path, "ptx");
+        var run = CliRun.Of("ptx", "--out", outDir, "--arch", "sm_90");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        string target = File.ReadLines(Directory.GetFiles(outDir, "*.ptx")[0]).First(l => l.StartsWith(".target ", StringComparison.Ordinal))[".target ".Length..].Trim();
+        Assert.Equal("sm_80", target); // ILGPU 1.5.3's newest target
+        Assert.Contains("for sm_90 (the PTX says .target sm_80", run.Stdout);
     }
 }

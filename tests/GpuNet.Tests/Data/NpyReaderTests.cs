@@ -99,6 +99,23 @@ public sealed class NpyReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_finite_float64_beyond_float32s_range_is_called_out_of_range_not_infinity()
+    {
+        string path = Path.Combine(_dir.Path, "bad.npy");
+        var error = Fails(NpyTestFiles.Build("<f8", "(4, 1)", NpyTestFiles.Doubles(1, 2, 1e300, 4)));
+        Assert.Equal($"{path}: value at row 2, column 0 is 1.0000000000000001E+300, beyond float32's range (±3.40282347E+38): features are read as float32; scale them", error.Message);
+        Assert.Contains("must be finite", Fails(NpyTestFiles.Build("<f8", "(4, 1)", NpyTestFiles.Doubles(1, 2, double.PositiveInfinity, 4))).Message);
+    }
+
+    [Fact]
+    public void Labels_that_take_more_bytes_than_an_array_holds_are_refused_before_anything_is_allocated()
+    {
+        // 1.5e9 labels up to 70,000 take 4 bytes each: 6 GB, which .NET reported as "Array dimensions exceeded supported range".
+        var error = Assert.Throws<DataException>(() => ClassLabels.Create(1_500_000_000, 70_000, _ => throw new InvalidOperationException("read before the check")));
+        Assert.Equal("labels: 1,500,000,000 labels up to 70000 take 6,000,000,000 bytes (4 each), over the 2,147,483,591 one array holds", error.Message);
+    }
+
+    [Fact]
     public void Header_errors_name_the_file_and_the_field()
     {
         var data = NpyTestFiles.Floats(1, 2, 3, 4);
