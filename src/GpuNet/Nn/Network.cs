@@ -194,42 +194,45 @@ public sealed class Network : IDisposable
 
     /// <summary>
     /// Host copies of <paramref name="flat"/>, a buffer laid out like <see cref="Parameters"/> (an optimiser's state),
-    /// one download, cut into one tensor per parameter: parameter k (state-dict order) named <paramref name="name"/>(k, its name).
+    /// one tensor per parameter: parameter k (state-dict order) named <paramref name="name"/>(k, its name). Each tensor is
+    /// downloaded from its slice into its own array, so the host never holds a second copy of the whole buffer.
     /// </summary>
-    public IReadOnlyList<NamedTensor> ExportFlat(DeviceBuffer<float> flat, Func<int, string, string> name)
-    {
-        var host = new float[Parameters.Length];
-        _backend.Download(flat, host.AsSpan());
-        int offset = 0;
-        return ParameterNames.Of(Spec).Select((p, k) =>
+    public IReadOnlyList<NamedTensor> ExportFlat(DeviceBuffer<float> flat, Func<int, string, string> name) =>
+        Slices(flat).Select(t =>
         {
-            int length = p.Shape.Aggregate(1, (a, b) => a * b);
-            var tensor = new NamedTensor(name(k, p.Name), p.Shape, host.AsSpan(offset, length).ToArray());
-            offset += length;
-            return tensor;
+            var data = new float[t.Slice.Length];
+            _backend.Download(t.Slice, data.AsSpan());
+            return new NamedTensor(name(t.Index, t.Name), t.Shape, data);
         }).ToArray();
-    }
 
     /// <summary>
-    /// Uploads tensors named as <see cref="ExportFlat"/> names them into <paramref name="flat"/>; each must be present with
-    /// its parameter's exact shape (<paramref name="describe"/> names a tensor in the error).
+    /// Uploads tensors named as <see cref="ExportFlat"/> names them into their slices of <paramref name="flat"/>; each must be
+    /// present with its parameter's exact shape (<paramref name="describe"/> names a tensor in the error).
     /// </summary>
     public void ImportFlat(IReadOnlyList<NamedTensor> tensors, DeviceBuffer<float> flat, Func<int, string, string> name, Func<string, string> describe)
     {
         var byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        var host = new float[Parameters.Length];
-        int offset = 0;
-        foreach (var (p, k) in ParameterNames.Of(Spec).Select((p, k) => (p, k)))
+        foreach (var t in Slices(flat))
         {
-            string key = name(k, p.Name);
+            string key = name(t.Index, t.Name);
             if (!byName.TryGetValue(key, out var tensor))
                 throw new DataException($"{describe(key)} is missing (the model {Spec.Describe()} needs it)");
-            if (!tensor.Shape.SequenceEqual(p.Shape))
-                throw new DataException($"{describe(key)} has shape [{string.Join(", ", tensor.Shape)}], the model {Spec.Describe()} needs [{string.Join(", ", p.Shape)}]");
-            tensor.Data.CopyTo(host, offset);
-            offset += tensor.Data.Length;
+            if (!tensor.Shape.SequenceEqual(t.Shape))
+                throw new DataException($"{describe(key)} has shape [{string.Join(", ", tensor.Shape)}], the model {Spec.Describe()} needs [{string.Join(", ", t.Shape)}]");
+            _backend.Upload<float>(tensor.Data, t.Slice);
         }
-        _backend.Upload<float>(host, flat);
+    }
+
+    /// <summary>Parameter k's name, shape and slice of a buffer laid out like <see cref="Parameters"/>, in state-dict order.</summary>
+    private IEnumerable<(int Index, string Name, int[] Shape, DeviceBuffer<float> Slice)> Slices(DeviceBuffer<float> flat)
+    {
+        int offset = 0, k = 0;
+        foreach (var (name, shape) in ParameterNames.Of(Spec))
+        {
+            int length = shape.Aggregate(1, (a, b) => a * b);
+            yield return (k++, name, shape, flat.Slice(offset, length));
+            offset += length;
+        }
     }
 
     private void CheckRows(int rows)

@@ -17,11 +17,13 @@ public sealed class DeviceFaultTests(OpenClBackendFixture openCL) : IClassFixtur
         long memory = backend.Device.MemoryBytes;
         int length = checked((int)(memory / Page.Bytes + 1));
         long bytes = (long)length * Page.Bytes;
-        var e = Assert.Throws<GpuNetException>(() => backend.Allocate<Page>(length));
+        var e = Assert.Throws<OutOfDeviceMemoryException>(() => backend.Allocate<Page>(length));
         Assert.Equal(ExitCodes.RuntimeError, ExitCodes.For(e));
         Assert.Contains("out of device memory", e.Message);
         Assert.Contains($"allocating {bytes / (1024.0 * 1024.0):0.#} MiB ({length} × {Page.Bytes} bytes)", e.Message);
-        Assert.Contains("--batch-size", SettingFlags.ToFlags(e.Message)); // what the CLI prints
+        Assert.Equal(bytes, e.BytesRequested);
+        Assert.DoesNotContain("`", e.Message); // the device layer names no training setting
+        Assert.Contains("--batch-size", ErrorAdvice.For(e, SettingFlags.ToFlags(e.Message))); // what the CLI prints
         Assert.DoesNotContain("\n", e.Message);
         using var stillWorks = backend.Allocate<float>(16); // the device stays usable
     }

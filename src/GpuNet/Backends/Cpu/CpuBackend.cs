@@ -65,8 +65,7 @@ public sealed partial class CpuBackend : IBackend
 
     public void Gemm(in GemmShape shape, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c)
     {
-        if (shape.M < 0 || shape.N < 0 || shape.K < 0 || shape.Batch < 0 || shape.StrideA < 0 || shape.StrideB < 0 || shape.StrideC < 0)
-            throw new ArgumentOutOfRangeException(nameof(shape), shape, "negative GEMM size or stride");
+        shape.Validate();
         CheckExtent(a, shape.ExtentA, "A");
         CheckExtent(b, shape.ExtentB, "B");
         CheckExtent(c, shape.ExtentC, "C");

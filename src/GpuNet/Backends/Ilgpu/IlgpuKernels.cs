@@ -1,5 +1,6 @@
 using System.Reflection;
 using GpuNet.Kernels;
+using ILGPU;
 using ILGPU.Backends.EntryPoints;
 using ILGPU.Runtime;
 
@@ -14,6 +15,12 @@ namespace GpuNet.Backends.Ilgpu;
 /// </summary>
 public sealed record KernelEntry(string Name, MethodInfo Method, bool ExplicitlyGrouped, int Threads, int? MinGroupsPerMultiprocessor = null, GemmKernel? Rung = null)
 {
+    /// <summary>Compiles and loads the kernel on an accelerator as its typed launcher (set by <see cref="Kernel{TLauncher}"/>).</summary>
+    internal Func<Accelerator, KernelEntry, Delegate> Loader { get; init; } = (_, e) => throw new InvalidOperationException($"kernel {e.Name} has no launcher type");
+
+    /// <summary>The kernel compiled for <paramref name="accelerator"/> as this entry says, as its launcher delegate.</summary>
+    internal Delegate Load(Accelerator accelerator) => Loader(accelerator, this);
+
     /// <summary>What ILGPU compiles: the method seen as an implicitly or explicitly grouped kernel.</summary>
     public EntryPointDescription Description => ExplicitlyGrouped
         ? EntryPointDescription.FromExplicitlyGroupedKernel(Method)
@@ -37,9 +44,22 @@ public sealed record KernelEntry(string Name, MethodInfo Method, bool Explicitly
 }
 
 /// <summary>
+/// One kernel of the table with the type of its launcher: ILGPU's launcher delegate, whose arguments are the stream, the
+/// launch extent (<c>Index1D</c> for an implicitly grouped kernel, <c>KernelConfig</c> for a grouped one) and the kernel's
+/// own. The entry is the one declaration of the kernel: the backend loads every entry of <see cref="IlgpuKernels.All"/>
+/// and launches through it (a wrong launcher type fails when the backend loads it), and PTX export compiles the same list.
+/// </summary>
+public sealed class Kernel<TLauncher> where TLauncher : Delegate
+{
+    internal Kernel(KernelEntry entry) => Entry = entry;
+
+    public KernelEntry Entry { get; }
+}
+
+/// <summary>
 /// Every kernel entry point <see cref="IlgpuBackend"/> loads, with how it is launched. The
-/// backend loads exactly these (a test checks), and <see cref="PtxExport"/> compiles exactly
-/// these, so the PTX that ptxas assembles in CI is the PTX a CUDA device would run.
+/// backend loads exactly these, and <see cref="PtxExport"/> compiles exactly these, so the PTX
+/// that ptxas assembles in CI is the PTX a CUDA device would run.
 /// </summary>
 public static class IlgpuKernels
 {
@@ -49,52 +69,95 @@ public static class IlgpuKernels
     /// <summary>Threads per group of the grouped GEMM rungs (16×16).</summary>
     public const int GemmThreads = 256;
 
-    public static IReadOnlyList<KernelEntry> All { get; } =
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>> GemmNaive { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>("GemmNaive", Kernels.GemmNaive.Kernel, GemmKernel.Naive);
+    public static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>> GemmTiled16 { get; } =
+        Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>("GemmTiled16", Kernels.GemmTiled16.Kernel, GemmKernel.Tiled16);
+    public static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>> GemmRegister64 { get; } =
+        Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>("GemmRegister64", Kernels.GemmRegister64.Kernel, GemmKernel.Register64);
+
+    /// <summary>
+    /// The default GPU rung, one kernel per operand layout, indexed by TransA·2 + TransB (NN, NT, TN, TT). Two resident
+    /// groups per multiprocessor caps ptxas at 128 registers: 16 warps to hide latency.
+    /// </summary>
+    public static IReadOnlyList<Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>> GemmDoubleBuffered128 { get; } =
     [
-        Implicit("GemmNaive", GemmNaive.Kernel) with { Rung = GemmKernel.Naive },
-        Grouped("GemmTiled16", GemmTiled16.Kernel) with { Rung = GemmKernel.Tiled16 },
-        Grouped("GemmRegister64", GemmRegister64.Kernel) with { Rung = GemmKernel.Register64 },
-        // The default GPU rung, one kernel per operand layout (NN, NT, TN, TT). Two resident
-        // groups per multiprocessor caps ptxas at 128 registers: 16 warps to hide latency.
-        DoubleBuffered128("NN", GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout>),
-        DoubleBuffered128("NT", GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout>),
-        DoubleBuffered128("TN", GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout>),
-        DoubleBuffered128("TT", GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout>),
-        Implicit("GemmSplitKReduce", GemmSplitK.Reduce),
-        Implicit("BiasActivation", ActivationKernels.BiasActivation),
-        Implicit("ActivationForward", ActivationKernels.Forward),
-        Implicit("ActivationBackward", ActivationKernels.Backward),
-        Grouped("ColumnSums", ReduceKernels.ColumnSums, threads: ReduceKernels.Columns * ReduceKernels.Lanes),
-        Implicit("SoftmaxCrossEntropy", SoftmaxKernels.CrossEntropy),
-        Implicit("Softmax", SoftmaxKernels.Softmax),
-        Implicit("SigmoidBce", LogisticKernels.SigmoidBce),
-        Implicit("Sgd", OptimKernels.Sgd),
-        Implicit("Adam", OptimKernels.Adam),
-        Implicit("SquarePartials", ReduceKernels.SquarePartials),
-        Implicit("ClipScale", ReduceKernels.ClipScale),
-        Implicit("Dropout", DropoutKernels.Dropout),
-        Implicit("GatherRows", GatherKernels.Rows),
-        Implicit("GatherByteRows", GatherKernels.ByteRows),
-        Implicit("GatherLabels", GatherKernels.Labels),
-        Implicit("GatherBatch", GatherKernels.Batch),
-        Implicit("GatherByteBatch", GatherKernels.ByteBatch),
-        Implicit("InitUniform", RandomKernels.Uniform),
-        Implicit("InitNormal", RandomKernels.Normal),
-        Implicit("Fill", FillKernels.Fill),
-        Implicit("Copy", FillKernels.Copy),
+        DoubleBuffered128("NN", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout>),
+        DoubleBuffered128("NT", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout>),
+        DoubleBuffered128("TN", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout>),
+        DoubleBuffered128("TT", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout>),
     ];
 
-    private static readonly Dictionary<MethodInfo, KernelEntry> ByMethod = All.ToDictionary(e => e.Method);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, GemmSplitKParams>> GemmSplitKReduce { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, GemmSplitKParams>>("GemmSplitKReduce", GemmSplitK.Reduce);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int>> BiasActivation { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int>>("BiasActivation", ActivationKernels.BiasActivation);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int>> ActivationForward { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int>>("ActivationForward", ActivationKernels.Forward);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>> ActivationBackward { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, int>>("ActivationBackward", ActivationKernels.Backward);
+    public static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int, int>> ColumnSums { get; } =
+        Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int, int>>("ColumnSums", ReduceKernels.ColumnSums, threads: ReduceKernels.Columns * ReduceKernels.Lanes);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>> SoftmaxCrossEntropy { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SoftmaxCrossEntropyParams>>("SoftmaxCrossEntropy", SoftmaxKernels.CrossEntropy);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int>> Softmax { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int>>("Softmax", SoftmaxKernels.Softmax);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LogisticParams>> SigmoidBce { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, LogisticParams>>("SigmoidBce", LogisticKernels.SigmoidBce);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>> Sgd { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>>("Sgd", OptimKernels.Sgd);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamKernelParams>> Adam { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamKernelParams>>("Adam", OptimKernels.Adam);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int>> SquarePartials { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int>>("SquarePartials", ReduceKernels.SquarePartials);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, float>> ClipScale { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, float>>("ClipScale", ReduceKernels.ClipScale);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, DropoutKernelParams>> Dropout { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, DropoutKernelParams>>("Dropout", DropoutKernels.Dropout);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams>> GatherRows { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams>>("GatherRows", GatherKernels.Rows);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams>> GatherByteRows { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams>>("GatherByteRows", GatherKernels.ByteRows);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<int>, int, int>> GatherLabels { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<int>, int, int>>("GatherLabels", GatherKernels.Labels);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams>> GatherBatch { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams>>("GatherBatch", GatherKernels.Batch);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams>> GatherByteBatch { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, GatherParams>>("GatherByteBatch", GatherKernels.ByteBatch);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, float, float, ulong>> InitUniform { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, float, float, ulong>>("InitUniform", RandomKernels.Uniform);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, float, float, ulong>> InitNormal { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, float, float, ulong>>("InitNormal", RandomKernels.Normal);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, float>> Fill { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, float>>("Fill", FillKernels.Fill);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>>> Copy { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>>>("Copy", FillKernels.Copy);
 
-    /// <summary>The entry of a kernel method; a method missing from <see cref="All"/> is a programming error.</summary>
-    public static KernelEntry Of(MethodInfo method) =>
-        ByMethod.TryGetValue(method, out var entry) ? entry
-            : throw new InvalidOperationException($"kernel {method.DeclaringType?.Name}.{method.Name} is not listed in {nameof(IlgpuKernels)}.{nameof(All)}");
+    /// <summary>Every kernel above, in declaration order (the order PTX export writes them).</summary>
+    public static IReadOnlyList<KernelEntry> All { get; } =
+    [
+        GemmNaive.Entry, GemmTiled16.Entry, GemmRegister64.Entry, .. GemmDoubleBuffered128.Select(k => k.Entry), GemmSplitKReduce.Entry,
+        BiasActivation.Entry, ActivationForward.Entry, ActivationBackward.Entry, ColumnSums.Entry,
+        SoftmaxCrossEntropy.Entry, Softmax.Entry, SigmoidBce.Entry,
+        Sgd.Entry, Adam.Entry, SquarePartials.Entry, ClipScale.Entry, Dropout.Entry,
+        GatherRows.Entry, GatherByteRows.Entry, GatherLabels.Entry, GatherBatch.Entry, GatherByteBatch.Entry,
+        InitUniform.Entry, InitNormal.Entry, Fill.Entry, Copy.Entry,
+    ];
 
-    private static KernelEntry Implicit(string name, Delegate kernel) => new(name, kernel.Method, false, ElementwiseThreads);
+    private static Kernel<TLauncher> Implicit<TLauncher>(string name, Delegate kernel, GemmKernel? rung = null) where TLauncher : Delegate =>
+        new(new KernelEntry(name, kernel.Method, false, ElementwiseThreads, Rung: rung)
+        {
+            Loader = static (accelerator, e) => accelerator.LoadImplicitlyGroupedKernel<TLauncher>(e.Method, e.GroupSizeFor(accelerator.MaxNumThreadsPerGroup)),
+        });
 
-    private static KernelEntry DoubleBuffered128(string layouts, Delegate kernel) =>
-        Grouped("GemmDoubleBuffered128" + layouts, kernel, minGroups: 2) with { Rung = GemmKernel.DoubleBuffered128 };
+    private static Kernel<TLauncher> Grouped<TLauncher>(string name, Delegate kernel, GemmKernel? rung = null, int? minGroups = null, int threads = GemmThreads)
+        where TLauncher : Delegate =>
+        new(new KernelEntry(name, kernel.Method, true, threads, minGroups, rung)
+        {
+            Loader = static (accelerator, e) => accelerator.LoadKernel<TLauncher>(e.Method, e.SpecializationFor(accelerator.MaxNumThreadsPerGroup)),
+        });
 
-    private static KernelEntry Grouped(string name, Delegate kernel, int? minGroups = null, int threads = GemmThreads) => new(name, kernel.Method, true, threads, minGroups);
+    private static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>> DoubleBuffered128(string layouts, Delegate kernel) =>
+        Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>(
+            "GemmDoubleBuffered128" + layouts, kernel, GemmKernel.DoubleBuffered128, minGroups: 2);
 }
