@@ -39,6 +39,9 @@ public static class SweepCommand
         using var claim = writes ? RunDirectory.Claim(dir, resume is null ? RunDirectoryUse.New : RunDirectoryUse.Resume) : null;
         var display = SweepDisplays.Create(writes ? stdout : TextWriter.Null, parsed.GetValue(o.Quiet), results);
         var first = requests[0];
+        // A resumed sweep trains on the bytes it began on: the first model's run.json fingerprinted them.
+        if (resume is not null && requests.Select(r => Path.Combine(r.OutDir!, RunManifest.FileName)).FirstOrDefault(File.Exists) is { } manifest)
+            DataCheck.RequireSame(RunManifest.Load(Path.GetDirectoryName(manifest)!).DataFiles, first.Data);
         var data = TrainData.Prepare(first);
         var dataFiles = DataFile.Read(first.Data);
         requests = requests.Select(r => r with { DataFiles = dataFiles }).ToList();
