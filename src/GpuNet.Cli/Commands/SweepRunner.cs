@@ -1,4 +1,5 @@
 using GpuNet.Cli.Display;
+using GpuNet.Cli.Plots;
 using GpuNet.Sweep;
 
 namespace GpuNet.Cli.Commands;
@@ -6,7 +7,7 @@ namespace GpuNet.Cli.Commands;
 /// <summary>
 /// What a sweep does around each model's training, whatever executor trains it: the model's run directory is
 /// claimed and written as <c>gpunet train --out</c> writes one (run.json, a checkpoint generation every epoch,
-/// summary.json), a model begun in an earlier sitting resumes from its checkpoint as <c>train --resume</c> does,
+/// summary.json, curves.png), a model begun in an earlier sitting resumes from its checkpoint as <c>train --resume</c> does,
 /// and sweep.json (written by rank 0 alone under mpirun) and the leaderboard follow every epoch.
 /// </summary>
 internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResults results, IReadOnlyList<TrainRequest> requests, PreparedData data, string device, ISweepDisplay display)
@@ -59,7 +60,10 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
                 if (network.ParametersAreFinite()) saver.SaveLast(network, trainer);
             }
             else if (outcome.Result is { } result && sitting.Count > 0)
+            {
                 saver.AfterTraining(RunSummary.From(ModelSpec.Name(member.Spec.Kind), device, member.Options, result, sitting[^1].ElapsedSeconds));
+                CurvesPlot.Save(Path.Combine(directory.Path, TrainingPlots.CurvesFile), sitting); // as train draws them (its 2-D boundary plots are left out)
+            }
             row.Failure = outcome.Failure is { } failure ? SettingFlags.ToFlags(failure) : null;
             if (writesResults) results.Save(sweepDir);
             display.Finished(row);

@@ -91,6 +91,7 @@ public sealed class SweepCliTests : IDisposable
             string run = Path.Combine(dir, model.GetProperty("run_dir").GetString()!);
             var eval = CliRun.Of("eval", "--checkpoint", Path.Combine(run, RunCheckpoints.BestFile), "--data", "blobs", "--samples", "300", "--classes", "3", "--device", "cpu");
             Assert.True(eval.ExitCode == 0, eval.ToString());
+            Assert.True(File.Exists(Path.Combine(run, "summary.json")) && File.Exists(Path.Combine(run, "curves.png")), run);
         }
         var lowest = models.MinBy(m => m.GetProperty("best").GetProperty("val_loss").GetDouble());
         Assert.Equal(lowest.GetProperty("model").GetString(), sweep.GetProperty("best").GetString());
