@@ -109,6 +109,10 @@ public static class SweepCommand
             var spec = ModelSpec.Create(request.Model, train.FeatureCount, train.ClassCount, request.Hidden, request.Activation);
             var options = request.ResolveEpochs(train.Count);
             BufferCheck.Require($"--hidden {string.Join(",", spec.Hidden)} with --batch-size {options.BatchSize}", Network.Buffers(spec, Trainer.NetworkRows(options)));
+            // What the trainer would refuse, refused before anything is written: class weights that do not fit, early stopping without validation.
+            options.ClassWeight.Resolve(train);
+            if (options.EarlyStoppingPatience > 0 && data.Validation is null)
+                throw new UsageException("--early-stopping needs a validation split (--val-fraction above 0)");
             return new SweepMember(index, spec, request.Init, options);
         }
         catch (UsageException e)
