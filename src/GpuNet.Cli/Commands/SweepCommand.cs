@@ -22,46 +22,63 @@ public static class SweepCommand
 
     private static int Run(ParseResult parsed, SweepCommandOptions o, TextWriter stdout)
     {
-        if (LaunchEnvironment.Detect() is { Size: > 1 } launch)
-            throw new UsageException($"sweep does not run under mpirun yet ({launch.Size} ranks): start it as one process (its models train one after another on the data loaded once)");
         string? resume = parsed.GetValue(o.Resume);
         if (resume is not null && o.ShapesGiven(parsed))
             throw new UsageException($"--resume {resume} continues the sweep as it was planned: only --device and --quiet may be given besides");
         string dir = resume ?? parsed.GetValue(o.Out) ?? throw new UsageException("sweep needs --out DIR for its results (or --resume DIR to continue one)");
         if (string.IsNullOrWhiteSpace(dir)) throw new UsageException("--out needs a directory name (got an empty one)");
+        if (resume is null && File.Exists(Path.Combine(dir, SweepResults.FileName)))
+            throw new UsageException($"--out {dir} already holds a sweep ({SweepResults.FileName}); continue it with --resume {dir}, or choose another --out");
         var results = resume is not null ? SweepResults.Load(resume) : Plan(parsed, o);
         // Every model is read and checked as train would check it before anything is written or trained.
         var requests = results.Models.Select(m => m.Model.Request(dir)).ToList();
 
-        using var claim = RunDirectory.Claim(dir, resume is null ? RunDirectoryUse.New : RunDirectoryUse.Resume);
-        if (resume is null && File.Exists(Path.Combine(dir, SweepResults.FileName)))
-            throw new UsageException($"--out {dir} already holds a sweep ({SweepResults.FileName}); continue it with --resume {dir}, or choose another --out");
-        var display = SweepDisplays.Create(stdout, parsed.GetValue(o.Quiet), results);
+        // Under mpirun the ranks share out the models (no gradient is reduced); rank 0 holds the sweep's directory and writes its results.
+        var launch = Collectives.Launch(DistributedMode.Auto);
+        bool writes = launch is null || launch.Rank == 0;
+        using var claim = writes ? RunDirectory.Claim(dir, resume is null ? RunDirectoryUse.New : RunDirectoryUse.Resume) : null;
+        var display = SweepDisplays.Create(writes ? stdout : TextWriter.Null, parsed.GetValue(o.Quiet), results);
         var first = requests[0];
+        // A resumed sweep trains on the bytes it began on: the first model's run.json fingerprinted them.
+        if (resume is not null && requests.Select(r => Path.Combine(r.OutDir!, RunManifest.FileName)).FirstOrDefault(File.Exists) is { } manifest)
+            DataCheck.RequireSame(RunManifest.Load(Path.GetDirectoryName(manifest)!).DataFiles, first.Data);
         var data = TrainData.Prepare(first);
         var dataFiles = DataFile.Read(first.Data);
         requests = requests.Select(r => r with { DataFiles = dataFiles }).ToList();
         var members = requests.Select((r, i) => Member(i, r, data, results.Models[i].Model)).ToList();
         string device = parsed.GetResult(o.Device) is { Implicit: false } ? parsed.GetValue(o.Device)! : first.Device;
 
-        using var backend = DeviceCatalog.Open(device, out var notice);
+        using var backend = DeviceCatalog.Open(DistributedOption.DeviceFor(device, launch), out var notice);
+        using var handle = backend.Allocate<float>(1); // a collective is joined over a buffer; a sweep reduces none
+        using var collective = DistributedOption.Join(launch, backend, handle, display.Note);
         display.Note(notice);
         var train = data.Data.Train;
         display.Note($"data: {train.Name}, {train.Count} train / {data.Validation?.Count ?? 0} validation / {data.Data.Test.Count} test rows, loaded once for all models; data seed {first.Train.OrderSeed}");
+        int RankOf(int index) => index % collective.Size;
         var pending = members.Where(m => !results.Models[m.Index].Finished).ToList();
-        display.Note($"sweep: {members.Count} models{(results.Differing.Count > 0 ? $" over {string.Join(", ", results.Differing)}" : "")}, {members[0].Options.Epochs} epochs each, one after another{(pending.Count < members.Count ? $"; {members.Count - pending.Count} finished in an earlier sitting" : "")}");
-        if (resume is null) results.Save(dir);
+        display.Note($"sweep: {members.Count} models{(results.Differing.Count > 0 ? $" over {string.Join(", ", results.Differing)}" : "")}, {members[0].Options.Epochs} epochs each, one after another{(collective.Size > 1 ? $" on each of {collective.Size} ranks" : "")}{(pending.Count < members.Count ? $"; {members.Count - pending.Count} finished in an earlier sitting" : "")}");
+        if (writes && resume is null) results.Save(dir);
+        Span<double> planned = [1];
+        collective.AllReduce(planned, ReduceOp.Min); // the other ranks write their models' directories once rank 0 has claimed the sweep's
 
         var executor = SweepExecutors.For(backend, data);
-        var runner = new SweepRunner(dir, results, requests, data, backend.Device.Id, display);
+        var runner = new SweepRunner(dir, writes, results, requests, data, backend.Device.Id, display);
         using (var interrupt = new InterruptHandler(display.Note))
         {
-            if (!display.Show(() => executor.Run(pending, runner, interrupt.Token)))
+            bool complete = display.Show(() => executor.Run(pending.Where(m => RankOf(m.Index) == collective.Rank).ToList(), runner, interrupt.Token));
+            SweepGather.ToRankZero(collective, results, RankOf);
+            Span<double> stopped = [complete ? 0 : 1];
+            collective.AllReduce(stopped, ReduceOp.Max);
+            if (stopped[0] > 0)
             {
+                if (writes) results.Save(dir);
                 display.Note($"interrupted ({interrupt.Reason}); the model in progress saved its checkpoint; continue with: gpunet sweep --resume {dir}");
+                collective.Finish();
                 return interrupt.ExitCode;
             }
         }
+        collective.Finish();
+        if (!writes) return ExitCodes.Success;
         SweepBest.Write(dir, results.Best);
         bool plotted = SweepPlot.Save(Path.Combine(dir, SweepPlot.FileName), results);
         results.Save(dir);
@@ -92,6 +109,10 @@ public static class SweepCommand
             var spec = ModelSpec.Create(request.Model, train.FeatureCount, train.ClassCount, request.Hidden, request.Activation);
             var options = request.ResolveEpochs(train.Count);
             BufferCheck.Require($"--hidden {string.Join(",", spec.Hidden)} with --batch-size {options.BatchSize}", Network.Buffers(spec, Trainer.NetworkRows(options)));
+            // What the trainer would refuse, refused before anything is written: class weights that do not fit, early stopping without validation.
+            options.ClassWeight.Resolve(train);
+            if (options.EarlyStoppingPatience > 0 && data.Validation is null)
+                throw new UsageException("--early-stopping needs a validation split (--val-fraction above 0)");
             return new SweepMember(index, spec, request.Init, options);
         }
         catch (UsageException e)

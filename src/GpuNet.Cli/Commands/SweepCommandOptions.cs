@@ -37,6 +37,7 @@ public sealed class SweepCommandOptions
     public List<Option<string[]>> PerModel { get; } = [];
 
     public Option<string[]> Seeds { get; } = new("--seeds", SeedFlag) { Description = "Model seeds (initialisation and dropout): a comma list and ranges, e.g. 0-3 or 0,5,7-9 [default: 0]" };
+    public Option<int?> DataSeed { get; } = new("--data-seed") { Description = "Seed of the data every model shares: synthetic sets, the held-out test and validation splits, and the shuffle order (each model's --seed seeds only its initialisation and dropout) [default: 0]" };
     public Option<string?> Grid { get; } = new("--grid") { Description = "A CSV (header of option names) or JSON file (an array of objects) with one row per model, for a grid that is not a product; it is crossed with the lists given on the command line" };
     public Option<string?> Out { get; } = new("--out") { Description = "The sweep's directory: sweep.json, sweep.csv, validation.png, models/NNN (one run directory per model) and best/" };
     public Option<string?> Resume { get; } = new("--resume") { Description = "Continue the sweep in this directory: finished models are kept, the model in progress resumes from its checkpoint; only --device and --quiet may be given besides" };
@@ -46,7 +47,7 @@ public sealed class SweepCommandOptions
     public IReadOnlyList<Option> Shared =>
     [
         .. _train.DataOptions.All.Where(o => o != _train.DataOptions.Seed), _train.Standardize, _train.Epochs, _train.BatchSize,
-        _train.ValFraction, _train.DataSeed, _train.NoShuffle, .. _train.Streaming.All, _train.Device,
+        _train.ValFraction, DataSeed, _train.NoShuffle, .. _train.Streaming.All, _train.Device,
     ];
 
     public Option<string> Device => _train.Device;

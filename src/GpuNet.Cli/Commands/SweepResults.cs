@@ -13,7 +13,7 @@ public sealed class SweepResults
 {
     public const string FileName = "sweep.json";
 
-    private static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,

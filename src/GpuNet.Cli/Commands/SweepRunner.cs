@@ -1,4 +1,5 @@
 using GpuNet.Cli.Display;
+using GpuNet.Cli.Plots;
 using GpuNet.Sweep;
 
 namespace GpuNet.Cli.Commands;
@@ -6,10 +7,10 @@ namespace GpuNet.Cli.Commands;
 /// <summary>
 /// What a sweep does around each model's training, whatever executor trains it: the model's run directory is
 /// claimed and written as <c>gpunet train --out</c> writes one (run.json, a checkpoint generation every epoch,
-/// summary.json), a model begun in an earlier sitting resumes from its checkpoint as <c>train --resume</c> does,
-/// and sweep.json and the leaderboard follow every epoch.
+/// summary.json, curves.png), a model begun in an earlier sitting resumes from its checkpoint as <c>train --resume</c> does,
+/// and sweep.json (written by rank 0 alone under mpirun) and the leaderboard follow every epoch.
 /// </summary>
-internal sealed class SweepRunner(string sweepDir, SweepResults results, IReadOnlyList<TrainRequest> requests, PreparedData data, string device, ISweepDisplay display)
+internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResults results, IReadOnlyList<TrainRequest> requests, PreparedData data, string device, ISweepDisplay display)
     : ISweepObserver
 {
     private readonly Dictionary<int, (RunDirectory Directory, RunSaver Saver, List<EpochMetrics> Sitting)> _open = [];
@@ -42,7 +43,7 @@ internal sealed class SweepRunner(string sweepDir, SweepResults results, IReadOn
         saver.AfterEpoch(network, trainer, epoch, sitting);
         var row = results.Models[member.Index];
         row.History.Add(SweepEpoch.From(epoch));
-        results.Save(sweepDir);
+        if (writesResults) results.Save(sweepDir);
         display.Epoch(row, member.Options.Epochs);
     }
 
@@ -59,9 +60,12 @@ internal sealed class SweepRunner(string sweepDir, SweepResults results, IReadOn
                 if (network.ParametersAreFinite()) saver.SaveLast(network, trainer);
             }
             else if (outcome.Result is { } result && sitting.Count > 0)
+            {
                 saver.AfterTraining(RunSummary.From(ModelSpec.Name(member.Spec.Kind), device, member.Options, result, sitting[^1].ElapsedSeconds));
+                CurvesPlot.Save(Path.Combine(directory.Path, TrainingPlots.CurvesFile), sitting); // as train draws them (its 2-D boundary plots are left out)
+            }
             row.Failure = outcome.Failure is { } failure ? SettingFlags.ToFlags(failure) : null;
-            results.Save(sweepDir);
+            if (writesResults) results.Save(sweepDir);
             display.Finished(row);
         }
     }

@@ -33,7 +33,7 @@ internal sealed class PlainSweepDisplay(TextWriter output, SweepResults results)
     public void Finish() => TextTable.Write(output, SweepLeaderboard.Header(results), SweepLeaderboard.Rows(results));
 }
 
-/// <summary>A Spectre table of every model that is redrawn after each epoch; finished models also leave a line above it.</summary>
+/// <summary>A Spectre table of every model, redrawn after each epoch; each model that finishes also leaves a line above it.</summary>
 internal sealed class LiveSweepDisplay(TextWriter output, SweepResults results) : ISweepDisplay
 {
     private readonly IAnsiConsole _console = AnsiConsole.Create(new AnsiConsoleSettings
@@ -58,8 +58,14 @@ internal sealed class LiveSweepDisplay(TextWriter output, SweepResults results) 
 
     public void Started(SweepRow row, string? resuming) => Refresh();
     public void Epoch(SweepRow row, int epochs) => Refresh();
-    public void Finished(SweepRow row) => Refresh();
-    public void Finish() => _console.Write(Build());
+    public void Finished(SweepRow row)
+    {
+        _console.WriteLine(SweepLeaderboard.FinishedLine(row)); // above the live table, as a record that stays
+        Refresh();
+    }
+
+    /// <summary>Nothing: the live table's last state stays on screen.</summary>
+    public void Finish() { }
 
     private void Refresh()
     {

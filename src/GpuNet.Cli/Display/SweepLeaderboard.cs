@@ -37,8 +37,10 @@ internal static class SweepLeaderboard
 
     /// <summary>"model 003 (--lr 10): diverged: training diverged at epoch 1, step 3: ...", or its status after its last epoch.</summary>
     public static string FinishedLine(SweepRow row) =>
-        $"model {row.Name} ({row.Model.Describe()}): {SweepCsv.Kebab(row.Status.ToString())}{(row.Failure is { } f ? ": " + f : "")}" +
-        (row.Best?.ValidationLoss is { } best ? $" (best val loss {Loss(best)} at epoch {row.BestEpoch})" : "");
+        $"model {row.Name} ({row.Model.Describe()}): " + (row.Status == MemberStatus.Pending
+            ? $"stopped after epoch {row.Epochs}; it resumes from its checkpoint"
+            : $"{SweepCsv.Kebab(row.Status.ToString())}{(row.Failure is { } f ? ": " + f : "")}" +
+              (row.Best?.ValidationLoss is { } best ? $" (best val loss {Loss(best)} at epoch {row.BestEpoch})" : ""));
 
     private static string Loss(double? value) => value is { } v ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "-";
 

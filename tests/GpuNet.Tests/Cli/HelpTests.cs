@@ -14,6 +14,7 @@ public sealed class HelpTests
     [InlineData("devices")]
     [InlineData("selftest")]
     [InlineData("ptx")]
+    [InlineData("sweep")]
     public void Help_prints_the_usage(string verb)
     {
         var run = CliRun.Of(verb, "--help");

@@ -91,6 +91,7 @@ public sealed class SweepCliTests : IDisposable
             string run = Path.Combine(dir, model.GetProperty("run_dir").GetString()!);
             var eval = CliRun.Of("eval", "--checkpoint", Path.Combine(run, RunCheckpoints.BestFile), "--data", "blobs", "--samples", "300", "--classes", "3", "--device", "cpu");
             Assert.True(eval.ExitCode == 0, eval.ToString());
+            Assert.True(File.Exists(Path.Combine(run, "summary.json")) && File.Exists(Path.Combine(run, "curves.png")), run);
         }
         var lowest = models.MinBy(m => m.GetProperty("best").GetProperty("val_loss").GetDouble());
         Assert.Equal(lowest.GetProperty("model").GetString(), sweep.GetProperty("best").GetString());
@@ -113,6 +114,58 @@ public sealed class SweepCliTests : IDisposable
         Assert.Equal(4, File.ReadAllLines(Path.Combine(dir, "models/001/metrics.csv")).Length);
         var again = CliRun.Of(["sweep", .. Data, "--out", dir, "--lr", "0.1"]);
         again.AssertOneLineUsageError("already holds a sweep");
+    }
+
+    [Fact]
+    public void A_grid_file_gives_the_models_rows_crossed_with_the_lists()
+    {
+        string grid = _dir.WriteText("grid.json", """[{"lr": 0.1, "hidden": [8, 4]}, {"lr": 0.002, "optimizer": "adam", "hidden": 16}]""");
+        var (dir, sweep) = Sweep("grid", "--grid", grid, "--seeds", "0-1");
+        var models = Models(sweep);
+        Assert.Equal(4, models.Length);
+        Assert.Equal(["--lr", "--hidden", "--seed", "--optimizer"], sweep.GetProperty("options_that_differ").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["8,4", "8,4", "16", "16"], models.Select(m => m.GetProperty("options").GetProperty("--hidden").GetString()));
+        Assert.Equal(["default", "default", "adam", "adam"], models.Select(m => m.GetProperty("options").GetProperty("--optimizer").GetString()));
+        Assert.Equal(["0", "1", "0", "1"], models.Select(m => m.GetProperty("options").GetProperty("--seed").GetString()));
+        Assert.All(models, m => Assert.Equal("done", m.GetProperty("status").GetString()));
+        Assert.Contains("layers.2.weight", ReadHeader(Path.Combine(dir, "models/000", RunCheckpoints.LastFile))); // 2-8-4-3
+        Assert.DoesNotContain("layers.2.weight", ReadHeader(Path.Combine(dir, "models/002", RunCheckpoints.LastFile))); // 2-16-3
+    }
+
+    private static string ReadHeader(string safetensors)
+    {
+        var bytes = File.ReadAllBytes(safetensors);
+        return System.Text.Encoding.UTF8.GetString(bytes, 8, (int)BitConverter.ToUInt64(bytes, 0));
+    }
+
+    [Fact]
+    public void Without_a_validation_split_no_model_is_chosen()
+    {
+        var (dir, sweep) = Sweep("noval", "--hidden", "8", "--lr", "0.1,0.05", "--val-fraction", "0");
+        Assert.Equal(JsonValueKind.Null, sweep.GetProperty("best").ValueKind);
+        Assert.False(Directory.Exists(Path.Combine(dir, "best")));
+        Assert.False(File.Exists(Path.Combine(dir, "validation.png")));
+        Assert.All(Models(sweep), m => Assert.Equal("done", m.GetProperty("status").GetString()));
+    }
+
+    [Fact]
+    public void A_finished_sweep_resumes_to_nothing_and_refuses_data_that_changed()
+    {
+        var rows = Enumerable.Range(0, 80).Select(i => $"{i % 2},{(i % 2) * 2 + (i % 7) * 0.1},{(i % 5) * 0.3}");
+        string csv = _dir.WriteText("data.csv", string.Join("\n", rows) + "\n");
+        string dir = Path.Combine(_dir.Path, "csv");
+        var first = CliRun.Of("sweep", "--data", csv, "--model", "logistic", "--lr", "0.1,0.01", "--epochs", "2", "--device", "cpu", "--out", dir, "--quiet");
+        Assert.True(first.ExitCode == 0, first.ToString());
+        byte[] weights = Bytes(Path.Combine(dir, "models/001"));
+        var again = CliRun.Of("sweep", "--resume", dir, "--quiet");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("2 finished in an earlier sitting", again.Stdout);
+        Assert.DoesNotContain(" epoch 1/2", again.Stdout);
+        Assert.Equal(weights, Bytes(Path.Combine(dir, "models/001")));
+
+        File.AppendAllText(csv, "1,2.5,0.3\n");
+        var changed = CliRun.Of("sweep", "--resume", dir, "--quiet");
+        Assert.True(changed.ExitCode == 1 && changed.Stderr.Contains("the data differs from what the run was trained on", StringComparison.Ordinal), changed.ToString());
     }
 
     public void Dispose() => _dir.Dispose();

@@ -76,6 +76,9 @@ public sealed class SweepGridTests : IDisposable
         CliRun.Of("sweep", "--data", "blobs", "--lr", "0.1").AssertOneLineUsageError("sweep needs --out DIR");
         CliRun.Of("sweep", "--resume", _dir.Path, "--lr", "0.1").AssertOneLineUsageError("only --device and --quiet may be given");
 
+        CliRun.Of([.. sweep, "--classes", "3", "--class-weight", "none", "--class-weight", "1,5"]).AssertOneLineUsageError("model 001 (--class-weight 1,5): 2 class weights for 3 classes");
+        CliRun.Of([.. sweep, "--early-stopping", "0,2", "--val-fraction", "0"]).AssertOneLineUsageError("model 001 (--early-stopping 2): --early-stopping needs a validation split");
+
         var missing = CliRun.Of([.. sweep, "--grid", Path.Combine(_dir.Path, "absent.csv")]);
         Assert.True(missing.ExitCode == 1 && missing.Stderr.Contains("no such file", StringComparison.Ordinal), missing.ToString());
         var broken = CliRun.Of([.. sweep, "--grid", _dir.WriteText("e.json", "[{\"lr\": ")]);

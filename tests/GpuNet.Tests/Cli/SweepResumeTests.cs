@@ -1,0 +1,78 @@
+namespace GpuNet.Tests.Cli;
+
+/// <summary>
+/// A sweep stopped by SIGKILL (nothing saved at the signal) or SIGINT (the model in progress saves its step)
+/// resumes with <c>sweep --resume</c>: finished models are kept, the model in progress continues from its
+/// checkpoint, and every model ends with the bytes of a sweep that was never stopped.
+/// </summary>
+public sealed class SweepResumeTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    // 3 models of 2-128-3 on 3000 spiral points, 4 epochs of 94 steps: a model takes long enough to be caught mid-run.
+    private static string[] Sweep(string dir) =>
+        ["sweep", "--data", "spirals", "--samples", "3000", "--hidden", "128", "--batch-size", "32", "--epochs", "4", "--lr", "0.1,0.05,0.02",
+         "--dropout", "0.1", "--device", "cpu", "--quiet", "--out", dir];
+
+    private static readonly string[] Files = [RunCheckpoints.LastFile, RunCheckpoints.BestFile, RunCheckpoints.OptimizerFile];
+
+    /// <summary>
+    /// The figures the weights determine, epoch by epoch: the evaluations and the learning rate. Timings differ between
+    /// sittings, and so does the training loss of an epoch resumed mid-way (measured over its remaining steps, as train's).
+    /// </summary>
+    private static string[] Evaluations(string metricsCsv) =>
+        File.ReadAllLines(metricsCsv).Select(line => line.Split(',')).Select(c => string.Join(",", c[0], c[3], c[4], c[5], c[6], c[7])).ToArray();
+
+    private static readonly string[] EvaluationFields = ["epoch", "val_loss", "val_accuracy", "test_loss", "test_accuracy"];
+
+    private static string Evaluations(JsonElement history) =>
+        string.Join(";", history.EnumerateArray().Select(e => string.Join(",", EvaluationFields.Select(p => e.GetProperty(p).GetRawText()))));
+
+    [Theory]
+    [InlineData(GpunetProcess.SigKill)]
+    [InlineData(GpunetProcess.SigInt)]
+    public void A_stopped_sweep_resumes_to_the_bytes_of_one_never_stopped(int signal)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) Assert.Skip("stop signals are POSIX signals");
+        string straight = Path.Combine(_dir.Path, "straight"), stopped = Path.Combine(_dir.Path, "stopped");
+        var once = CliRun.Of(Sweep(straight));
+        Assert.True(once.ExitCode == 0, once.ToString());
+
+        using (var child = GpunetProcess.Start(Sweep(stopped)))
+        {
+            // Mid-way through the second model: the first is done, the second has a checkpoint, the third has not begun.
+            Assert.True(child.WaitForLine("model 001 (--hidden 128 --lr 0.05 --dropout 0.1) epoch 1/4", TimeSpan.FromSeconds(120)), child.Output);
+            child.Signal(signal);
+            int exit = child.WaitForExit(TimeSpan.FromSeconds(60));
+            if (signal == GpunetProcess.SigInt)
+            {
+                Assert.True(exit == 130, $"exit {exit}:\n{child.Output}");
+                Assert.Contains("continue with: gpunet sweep --resume", child.Output);
+            }
+        }
+        var partial = JsonDocument.Parse(File.ReadAllText(Path.Combine(stopped, "sweep.json"))).RootElement;
+        Assert.Equal("done", partial.GetProperty("models")[0].GetProperty("status").GetString());
+        Assert.NotEqual("done", partial.GetProperty("models")[2].GetProperty("status").GetString());
+
+        var resumed = CliRun.Of("sweep", "--resume", stopped, "--quiet");
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Contains("1 finished in an earlier sitting", resumed.Stdout);
+        Assert.Contains("model 001 (--hidden 128 --lr 0.05 --dropout 0.1): resuming after epoch", resumed.Stdout);
+        Assert.DoesNotContain("model 000 (--hidden 128 --lr 0.1 --dropout 0.1) epoch", resumed.Stdout); // finished models are not trained again
+        foreach (var model in new[] { "000", "001", "002" })
+        {
+            foreach (var file in Files)
+                Assert.True(File.ReadAllBytes(Path.Combine(straight, "models", model, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(stopped, "models", model, file))),
+                    $"models/{model}/{file} differs after the resume:\n{resumed}");
+            Assert.Equal(Evaluations(Path.Combine(straight, "models", model, "metrics.csv")), Evaluations(Path.Combine(stopped, "models", model, "metrics.csv")));
+        }
+        var before = JsonDocument.Parse(File.ReadAllText(Path.Combine(straight, "sweep.json"))).RootElement;
+        var after = JsonDocument.Parse(File.ReadAllText(Path.Combine(stopped, "sweep.json"))).RootElement;
+        Assert.Equal(before.GetProperty("best").GetString(), after.GetProperty("best").GetString());
+        for (int i = 0; i < 3; i++)
+            Assert.Equal(Evaluations(before.GetProperty("models")[i].GetProperty("history")), Evaluations(after.GetProperty("models")[i].GetProperty("history")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(straight, "best", RunCheckpoints.BestFile)), File.ReadAllBytes(Path.Combine(stopped, "best", RunCheckpoints.BestFile)));
+    }
+
+    public void Dispose() => _dir.Dispose();
+}

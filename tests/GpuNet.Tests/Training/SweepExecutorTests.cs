@@ -1,0 +1,111 @@
+using GpuNet.Backends.Cpu;
+using GpuNet.Sweep;
+
+namespace GpuNet.Tests.Training;
+
+/// <summary>
+/// The contract of the executor that <see cref="SweepExecutors.For"/> picks, whichever it is (one model after another
+/// today, packs in batched GEMMs later): each member ends with its solo trainer's weights, a diverging member is
+/// frozen while the others finish, and a cancellation reports the member in progress and stops.
+/// </summary>
+public sealed class SweepExecutorTests
+{
+    private static PreparedData Data()
+    {
+        var split = SyntheticData.Generate("blobs", 400, 3, null, seed: 4, testFraction: 0.2);
+        var (train, validation) = ValidationSplit.Carve(split.Train, 0.1, seed: 4);
+        return new PreparedData(split with { Train = train }, validation, null);
+    }
+
+    private static SweepMember Member(int index, int[] hidden, TrainOptions options) =>
+        new(index, ModelSpec.Create(ModelKind.Mlp, 2, 3, hidden, Activation.Relu), InitScheme.Auto, options);
+
+    private static readonly TrainOptions Base = new() { Epochs = 3, BatchSize = 32, EvalBatchSize = 64, LearningRate = 0.1f, DataSeed = 9 };
+
+    /// <summary>Records what the executor reports, and each member's weights when it finishes.</summary>
+    private sealed class Recorder(Action<SweepMember, EpochMetrics>? onEpoch = null) : ISweepObserver
+    {
+        public List<string> Events { get; } = [];
+        public Dictionary<int, (MemberOutcome Outcome, IReadOnlyList<NamedTensor> Weights)> Finished { get; } = [];
+
+        public TrainingState? Starting(SweepMember member, Network network, Trainer trainer)
+        {
+            Events.Add($"start {member.Index}");
+            return null;
+        }
+
+        public void EpochCompleted(SweepMember member, Network network, Trainer trainer, EpochMetrics epoch)
+        {
+            Events.Add($"epoch {member.Index}.{epoch.Epoch}");
+            onEpoch?.Invoke(member, epoch);
+        }
+
+        void ISweepObserver.Finished(SweepMember member, Network network, Trainer trainer, MemberOutcome outcome)
+        {
+            Events.Add($"finish {member.Index} {outcome.Status}");
+            Finished[member.Index] = (outcome, network.ExportParameters());
+        }
+    }
+
+    private static IReadOnlyList<NamedTensor> Solo(IBackend backend, PreparedData data, SweepMember member)
+    {
+        using var network = new Network(backend, member.Spec, Trainer.NetworkRows(member.Options));
+        network.Initialise(member.Init, member.Options.Seed);
+        using var trainer = new Trainer(backend, network, data.Data, member.Options, data.Validation, data.Standardization);
+        trainer.Fit();
+        return network.ExportParameters();
+    }
+
+    [Fact]
+    public void Each_member_ends_with_the_weights_of_its_solo_trainer()
+    {
+        using var backend = new CpuBackend();
+        var data = Data();
+        SweepMember[] members =
+        [
+            Member(0, [8], Base with { Seed = 1, Momentum = 0.9f, ClassWeight = new ClassWeighting(false, [1f, 3f, 1f]) }),
+            Member(1, [16, 8], Base with { Seed = 2, Optimizer = OptimizerKind.Adam, LearningRate = 0.01f, Dropout = 0.2f }),
+            Member(2, [8], Base with { Seed = 3, EarlyStoppingPatience = 1, Epochs = 30, LearningRate = 2f }),
+        ];
+        var recorder = new Recorder();
+        Assert.True(SweepExecutors.For(backend, data).Run(members, recorder, CancellationToken.None));
+        foreach (var member in members)
+        {
+            var (_, weights) = recorder.Finished[member.Index];
+            var solo = Solo(backend, data, member);
+            Assert.Equal(solo.Select(t => t.Name), weights.Select(t => t.Name));
+            for (int t = 0; t < solo.Count; t++) Assert.Equal(solo[t].Data, weights[t].Data);
+        }
+        Assert.Equal(MemberStatus.Done, recorder.Finished[0].Outcome.Status);
+        Assert.Equal(MemberStatus.EarlyStopped, recorder.Finished[2].Outcome.Status);
+        Assert.NotEqual(recorder.Finished[0].Weights[0].Data, recorder.Finished[2].Weights[0].Data);
+    }
+
+    [Fact]
+    public void A_diverging_member_is_frozen_and_the_others_finish()
+    {
+        using var backend = new CpuBackend();
+        SweepMember[] members = [Member(0, [8], Base), Member(1, [8], Base with { LearningRate = 1e30f }), Member(2, [8], Base with { Seed = 5 })];
+        var recorder = new Recorder();
+        Assert.True(SweepExecutors.For(backend, Data()).Run(members, recorder, CancellationToken.None));
+        Assert.Equal(MemberStatus.Diverged, recorder.Finished[1].Outcome.Status);
+        Assert.Contains("training diverged at epoch 1", recorder.Finished[1].Outcome.Failure);
+        Assert.Equal(MemberStatus.Done, recorder.Finished[2].Outcome.Status);
+        Assert.Contains("epoch 2.3", recorder.Events);
+        Assert.DoesNotContain(recorder.Events, e => e.StartsWith("epoch 1.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_cancellation_reports_the_member_in_progress_and_trains_no_other()
+    {
+        using var backend = new CpuBackend();
+        using var stop = new CancellationTokenSource();
+        var recorder = new Recorder((member, epoch) => { if (member.Index == 1 && epoch.Epoch == 1) stop.Cancel(); });
+        SweepMember[] members = [Member(0, [8], Base), Member(1, [8], Base with { Seed = 1 }), Member(2, [8], Base with { Seed = 2 })];
+        Assert.False(SweepExecutors.For(backend, Data()).Run(members, recorder, stop.Token));
+        Assert.True(recorder.Finished[1].Outcome.Interrupted);
+        Assert.Equal(MemberStatus.Pending, recorder.Finished[1].Outcome.Status);
+        Assert.False(recorder.Finished.ContainsKey(2));
+        Assert.DoesNotContain("start 2", recorder.Events);
+    }
+}
