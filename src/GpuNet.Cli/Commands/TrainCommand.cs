@@ -133,11 +133,13 @@ public static class TrainCommand
             return ExitCodes.Success;
         }
 
-        var summary = RunSummary.From(ModelSpec.Name(spec.Kind), backend.Device.Id, options, result, history[^1].ElapsedSeconds);
-        saver?.AfterTraining(summary);
+        // best_epoch always: the lowest validation loss of the whole run (resumed sittings included), or the last epoch without validation.
+        var summary = RunSummary.From(ModelSpec.Name(spec.Kind), backend.Device.Id, options, result, history[^1].ElapsedSeconds) with { BestEpoch = trainer.State.BestEpoch };
+        string summaryJson = SummaryJson.Write(summary, request);
+        saver?.AfterTraining(summaryJson);
         plots?.AfterTraining(network, history, result.BestEpoch);
         display.Finish(history, summary);
-        if (request.Json) stdout.WriteLine(summary.ToJson());
+        if (request.Json) stdout.WriteLine(summaryJson);
         return ExitCodes.Success;
     }
 
