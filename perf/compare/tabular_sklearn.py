@@ -7,7 +7,7 @@
 Features span six decades (0.001 .. 2500, as in a medical table of cell measurements); each carries part of
 the class signal. Compare with: gpunet train --data DIR/cells-train.csv --test-data DIR/cells-test.csv --label-column -1
 """
-import csv, math, random, sys
+import csv, math, os, random, sys
 
 SCALES = [0.001, 0.02, 0.5, 1, 12, 90, 800, 2500]
 TABLES = {"cells": (["benign", "malignant"], [0.6, 0.4], 1.0), "species": (["setosa", "versicolor", "virginica"], None, 1.2)}
@@ -47,6 +47,7 @@ def score(d):
 if __name__ == "__main__":
     cmd, d = sys.argv[1], sys.argv[2]
     if cmd == "make":
+        os.makedirs(d, exist_ok=True)
         for i, (name, (classes, shares, sep)) in enumerate(TABLES.items()):
             make(f"{d}/{name}-train.csv", 600, 10 + i, classes, shares, sep)
             make(f"{d}/{name}-test.csv", 300, 20 + i, classes, shares, sep)

@@ -26,6 +26,7 @@ public static class GpuNetCli
         root.Subcommands.Add(BenchCommand.Create(stdout, stderr));
         root.Subcommands.Add(PtxCommand.Create(stdout));
         root.Subcommands.Add(SweepCommand.Create(stdout, stderr));
+        root.Subcommands.Add(RunsCommand.Create(stdout, stderr));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

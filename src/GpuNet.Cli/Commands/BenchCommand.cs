@@ -16,8 +16,6 @@ public static class BenchCommand
         return Verb.Create("bench", "Measure training throughput (samples/s, ms/step) across batch sizes and devices, or GEMM GFLOP/s with --op gemm.", o.All, parsed => Run(o.Read(parsed), stdout, stderr));
     }
 
-    private const int ProfileGemmSize = 1024;
-
     private static int Run(BenchRequest request, TextWriter stdout, TextWriter stderr)
     {
         // With --json, stdout carries only the JSON array; notices and the table go to stderr.
@@ -25,6 +23,7 @@ public static class BenchCommand
         var launch = Collectives.Launch(request.Distributed);
         if (launch is not null) request = ForRanks(request, launch, ref stdout, ref log);
         var data = LoadData(request);
+        var failures = new BenchFailures();
         var spec = ModelSpec.Create(request.Model, data.Train.FeatureCount, data.Train.ClassCount, request.Hidden, request.Activation);
         if (request.Op == BenchOp.Gemm)
         {
@@ -33,7 +32,7 @@ public static class BenchCommand
                 .ToArray();
             foreach (var c in cases) // each case's operands are allocated on their own, so each is checked on its own
                 BufferCheck.Require("--sizes or --batch-sizes", [($"{c.Label}: A", c.Shape.ExtentA), ($"{c.Label}: B", c.Shape.ExtentB), ($"{c.Label}: C", c.Shape.ExtentC)]);
-            var gemms = OnEachDevice(request, log, backend =>
+            var gemms = OnEachDevice(request, log, failures, backend =>
             {
                 // The op's declaration first checks, then times: a fast wrong GEMM is no result.
                 foreach (var shape in GemmOp.Shapes)
@@ -46,7 +45,7 @@ public static class BenchCommand
             });
             BenchTable.WriteGemm(log, gemms);
             Emit(request, stdout, gemms, BenchReport.Csv(gemms));
-            return ExitCodes.Success;
+            return failures.Report(stderr);
         }
 
         int largest = request.BatchSizes.Max();
@@ -55,16 +54,16 @@ public static class BenchCommand
             throw new UsageException($"--batch-sizes {largest} needs at least {largest} training rows, {data.Train.Name} has {data.Train.Count}");
         log.WriteLine($"model: {spec.Describe()} on {data.Train.Name}, {data.Train.Count} rows; SGD lr 0.01 momentum 0.9");
         var model = ModelSpec.Name(spec.Kind);
-        var results = OnEachDevice(request, log, launch, (backend, collective) =>
+        var results = OnEachDevice(request, log, launch, failures, (backend, collective) =>
         {
-            // The GEMM-bound limit needs this device's own GEMM rate: a 1024³ GEMM, timed once per device.
-            var gemmRate = request.Profile ? GemmBenchmark.Measure(backend, GemmCase.Square(ProfileGemmSize), request.Timing) : null;
+            // The GEMM-bound limit needs this device's own GEMM rate: a 1024³ GEMM, timed once per device, within seconds.
+            var gemmRate = request.Profile ? ProfileGemmRate.Measure(backend, request.Timing, log) : null;
             return request.BatchSizes.Select(batch =>
             {
                 collective?.Reset();
                 var result = TrainBenchResult.From(backend.Device.Id, model, batch, TrainingBenchmark.Measure(backend, spec, data, batch, request.Timing, request.Seed, collective));
                 if (collective is not null) log.WriteLine(AllReduceShare(collective, batch, result));
-                if (gemmRate is not null)
+                if (request.Profile)
                     BenchTable.WriteProfile(log, result, TrainingBenchmark.Profile(backend, spec, data, batch, request.Timing.WarmupRuns, Math.Max(20, result.StepsIn(1.0)), request.Seed), gemmRate);
                 return result;
             }).ToArray();
@@ -73,7 +72,7 @@ public static class BenchCommand
         Emit(request, stdout, results, BenchReport.Csv(results));
         if (request.PlotPath is { } plot)
             BenchPlot.WriteThroughput(plot, spec.Describe(), results);
-        return ExitCodes.Success;
+        return failures.Report(stderr);
     }
 
     private static DataSplit LoadData(BenchRequest request)
@@ -84,31 +83,42 @@ public static class BenchCommand
     }
 
     /// <summary>Opens each device in turn (one at a time, so they never compete) and collects its results.</summary>
-    private static List<T> OnEachDevice<T>(BenchRequest request, TextWriter log, Func<Backends.IBackend, IEnumerable<T>> measure) =>
-        OnEachDevice(request, log, launch: null, (backend, _) => measure(backend));
+    private static List<T> OnEachDevice<T>(BenchRequest request, TextWriter log, BenchFailures failures, Func<Backends.IBackend, IEnumerable<T>> measure) =>
+        OnEachDevice(request, log, launch: null, failures, (backend, _) => measure(backend));
 
     /// <summary>
-    /// <see cref="OnEachDevice{T}(BenchRequest, TextWriter, Func{Backends.IBackend, IEnumerable{T}})"/>; under a launch (one device, see
+    /// <see cref="OnEachDevice{T}(BenchRequest, TextWriter, BenchFailures, Func{Backends.IBackend, IEnumerable{T}})"/>; under a launch (one device, see
     /// <see cref="ForRanks"/>) every rank joins the job on its device and the steps are timed with their all-reduce.
+    /// Of several devices, one that fails keeps the others' figures: its error goes to <paramref name="failures"/>.
     /// </summary>
-    private static List<T> OnEachDevice<T>(BenchRequest request, TextWriter log, LaunchEnvironment? launch, Func<Backends.IBackend, TimedCollective?, IEnumerable<T>> measure)
+    private static List<T> OnEachDevice<T>(BenchRequest request, TextWriter log, LaunchEnvironment? launch, BenchFailures failures, Func<Backends.IBackend, TimedCollective?, IEnumerable<T>> measure)
     {
         var results = new List<T>();
         foreach (var device in request.Devices)
         {
-            using var backend = DeviceCatalog.Open(DistributedOption.DeviceFor(device, launch), out var notice);
-            log.WriteLine(SettingFlags.ToFlags(notice));
-            if (launch is null)
+            try
             {
-                results.AddRange(measure(backend, null));
-                continue;
+                results.AddRange(MeasureOn(device, log, launch, measure));
             }
-            // The gradients of the largest network timed: the collective only needs a buffer of the device for NCCL's binding.
-            using var probe = backend.Allocate<float>(1);
-            using var collective = new TimedCollective(DistributedOption.Join(launch, backend, probe, log.WriteLine));
-            results.AddRange(measure(backend, collective).ToArray());
-            collective.Finish();
+            catch (GpuNetException e) when (request.Devices.Count > 1)
+            {
+                failures.Add(device, e);
+            }
         }
+        failures.ThrowWhenNothingMeasured(results.Count);
+        return results;
+    }
+
+    private static T[] MeasureOn<T>(string device, TextWriter log, LaunchEnvironment? launch, Func<Backends.IBackend, TimedCollective?, IEnumerable<T>> measure)
+    {
+        using var backend = DeviceCatalog.Open(DistributedOption.DeviceFor(device, launch), out var notice);
+        log.WriteLine(SettingFlags.ToFlags(notice));
+        if (launch is null) return measure(backend, null).ToArray();
+        // The gradients of the largest network timed: the collective only needs a buffer of the device for NCCL's binding.
+        using var probe = backend.Allocate<float>(1);
+        using var collective = new TimedCollective(DistributedOption.Join(launch, backend, probe, log.WriteLine));
+        var results = measure(backend, collective).ToArray();
+        collective.Finish();
         return results;
     }
 

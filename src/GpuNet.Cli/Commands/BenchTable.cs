@@ -29,13 +29,19 @@ public static class BenchTable
     }
 
     /// <summary>One step's time split by op, after the point it belongs to.</summary>
-    public static void WriteProfile(TextWriter output, TrainBenchResult point, StepProfile profile, GemmBenchResult gemmRate)
+    /// <param name="gemmRate">The device's 1024³ GEMM rate, or null when it was too slow to time (<see cref="ProfileGemmRate"/>): no limit then.</param>
+    public static void WriteProfile(TextWriter output, TrainBenchResult point, StepProfile profile, GemmBenchResult? gemmRate)
     {
         var ops = profile.Ops;
         double total = ops.Sum(o => o.MsPerStep);
         output.WriteLine(Invariant($"profile: {point.Device}, batch {point.BatchSize}: {total:0.000} ms/step with every op synchronised ({point.MsPerStep:0.000} ms/step unprofiled)"));
-        double limit = profile.GemmBoundMs(gemmRate.Gflops);
-        output.WriteLine(Invariant($"useful work: {profile.GemmFlopsPerStep / 1e6:0.0} MFLOP/step in GEMMs; at this device's {gemmRate.Shape} rate ({gemmRate.Gflops:0.0} GFLOP/s) the GEMM-bound limit is {limit:0.000} ms/step ({point.BatchSize * 1000 / limit / 1000:0.0}k samples/s): the unprofiled step runs at {100 * limit / point.MsPerStep:0}% of it"));
+        if (gemmRate is null)
+            output.WriteLine(Invariant($"useful work: {profile.GemmFlopsPerStep / 1e6:0.0} MFLOP/step in GEMMs (no GEMM-bound limit: see above)"));
+        else
+        {
+            double limit = profile.GemmBoundMs(gemmRate.Gflops);
+            output.WriteLine(Invariant($"useful work: {profile.GemmFlopsPerStep / 1e6:0.0} MFLOP/step in GEMMs; at this device's {gemmRate.Shape} rate ({gemmRate.Gflops:0.0} GFLOP/s) the GEMM-bound limit is {limit:0.000} ms/step ({point.BatchSize * 1000 / limit / 1000:0.0}k samples/s): the unprofiled step runs at {100 * limit / point.MsPerStep:0}% of it"));
+        }
         var table = NewTable("op", "ms/step", "share", "calls/step");
         foreach (var (op, ms, calls) in ops)
             table.AddRow(Cells(op, Invariant($"{ms:0.0000}"), Invariant($"{100 * ms / total:0.0}%"), Invariant($"{calls:0.##}")));

@@ -14,10 +14,10 @@ public sealed class DataCommandOptions
 
     public Option<string> Data { get; }
     public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Where to look first for fashion-mnist/mnist (then $GPUNET_DATA, ~/.cache/gpunet/<name>, /usr/share/datasets/<name>)" };
-    public Option<string?> TestData { get; } = new("--test-data") { Description = "A separate CSV or .npy test file (otherwise a file's last --test-fraction is held out)" };
+    public Option<string?> TestData { get; } = new("--test-data") { Description = "A separate CSV or .npy test file (otherwise --test-fraction of the rows, drawn by a shuffle seeded with --seed, is held out)" };
     public Option<string?> Labels { get; } = new("--labels") { Description = ".npy features: their labels, a 1-D .npy of class indices (any integer type)" };
     public Option<string?> TestLabels { get; } = new("--test-labels") { Description = ".npy --test-data: its labels" };
-    public Option<double> TestFraction { get; } = new("--test-fraction") { Description = "Share held out for testing from synthetic sets and from a CSV without --test-data", DefaultValueFactory = _ => 0.2 };
+    public Option<double> TestFraction { get; } = new("--test-fraction") { Description = "Share held out for testing (a seeded shuffle) from synthetic sets and from a CSV or .npy file without --test-data", DefaultValueFactory = _ => 0.2 };
     public Option<int> LabelColumn { get; } = new("--label-column") { Description = "CSV: zero-based label column, -1 for the last", DefaultValueFactory = _ => 0 };
     public Option<bool> Header { get; } = new("--header") { Description = "CSV: the first row is a header (detected when not given)" };
     public Option<int> Samples { get; } = new("--samples") { Description = "Synthetic sets: number of points", DefaultValueFactory = _ => 1000 };

@@ -51,7 +51,7 @@ public static class EvalCommand
     {
         var checkpoint = ModelCheckpoint.Load(checkpointPath, activation);
         foreach (var note in ModelFileNotes.For(checkpoint, checkpointPath)) stderr.WriteLine(note);
-        var (data, split) = LoadTestRows(dataOptions, allRows, checkpoint, checkpointPath);
+        var (data, rows) = LoadTestRows(dataOptions, allRows, checkpoint, checkpointPath);
         checkpoint.PrepareFeatures(data.Floats!, Preprocessings.ForSource(dataOptions.Source));
 
         using var backend = DeviceCatalog.Open(DistributedOption.DeviceFor(deviceId, launch), out var notice);
@@ -63,19 +63,19 @@ public static class EvalCommand
         var evaluation = classifier.Evaluate(data, collective);
         collective.Finish();
 
-        var report = new EvalCommandReport(checkpointPath, checkpoint, $"{data.Name} {split}", backend.Device.Id, evaluation);
+        var report = new EvalCommandReport(checkpointPath, checkpoint, rows, backend.Device.Id, evaluation);
         if (json) stdout.WriteLine(report.ToJson());
         else report.WriteTables(stdout);
         return ExitCodes.Success;
     }
 
-    /// <summary>The rows to evaluate as float32 (prepared on the host), labelled with the checkpoint's class count, and what they are ("test split", "all rows").</summary>
-    private static (Dataset Data, string Split) LoadTestRows(DataOptions options, bool allRows, ModelCheckpoint checkpoint, string checkpointPath)
+    /// <summary>The rows to evaluate as float32 (prepared on the host), labelled with the checkpoint's class count, and what they are ("t.csv test split", "v.csv test file").</summary>
+    private static (Dataset Data, string Rows) LoadTestRows(DataOptions options, bool allRows, ModelCheckpoint checkpoint, string checkpointPath)
     {
         string source = options.Source.Trim();
         bool named = DatasetCatalog.Contains(source) || SyntheticData.Contains(source);
         Dataset data;
-        string split;
+        string rows;
         if (allRows)
         {
             if (named) throw new UsageException($"--all-rows applies to CSV files; '{source}' is evaluated on its test split");
@@ -83,19 +83,20 @@ public static class EvalCommand
             var table = CsvReader.Read(source, new CsvFormat(options.LabelColumn, options.Header));
             var labels = ClassEncoding.FromNames(checkpoint.ClassNames).Encode(table.LabelColumn!, table.Name);
             data = new Dataset(Path.GetFileName(source), table.Features, labels, table.FeatureCount, checkpoint.Spec.Classes);
-            split = "all rows";
+            rows = $"{data.Name} all rows";
         }
         else
         {
             // A CSV's labels are encoded with the model's classes, so a file that lacks one still lines up.
             data = DataSources.Load(options with { ClassNames = checkpoint.ClassNames }).Test;
-            split = options.TestData is null ? "test split" : "test file";
+            // A --test-data set carries the training file's name: the report names the file it scores.
+            rows = options.TestData is { } testFile ? $"{(testFile.Trim() == InputFile.StandardInput ? "standard input" : Path.GetFileName(testFile))} test file" : $"{data.Name} test split";
         }
         if (data.Count == 0) throw new DataException($"{data.Name}: no rows to evaluate");
 
         // A CSV need not show every class; more classes than the model knows, or a named set unlike it, cannot be evaluated.
         int classes = !named && data.ClassCount <= checkpoint.Spec.Classes ? checkpoint.Spec.Classes : data.ClassCount;
         checkpoint.RequireFits(data.FeatureCount, classes, $"--data {source}", checkpointPath);
-        return (new Dataset(data.Name, data.ToFloat32(), data.Labels, data.FeatureCount, classes, checkpoint.ClassNames), split);
+        return (new Dataset(data.Name, data.ToFloat32(), data.Labels, data.FeatureCount, classes, checkpoint.ClassNames), rows);
     }
 }

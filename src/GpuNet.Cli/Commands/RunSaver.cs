@@ -45,8 +45,8 @@ public sealed class RunSaver
     public void SaveLast(Network network, Trainer trainer) =>
         RunCheckpoints.Save(_outDir, Checkpoint(network, trainer), OptimizerState.FromOptimizer(trainer.Optimizer, trainer.State), alsoBest: false);
 
-    public void AfterTraining(RunSummary summary) =>
-        RunOutputs.Write(_outDir, SummaryFile, stream => stream.Write(Encoding.UTF8.GetBytes(summary.ToJson() + "\n")));
+    public void AfterTraining(string summaryJson) =>
+        RunOutputs.Write(_outDir, SummaryFile, stream => stream.Write(Encoding.UTF8.GetBytes(summaryJson + "\n")));
 
     private ModelCheckpoint Checkpoint(Network network, Trainer trainer) =>
         ModelCheckpoint.FromNetwork(network, _preprocessing, _train.ClassNames, trainer.State.Epoch, trainer.State.GlobalStep(trainer.StepsPerEpoch),

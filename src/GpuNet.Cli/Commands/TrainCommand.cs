@@ -5,7 +5,7 @@ using GpuNet.Distributed;
 namespace GpuNet.Cli.Commands;
 
 /// <summary>
-/// <c>gpunet train</c>: load data, build the model, open the device, run minibatch SGD, report and save.
+/// <c>gpunet train</c>: load data, build the model, open the device, train by minibatch gradient descent (SGD, Adam or AdamW), report and save.
 /// With --out (or --resume) the run directory is held for the whole run (<see cref="RunDirectory"/>).
 /// Under mpirun every rank runs this; rank 0 alone prints (besides errors) and writes the run directory.
 /// </summary>
@@ -14,7 +14,7 @@ public static class TrainCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var o = new TrainCommandOptions();
-        return Verb.Create("train", "Train a classifier with minibatch SGD and report loss and accuracy after every epoch.", o.All, parsed => Run(o.Read(parsed), o, stdout, stderr));
+        return Verb.Create("train", "Train a classifier by minibatch gradient descent (SGD, Adam or AdamW) and report loss and accuracy after every epoch.", o.All, parsed => Run(o.Read(parsed), o, stdout, stderr));
     }
 
     private static int Run(TrainRequest request, TrainCommandOptions o, TextWriter stdout, TextWriter stderr)
@@ -67,6 +67,7 @@ public static class TrainCommand
             foreach (var note in ModelFileNotes.For(initFrom, request.InitFrom!)) display.Note(note);
         display.Note($"model: {spec.Describe()}, {spec.ParameterCount:N0} parameters{(options.Dropout > 0 ? $", dropout {options.Dropout}" : "")}; {OptimizerOptions.Describe(options)}, batch {options.BatchSize}, {options.Epochs} epochs");
         if (ClassWeightOption.Describe(options.ClassWeight, data.Train) is { } weights) display.Note(weights);
+        if (writes && directory is null) display.Note("not saved: without --out DIR the model, metrics and plots of this run are not kept");
 
         using var network = new Network(backend, spec, maxRows);
         network.Initialise(request.Init, options.Seed);
@@ -136,11 +137,13 @@ public static class TrainCommand
             return ExitCodes.Success;
         }
 
-        var summary = RunSummary.From(ModelSpec.Name(spec.Kind), backend.Device.Id, options, result, history[^1].ElapsedSeconds);
-        saver?.AfterTraining(summary);
+        // best_epoch always: the lowest validation loss of the whole run (resumed sittings included), or the last epoch without validation.
+        var summary = RunSummary.From(ModelSpec.Name(spec.Kind), backend.Device.Id, options, result, history[^1].ElapsedSeconds) with { BestEpoch = trainer.State.BestEpoch };
+        string summaryJson = SummaryJson.Write(summary, request);
+        saver?.AfterTraining(summaryJson);
         plots?.AfterTraining(network, history, result.BestEpoch);
         display.Finish(history, summary);
-        if (request.Json) stdout.WriteLine(summary.ToJson());
+        if (request.Json) stdout.WriteLine(summaryJson);
         return ExitCodes.Success;
     }
 

@@ -18,7 +18,7 @@ public sealed class TrainCommandOptions
     public Option<string> Init { get; } = new Option<string>("--init") { Description = "Weight initialisation: auto (He for relu, Xavier otherwise), he, xavier, normal (N(0, 0.01²)), zeros (linear models only)", DefaultValueFactory = _ => "auto" }.AcceptOnlyFromAmong("auto", "he", "xavier", "normal", "zeros");
     public Option<int?> Epochs { get; } = new("--epochs") { Description = "Passes over the training set [default: 10, more for small data sets: enough for 2000 SGD steps]" };
     public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Rows per SGD step (the last partial batch is kept)", DefaultValueFactory = _ => Defaults.BatchSize };
-    public Option<float?> LearningRate { get; } = new("--lr") { Description = $"SGD learning rate [default: {Defaults.LearningRate}, or {ToySetLearningRate} for the synthetic 2-D sets]" };
+    public Option<float?> LearningRate { get; } = new("--lr") { Description = $"Learning rate of the optimiser (sgd, adam, adamw) [default: {Defaults.LearningRate}, or {ToySetLearningRate} for the synthetic 2-D sets]" };
     public Option<float> Momentum { get; } = new("--momentum") { Description = "SGD momentum (PyTorch semantics; 0 for plain SGD)", DefaultValueFactory = _ => Defaults.Momentum };
     public Option<float> WeightDecay { get; } = new("--weight-decay") { Description = "L2 penalty added to the gradient (PyTorch's weight_decay)", DefaultValueFactory = _ => Defaults.WeightDecay };
     public Option<bool> Nesterov { get; } = new("--nesterov") { Description = "Nesterov momentum" };

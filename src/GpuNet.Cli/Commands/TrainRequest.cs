@@ -37,12 +37,13 @@ public sealed record TrainRequest(
     /// <summary>
     /// The run to continue for <c>--resume DIR</c>: the saved command line, writing into DIR, with
     /// only what may differ between sittings taken from this one (--epochs to extend, --device, --json, --quiet, --plot-every).
+    /// The device is the recorded one unless --device is given again: a run begun on cuda:1 does not move to auto's pick.
     /// </summary>
     public TrainRequest ContinuedFrom(TrainRequest saved, string dir) => saved with
     {
         Train = EpochsGiven ? saved.Train with { Epochs = Train.Epochs } : saved.Train,
         EpochsGiven = EpochsGiven || saved.EpochsGiven,
-        Device = Device,
+        Device = Given?.Contains("--device") == true ? Device : saved.Device,
         OutDir = dir,
         Json = Json,
         Quiet = Quiet,

@@ -40,7 +40,9 @@ public sealed record RunSummary(
         var last = history.LastOrDefault(e => e.Epoch == result.BestEpoch) ?? history[^1];
         double trainSeconds = history.Sum(e => e.TrainSeconds);
         double samples = history.Sum(e => e.SamplesPerSecond * e.TrainSeconds);
-        return new RunSummary(model, device, history[^1].Epoch, options.BatchSize, options.LearningRate,
+        // The rate as given (0.3), not the float's double (0.30000001192092896).
+        double lr = double.Parse(options.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+        return new RunSummary(model, device, history[^1].Epoch, options.BatchSize, lr,
             last.Train.Loss, last.Train.Accuracy, last.Test.Loss, last.Test.Accuracy,
             samples / trainSeconds, seconds, last.Validation?.Loss, last.Validation?.Accuracy, result.BestEpoch > 0 ? result.BestEpoch : null);
     }

@@ -48,6 +48,30 @@ public sealed class BenchCliTests
         Assert.Contains("samples/s", run.Stdout);
     }
 
+    [Fact]
+    public void A_device_that_fails_keeps_the_figures_of_the_others_and_is_reported_in_one_line()
+    {
+        using var dir = new TempDirectory();
+        string csv = Path.Combine(dir.Path, "bench.csv");
+
+        var run = Bench("--model", "softmax", "--device", "cpu,cuda:7", "--batch-sizes", "8", "--json", "--csv", csv);
+
+        Assert.Equal(2, run.ExitCode); // the failed device's own code: a script still sees that figures are missing
+        using var json = JsonDocument.Parse(run.Stdout);
+        Assert.Equal(["cpu"], json.RootElement.EnumerateArray().Select(r => r.GetProperty("device").GetString()));
+        Assert.Equal(2, File.ReadAllLines(csv).Length); // header and cpu's row
+        Assert.Contains("| cpu ", run.Stderr);
+        Assert.Single(run.Stderr.Split('\n'), l => l.StartsWith("gpunet: bench: no figures for --device cuda:7: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void With_every_device_failing_the_error_is_the_first_devices()
+    {
+        var run = Bench("--device", "cuda:7,cuda:8", "--batch-sizes", "8");
+
+        run.AssertOneLineUsageError("cuda:7");
+    }
+
     [Slow]
     [Fact]
     public void Csv_and_plot_files_are_written()
@@ -125,5 +149,18 @@ public sealed class BenchCliTests
         // 256x784x8 and 10x256x8, input gradient 8x256x10 (none for the first layer's input).
         Assert.Contains("useful work: 6.5 MFLOP/step in GEMMs; at this device's square 1024x1024x1024 NN rate", run.Stdout);
         Assert.Contains("the unprofiled step runs at", run.Stdout);
+    }
+
+    [Slow]
+    [Fact]
+    public void Profile_on_a_device_too_slow_for_a_1024_cubed_gemm_skips_the_limit_and_says_so()
+    {
+        // The ILGPU simulator takes over a second for a 256³ GEMM: the old profile timed 25 runs of 1024³ there (an hour).
+        var run = Bench("--model", "softmax", "--device", "ilgpu-cpu", "--batch-sizes", "8", "--profile");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches(@"profile: no GEMM-bound limit for ilgpu-cpu: a 1024³ GEMM would take about [\d.]+ s a run here \(a 256³ one took \d+ ms\)\n", run.Stdout);
+        Assert.Contains("useful work: 0.3 MFLOP/step in GEMMs (no GEMM-bound limit: see above)", run.Stdout);
+        Assert.Contains("| gemm 10x784x8 TN", run.Stdout);
     }
 }

@@ -22,4 +22,17 @@ public sealed class HelpTests
         Assert.Contains("Usage:", run.Stdout); // in-process the root is the test host, so "… {verb} [options]"
         Assert.Contains($" {verb} [options]", run.Stdout);
     }
+
+    [Fact]
+    public void Train_help_names_every_optimiser_and_the_seeded_test_split()
+    {
+        var help = string.Join(" ", CliRun.Of("train", "--help").Stdout.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+
+        Assert.DoesNotContain("with minibatch SGD", help);
+        Assert.DoesNotContain("SGD learning rate", help);
+        Assert.Contains("minibatch gradient descent (SGD, Adam or AdamW)", help);
+        Assert.Contains("--lr <lr> Learning rate of the optimiser (sgd, adam, adamw)", help);
+        Assert.DoesNotContain("last --test-fraction", help);
+        Assert.Contains("drawn by a shuffle seeded with --seed", help);
+    }
 }

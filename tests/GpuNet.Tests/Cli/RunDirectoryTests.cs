@@ -114,8 +114,10 @@ public sealed class RunDirectoryTests : IDisposable
     }
 
     [Theory]
-    [InlineData("{}", "lacks Data.Source")]
-    [InlineData("{\"Data\": null}", "lacks Data.Source")]
+    [InlineData("{}", "lacks data")]
+    [InlineData("{\"data\": \"xor\", \"model\": \"mlp\"}", "lacks device")]
+    [InlineData("{\"data\": \"xor\", \"model\": \"cnn\", \"device\": \"cpu\"}", "'cnn' is not a ModelKind")]
+    [InlineData("{\"Data\": null}", "lacks Data.Source")] // the first layout (nested PascalCase)
     [InlineData("[1, 2", "not a valid run description")]
     public void A_damaged_run_json_is_one_line_naming_the_file(string json, string fragment)
     {

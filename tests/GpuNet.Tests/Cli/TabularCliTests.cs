@@ -88,6 +88,7 @@ public sealed class TabularCliTests : IDisposable
         Assert.True(eval.ExitCode == 0, eval.ToString());
         using var report = JsonDocument.Parse(eval.Stdout);
         Assert.Equal(trained, report.RootElement.GetProperty("accuracy").GetDouble());
+        Assert.Equal("v.csv test file", report.RootElement.GetProperty("data").GetString()); // the file scored, not the training file
 
         // predict reads raw features (the test file without its label column) and must agree with eval's accuracy.
         var lines = File.ReadAllLines(test);

@@ -87,6 +87,19 @@ public sealed class TrainCliTests
     }
 
     [Fact]
+    public void Without_out_the_run_says_in_one_line_that_nothing_is_kept()
+    {
+        using var dir = new TempDirectory();
+        var unsaved = CliRun.Of("train", "--data", "xor", "--samples", "100", "--epochs", "1", "--device", "cpu", "--quiet");
+        var saved = CliRun.Of("train", "--data", "xor", "--samples", "100", "--epochs", "1", "--device", "cpu", "--quiet", "--out", Path.Combine(dir.Path, "run"));
+
+        Assert.True(unsaved.ExitCode == 0, unsaved.ToString());
+        Assert.Single(unsaved.Stdout.Split('\n'), l => l == "not saved: without --out DIR the model, metrics and plots of this run are not kept");
+        Assert.True(saved.ExitCode == 0, saved.ToString());
+        Assert.DoesNotContain("not saved", saved.Stdout);
+    }
+
+    [Fact]
     public void Logistic_regression_on_ten_classes_is_a_usage_error()
     {
         var run = CliRun.Of("train", "--data", "blobs", "--classes", "3", "--model", "logistic", "--epochs", "1");

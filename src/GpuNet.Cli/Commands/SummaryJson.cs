@@ -1,0 +1,25 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace GpuNet.Cli.Commands;
+
+/// <summary>
+/// summary.json (and train --json): the run's figures, and under <c>options</c> the hyperparameters it ran with, in
+/// run.json's keys (<see cref="RunJson"/>), so runs compare from their summaries alone (<c>gpunet runs</c>).
+/// </summary>
+public static class SummaryJson
+{
+    public const string OptionsKey = "options";
+
+    /// <summary>run.json's bookkeeping, which says nothing about how the run trained.</summary>
+    private static readonly string[] NotOptions = ["format", "data_files", "epochs_given"];
+
+    public static string Write(RunSummary summary, TrainRequest request)
+    {
+        var json = JsonNode.Parse(summary.ToJson())!.AsObject();
+        var options = JsonNode.Parse(RunJson.Write(request))!.AsObject();
+        foreach (var key in NotOptions) options.Remove(key);
+        json[OptionsKey] = options;
+        return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+}
