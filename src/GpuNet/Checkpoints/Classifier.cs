@@ -1,6 +1,7 @@
 using GpuNet.Backends;
 using GpuNet.Data;
 using GpuNet.Distributed;
+using GpuNet.Kernels;
 using GpuNet.Nn;
 using GpuNet.Training;
 
@@ -16,39 +17,64 @@ public sealed record Predictions(int Rows, int Classes, int[] Labels, float[] Pr
 public sealed record Evaluation(int Rows, double Loss, double Accuracy, ConfusionMatrix Confusion);
 
 /// <summary>
-/// A checkpoint's model on a device, run forward over whole datasets in batches of its row capacity.
-/// The predicted class is the largest logit (the first on ties), or z &gt; 0 for logistic regression:
-/// the rule the loss ops count accuracy by, so the confusion matrix agrees with the reported accuracy.
-/// For logistic regression the probabilities are the two columns 1 − p and p.
+/// The one inference path: a model's forward on its device over whole datasets, in batches of the network's row
+/// capacity, used by predict, eval and the decision-boundary plots. The predicted class follows one rule,
+/// <see cref="LossTerms.PredictedClass{TRow}"/> on the logits (z &gt; 0 for logistic regression, the first largest logit
+/// otherwise): the rule the loss ops count accuracy by, so the confusion matrix agrees with the reported accuracy and a
+/// plot with predict, even where the probabilities round to a tie. For logistic regression the probabilities are the
+/// two columns 1 − p and p, so every model kind answers in the same shape.
 /// </summary>
 public sealed class Classifier : IDisposable
 {
     private readonly IBackend _backend;
     private readonly Network _network;
+    private readonly bool _ownsNetwork;
     private readonly DeviceBuffer<float> _probabilities;
     private readonly float[] _hostLogits;
     private readonly float[] _hostProbabilities;
 
+    /// <summary>A checkpoint's model on <paramref name="backend"/>, run <paramref name="batchSize"/> rows at a time.</summary>
     public Classifier(IBackend backend, ModelCheckpoint checkpoint, int batchSize)
+        : this(backend, checkpoint.CreateNetwork(backend, batchSize), ownsNetwork: true)
+    {
+    }
+
+    /// <summary>
+    /// A live network with its current weights (a training run's plots). The classifier borrows the network's forward
+    /// buffers, so it must not run while a training step of the same network is in flight (between epochs is fine),
+    /// and it leaves the network to its owner.
+    /// </summary>
+    public Classifier(IBackend backend, Network network)
+        : this(backend, network, ownsNetwork: false)
+    {
+    }
+
+    private Classifier(IBackend backend, Network network, bool ownsNetwork)
     {
         _backend = backend;
-        _network = checkpoint.CreateNetwork(backend, batchSize);
-        _probabilities = backend.Allocate<float>(batchSize * Spec.Outputs);
-        _hostLogits = new float[batchSize * Spec.Outputs];
-        _hostProbabilities = new float[batchSize * Spec.Outputs];
+        _network = network;
+        _ownsNetwork = ownsNetwork;
+        int capacity = checked(network.MaxRows * network.Spec.Outputs);
+        _probabilities = backend.Allocate<float>(capacity);
+        _hostLogits = new float[capacity];
+        _hostProbabilities = new float[capacity];
     }
 
     public ModelSpec Spec => _network.Spec;
 
-    /// <summary>Predictions for <paramref name="features"/> [rows, Spec.Inputs].</summary>
+    /// <summary>Predictions for <paramref name="features"/> [rows, Spec.Inputs], uploaded one batch at a time.</summary>
     public Predictions Predict(float[] features)
     {
         if (features.Length % Spec.Inputs != 0)
             throw new ArgumentException($"{features.Length} values are not whole rows of {Spec.Inputs}", nameof(features));
         int rows = features.Length / Spec.Inputs;
-        using var x = _backend.Allocate<float>(Math.Max(1, features.Length));
-        _backend.Upload<float>(features, x);
-        return Run((start, n) => x.Slice(start * Spec.Inputs, n * Spec.Inputs), rows, labels: null, stats: null);
+        using var x = _backend.Allocate<float>(Math.Max(1, Math.Min(rows, _network.MaxRows) * Spec.Inputs));
+        return Run((start, n) =>
+        {
+            var batch = x.Slice(0, n * Spec.Inputs);
+            _backend.Upload<float>(features.AsSpan(start * Spec.Inputs, n * Spec.Inputs), batch);
+            return batch;
+        }, rows, labels: null, stats: null);
     }
 
     /// <summary>
@@ -100,34 +126,23 @@ public sealed class Classifier : IDisposable
             _backend.Download(_probabilities, probabilities);
             for (int r = 0; r < rows; r++)
             {
+                result.Labels[start + r] = LossTerms.PredictedClass(new SpanRow(logits.Slice(r * outputs, outputs)), outputs);
                 var target = result.Probabilities.AsSpan((start + r) * classes, classes);
                 if (Spec.Kind == ModelKind.Logistic)
                 {
-                    result.Labels[start + r] = logits[r] > 0f ? 1 : 0;
                     target[0] = 1f - probabilities[r];
                     target[1] = probabilities[r];
                 }
                 else
-                {
-                    result.Labels[start + r] = ArgMax(logits.Slice(r * outputs, outputs));
                     probabilities.Slice(r * outputs, outputs).CopyTo(target);
-                }
             }
         }
         return result;
     }
 
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-            if (values[i] > values[best]) best = i;
-        return best;
-    }
-
     public void Dispose()
     {
-        _network.Dispose();
+        if (_ownsNetwork) _network.Dispose();
         _probabilities.Dispose();
     }
 }
