@@ -44,7 +44,7 @@ public static class GpuNetCli
         }
         catch (GpuNetException e)
         {
-            stderr.WriteLine($"gpunet: {(parsed.GetValue(verbose) ? e.ToString() : SettingFlags.ToFlags(OneLine(e.Message)))}");
+            stderr.WriteLine($"gpunet: {(parsed.GetValue(verbose) ? e.ToString() : OneLine(SettingFlags.Describe(e)))}");
             return ExitCodes.For(e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException)

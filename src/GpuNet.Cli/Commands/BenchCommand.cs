@@ -97,7 +97,7 @@ public static class BenchCommand
         foreach (var device in request.Devices)
         {
             using var backend = DeviceCatalog.Open(DistributedOption.DeviceFor(device, launch), out var notice);
-            log.WriteLine(SettingFlags.ToFlags(notice));
+            log.WriteLine(notice);
             if (launch is null)
             {
                 results.AddRange(measure(backend, null));

@@ -4,6 +4,7 @@ using GpuNet.Data;
 using GpuNet.Distributed;
 using GpuNet.Nn;
 using GpuNet.Optim;
+using GpuNet.Settings;
 
 namespace GpuNet.Training;
 
@@ -95,7 +96,7 @@ public sealed class Trainer : IDisposable
             ? _trainStats.Buffer.Slice(2 * (start + slice.Start), 2 * slice.Rows) : null).ToArray();
         _evalStats = new LossStats(backend, network.MaxRows);
         if (options.EarlyStoppingPatience > 0 && _validation is null)
-            throw new UsageException("`EarlyStoppingPatience` needs a validation split (`ValidationFraction` above 0)");
+            throw new UsageException($"{Setting.EarlyStoppingPatience} needs a validation split ({Setting.ValidationFraction} above 0)");
         _earlyStopping = options.EarlyStoppingPatience > 0 ? new EarlyStopping(backend, network, options.EarlyStoppingPatience) : null;
         Optimizer = Optimizers.Create(options, backend, network);
         _trainLabels = data.Train.Labels;

@@ -16,7 +16,7 @@ public sealed class DeviceFaultTests(OpenClBackendFixture openCL) : IClassFixtur
         Assert.Equal(ExitCodes.RuntimeError, ExitCodes.For(e));
         Assert.Contains("out of device memory", e.Message);
         Assert.Contains("8192 MiB", e.Message);
-        Assert.Contains("--batch-size", SettingFlags.ToFlags(e.Message)); // what the CLI prints
+        Assert.Contains("--batch-size", SettingFlags.Describe(e)); // what the CLI prints
         Assert.DoesNotContain("\n", e.Message);
         using var stillWorks = backend.Allocate<float>(16); // the device stays usable
     }

@@ -101,6 +101,6 @@ public sealed class EarlyStoppingTests
         Assert.Equal(validationA.Floats!, validationB!.Floats!);
         Assert.Equal(trainA.Labels, trainB.Labels);
         Assert.Null(ValidationSplit.Carve(loaded.Train, 0, seed: 3).Validation);
-        Assert.Throws<UsageException>(() => ValidationSplit.Carve(loaded.Train, 1.0, seed: 3));
+        Assert.Throws<GpuNet.Settings.SettingException>(() => ValidationSplit.Carve(loaded.Train, 1.0, seed: 3));
     }
 }
