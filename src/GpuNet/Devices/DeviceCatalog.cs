@@ -20,9 +20,9 @@ public static class DeviceCatalog
 {
     /// <summary>
     /// ILGPU's default CPU simulator: one multiprocessor, 16 threads per group. Every launch
-    /// wakes all simulator threads, so few threads keep the per-launch cost low (measured
-    /// ~0.45 ms here against ~9 ms with 256 threads) — the right shape for the barrier-free
-    /// naive GEMM and the elementwise kernels.
+    /// wakes all simulator threads, so few threads keep the per-launch cost low (0.25–0.6 ms for a
+    /// one-row op; perf/RESULTS.md, "The ILGPU CPU simulator's launch cost", gives the command) —
+    /// the right shape for the barrier-free naive GEMM and the elementwise kernels.
     /// </summary>
     internal static CPUDevice IlgpuCpuDevice => CPUDevice.Default;
 
