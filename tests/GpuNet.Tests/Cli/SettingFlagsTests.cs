@@ -30,6 +30,17 @@ public sealed partial class SettingFlagsTests
         Assert.Equal("--early-stopping needs a validation split (--val-fraction above 0)", SettingFlags.Describe(e));
     }
 
+    /// <summary>Values keep their format specifiers, null reads as nothing, and only Setting holes become options.</summary>
+    [Fact]
+    public void A_setting_message_formats_values_and_keeps_only_settings_as_identities()
+    {
+        var e = new UsageException($"{Setting.Noise} {1.23456789f:G3}: {Setting.Samples} {12345} of {(string?)null}'{"Model"}'");
+
+        Assert.Equal("Noise 1.23: Samples 12345 of 'Model'", e.Message);
+        Assert.Equal("--noise 1.23: --samples 12345 of 'Model'", SettingFlags.Describe(e));
+        Assert.Equal([Setting.Noise, Setting.Samples], e.Text!.Value.Settings);
+    }
+
     [Fact]
     public void A_value_out_of_range_is_a_setting_exception_that_says_which_setting()
     {
