@@ -1,5 +1,4 @@
 using ILGPU;
-using ILGPU.Algorithms;
 
 namespace GpuNet.Kernels;
 
@@ -46,25 +45,24 @@ public static class ActivationKernels
     }
 
     /// <summary>
-    /// tanh from exp, accurate on every backend. ILGPU's CUDA mapping of XMath.Tanh is
-    /// (e^{2x} − 1)/(e^{2x} + 1), which cancels badly near 0 (relative error ~1e-3 at
-    /// x = 1e-4). Here small |x| uses the odd Taylor series (|x| &lt; 0.3: the next term is
-    /// below float precision), larger |x| uses (1 − t)/(1 + t) with t = e^{−2|x|} ≤ 0.55,
-    /// where the subtraction loses at most one bit and t cannot overflow.
+    /// tanh from exp, accurate on every backend, and the one tanh: the CPU backend calls it too, so cpu and
+    /// ilgpu-cpu give the same bits. ILGPU's CUDA mapping of XMath.Tanh is (e^{2x} − 1)/(e^{2x} + 1), which
+    /// cancels badly near 0 (relative error ~1e-3 at x = 1e-4). Here small |x| uses the odd Taylor series
+    /// (|x| &lt; 0.3: the next term is below float precision), larger |x| uses (1 − t)/(1 + t) with
+    /// t = e^{−2|x|} ≤ 0.55, where the subtraction loses at most one bit and t cannot overflow. MathF, as in
+    /// <see cref="Sigmoid"/>: on a device it becomes the device's own exp, on the host it is .NET's.
     /// </summary>
     public static float Tanh(float x)
     {
-        float ax = XMath.Abs(x);
-        float r;
+        float ax = MathF.Abs(x);
         if (ax < 0.3f)
         {
             float x2 = x * x;
             // x − x³/3 + 2x⁵/15 − 17x⁷/315 + 62x⁹/2835 − 1382x¹¹/155925
-            r = x * (1f + x2 * (-1f / 3f + x2 * (2f / 15f + x2 * (-17f / 315f + x2 * (62f / 2835f + x2 * (-1382f / 155925f))))));
-            return r;
+            return x * (1f + x2 * (-1f / 3f + x2 * (2f / 15f + x2 * (-17f / 315f + x2 * (62f / 2835f + x2 * (-1382f / 155925f))))));
         }
-        float t = XMath.Exp(-2f * ax);
-        r = (1f - t) / (1f + t);
+        float t = MathF.Exp(-2f * ax);
+        float r = (1f - t) / (1f + t);
         return x < 0f ? -r : r;
     }
 

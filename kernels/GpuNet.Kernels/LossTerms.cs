@@ -23,23 +23,49 @@ public struct SoftmaxRowTerms
 /// </summary>
 public static class LossTerms
 {
-    /// <summary>Row max (the first index on ties: strict '&gt;') and Σ e^(z − max), summed in class order.</summary>
+    /// <summary>Row max (at <see cref="Argmax{TRow}"/>) and Σ e^(z − max), summed in class order.</summary>
     public static SoftmaxRowTerms Softmax<TRow>(TRow z, int classes) where TRow : ILogitRow, allows ref struct
     {
-        var t = new SoftmaxRowTerms { Max = z[0], Argmax = 0, Sum = 0f };
-        for (int c = 1; c < classes; c++)
-        {
-            float v = z[c];
-            if (v > t.Max)
-            {
-                t.Max = v;
-                t.Argmax = c;
-            }
-        }
+        int argmax = Argmax(z, classes);
+        var t = new SoftmaxRowTerms { Max = z[argmax], Argmax = argmax, Sum = 0f };
         for (int c = 0; c < classes; c++)
             t.Sum += MathF.Exp(z[c] - t.Max);
         return t;
     }
+
+    /// <summary>
+    /// The first index of the largest logit: strict '&gt;', so ties go to the first, and a NaN never
+    /// replaces an earlier value. Decided on logits, not probabilities: two logits that differ by less
+    /// than the rounding of their probabilities still have one winner.
+    /// </summary>
+    public static int Argmax<TRow>(TRow z, int classes) where TRow : ILogitRow, allows ref struct
+    {
+        int best = 0;
+        float max = z[0];
+        for (int c = 1; c < classes; c++)
+        {
+            float v = z[c];
+            if (v > max)
+            {
+                max = v;
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// Logistic regression's class of logit z: 1 when z &gt; 0, else 0 (NaN included). This is σ(z) &gt; ½
+    /// in exact arithmetic, but decided on z itself: for |z| below about 1e-7, σ(z) rounds to ½ in float32.
+    /// </summary>
+    public static int BinaryClass(float z) => z > 0f ? 1 : 0;
+
+    /// <summary>
+    /// The decision rule of every prediction (predict, eval, plots, and the accuracy the loss ops count):
+    /// <see cref="BinaryClass"/> for a single output, <see cref="Argmax{TRow}"/> of the logits otherwise.
+    /// </summary>
+    public static int PredictedClass<TRow>(TRow z, int outputs) where TRow : ILogitRow, allows ref struct =>
+        outputs == 1 ? BinaryClass(z[0]) : Argmax(z, outputs);
 
     /// <summary>p_c = e^(z_c − max) / Σ.</summary>
     public static float Probability(SoftmaxRowTerms t, float z) => MathF.Exp(z - t.Max) / t.Sum;
@@ -69,8 +95,8 @@ public static class LossTerms
     public static float BinaryCrossEntropyGradient(float z, int label, float scale) =>
         scale * (ActivationKernels.Sigmoid(z) - BinaryTarget(label));
 
-    /// <summary>A row counts as correct when z &gt; 0 says class 1 and the label is 1, or z ≤ 0 and the label is 0.</summary>
-    public static bool BinaryCorrect(float z, int label) => (label == 0 || label == 1) && (z > 0f) == (label == 1);
+    /// <summary>A row counts as correct when its label is 0 or 1 and <see cref="BinaryClass"/> gives it.</summary>
+    public static bool BinaryCorrect(float z, int label) => (label == 0 || label == 1) && BinaryClass(z) == label;
 
     /// <summary>y of the label: 1, 0, or NaN for a label outside {0, 1}.</summary>
     public static float BinaryTarget(int label) => label == 1 ? 1f : label == 0 ? 0f : float.NaN;

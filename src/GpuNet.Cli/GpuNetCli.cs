@@ -46,7 +46,7 @@ public static class GpuNetCli
         }
         catch (GpuNetException e)
         {
-            stderr.WriteLine($"gpunet: {(parsed.GetValue(verbose) ? e.ToString() : ErrorAdvice.For(e, SettingFlags.ToFlags(OneLine(e.Message))))}");
+            stderr.WriteLine($"gpunet: {(parsed.GetValue(verbose) ? e.ToString() : ErrorAdvice.For(e, OneLine(SettingFlags.Describe(e))))}");
             return ExitCodes.For(e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException)

@@ -1,29 +1,40 @@
 using System.Text.RegularExpressions;
+using GpuNet.Settings;
 
 namespace GpuNet.Cli;
 
 /// <summary>
-/// The library names a setting in its messages by its property name in backticks
-/// (`` `LearningRate` must be positive ``); the user reads the option that sets it
-/// (<c>--lr must be positive</c>). One table, so a renamed option is renamed in every message.
+/// The library names settings (<see cref="Setting"/>) in its errors; the user reads the option that sets each
+/// (<c>--lr must be a positive number</c>). One table, so a renamed option is renamed in every message.
 /// </summary>
 public static partial class SettingFlags
 {
-    private static readonly Dictionary<string, string> Flags = new(StringComparer.Ordinal)
+    private static readonly Dictionary<Setting, string> Flags = new()
     {
-        ["Epochs"] = "--epochs", ["BatchSize"] = "--batch-size", ["LearningRate"] = "--lr", ["Momentum"] = "--momentum",
-        ["WeightDecay"] = "--weight-decay", ["Nesterov"] = "--nesterov", ["StepEpochs"] = "--lr-step", ["Gamma"] = "--lr-gamma",
-        ["WarmupEpochs"] = "--warmup", ["ClipNorm"] = "--clip-norm", ["EarlyStoppingPatience"] = "--early-stopping",
-        ["ValidationFraction"] = "--val-fraction", ["TestData"] = "--test-data", ["Labels"] = "--labels", ["TestLabels"] = "--test-labels", ["Samples"] = "--samples", ["Classes"] = "--classes",
-        ["Noise"] = "--noise", ["Data"] = "--data", ["TestFraction"] = "--test-fraction", ["LabelColumn"] = "--label-column",
-        ["DataDir"] = "--data-dir", ["Model"] = "--model", ["Hidden"] = "--hidden", ["Activation"] = "--activation", ["Device"] = "--device",
-        ["Distributed"] = "--distributed",
+        [Setting.Epochs] = "--epochs", [Setting.BatchSize] = "--batch-size", [Setting.LearningRate] = "--lr", [Setting.Momentum] = "--momentum",
+        [Setting.WeightDecay] = "--weight-decay", [Setting.Nesterov] = "--nesterov", [Setting.Beta1] = "--beta1", [Setting.Beta2] = "--beta2",
+        [Setting.Eps] = "--eps", [Setting.Dropout] = "--dropout", [Setting.StepEpochs] = "--lr-step", [Setting.Gamma] = "--lr-gamma",
+        [Setting.WarmupEpochs] = "--warmup", [Setting.ClipNorm] = "--clip-norm", [Setting.EarlyStoppingPatience] = "--early-stopping",
+        [Setting.ValidationFraction] = "--val-fraction", [Setting.TestData] = "--test-data", [Setting.Labels] = "--labels",
+        [Setting.TestLabels] = "--test-labels", [Setting.Samples] = "--samples", [Setting.Classes] = "--classes", [Setting.Noise] = "--noise",
+        [Setting.Data] = "--data", [Setting.TestFraction] = "--test-fraction", [Setting.LabelColumn] = "--label-column",
+        [Setting.DataDir] = "--data-dir", [Setting.Model] = "--model", [Setting.Hidden] = "--hidden", [Setting.Activation] = "--activation",
+        [Setting.Device] = "--device", [Setting.Distributed] = "--distributed",
     };
 
-    /// <summary>Every `Setting` in <paramref name="message"/> as its option; a name the table lacks keeps its name, without the backticks.</summary>
-    public static string ToFlags(string message) =>
-        Setting().Replace(message, m => Flags.TryGetValue(m.Groups[1].Value, out var flag) ? flag : m.Groups[1].Value);
+    /// <summary>The option that sets <paramref name="setting"/> (a test checks every setting has one).</summary>
+    public static string Flag(Setting setting) => Flags.TryGetValue(setting, out var flag) ? flag : setting.ToString();
+
+    /// <summary>A library error as the CLI prints it: each setting it names spelled as its option.</summary>
+    public static string Describe(GpuNetException error) => error.Text is { } text ? text.Render(Flag) : Untyped(error.Message);
+
+    /// <summary>
+    /// The two messages still written as text with `Setting` in backticks (CsvReader's, and the ILGPU device's out-of-memory
+    /// advice, which its owners are turning into typed errors): each name becomes its option. Delete with the last of them.
+    /// </summary>
+    private static string Untyped(string message) =>
+        Backticked().Replace(message, m => Enum.TryParse<Setting>(m.Groups[1].Value, out var setting) ? Flag(setting) : m.Groups[1].Value);
 
     [GeneratedRegex("`([A-Z][A-Za-z0-9]*)`")]
-    private static partial Regex Setting();
+    private static partial Regex Backticked();
 }

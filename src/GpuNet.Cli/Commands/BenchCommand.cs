@@ -112,7 +112,7 @@ public static class BenchCommand
     private static T[] MeasureOn<T>(string device, TextWriter log, LaunchEnvironment? launch, Func<Backends.IBackend, TimedCollective?, IEnumerable<T>> measure)
     {
         using var backend = DeviceCatalog.Open(DistributedOption.DeviceFor(device, launch), out var notice);
-        log.WriteLine(SettingFlags.ToFlags(notice));
+        log.WriteLine(notice);
         if (launch is null) return measure(backend, null).ToArray();
         // The gradients of the largest network timed: the collective only needs a buffer of the device for NCCL's binding.
         using var probe = backend.Allocate<float>(1);

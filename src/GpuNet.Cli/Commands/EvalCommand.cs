@@ -55,7 +55,7 @@ public static class EvalCommand
         checkpoint.PrepareFeatures(data.Floats!, Preprocessings.ForSource(dataOptions.Source));
 
         using var backend = DeviceCatalog.Open(DistributedOption.DeviceFor(deviceId, launch), out var notice);
-        stderr.WriteLine(SettingFlags.ToFlags(notice));
+        stderr.WriteLine(notice);
         using var classifier = new Classifier(backend, checkpoint, batchSize);
         using var probe = backend.Allocate<float>(1); // a buffer of the device, for NCCL's binding
         using var collective = DistributedOption.Join(launch, backend, probe, stderr.WriteLine);

@@ -23,7 +23,7 @@ public static class GradcheckCommand
         BufferCheck.Require($"--rows {request.Rows} with --inputs {request.Inputs} and --hidden {string.Join(",", spec.Hidden)}",
             [("the random batch", (double)request.Rows * request.Inputs), .. Network.Buffers(spec, request.Rows)]);
         using var backend = DeviceCatalog.Open(request.Device, out var notice);
-        stdout.WriteLine(SettingFlags.ToFlags(notice));
+        stdout.WriteLine(notice);
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"model: {spec.Describe()}, {request.Rows} random rows, seed {request.Seed}; relative error = max|analytic − numeric| / max|numeric| per tensor"));
 

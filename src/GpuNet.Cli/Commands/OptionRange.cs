@@ -1,3 +1,6 @@
+using System.Numerics;
+using GpuNet.Settings;
+
 namespace GpuNet.Cli.Commands;
 
 /// <summary>
@@ -28,12 +31,16 @@ internal static class OptionRange
         return option;
     }
 
+    /// <summary>The validator of a library setting's range (<see cref="SettingRange{T}"/>): the same rule, in the same words, as the library's check.</summary>
+    public static Option<T> Within<T>(this Option<T> option, SettingRange<T> range) where T : INumber<T> =>
+        option.Require(range.Contains, range.Rule);
+
+    /// <summary><see cref="Within{T}(Option{T}, SettingRange{T})"/> for an option whose default is decided later (null when not given).</summary>
+    public static Option<T?> Within<T>(this Option<T?> option, SettingRange<T> range) where T : struct, INumber<T> =>
+        option.Require(v => v is not { } value || range.Contains(value), range.Rule);
+
     public static Option<int> AtLeast(this Option<int> option, int least) =>
         option.Require(v => v >= least, least == 0 ? "must be zero or more" : $"must be at least {least}");
-
-    public static Option<double> Fraction(this Option<double> option) => option.Require(v => v is >= 0 and < 1, "must be in [0, 1)");
-
-    public static Option<float> Positive(this Option<float> option) => option.Require(v => v > 0 && !float.IsInfinity(v), "must be a positive number");
 
     public static Option<double> Positive(this Option<double> option) => option.Require(v => v > 0 && !double.IsInfinity(v), "must be a positive number");
 

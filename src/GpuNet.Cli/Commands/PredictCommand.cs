@@ -45,7 +45,7 @@ public static class PredictCommand
         var features = PredictCommandInput.Read(inputPath, header, checkpoint, checkpointPath);
 
         using var backend = DeviceCatalog.Open(deviceId, out var notice);
-        stderr.WriteLine(SettingFlags.ToFlags(notice));
+        stderr.WriteLine(notice);
         using var classifier = new Classifier(backend, checkpoint, batchSize);
         var predictions = classifier.Predict(features);
 

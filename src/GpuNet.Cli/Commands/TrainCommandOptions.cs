@@ -16,25 +16,25 @@ public sealed class TrainCommandOptions
     public DataCommandOptions DataOptions { get; } = new(dataRequired: false);
     public ModelSpecOptions ModelOptions { get; } = new();
     public Option<string> Init { get; } = new Option<string>("--init") { Description = "Weight initialisation: auto (He for relu, Xavier otherwise), he, xavier, normal (N(0, 0.01²)), zeros (linear models only)", DefaultValueFactory = _ => "auto" }.AcceptOnlyFromAmong("auto", "he", "xavier", "normal", "zeros");
-    public Option<int?> Epochs { get; } = new("--epochs") { Description = "Passes over the training set [default: 10, more for small data sets: enough for 2000 SGD steps]" };
-    public Option<int> BatchSize { get; } = new("--batch-size") { Description = "Rows per SGD step (the last partial batch is kept)", DefaultValueFactory = _ => Defaults.BatchSize };
-    public Option<float?> LearningRate { get; } = new("--lr") { Description = $"Learning rate of the optimiser (sgd, adam, adamw) [default: {Defaults.LearningRate}, or {ToySetLearningRate} for the synthetic 2-D sets]" };
-    public Option<float> Momentum { get; } = new("--momentum") { Description = "SGD momentum (PyTorch semantics; 0 for plain SGD)", DefaultValueFactory = _ => Defaults.Momentum };
-    public Option<float> WeightDecay { get; } = new("--weight-decay") { Description = "L2 penalty added to the gradient (PyTorch's weight_decay)", DefaultValueFactory = _ => Defaults.WeightDecay };
+    public Option<int?> Epochs { get; } = new Option<int?>("--epochs") { Description = "Passes over the training set [default: 10, more for small data sets: enough for 2000 SGD steps]" }.Within(TrainOptionRanges.Epochs);
+    public Option<int> BatchSize { get; } = new Option<int>("--batch-size") { Description = "Rows per SGD step (the last partial batch is kept)", DefaultValueFactory = _ => Defaults.BatchSize }.Within(TrainOptionRanges.BatchSize);
+    public Option<float?> LearningRate { get; } = new Option<float?>("--lr") { Description = $"Learning rate of the optimiser (sgd, adam, adamw) [default: {Defaults.LearningRate}, or {ToySetLearningRate} for the synthetic 2-D sets]" }.Within(TrainOptionRanges.LearningRate);
+    public Option<float> Momentum { get; } = new Option<float>("--momentum") { Description = "SGD momentum (PyTorch semantics; 0 for plain SGD), in [0, 1)", DefaultValueFactory = _ => Defaults.Momentum }.Within(TrainOptionRanges.Momentum);
+    public Option<float> WeightDecay { get; } = new Option<float>("--weight-decay") { Description = "L2 penalty added to the gradient (PyTorch's weight_decay)", DefaultValueFactory = _ => Defaults.WeightDecay }.Within(TrainOptionRanges.WeightDecay);
     public Option<bool> Nesterov { get; } = new("--nesterov") { Description = "Nesterov momentum" };
     public Option<string> Optimizer { get; } = new Option<string>("--optimizer") { Description = "sgd, adam or adamw (torch.optim semantics; adam adds --weight-decay to the gradient, adamw decays the weights directly)", DefaultValueFactory = _ => "sgd" }.AcceptOnlyFromAmong("sgd", "adam", "adamw");
-    public Option<double> Beta1 { get; } = new Option<double>("--beta1") { Description = "Adam/AdamW: decay rate of the first moment, in [0, 1)", DefaultValueFactory = _ => Defaults.Beta1 }.Fraction();
-    public Option<double> Beta2 { get; } = new Option<double>("--beta2") { Description = "Adam/AdamW: decay rate of the second moment, in [0, 1)", DefaultValueFactory = _ => Defaults.Beta2 }.Fraction();
-    public Option<float> Eps { get; } = new Option<float>("--eps") { Description = "Adam/AdamW: added to the square root of the second moment", DefaultValueFactory = _ => Defaults.Eps }.Positive();
-    public Option<double> Dropout { get; } = new Option<double>("--dropout") { Description = "MLP: probability of dropping each hidden unit in training (inverted dropout, as nn.Dropout), in [0, 1); 0 = off", DefaultValueFactory = _ => 0.0 }.Fraction();
+    public Option<double> Beta1 { get; } = new Option<double>("--beta1") { Description = "Adam/AdamW: decay rate of the first moment, in [0, 1)", DefaultValueFactory = _ => Defaults.Beta1 }.Within(TrainOptionRanges.Beta1);
+    public Option<double> Beta2 { get; } = new Option<double>("--beta2") { Description = "Adam/AdamW: decay rate of the second moment, in [0, 1)", DefaultValueFactory = _ => Defaults.Beta2 }.Within(TrainOptionRanges.Beta2);
+    public Option<float> Eps { get; } = new Option<float>("--eps") { Description = "Adam/AdamW: added to the square root of the second moment", DefaultValueFactory = _ => Defaults.Eps }.Within(TrainOptionRanges.Eps);
+    public Option<float> Dropout { get; } = new Option<float>("--dropout") { Description = "MLP: probability of dropping each hidden unit in training (inverted dropout, as nn.Dropout), in [0, 1); 0 = off", DefaultValueFactory = _ => Defaults.Dropout }.Within(TrainOptionRanges.Dropout);
     public Option<string> Schedule { get; } = new Option<string>("--lr-schedule") { Description = "Learning-rate schedule: constant, step (×--lr-gamma every --lr-step epochs) or cosine (to zero over the run)", DefaultValueFactory = _ => "constant" }.AcceptOnlyFromAmong("constant", "step", "cosine");
-    public Option<int> StepEpochs { get; } = new("--lr-step") { Description = "Step schedule: epochs between decays", DefaultValueFactory = _ => Defaults.StepEpochs };
-    public Option<float> Gamma { get; } = new("--lr-gamma") { Description = "Step schedule: decay factor", DefaultValueFactory = _ => Defaults.Gamma };
-    public Option<double> Warmup { get; } = new("--warmup") { Description = "Linear learning-rate warm-up, in epochs", DefaultValueFactory = _ => 0.0 };
-    public Option<float> ClipNorm { get; } = new("--clip-norm") { Description = "Clip each step's gradients to this global L2 norm (PyTorch's clip_grad_norm_, the norm computed on the device: no wait); 0 = off", DefaultValueFactory = _ => 0f };
-    public Option<double> ValFraction { get; } = new Option<double>("--val-fraction") { Description = "Share of the training set held out for validation (after a seeded shuffle); 0 = none", DefaultValueFactory = _ => 0.1 }.Fraction();
+    public Option<int> StepEpochs { get; } = new Option<int>("--lr-step") { Description = "Step schedule: epochs between decays", DefaultValueFactory = _ => Defaults.StepEpochs }.Within(TrainOptionRanges.StepEpochs);
+    public Option<float> Gamma { get; } = new Option<float>("--lr-gamma") { Description = "Step schedule: decay factor, in (0, 1]", DefaultValueFactory = _ => Defaults.Gamma }.Within(TrainOptionRanges.Gamma);
+    public Option<double> Warmup { get; } = new Option<double>("--warmup") { Description = "Linear learning-rate warm-up, in epochs", DefaultValueFactory = _ => Defaults.WarmupEpochs }.Within(TrainOptionRanges.WarmupEpochs);
+    public Option<float> ClipNorm { get; } = new Option<float>("--clip-norm") { Description = "Clip each step's gradients to this global L2 norm (PyTorch's clip_grad_norm_); 0 = off (the norm is computed on the device: no wait)", DefaultValueFactory = _ => Defaults.ClipNorm }.Within(TrainOptionRanges.ClipNorm);
+    public Option<double> ValFraction { get; } = new Option<double>("--val-fraction") { Description = "Share of the training set held out for validation (after a seeded shuffle); 0 = none", DefaultValueFactory = _ => 0.1 }.Within(TrainOptionRanges.ValidationFraction);
     public Option<int?> DataSeed { get; } = new("--data-seed") { Description = "Seed of the data: synthetic sets, the held-out test and validation splits, and the shuffle order [default: --seed]; models that share it train on the same minibatches" };
-    public Option<int> EarlyStopping { get; } = new("--early-stopping") { Description = "Stop after N epochs without a lower validation loss, keeping the best weights; 0 = off", DefaultValueFactory = _ => 0 };
+    public Option<int> EarlyStopping { get; } = new Option<int>("--early-stopping") { Description = "Stop after N epochs without a lower validation loss, keeping the best weights; 0 = off", DefaultValueFactory = _ => Defaults.EarlyStoppingPatience }.Within(TrainOptionRanges.EarlyStoppingPatience);
     public Option<string> Device { get; } = DeviceOption.Create();
     public Option<bool> NoShuffle { get; } = new("--no-shuffle") { Description = "Keep file order instead of reshuffling every epoch" };
     public Option<string?> Out { get; } = new("--out") { Description = "Directory for run.json, metrics.csv, summary.json, model.safetensors (last), model-best.safetensors, optimizer.safetensors and plots" };
@@ -80,7 +80,7 @@ public sealed class TrainCommandOptions
             Beta1 = parsed.GetValue(Beta1),
             Beta2 = parsed.GetValue(Beta2),
             Eps = parsed.GetValue(Eps),
-            Dropout = (float)parsed.GetValue(Dropout),
+            Dropout = parsed.GetValue(Dropout),
             Shuffle = !parsed.GetValue(NoShuffle),
             Seed = seed,
             DataSeed = dataSeed,

@@ -33,7 +33,7 @@ public sealed class LiveTrainingDisplay : ITrainingDisplay
     /// <summary>For tests: a display on a console the test controls.</summary>
     internal LiveTrainingDisplay(IAnsiConsole console) => _console = console;
 
-    public void Note(string line) => _console.WriteLine(SettingFlags.ToFlags(line));
+    public void Note(string line) => _console.WriteLine(line);
 
     public void Progress(TrainProgress progress)
     {

@@ -3,7 +3,7 @@ namespace GpuNet.Cli.Display;
 /// <summary>One plain line per epoch and no live updates: for logs, pipes and --quiet.</summary>
 public sealed class PlainTrainingDisplay(TextWriter output) : ITrainingDisplay
 {
-    public void Note(string line) => output.WriteLine(SettingFlags.ToFlags(line));
+    public void Note(string line) => output.WriteLine(line);
 
     public void Progress(TrainProgress progress) { }
 

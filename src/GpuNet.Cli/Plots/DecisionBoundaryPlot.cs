@@ -61,8 +61,8 @@ public static class DecisionBoundaryPlot
             ? PlaneGrid.Over(view.Left, view.Right, view.Bottom, view.Top, resolution)
             : PlaneGrid.Over(xMin, xMax, yMin, yMax, resolution);
         int[] predicted;
-        using (var predictor = new Predictor(backend, network))
-            predicted = predictor.Classes(grid.Centres());
+        using (var classifier = new Classifier(backend, network))
+            predicted = classifier.Predict(grid.Centres()).Labels;
         plot.MoveToBack(DrawRegions(plot, grid, predicted, network.Spec.Classes));
         linear?.Draw(plot, grid);
         PlotImage.SavePng(path, plot, width, Height);

@@ -1,4 +1,5 @@
 using GpuNet.Data;
+using GpuNet.Settings;
 
 namespace GpuNet.Bench;
 
@@ -7,7 +8,7 @@ public static class BenchData
 {
     public static DataSplit Random(int rows, int features, int classes, int seed)
     {
-        if (rows < 1) throw new UsageException($"`Samples` must be at least 1 (got {rows})");
+        if (rows < 1) throw new UsageException($"{Setting.Samples} must be at least 1 (got {rows})");
         var random = new SeededRandom(seed);
         var x = new float[checked(rows * features)];
         for (int i = 0; i < x.Length; i++)

@@ -1,6 +1,7 @@
 using GpuNet.Backends;
 using GpuNet.Data;
 using GpuNet.Distributed;
+using GpuNet.Kernels;
 using GpuNet.Nn;
 using GpuNet.Training;
 
@@ -16,44 +17,77 @@ public sealed record Predictions(int Rows, int Classes, int[] Labels, float[] Pr
 public sealed record Evaluation(int Rows, double Loss, double Accuracy, ConfusionMatrix Confusion);
 
 /// <summary>
-/// A checkpoint's model on a device, run forward over whole datasets in batches of its row capacity.
-/// The predicted class is the largest logit (the first on ties), or z &gt; 0 for logistic regression:
-/// the rule the loss ops count accuracy by, so the confusion matrix agrees with the reported accuracy.
-/// For logistic regression the probabilities are the two columns 1 − p and p. A row whose outputs are not finite
-/// (features near float32's limit of 3.4e38 overflow the forward pass) is refused, as training refuses it: its
-/// probabilities would be NaN and its class an arbitrary 0.
+/// The one inference path: a model's forward on its device over whole datasets, in batches of the network's row
+/// capacity, used by predict, eval and the decision-boundary plots. The predicted class follows one rule,
+/// <see cref="LossTerms.PredictedClass{TRow}"/> on the logits (z &gt; 0 for logistic regression, the first largest logit
+/// otherwise): the rule the loss ops count accuracy by, so the confusion matrix agrees with the reported accuracy and a
+/// plot with predict, even where the probabilities round to a tie. For logistic regression the probabilities are the
+/// two columns 1 − p and p, so every model kind answers in the same shape.
+/// A row whose outputs are not finite (features near float32's limit of 3.4e38 overflow the forward pass) is refused,
+/// as training refuses it: its probabilities would be NaN and its class arbitrary.
 /// </summary>
 public sealed class Classifier : IDisposable
 {
     private readonly IBackend _backend;
     private readonly Network _network;
+    private readonly bool _ownsNetwork;
     private readonly DeviceBuffer<float> _probabilities;
     private readonly float[] _hostLogits;
     private readonly float[] _hostProbabilities;
 
+    /// <summary>A checkpoint's model on <paramref name="backend"/>, run <paramref name="batchSize"/> rows at a time.</summary>
     public Classifier(IBackend backend, ModelCheckpoint checkpoint, int batchSize)
+        : this(backend, checkpoint.CreateNetwork(backend, RowCapacity(batchSize, checkpoint.Spec)), ownsNetwork: true)
     {
-        // Sizes in 64 bits before anything is allocated: a large batch of tens of thousands of classes overflows an int.
-        RequireArray((long)batchSize * checkpoint.Spec.Outputs, $"a batch of {batchSize} rows × {checkpoint.Spec.Outputs} outputs", "use a smaller batch size");
+    }
+
+    /// <summary>
+    /// A live network with its current weights (a training run's plots). The classifier borrows the network's forward
+    /// buffers, so it must not run while a training step of the same network is in flight (between epochs is fine),
+    /// and it leaves the network to its owner.
+    /// </summary>
+    public Classifier(IBackend backend, Network network)
+        : this(backend, network, ownsNetwork: false)
+    {
+    }
+
+    private Classifier(IBackend backend, Network network, bool ownsNetwork)
+    {
         _backend = backend;
-        _network = checkpoint.CreateNetwork(backend, batchSize);
-        _probabilities = backend.Allocate<float>(batchSize * Spec.Outputs);
-        _hostLogits = new float[batchSize * Spec.Outputs];
-        _hostProbabilities = new float[batchSize * Spec.Outputs];
+        _network = network;
+        _ownsNetwork = ownsNetwork;
+        int capacity = checked(network.MaxRows * network.Spec.Outputs);
+        _probabilities = backend.Allocate<float>(capacity);
+        _hostLogits = new float[capacity];
+        _hostProbabilities = new float[capacity];
     }
 
     public ModelSpec Spec => _network.Spec;
 
-    /// <summary>Predictions for <paramref name="features"/> [rows, Spec.Inputs].</summary>
+    /// <summary>
+    /// <paramref name="batchSize"/>, checked in 64 bits before anything is allocated: a large batch of tens of thousands of
+    /// classes overflows an int.
+    /// </summary>
+    private static int RowCapacity(int batchSize, ModelSpec spec)
+    {
+        RequireArray((long)batchSize * spec.Outputs, $"a batch of {batchSize} rows × {spec.Outputs} outputs", "use a smaller batch size");
+        return batchSize;
+    }
+
+    /// <summary>Predictions for <paramref name="features"/> [rows, Spec.Inputs], uploaded one batch at a time.</summary>
     public Predictions Predict(float[] features)
     {
         if (features.Length % Spec.Inputs != 0)
             throw new ArgumentException($"{features.Length} values are not whole rows of {Spec.Inputs}", nameof(features));
         int rows = features.Length / Spec.Inputs;
         RequireArray((long)rows * Spec.Classes, $"the probabilities of {rows} rows × {Spec.Classes} classes", "predict fewer rows at a time");
-        using var x = _backend.Allocate<float>(Math.Max(1, features.Length));
-        _backend.Upload<float>(features, x);
-        return Run((start, n) => x.Slice(start * Spec.Inputs, n * Spec.Inputs), rows, labels: null, stats: null, keepProbabilities: true,
+        using var x = _backend.Allocate<float>(Math.Max(1, Math.Min(rows, _network.MaxRows) * Spec.Inputs));
+        return Run((start, n) =>
+        {
+            var batch = x.Slice(0, n * Spec.Inputs);
+            _backend.Upload<float>(features.AsSpan(start * Spec.Inputs, n * Spec.Inputs), batch);
+            return batch;
+        }, rows, labels: null, stats: null, keepProbabilities: true,
             row => LargestMagnitude(features.AsSpan(row * Spec.Inputs, Spec.Inputs)));
     }
 
@@ -118,7 +152,7 @@ public sealed class Classifier : IDisposable
                 if (!AllFinite(logits.Slice(r * outputs, outputs)))
                     throw new DataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                         $"row {firstRow + start + r} (0-based) gives outputs that are not finite: its largest feature has magnitude {largestFeature(start + r):G9}, and values that large overflow float32 arithmetic; scale the data"));
-                result.Labels[start + r] = Spec.Kind == ModelKind.Logistic ? (logits[r] > 0f ? 1 : 0) : ArgMax(logits.Slice(r * outputs, outputs));
+                result.Labels[start + r] = LossTerms.PredictedClass(new SpanRow(logits.Slice(r * outputs, outputs)), outputs);
                 if (!keepProbabilities) continue;
                 var target = result.Probabilities.AsSpan((int)((long)(start + r) * classes), classes);
                 if (Spec.Kind == ModelKind.Logistic)
@@ -132,39 +166,10 @@ public sealed class Classifier : IDisposable
         return result;
     }
 
-    /// <summary>A <see cref="DataException"/> when <paramref name="values"/> floats are more than one array holds.</summary>
-    private static void RequireArray(long values, string what, string remedy)
-    {
-        if (values > Array.MaxLength)
-            throw new DataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{what} is {values:N0} values, more than one array holds ({Array.MaxLength:N0}); {remedy}"));
-    }
-
-    private static bool AllFinite(ReadOnlySpan<float> values)
-    {
-        foreach (float v in values)
-            if (!float.IsFinite(v)) return false;
-        return true;
-    }
-
-    private static float LargestMagnitude(ReadOnlySpan<float> values)
-    {
-        float largest = 0;
-        foreach (float v in values) largest = Math.Max(largest, Math.Abs(v));
-        return largest;
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-            if (values[i] > values[best]) best = i;
-        return best;
-    }
-
+                else probabilities.Slice(r * outputs, outputs).CopyTo(target);
     public void Dispose()
     {
-        _network.Dispose();
+        if (_ownsNetwork) _network.Dispose();
         _probabilities.Dispose();
     }
 }

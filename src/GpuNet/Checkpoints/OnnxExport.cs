@@ -13,7 +13,8 @@ namespace GpuNet.Checkpoints;
 /// recorded preprocessing (÷255, then the standardisation as Sub and Div with the stored float32 mean and scale, the same
 /// float32 operations as <see cref="ModelCheckpoint.PrepareFeatures"/>), one Gemm (transB=1, W is [out, in]) per layer
 /// with the hidden activations, and softmax — or for logistic regression sigmoid, presented as the two columns (1 − p, p).
-/// Outputs: <c>probabilities</c> [N, C], the columns of predict's prob_*, and <c>label</c> [N] int64, their first argmax.
+/// Outputs: <c>probabilities</c> [N, C], the columns of predict's prob_*, and <c>label</c> [N] int64, predict's class:
+/// decided on the logits by the rule of <see cref="Classifier"/>.
 /// The class names go into the model's metadata_props as a JSON array under <see cref="ModelCheckpoint.ClassNamesKey"/>.
 /// </summary>
 public static class OnnxExport
@@ -65,15 +66,23 @@ public static class OnnxExport
                 x = Node(graph, OpName(layer.Activation), [x], $"layers.{i}.activation").Output[0];
         }
 
+        // The label is decided on the logits, as Classifier decides (LossTerms.PredictedClass): the first argmax of z, or
+        // for logistic regression the first argmax of (−z, z), which is 1 exactly when z > 0. An argmax of the
+        // probabilities would pick class 0 where σ(z) or softmax rounds two classes to a tie.
+        string decided = x;
         if (spec.Kind == ModelKind.Logistic)
         {
             string p = Node(graph, "Sigmoid", [x], "p").Output[0];
             string q = Binary(graph, "Sub", Constant(graph, "one", [], [1f]), p, "one_minus_p");
             Node(graph, "Concat", [q, p], ProbabilitiesName).Attribute.Add(IntAttribute("axis", 1));
+            string negated = Node(graph, "Neg", [x], "negated_logit").Output[0];
+            var pair = Node(graph, "Concat", [negated, x], "logit_pair");
+            pair.Attribute.Add(IntAttribute("axis", 1));
+            decided = pair.Output[0];
         }
         else
             Node(graph, "Softmax", [x], ProbabilitiesName).Attribute.Add(IntAttribute("axis", 1));
-        var label = Node(graph, "ArgMax", [ProbabilitiesName], LabelName);
+        var label = Node(graph, "ArgMax", [decided], LabelName);
         label.Attribute.Add(IntAttribute("axis", 1));
         label.Attribute.Add(IntAttribute("keepdims", 0));
 

@@ -1,3 +1,5 @@
+using GpuNet.Settings;
+
 namespace GpuNet.Data;
 
 /// <summary>
@@ -33,9 +35,11 @@ public static class DataSources
         {
             RejectSyntheticOptions(options, source);
             if (options.Labels is null)
-                throw new UsageException($"`Labels`: '{source}' is a .npy features file: name its .npy labels too");
-            if ((options.TestData is null) != (options.TestLabels is null))
-                throw new UsageException(options.TestData is null ? "`TestLabels` needs `TestData`" : "`TestData` of a .npy source needs `TestLabels`");
+                throw new UsageException($"{Setting.Labels}: '{source}' is a .npy features file: name its .npy labels too");
+            if (options.TestData is null && options.TestLabels is not null)
+                throw new UsageException($"{Setting.TestLabels} needs {Setting.TestData}");
+            if (options.TestData is not null && options.TestLabels is null)
+                throw new UsageException($"{Setting.TestData} of a .npy source needs {Setting.TestLabels}");
             return NpyReader.LoadSplit(source, options.Labels, options.TestData, options.TestLabels, options.ClassNames, options.TestFraction, options.Seed, options.MapAbove);
         }
         if (isFile)
@@ -44,7 +48,7 @@ public static class DataSources
             return CsvReader.LoadSplit(source, options.TestData, new CsvFormat(options.LabelColumn, options.Header) { Classes = options.ClassNames },
                 options.TestFraction, options.Seed);
         }
-        throw new UsageException($"`Data`: unknown source '{source}': expected {string.Join(", ", Names)} or a path to a CSV or .npy file");
+        throw new UsageException($"{Setting.Data}: unknown source '{source}': expected {string.Join(", ", Names)} or a path to a CSV or .npy file");
     }
 
     /// <summary>True when <paramref name="source"/> is read as a CSV file (or standard input) rather than taken as a name.</summary>
@@ -62,11 +66,11 @@ public static class DataSources
     private static void ValidateCommon(DataOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.Source))
-            throw new UsageException($"`Data`: missing: expected {string.Join(", ", Names)} or a path to a CSV or .npy file");
+            throw new UsageException($"{Setting.Data}: missing: expected {string.Join(", ", Names)} or a path to a CSV or .npy file");
         if (!(options.TestFraction > 0 && options.TestFraction < 1))
-            throw new UsageException($"`TestFraction` {options.TestFraction}: must be between 0 and 1 (exclusive)");
+            throw new UsageException($"{Setting.TestFraction} {options.TestFraction}: must be between 0 and 1 (exclusive)");
         if (options.LabelColumn < -1)
-            throw new UsageException($"`LabelColumn` {options.LabelColumn}: must be a column index ≥ 0, or -1 for the last column");
+            throw new UsageException($"{Setting.LabelColumn} {options.LabelColumn}: must be a column index ≥ 0, or -1 for the last column");
         SyntheticData.ValidateOptions(options.Samples, options.Classes, options.Noise);
     }
 
@@ -74,21 +78,21 @@ public static class DataSources
     private static void RejectSyntheticOptions(DataOptions options, string source)
     {
         if (options.Classes is not null)
-            throw new UsageException($"`Classes` applies only to synthetic sets ({string.Join(", ", SyntheticData.Names)}), not to '{source}'");
+            throw new UsageException($"{Setting.Classes} applies only to synthetic sets ({string.Join(", ", SyntheticData.Names)}), not to '{source}'");
         if (options.Noise is not null)
-            throw new UsageException($"`Noise` applies only to synthetic sets ({string.Join(", ", SyntheticData.Names)}), not to '{source}'");
+            throw new UsageException($"{Setting.Noise} applies only to synthetic sets ({string.Join(", ", SyntheticData.Names)}), not to '{source}'");
     }
 
     /// <summary>Label files name the labels of .npy features; anywhere else they would be ignored.</summary>
     private static void RejectNpyLabels(DataOptions options, string source)
     {
         if (options.Labels is not null || options.TestLabels is not null)
-            throw new UsageException($"`{(options.Labels is not null ? "Labels" : "TestLabels")}` applies only to .npy features, not to '{source}'");
+            throw new UsageException($"{(options.Labels is not null ? Setting.Labels : Setting.TestLabels)} applies only to .npy features, not to '{source}'");
     }
 
     private static void RejectTestData(DataOptions options, string source)
     {
         if (options.TestData is not null)
-            throw new UsageException($"`TestData` applies only to CSV and .npy files; '{source}' brings its own test split");
+            throw new UsageException($"{Setting.TestData} applies only to CSV and .npy files; '{source}' brings its own test split");
     }
 }

@@ -1,3 +1,5 @@
+using GpuNet.Settings;
+
 namespace GpuNet.Data;
 
 /// <summary>
@@ -84,7 +86,7 @@ public static class DatasetCatalog
         throw new DataException(
             $"{name}: dataset not found; looked in {string.Join(", ", directories)}{envNote}.{partialNote} " +
             $"To fix: {entry.InstallHint} the four IDX files ({string.Join(", ", FileNames.Select(f => f + ".gz"))}, gzipped or not) " +
-            $"in {cacheDir}, or pass `DataDir` DIR.");
+            $"in {cacheDir}, or pass {Setting.DataDir} DIR.");
     }
 
     /// <summary>The file as named or with .gz appended; gzip is detected from the content later either way.</summary>
@@ -94,7 +96,7 @@ public static class DatasetCatalog
     private static Entry Lookup(string name)
         => Entries.TryGetValue(name, out Entry? entry)
             ? entry
-            : throw new UsageException($"`Data`: '{name}' is not a catalog dataset: expected {string.Join(" or ", Names)}");
+            : throw new UsageException($"{Setting.Data}: '{name}' is not a catalog dataset: expected {string.Join(" or ", Names)}");
 }
 
 /// <summary>Where a catalog dataset's four IDX files were found.</summary>

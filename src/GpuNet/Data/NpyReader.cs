@@ -1,3 +1,5 @@
+using GpuNet.Settings;
+
 namespace GpuNet.Data;
 
 /// <summary>
@@ -49,7 +51,7 @@ public static class NpyReader
                     Whole(test, name, testLabelValues!, classCount, names, keepTest));
             }
             if (train.Rows < 2)
-                throw new DataException($"{features}: only {train.Rows} row; need at least 2 to hold out a test split (or pass `TestData`)");
+                throw new DataException($"{features}: only {train.Rows} row; need at least 2 to hold out a test split (or pass {Setting.TestData})");
             // The split is copied straight out of the mapping (or kept in it): the whole file is never held beside its two halves.
             int[] order = new SeededRandom(seed).Permutation(train.Rows);
             int trainCount = train.Rows - DataSplitting.TestCount(train.Rows, testFraction);

@@ -1,3 +1,5 @@
+using GpuNet.Settings;
+
 namespace GpuNet.Data;
 
 /// <summary>
@@ -67,22 +69,22 @@ public static class SyntheticData
     internal static void ValidateOptions(int samples, int? classes, double? noise)
     {
         if (samples < 2)
-            throw new UsageException($"`Samples` {samples}: need at least 2 (one to train on, one to test)");
+            throw new UsageException($"{Setting.Samples} {samples}: need at least 2 (one to train on, one to test)");
         if (samples > MaxSamples)
-            throw new UsageException($"`Samples` {samples}: at most {MaxSamples} for a synthetic set");
+            throw new UsageException($"{Setting.Samples} {samples}: at most {MaxSamples} for a synthetic set");
         if (classes is < 2)
-            throw new UsageException($"`Classes` {classes}: need at least 2");
+            throw new UsageException($"{Setting.Classes} {classes}: need at least 2");
         if (noise is double sigma && !(double.IsFinite(sigma) && sigma >= 0))
-            throw new UsageException($"`Noise` {sigma:G7}: must be a finite number ≥ 0");
+            throw new UsageException($"{Setting.Noise} {sigma:G7}: must be a finite number ≥ 0");
     }
 
     private static void Validate(string name, Kind kind, int samples, int classes, double noise)
     {
         ValidateOptions(samples, classes, noise);
         if (kind.FixedClasses && classes != kind.DefaultClasses)
-            throw new UsageException($"`Classes` {classes}: {name} always has {kind.DefaultClasses} classes");
+            throw new UsageException($"{Setting.Classes} {classes}: {name} always has {kind.DefaultClasses} classes");
         if (classes > samples)
-            throw new UsageException($"`Classes` {classes}: more classes than `Samples` {samples}");
+            throw new UsageException($"{Setting.Classes} {classes}: more classes than {Setting.Samples} {samples}");
     }
 
     private static (double, double) Blob(int label, int classes, double noise, SeededRandom random)
@@ -124,5 +126,5 @@ public static class SyntheticData
     private static Kind Lookup(string name)
         => Kinds.TryGetValue(name, out Kind? kind)
             ? kind
-            : throw new UsageException($"`Data`: '{name}' is not a synthetic set: expected {string.Join(", ", Names)}");
+            : throw new UsageException($"{Setting.Data}: '{name}' is not a synthetic set: expected {string.Join(", ", Names)}");
 }

@@ -7,6 +7,7 @@ using ILGPU.Backends.PTX;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using ILGPU.Runtime.OpenCL;
+using GpuNet.Settings;
 
 namespace GpuNet.Devices;
 
@@ -19,9 +20,9 @@ public static class DeviceCatalog
 {
     /// <summary>
     /// ILGPU's default CPU simulator: one multiprocessor, 16 threads per group. Every launch
-    /// wakes all simulator threads, so few threads keep the per-launch cost low (measured
-    /// ~0.45 ms here against ~9 ms with 256 threads) — the right shape for the barrier-free
-    /// naive GEMM and the elementwise kernels.
+    /// wakes all simulator threads, so few threads keep the per-launch cost low (0.25–0.6 ms for a
+    /// one-row op; perf/RESULTS.md, "The ILGPU CPU simulator's launch cost", gives the command) —
+    /// the right shape for the barrier-free naive GEMM and the elementwise kernels.
     /// </summary>
     internal static CPUDevice IlgpuCpuDevice => CPUDevice.Default;
 
@@ -144,7 +145,7 @@ public static class DeviceCatalog
             throw Missing($"cuda:{index}");
         var target = found[index];
         if (!target.Info.Usable)
-            throw new UsageException($"`Device` {target.Info.Id} ({target.Info.Name}) cannot be used: {target.Info.Details}");
+            throw new UsageException($"{Setting.Device} {target.Info.Id} ({target.Info.Name}) cannot be used: {target.Info.Details}");
 
         NativeOpenCL.EnsureResolver();
         int deviceId = target.DeviceId;
@@ -164,7 +165,7 @@ public static class DeviceCatalog
             throw Missing($"opencl:{index}");
         var target = found[index];
         if (!target.Info.Usable)
-            throw new UsageException($"`Device` {target.Info.Id} ({target.Info.Name}) cannot be used: {target.Info.Details}");
+            throw new UsageException($"{Setting.Device} {target.Info.Id} ({target.Info.Name}) cannot be used: {target.Info.Details}");
 
         NativeOpenCL.EnsureResolver();
         bool patch = target.NeedsPocl;
@@ -195,7 +196,7 @@ public static class DeviceCatalog
     private static UsageException Missing(string id)
     {
         var there = Discover().Select(d => d.Usable ? d.Id : d.Id + " (unusable)");
-        return new UsageException($"`Device` {id}: not found; devices here: {string.Join(", ", there)}");
+        return new UsageException($"{Setting.Device} {id}: not found; devices here: {string.Join(", ", there)}");
     }
 
     private static DeviceInfo CpuInfo() => CpuBackend.DefaultDevice;

@@ -1,3 +1,5 @@
+using GpuNet.Settings;
+
 namespace GpuNet.Devices;
 
 public enum DeviceSpecKind
@@ -22,7 +24,7 @@ public readonly record struct DeviceSpec(DeviceSpecKind Kind, int Index = 0)
     {
         if (TryParse(spec, out var parsed))
             return parsed;
-        throw new UsageException($"`Device` '{spec}' is not a device spec: expected {Grammar}");
+        throw new UsageException($"{Setting.Device} '{spec}' is not a device spec: expected {Grammar}");
     }
 
     public static bool TryParse(string? spec, out DeviceSpec parsed)

@@ -1,5 +1,6 @@
 using GpuNet.Backends;
 using GpuNet.Backends.Ilgpu;
+using GpuNet.Settings;
 
 namespace GpuNet.Distributed;
 
@@ -12,7 +13,7 @@ public static class Collectives
         if (mode == DistributedMode.Off) return null;
         var launch = LaunchEnvironment.Detect(read);
         if (launch is null && mode == DistributedMode.On)
-            throw new UsageException("`Distributed` training needs several processes started by an MPI launcher (mpirun -np N gpunet train …); none started this one");
+            throw new UsageException($"{Setting.Distributed} training needs several processes started by an MPI launcher (mpirun -np N gpunet train …); none started this one");
         return launch;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GpuNet.Kernels;
+using GpuNet.Settings;
 
 namespace GpuNet.Nn;
 
@@ -56,15 +57,15 @@ public sealed record ModelSpec
         switch (kind)
         {
             case ModelKind.Logistic when classes != 2:
-                throw new UsageException($"`Model` logistic is binary, but the data has {classes} classes; use `Model` softmax or mlp");
+                throw new UsageException($"{Setting.Model} logistic is binary, but the data has {classes} classes; use {Setting.Model} softmax or mlp");
             case ModelKind.Logistic or ModelKind.Softmax when hidden.Count > 0:
-                throw new UsageException($"`Hidden` applies to `Model` mlp only (got `Model` {Name(kind)})");
+                throw new UsageException($"{Setting.Hidden} applies to {Setting.Model} mlp only (got {Setting.Model} {Name(kind)})");
             case ModelKind.Mlp when hidden.Count == 0:
-                throw new UsageException("`Model` mlp needs at least one hidden layer, e.g. `Hidden` 256");
+                throw new UsageException($"{Setting.Model} mlp needs at least one hidden layer, e.g. {Setting.Hidden} 256");
         }
-        if (hidden.Any(h => h <= 0)) throw new UsageException("`Hidden` sizes must be positive integers");
+        if (hidden.Any(h => h <= 0)) throw new UsageException($"{Setting.Hidden} sizes must be positive integers");
         if (kind == ModelKind.Mlp && activation == Activation.Identity)
-            throw new UsageException("`Activation` identity would collapse the MLP into one linear map; use relu, sigmoid or tanh");
+            throw new UsageException($"{Setting.Activation} identity would collapse the MLP into one linear map; use relu, sigmoid or tanh");
         return new ModelSpec(kind, inputs, classes, hidden.ToArray(), activation);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using GpuNet.Optim;
+using GpuNet.Settings;
 
 namespace GpuNet.Training;
 
@@ -73,26 +74,25 @@ public sealed record TrainOptions
 
     public const int AutoEpochSteps = 2000;
 
-    /// <summary>Throws UsageException naming the first option that cannot work.</summary>
+    /// <summary>Throws a UsageException naming the first option that cannot work (ranges: <see cref="TrainOptionRanges"/>).</summary>
     public void Validate()
     {
-        if (Epochs < 1) throw new UsageException($"`Epochs` must be at least 1 (got {Epochs})");
-        if (BatchSize < 1) throw new UsageException($"`BatchSize` must be at least 1 (got {BatchSize})");
-        if (!(LearningRate > 0) || float.IsInfinity(LearningRate)) throw new UsageException($"`LearningRate` must be a positive number (got {LearningRate})");
-        if (!(Momentum >= 0 && Momentum < 1)) throw new UsageException($"`Momentum` must be in [0, 1) (got {Momentum})");
-        if (!(WeightDecay >= 0) || float.IsInfinity(WeightDecay)) throw new UsageException($"`WeightDecay` must be zero or positive (got {WeightDecay})");
-        if (Nesterov && Momentum == 0) throw new UsageException("`Nesterov` needs a non-zero `Momentum` (as in PyTorch)");
+        TrainOptionRanges.Epochs.Check(Epochs);
+        TrainOptionRanges.BatchSize.Check(BatchSize);
+        TrainOptionRanges.LearningRate.Check(LearningRate);
+        TrainOptionRanges.Momentum.Check(Momentum);
+        TrainOptionRanges.WeightDecay.Check(WeightDecay);
+        if (Nesterov && Momentum == 0) throw new UsageException($"{Setting.Nesterov} needs a non-zero {Setting.Momentum} (as in PyTorch)");
         if (EvalBatchSize < 1) throw new UsageException($"the evaluation batch size must be at least 1 (got {EvalBatchSize})");
-        if (StepEpochs < 1) throw new UsageException($"`StepEpochs` must be at least 1 epoch (got {StepEpochs})");
-        if (!(Gamma > 0 && Gamma <= 1)) throw new UsageException($"`Gamma` must be in (0, 1] (got {Gamma})");
-        if (!(WarmupEpochs >= 0) || double.IsInfinity(WarmupEpochs)) throw new UsageException($"`WarmupEpochs` must be zero or more epochs (got {WarmupEpochs})");
-        if (!(ClipNorm >= 0) || float.IsInfinity(ClipNorm)) throw new UsageException($"`ClipNorm` must be zero (off) or positive (got {ClipNorm})");
-        // Adam's and dropout's ranges, as torch.optim.Adam and nn.Dropout check them.
-        if (!(Beta1 >= 0 && Beta1 < 1)) throw new UsageException($"Adam's beta1 must be in [0, 1) (got {Beta1})");
-        if (!(Beta2 >= 0 && Beta2 < 1)) throw new UsageException($"Adam's beta2 must be in [0, 1) (got {Beta2})");
-        if (!(Eps > 0) || float.IsInfinity(Eps)) throw new UsageException($"Adam's eps must be a positive number (got {Eps})");
-        if (!(Dropout >= 0 && Dropout < 1)) throw new UsageException($"the dropout probability must be in [0, 1) (got {Dropout})");
+        TrainOptionRanges.StepEpochs.Check(StepEpochs);
+        TrainOptionRanges.Gamma.Check(Gamma);
+        TrainOptionRanges.WarmupEpochs.Check(WarmupEpochs);
+        TrainOptionRanges.ClipNorm.Check(ClipNorm);
+        TrainOptionRanges.Beta1.Check(Beta1);
+        TrainOptionRanges.Beta2.Check(Beta2);
+        TrainOptionRanges.Eps.Check(Eps);
+        TrainOptionRanges.Dropout.Check(Dropout);
         Streaming.Validate();
-        if (EarlyStoppingPatience < 0) throw new UsageException($"`EarlyStoppingPatience` must be zero (off) or a number of epochs (got {EarlyStoppingPatience})");
+        TrainOptionRanges.EarlyStoppingPatience.Check(EarlyStoppingPatience);
     }
 }

@@ -4,6 +4,7 @@ using GpuNet.Data;
 using GpuNet.Distributed;
 using GpuNet.Nn;
 using GpuNet.Optim;
+using GpuNet.Settings;
 
 namespace GpuNet.Training;
 
@@ -35,7 +36,7 @@ public sealed class Trainer : IDisposable
     private readonly DeviceBuffer<float>?[] _stepStats; // the slots of each step, sliced once (a step allocates nothing); null where this rank has no rows
     private readonly LossStats _evalStats;
     private readonly int[] _hostOrder;               // the training row at each position of the epoch
-    private readonly ParameterSnapshot? _best;
+    private readonly EarlyStopping? _earlyStopping;
     private readonly ClassLabels _trainLabels;
     private readonly float[]? _classWeights;              // host copy: each step's Σ w[y] is summed here, in row order
     private readonly DeviceBuffer<float>? _deviceClassWeights;
@@ -93,8 +94,8 @@ public sealed class Trainer : IDisposable
             ? _trainStats.Buffer.Slice(2 * (start + slice.Start), 2 * slice.Rows) : null).ToArray();
         _evalStats = new LossStats(backend, network.MaxRows);
         if (options.EarlyStoppingPatience > 0 && _validation is null)
-            throw new UsageException("`EarlyStoppingPatience` needs a validation split (`ValidationFraction` above 0)");
-        _best = options.EarlyStoppingPatience > 0 ? new ParameterSnapshot(backend, network) : null;
+            throw new UsageException($"{Setting.EarlyStoppingPatience} needs a validation split ({Setting.ValidationFraction} above 0)");
+        _earlyStopping = options.EarlyStoppingPatience > 0 ? new EarlyStopping(backend, network, options.EarlyStoppingPatience) : null;
         Optimizer = Optimizers.Create(options, backend, network);
         _trainLabels = data.Train.Labels;
         _classWeights = options.ClassWeight.Resolve(data.Train);
@@ -148,7 +149,7 @@ public sealed class Trainer : IDisposable
         var history = new List<EpochMetrics>();
         var schedule = _options.LearningRateSchedule;
         var total = Stopwatch.StartNew();
-        int sinceBest = State.BestEpoch == 0 ? 0 : State.Epoch - State.BestEpoch;
+        _earlyStopping?.OnTrainBegin(State);
         int firstEpoch = State.EpochComplete ? State.Epoch + 1 : State.Epoch;
         int firstStep = State.EpochComplete ? 0 : State.StepInEpoch;
         bool stopAgreed = false;
@@ -187,37 +188,26 @@ public sealed class Trainer : IDisposable
             bool isBest = validation is null || validation.Value.Loss < State.BestValidationLoss;
             State = State with { EpochComplete = true, StepInEpoch = 0 };
             if (isBest)
-            {
                 State = State with { BestValidationLoss = validation?.Loss ?? double.PositiveInfinity, BestEpoch = epoch };
-                _best?.Take();
-                sinceBest = 0;
-            }
-            else sinceBest++;
+            _earlyStopping?.OnEpochEnd(epoch, isBest);
 
             var metrics = new EpochMetrics(epoch, train, validation, test, rate, rowsSeen / trainSeconds, trainSeconds,
                 clock.Elapsed.TotalSeconds, total.Elapsed.TotalSeconds, isBest);
             history.Add(metrics);
             EpochCompleted?.Invoke(metrics);
-            if (_best is not null && sinceBest >= _options.EarlyStoppingPatience && epoch < _options.Epochs)
+            if (_earlyStopping is { StopTraining: true } && epoch < _options.Epochs)
             {
-                _best.Restore();
-                return new TrainResult(history, Interrupted: false, StoppedEarly: true, BestEpoch: State.BestEpoch);
+                _earlyStopping.RestoreBestWeights();
+                return new TrainResult(history, Interrupted: false, StoppedEarly: true, BestEpoch: _earlyStopping.BestEpoch);
             }
         }
         // Like Keras 3's restore_best_weights: with early stopping on, the run ends on its best epoch's weights.
-        _best?.Restore();
-        return new TrainResult(history, Interrupted: false, StoppedEarly: false, BestEpoch: _best is null ? 0 : State.BestEpoch);
+        _earlyStopping?.RestoreBestWeights();
+        return new TrainResult(history, Interrupted: false, StoppedEarly: false, BestEpoch: _earlyStopping?.BestEpoch ?? 0);
     }
 
     /// <summary>Seeds the early-stopping snapshot with given weights (the best checkpoint, when resuming).</summary>
-    public void SetBestWeights(IReadOnlyList<NamedTensor> bestParameters)
-    {
-        if (_best is null) return;
-        var current = _network.ExportParameters();
-        _network.ImportParameters(bestParameters);
-        _best.Take();
-        _network.ImportParameters(current);
-    }
+    public void SetBestWeights(IReadOnlyList<NamedTensor> bestParameters) => _earlyStopping?.SetBestWeights(bestParameters);
 
     /// <summary>
     /// A non-finite running training loss: diverged, at the first step whose rows' losses are not finite. Over several
@@ -312,7 +302,7 @@ public sealed class Trainer : IDisposable
         _batchY.Dispose();
         _trainStats.Dispose();
         _evalStats.Dispose();
-        _best?.Dispose();
+        _earlyStopping?.Dispose();
         _deviceClassWeights?.Dispose();
         Optimizer.Dispose();
     }

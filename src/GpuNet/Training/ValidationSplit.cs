@@ -1,4 +1,5 @@
 using GpuNet.Data;
+using GpuNet.Settings;
 
 namespace GpuNet.Training;
 
@@ -14,9 +15,9 @@ public static class ValidationSplit
     /// </summary>
     public static (Dataset Train, Dataset? Validation) Carve(Dataset train, double fraction, int seed)
     {
-        if (!(fraction >= 0 && fraction < 1)) throw new UsageException($"`ValidationFraction` must be in [0, 1) (got {fraction})");
+        TrainOptionRanges.ValidationFraction.Check(fraction);
         if (fraction == 0) return (train, null);
-        if (train.Count < 2) throw new UsageException($"`ValidationFraction` {fraction}: {train.Name} has only {train.Count} training row(s) to split");
+        if (train.Count < 2) throw new UsageException($"{Setting.ValidationFraction} {fraction}: {train.Name} has only {train.Count} training row(s) to split");
         var split = DataSplitting.ShuffleSplit(train, fraction, new SeededRandom(seed ^ 0x7A11DA7EL));
         return (split.Train, split.Test);
     }

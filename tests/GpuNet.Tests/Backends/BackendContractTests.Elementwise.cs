@@ -90,6 +90,31 @@ public abstract partial class BackendContractTests
         AssertClose(Read(output, z.Length), want, scale, $"{activation} forward");
     }
 
+    /// <summary>
+    /// One tanh (<see cref="GpuNet.Kernels.ActivationKernels.Tanh"/>): the devices that run .NET's own math (the CPU
+    /// backends and ILGPU's CPU accelerator) give its bits exactly, in the plain forward and the bias epilogue, on both
+    /// sides of the series' 0.3 switch and into saturation. A GPU's exp and FMA contraction may round differently;
+    /// there the bound of the tests above holds.
+    /// </summary>
+    [Fact]
+    public void Tanh_gives_the_shared_scalar_functions_bits()
+    {
+        if (Device is not ("cpu" or "cpu-avx512" or "cpu-avx2" or "ilgpu-cpu"))
+            Assert.Skip($"{Device} computes exp with its own instructions");
+        var z = new float[129];
+        for (int i = 0; i < z.Length; i++) z[i] = (i - 64) / 16f * MathF.Abs((i - 64) / 16f) + (i % 3 - 1) * 1e-3f; // −16 … 16, dense near 0
+        z[0] = 0.3f;
+        z[1] = -0.29999998f;
+        var output = Poisoned(z.Length, offset: 2);
+        Backend.ActivationForward(Place(z, offset: 3), output, z.Length, Activation.Tanh);
+        var y = Place(z, offset: 1);
+        Backend.BiasActivation(y, Place(new float[z.Length]), 1, z.Length, Activation.Tanh);
+
+        var want = Array.ConvertAll(z, GpuNet.Kernels.ActivationKernels.Tanh);
+        Assert.Equal(Array.ConvertAll(want, BitConverter.SingleToInt32Bits), Array.ConvertAll(Read(output, z.Length), BitConverter.SingleToInt32Bits));
+        Assert.Equal(Array.ConvertAll(want, BitConverter.SingleToInt32Bits), Array.ConvertAll(Read(y, z.Length), BitConverter.SingleToInt32Bits));
+    }
+
     [Fact]
     public void Allocate_ZeroFills()
     {

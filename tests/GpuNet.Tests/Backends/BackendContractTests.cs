@@ -21,6 +21,9 @@ public abstract partial class BackendContractTests(BackendFixture fixture)
         }
     }
 
+    /// <summary>The device id under test (<see cref="TestDevices.Ids"/>).</summary>
+    protected string Device => fixture.Device;
+
     /// <summary>This device's backend switched to GEMM rung <paramref name="rung"/>; skips where the device has no such rung.</summary>
     protected IBackend RungBackend(GpuNet.Kernels.GemmKernel rung)
     {

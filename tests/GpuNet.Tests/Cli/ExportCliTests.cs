@@ -49,7 +49,27 @@ public sealed class ExportCliTests : IDisposable
         var predict = CliRun.Of("predict", "--checkpoint", model, "--input", idx, "--device", "cpu");
 
         Assert.True(predict.ExitCode == 0, predict.ToString());
-        AssertMatches(Export(model), bytes, 4, predict.Stdout, ["cat", "dog, \"big\"", "émeu"]);
+        double spread = AssertMatches(Export(model), bytes, 4, predict.Stdout, ["cat", "dog, \"big\"", "émeu"]);
+        Assert.True(spread > 0.1, $"largest probability spread {spread}");
+    }
+
+    /// <summary>
+    /// z = ±1e-8 and 0: σ(z) rounds to ½, so (1 − p, p) ties. The graph's label follows z's sign, as predict's does;
+    /// an argmax of the probabilities (the old graph) said 0 at z = +1e-8.
+    /// </summary>
+    [Fact]
+    public void The_graphs_label_follows_predicts_logit_rule_where_the_probabilities_tie()
+    {
+        var spec = ModelSpec.Create(ModelKind.Logistic, 2, 2);
+        var checkpoint = new ModelCheckpoint(spec, [new NamedTensor("layers.0.weight", [1, 2], [1f, 0f]), new NamedTensor("layers.0.bias", [1], [0f])],
+            Preprocessing.None, ["no", "yes"], 1, 1);
+        string model = Save(checkpoint, "tiny-logit");
+        float[] rows = [1e-8f, 0, -1e-8f, 0, 0, 0, 3, 0];
+        string onnx = AssertOnnxMatchesPredict(model, rows, 2, ["no", "yes"], strongSpread: false);
+
+        using var session = new InferenceSession(onnx);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("features", new DenseTensor<float>(rows, [4, 2]))]);
+        Assert.Equal([1L, 0L, 0L, 1L], results.Single(r => r.Name == "label").AsTensor<long>().ToArray());
     }
 
     [Fact]
@@ -146,18 +166,21 @@ public sealed class ExportCliTests : IDisposable
     }
 
     /// <summary>Predicts <paramref name="rows"/> written as CSV, runs the exported graph on the same values, compares; returns the ONNX file.</summary>
-    private string AssertOnnxMatchesPredict(string model, float[] rows, int features, string[] names)
+    private string AssertOnnxMatchesPredict(string model, float[] rows, int features, string[] names, bool strongSpread = true)
     {
         string csv = _dir.WriteText(Path.GetFileNameWithoutExtension(model) + "-input.csv",
             string.Concat(rows.Chunk(features).Select(r => string.Join(",", r.Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "\n")));
         var predict = CliRun.Of("predict", "--checkpoint", model, "--input", csv, "--device", "cpu");
         Assert.True(predict.ExitCode == 0, predict.ToString());
         string onnx = Export(model);
-        AssertMatches(onnx, rows, features, predict.Stdout, names);
+        double spread = AssertMatches(onnx, rows, features, predict.Stdout, names);
+        // Probabilities near uniform everywhere would make the comparison weak.
+        if (strongSpread) Assert.True(spread > 0.1, $"largest probability spread {spread}");
         return onnx;
     }
 
-    private static void AssertMatches(string onnx, float[] rows, int features, string predictCsv, string[] names)
+    /// <summary>Asserts ONNX Runtime's probabilities and labels are predict's; returns the largest spread of a row's probabilities.</summary>
+    private static double AssertMatches(string onnx, float[] rows, int features, string predictCsv, string[] names)
     {
         var lines = predictCsv.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n')[1..];
         int n = rows.Length / features;
@@ -175,12 +198,15 @@ public sealed class ExportCliTests : IDisposable
             var expected = cells[^names.Length..].Select(c => float.Parse(c, CultureInfo.InvariantCulture)).ToArray();
             for (int c = 0; c < names.Length; c++)
                 Assert.Equal(expected[c], probabilities[r * names.Length + c], 1e-5);
-            Assert.Equal(Predictor.ArgMax(expected, names.Length)[0], (int)labels[r]);
+            Assert.Equal(Unquoted(string.Join(",", cells[1..^names.Length])), names[labels[r]]);
             spread = Math.Max(spread, expected.Max() - expected.Min());
         }
-        // Probabilities near uniform everywhere would make the comparison weak.
-        Assert.True(spread > 0.1, $"largest probability spread {spread}");
+        return spread;
     }
+
+    /// <summary>A CSV field as predict quotes it (RFC 4180), back to its text.</summary>
+    private static string Unquoted(string field) =>
+        field.Length >= 2 && field[0] == '"' && field[^1] == '"' ? field[1..^1].Replace("\"\"", "\"", StringComparison.Ordinal) : field;
 
     private static float[] RandomRows(int rows, int features, int seed, double scale)
     {

@@ -38,7 +38,7 @@ public sealed class DataSourcesTests : IDisposable
     public void Unknown_name_is_a_usage_error_listing_the_choices()
     {
         var e = Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "cifar" }));
-        Assert.Equal("--data: unknown source 'cifar': expected fashion-mnist, mnist, blobs, xor, spirals, circles or a path to a CSV or .npy file", SettingFlags.ToFlags(e.Message)); // what the CLI prints
+        Assert.Equal("--data: unknown source 'cifar': expected fashion-mnist, mnist, blobs, xor, spirals, circles or a path to a CSV or .npy file", SettingFlags.Describe(e)); // what the CLI prints
         Assert.Equal(ExitCodes.UsageError, ExitCodes.For(e));
     }
 
@@ -55,21 +55,21 @@ public sealed class DataSourcesTests : IDisposable
     [InlineData(1.0, "--test-fraction 1: must be between 0 and 1 (exclusive)")]
     [InlineData(double.NaN, "--test-fraction NaN: must be between 0 and 1 (exclusive)")]
     public void Test_fraction_must_be_strictly_between_0_and_1(double fraction, string message)
-        => Assert.Equal(message, SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "blobs", TestFraction = fraction })).Message));
+        => Assert.Equal(message, SettingFlags.Describe(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "blobs", TestFraction = fraction }))));
 
     [Fact]
     public void Options_that_do_not_apply_are_refused_rather_than_ignored()
     {
         string csv = _dir.WriteText("d.csv", "0,1\n1,2\n");
         Assert.StartsWith("--classes applies only to synthetic sets",
-            SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, Classes = 3 })).Message));
+            SettingFlags.Describe(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, Classes = 3 }))));
         Assert.StartsWith("--noise applies only to synthetic sets",
-            SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "mnist", Noise = 0.1f })).Message));
+            SettingFlags.Describe(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "mnist", Noise = 0.1f }))));
         Assert.StartsWith("--test-data applies only to CSV and .npy files",
-            SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "xor", TestData = csv })).Message));
+            SettingFlags.Describe(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "xor", TestData = csv }))));
         Assert.StartsWith("--label-column -2",
-            SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, LabelColumn = -2 })).Message));
+            SettingFlags.Describe(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, LabelColumn = -2 }))));
         Assert.StartsWith("--samples 1",
-            SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, Samples = 1 })).Message));
+            SettingFlags.Describe(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, Samples = 1 }))));
     }
 }

@@ -154,11 +154,11 @@ public sealed class NpyReaderTests : IDisposable
     {
         string x = _dir.Write("x.npy", NpyTestFiles.Build("|u1", "(2, 1)", [1, 2]));
         Assert.Equal("--labels: '" + x + "' is a .npy features file: name its .npy labels too",
-            SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = x })).Message));
+            SettingFlags.Describe(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = x }))));
         Assert.Equal("--labels applies only to .npy features, not to 'blobs'",
-            SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "blobs", Labels = x })).Message));
+            SettingFlags.Describe(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "blobs", Labels = x }))));
         Assert.Equal("--test-data of a .npy source needs --test-labels",
-            SettingFlags.ToFlags(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = x, Labels = x, TestData = x })).Message));
+            SettingFlags.Describe(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = x, Labels = x, TestData = x }))));
     }
 
     /// <summary>Files NumPy itself wrote (every feature dtype, versions 1.0 and 2.0) read back as NumPy holds them.</summary>

@@ -85,16 +85,16 @@ public sealed class SyntheticDataTests
     [InlineData("blobs", null, -0.1f, "--noise -0.1: must be a finite number ≥ 0")]
     [InlineData("spirals", null, float.NaN, "--noise NaN: must be a finite number ≥ 0")]
     public void Bad_options_are_usage_errors_naming_the_option(string name, int? classes, float? noise, string message)
-        => Assert.Equal(message, SettingFlags.ToFlags(Assert.Throws<UsageException>(() => Make(name, classes: classes, noise: noise)).Message));
+        => Assert.Equal(message, SettingFlags.Describe(Assert.Throws<UsageException>(() => Make(name, classes: classes, noise: noise))));
 
     [Theory]
     [InlineData(1, "--samples 1: need at least 2")]
     [InlineData(0, "--samples 0: need at least 2")]
     [InlineData(20_000_000, "--samples 20000000: at most 10000000")]
     public void Sample_count_is_bounded(int samples, string start)
-        => Assert.StartsWith(start, SettingFlags.ToFlags(Assert.Throws<UsageException>(() => Make("blobs", samples: samples)).Message));
+        => Assert.StartsWith(start, SettingFlags.Describe(Assert.Throws<UsageException>(() => Make("blobs", samples: samples))));
 
     [Fact]
     public void More_classes_than_samples_is_refused()
-        => Assert.Contains("more classes than --samples 5", SettingFlags.ToFlags(Assert.Throws<UsageException>(() => Make("blobs", samples: 5, classes: 6)).Message));
+        => Assert.Contains("more classes than --samples 5", SettingFlags.Describe(Assert.Throws<UsageException>(() => Make("blobs", samples: 5, classes: 6))));
 }

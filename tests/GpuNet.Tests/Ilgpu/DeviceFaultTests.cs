@@ -23,7 +23,7 @@ public sealed class DeviceFaultTests(OpenClBackendFixture openCL) : IClassFixtur
         Assert.Contains($"allocating {bytes / (1024.0 * 1024.0):0.#} MiB ({length} × {Page.Bytes} bytes)", e.Message);
         Assert.Equal(bytes, e.BytesRequested);
         Assert.DoesNotContain("`", e.Message); // the device layer names no training setting
-        Assert.Contains("--batch-size", ErrorAdvice.For(e, SettingFlags.ToFlags(e.Message))); // what the CLI prints
+        Assert.Contains("--batch-size", ErrorAdvice.For(e, SettingFlags.Describe(e))); // what the CLI prints
         Assert.DoesNotContain("\n", e.Message);
         using var stillWorks = backend.Allocate<float>(16); // the device stays usable
     }

@@ -64,6 +64,40 @@ public sealed class GradientCheckTests
         Assert.True(e.RelativeError < 1e-4, $"{what} {e.Name}: relative error {e.RelativeError:E2} (max |Δ| {e.MaxAbsoluteError:E2}, max |g| {e.MaxGradient:E2})");
     }
 
+    /// <summary>The float64 oracle the differences are taken of is the network's own forward and loss (within float32 rounding), dropout included.</summary>
+    [Theory]
+    [InlineData("logistic", 0f)]
+    [InlineData("softmax", 0f)]
+    [InlineData("mlp2-tanh", 0f)]
+    [InlineData("mlp-relu", 0.3f)]
+    [InlineData("mlp2-tanh", 0.5f)]
+    public void The_reference_model_gives_the_networks_loss(string model, float dropoutProbability)
+    {
+        using var lease = TestDevices.Lease("cpu");
+        var backend = lease.Backend;
+        var spec = Spec(model);
+        const int rows = 9;
+        var random = new Random(5);
+        var x = Enumerable.Range(0, rows * spec.Inputs).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+        var labels = Enumerable.Range(0, rows).Select(r => r % spec.Classes).ToArray();
+        DropoutStep? dropout = dropoutProbability > 0 ? DropoutStep.For(dropoutProbability, seed: 3, step: 2) : null;
+        using var network = new Network(backend, spec, rows);
+        network.Initialise(InitScheme.Xavier, seed: 4);
+        using var xBuffer = backend.Allocate<float>(x.Length);
+        using var yBuffer = backend.Allocate<int>(rows);
+        using var stats = new LossStats(backend, rows);
+        backend.Upload<float>(x, xBuffer);
+        backend.Upload<int>(labels, yBuffer);
+        network.Forward(xBuffer, rows, dropout);
+        network.Loss(yBuffer, rows, stats.Buffer, withGradient: false);
+
+        double reference = ReferenceModel.Loss(spec, network.ExportParameters().Select(t => t.Data.Select(v => (double)v).ToArray()).ToList(),
+            x.Select(v => (double)v).ToArray(), labels, rows, dropout);
+
+        Assert.Equal(reference, stats.Read(rows).Loss, 5);
+        Assert.True(reference > 0.05, $"loss {reference}: too small to compare");
+    }
+
     [Fact]
     public void A_wrong_backward_is_caught()
     {

@@ -6,7 +6,8 @@ namespace GpuNet.Backends.Cpu;
 /// <summary>
 /// One activation as a struct, so the loops in <see cref="CpuElementwise"/> are compiled once per
 /// activation with no per-element switch. Derivatives are written from the output y = f(z).
-/// Sigmoid and tanh have no vector forward (MathF keeps them accurate), only a vector derivative.
+/// Sigmoid and tanh have no vector forward, only a vector derivative: their forward is the kernels' own scalar
+/// function (<see cref="ActivationKernels"/>), so every backend computes one sigmoid and one tanh.
 /// </summary>
 internal interface IActivationFunction
 {
@@ -47,7 +48,7 @@ internal struct SigmoidFunction : IActivationFunction
 internal struct TanhFunction : IActivationFunction
 {
     public static bool HasVectorForward => false;
-    public static float Forward(float z) => MathF.Tanh(z);
+    public static float Forward(float z) => ActivationKernels.Tanh(z);
     public static Vector<float> Forward(Vector<float> z) => throw new NotSupportedException();
     public static float Derivative(float y) => 1f - y * y;
     public static Vector<float> Derivative(Vector<float> y) => Vector<float>.One - y * y;

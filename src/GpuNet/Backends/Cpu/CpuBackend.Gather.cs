@@ -49,8 +49,8 @@ public sealed partial class CpuBackend
     /// destination[i] = (float)source[i] / divisor in one pass, 64 bytes at a time: each widened to int32 (exact below 256)
     /// and converted with the signed conversion, which every x64 vector ISA has (unsigned needs AVX-512 or an emulation);
     /// the last vector overlaps the one before it rather than leaving a scalar tail. Vector512 runs as two 256-bit halves
-    /// on AVX2 machines. Against the old widen pass plus a divide pass (128 random rows of 784 bytes, a scratch harness,
-    /// medians of 5 rounds): 63 → 38 µs with AVX-512, 88 → 58 µs with DOTNET_EnableAVX512=0, the same bits.
+    /// on AVX2 machines. It replaced a widen pass plus a divide pass, with the same bits; the timings of both, and the
+    /// profile command that shows the gather's share of a step, are in perf/RESULTS.md (issue 16, round 4, item 1).
     /// </summary>
     internal static void WidenAndDivide(ReadOnlySpan<byte> source, Span<float> destination, float divisor)
     {

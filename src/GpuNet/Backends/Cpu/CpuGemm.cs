@@ -26,8 +26,9 @@ internal sealed class CpuGemm<TKernel> : ICpuGemm, IParallelWork where TKernel :
     private const int MaxTileRows = 128;
     private const int MaxTileCols = 512;
     // Below this many flops a second thread costs more to wake than it saves. At 2^21 softmax 784-10's two GEMMs at
-    // batch 128 (2.0 MFLOP each) ran on one thread; at 2^20 they take two (profiled, bench --profile --model softmax:
-    // 10x784x128 TN 0.097 → 0.037 ms, 128x10x784 NT 0.122 → 0.069 ms), and no GEMM of the MLP's steps changes side.
+    // batch 128 (2.0 MFLOP each) ran on one thread; at 2^20 they take two, and no GEMM of the MLP's steps changes side
+    // (`gpunet bench --profile --data fashion-mnist --model softmax --batch-sizes 128 --device cpu --seconds 2`:
+    // 10x784x128 TN 0.097 → 0.037 ms, 128x10x784 NT 0.122 → 0.069 ms; perf/RESULTS.md, issue 16, round 4, item 2).
     private const double MinParallelFlops = 1 << 20;
 
     private readonly CpuWorkers _workers;
@@ -148,8 +149,9 @@ internal sealed class CpuGemm<TKernel> : ICpuGemm, IParallelWork where TKernel :
         }
     }
 
-    // Optimised at once, not tiered up: a kernel first reached by a few large GEMMs (90 ms each at
-    // 1024³ on one core) ran in unoptimised code for the whole of a short benchmark.
+    // Optimised at once, not tiered up: a kernel first reached by a few large GEMMs (39 ms each at 1024³
+    // on one core of a Xeon with AVX-512: `taskset -c 0 gpunet bench --op gemm --sizes 1024 --device cpu
+    // --steps 5 --warmup-steps 1`) ran in unoptimised code for the whole of a short benchmark.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void MacroKernel(int kc, int rows, int cols, ref float panelA, ref float panelB, ref float tileC, int ldc, float alpha, float beta, ref float edgeTile)
     {

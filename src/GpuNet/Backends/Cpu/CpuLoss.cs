@@ -62,12 +62,4 @@ internal static class CpuLoss
     /// <summary>1 without weights; else the label's weight, NaN for a label out of range (as the kernels).</summary>
     private static float Weight(ReadOnlySpan<float> classWeights, int label, int classes) =>
         classWeights.IsEmpty ? 1f : LossTerms.ValidLabel(label, classes) ? classWeights[label] : float.NaN;
-
-    /// <summary>One row of logits for <see cref="LossTerms"/>.</summary>
-    private readonly ref struct SpanRow(ReadOnlySpan<float> z) : ILogitRow
-    {
-        private readonly ReadOnlySpan<float> _z = z;
-
-        public float this[int c] => _z[c];
-    }
 }

@@ -49,8 +49,9 @@ internal static class GemmPacking
     {
         int r = 0;
         // Rows contiguous along k (op(B) = Wᵀ in the forward pass, A = X): transpose 8×8 blocks in
-        // registers instead of scattering one float at a time, which cost as much as the GEMM itself
-        // at batch 32. A pure copy either way: the packed values, and so the results, are identical.
+        // registers instead of scattering one float at a time, which made the batch-32 forward GEMM
+        // 3.4 times slower than the same-flop dW GEMM (perf/RESULTS.md, "What changed in this round",
+        // item 1, from `gpunet bench --profile`). A pure copy either way: the results are identical.
         if (kStride == 1 && Avx.IsSupported)
         {
             for (; r + 8 <= valid; r += 8)
