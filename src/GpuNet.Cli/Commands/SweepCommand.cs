@@ -36,7 +36,7 @@ public static class SweepCommand
         // Under mpirun the ranks share out the models (no gradient is reduced); rank 0 holds the sweep's directory and writes its results.
         var launch = Collectives.Launch(DistributedMode.Auto);
         bool writes = launch is null || launch.Rank == 0;
-        using var claim = writes ? RunDirectory.Claim(dir, resume is null ? RunDirectoryUse.New : RunDirectoryUse.Resume) : null;
+        using var claim = writes ? RunDirectory.Claim(dir, resume is null ? RunDirectoryUse.New : RunDirectoryUse.Resume, TrainCommand.Reads(requests[0])) : null;
         var display = SweepDisplays.Create(writes ? stdout : TextWriter.Null, parsed.GetValue(o.Quiet), results);
         var first = requests[0];
         // A resumed sweep trains on the bytes it began on: the first model's run.json fingerprinted them.
@@ -117,7 +117,7 @@ public static class SweepCommand
         }
         catch (UsageException e)
         {
-            throw new UsageException($"model {model.Name} ({model.Describe()}): {SettingFlags.ToFlags(e.Message)}");
+            throw new UsageException($"model {model.Name} ({model.Describe()}): {SettingFlags.Describe(e)}");
         }
     }
 }

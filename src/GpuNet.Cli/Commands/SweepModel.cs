@@ -51,7 +51,7 @@ public sealed record SweepModel(
         }
         catch (UsageException e)
         {
-            throw Problem(SettingFlags.ToFlags(e.Message));
+            throw Problem(SettingFlags.Describe(e));
         }
     }
 

@@ -20,7 +20,7 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
         var request = requests[member.Index];
         string dir = request.OutDir!;
         bool begun = File.Exists(Path.Combine(dir, RunManifest.FileName));
-        var directory = RunDirectory.Claim(dir, begun ? RunDirectoryUse.Resume : RunDirectoryUse.New);
+        var directory = RunDirectory.Claim(dir, begun ? RunDirectoryUse.Resume : RunDirectoryUse.New, TrainCommand.Reads(request));
         var saver = new RunSaver(directory, request, saveRequest: !begun, data.Data.Train, Preprocessings.ForSource(request.Data.Source), data.Standardization);
         _open[member.Index] = (directory, saver, []);
         var point = begun ? RunCheckpoints.LoadForResume(dir) : null;
@@ -61,10 +61,12 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
             }
             else if (outcome.Result is { } result && sitting.Count > 0)
             {
-                saver.AfterTraining(RunSummary.From(ModelSpec.Name(member.Spec.Kind), device, member.Options, result, sitting[^1].ElapsedSeconds));
+                // summary.json as train writes it (hyperparameters and best_epoch included), so `gpunet runs` lists a sweep's models beside any run.
+                var summary = RunSummary.From(ModelSpec.Name(member.Spec.Kind), device, member.Options, result, sitting[^1].ElapsedSeconds) with { BestEpoch = trainer.State.BestEpoch };
+                saver.AfterTraining(SummaryJson.Write(summary, requests[member.Index]));
                 CurvesPlot.Save(Path.Combine(directory.Path, TrainingPlots.CurvesFile), sitting); // as train draws them (its 2-D boundary plots are left out)
             }
-            row.Failure = outcome.Failure is { } failure ? SettingFlags.ToFlags(failure) : null;
+            row.Failure = outcome.Failure is { } failure ? SettingFlags.Describe(failure) : null;
             if (writesResults) results.Save(sweepDir);
             display.Finished(row);
         }

@@ -170,7 +170,7 @@ public static class TrainCommand
     }
 
     /// <summary>The files the run reads, which its run directory's files may not be (<see cref="RunDirectory.Claim"/>).</summary>
-    private static string[] Reads(TrainRequest request) =>
+    internal static string[] Reads(TrainRequest request) =>
         [.. DataFile.Paths(request.Data), .. request.InitFrom is { } initFrom ? [initFrom] : Array.Empty<string>()];
 
     /// <summary>

@@ -166,7 +166,28 @@ public sealed class Classifier : IDisposable
         return result;
     }
 
-                else probabilities.Slice(r * outputs, outputs).CopyTo(target);
+    /// <summary>A <see cref="DataException"/> when <paramref name="values"/> floats are more than one array holds.</summary>
+    private static void RequireArray(long values, string what, string remedy)
+    {
+        if (values > Array.MaxLength)
+            throw new DataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{what} is {values:N0} values, more than one array holds ({Array.MaxLength:N0}); {remedy}"));
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float v in values)
+            if (!float.IsFinite(v)) return false;
+        return true;
+    }
+
+    private static float LargestMagnitude(ReadOnlySpan<float> values)
+    {
+        float largest = 0;
+        foreach (float v in values) largest = Math.Max(largest, Math.Abs(v));
+        return largest;
+    }
+
     public void Dispose()
     {
         if (_ownsNetwork) _network.Dispose();

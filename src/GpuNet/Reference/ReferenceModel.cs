@@ -23,9 +23,9 @@ public static class ReferenceModel
         var weights = classWeights ?? Enumerable.Repeat(1.0, spec.Classes).ToArray();
         var stats = new double[2 * rows];
         if (spec.Kind == ModelKind.Logistic)
-            ReferenceOps.WeightedSigmoidBinaryCrossEntropy(logits, labels, weights, rows, gradLogits: null, gradScale: 0, stats);
+            ReferenceOps.SigmoidBinaryCrossEntropy(logits, labels, rows, gradLogits: null, gradScale: 0, stats, weights);
         else
-            ReferenceOps.WeightedSoftmaxCrossEntropy(logits, labels, weights, rows, spec.Classes, gradLogits: null, gradScale: 0, stats);
+            ReferenceOps.SoftmaxCrossEntropy(logits, labels, rows, spec.Classes, gradLogits: null, gradScale: 0, stats, weights);
         double total = 0, weightSum = 0;
         for (int r = 0; r < rows; r++)
         {

@@ -16,7 +16,7 @@ public enum MemberStatus
 }
 
 /// <summary>How one member's training ended: its status, this sitting's result (null when it diverged), and why it diverged.</summary>
-public sealed record MemberOutcome(MemberStatus Status, TrainResult? Result, string? Failure = null)
+public sealed record MemberOutcome(MemberStatus Status, TrainResult? Result, DivergedException? Failure = null)
 {
     /// <summary>An interrupt stopped it; it continues from its checkpoint when the sweep resumes.</summary>
     public bool Interrupted => Result?.Interrupted == true;

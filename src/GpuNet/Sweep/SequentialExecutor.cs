@@ -35,7 +35,7 @@ public sealed class SequentialExecutor(IBackend backend, PreparedData data) : IS
         }
         catch (DivergedException e)
         {
-            outcome = new MemberOutcome(MemberStatus.Diverged, null, e.Message);
+            outcome = new MemberOutcome(MemberStatus.Diverged, null, e);
         }
         observer.Finished(member, network, trainer, outcome);
         return outcome;

@@ -89,7 +89,7 @@ public sealed class SweepExecutorTests
         var recorder = new Recorder();
         Assert.True(SweepExecutors.For(backend, Data()).Run(members, recorder, CancellationToken.None));
         Assert.Equal(MemberStatus.Diverged, recorder.Finished[1].Outcome.Status);
-        Assert.Contains("training diverged at epoch 1", recorder.Finished[1].Outcome.Failure);
+        Assert.Contains("training diverged at epoch 1", recorder.Finished[1].Outcome.Failure!.Message);
         Assert.Equal(MemberStatus.Done, recorder.Finished[2].Outcome.Status);
         Assert.Contains("epoch 2.3", recorder.Events);
         Assert.DoesNotContain(recorder.Events, e => e.StartsWith("epoch 1.", StringComparison.Ordinal));
