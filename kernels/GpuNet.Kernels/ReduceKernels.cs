@@ -43,32 +43,65 @@ public static class ReduceKernels
         }
     }
 
-    /// <summary>Partial sums of squares <see cref="SquarePartials"/> writes at most: the length of the clipping workspace.</summary>
-    public const int SquarePartialCount = 4096;
+    /// <summary>Threads per group of the two clipping reductions at most (a power of two; fewer where groups are smaller).</summary>
+    public const int SumThreads = 256;
+
+    /// <summary>Groups of <see cref="SquareSums"/> at most, so <see cref="ClipScale"/>'s one group reads few partial sums per thread.</summary>
+    public const int SquareSumGroups = 1024;
 
     /// <summary>
-    /// partials[t] = Σ x[i]² over i = t, t + n, t + 2n, … below <paramref name="count"/>, launched with n threads
-    /// (n = min(count, <see cref="SquarePartialCount"/>)): neighbouring threads read neighbouring elements (coalesced),
-    /// and each thread's order is fixed by n alone, so the sum has the same bits every run, without atomics.
+    /// partials[g] = Σ x[i]² over the elements group g visits: launched with grid G and group w (a power of two,
+    /// w ≤ <see cref="SumThreads"/>), thread j of group g sums i = g·w + j, + G·w, + 2G·w, … below
+    /// <paramref name="count"/> (neighbouring threads read neighbouring elements: coalesced), then the group adds its w sums
+    /// in a fixed tree (<see cref="GroupSum"/>). The order depends on G and w alone: the same bits every run, no atomics.
     /// </summary>
-    public static void SquarePartials(Index1D index, ArrayView<float> x, ArrayView<float> partials, int count, int threads)
+    public static void SquareSums(ArrayView<float> x, ArrayView<float> partials, int count)
     {
+        var lanes = SharedMemory.Allocate<float>(SumThreads);
+        int width = Group.DimX;
+        long stride = (long)Grid.DimX * width;
         float acc = 0f;
-        for (int i = index.X; i < count; i += threads)
+        for (long i = (long)Grid.IdxX * width + Group.IdxX; i < count; i += stride)
             acc += x[i] * x[i];
-        partials[index.X] = acc;
+        float sum = GroupSum(lanes, acc);
+        if (Group.IdxX == 0)
+            partials[Grid.IdxX] = sum;
     }
 
     /// <summary>
-    /// One thread: norm = √(Σ partials[t], t in order) and scale[0] = norm &gt; maxNorm ? maxNorm / (norm + 1e-6) : 1,
+    /// One group: norm = √(Σ partials[t] for t &lt; <paramref name="partialCount"/>, lane j summing t = j, j + w, … and the
+    /// lanes added in <see cref="GroupSum"/>'s tree), then scale[0] = norm &gt; maxNorm ? maxNorm / (norm + 1e-6) : 1,
     /// PyTorch's clip_grad_norm_ factor, left on the device for the optimiser's update to read.
     /// </summary>
-    public static void ClipScale(Index1D index, ArrayView<float> partials, ArrayView<float> scale, int partialCount, float maxNorm)
+    public static void ClipScale(ArrayView<float> partials, ArrayView<float> scale, int partialCount, float maxNorm)
     {
-        float sum = 0f;
-        for (int t = 0; t < partialCount; t++)
-            sum += partials[t];
-        float norm = ILGPU.Algorithms.XMath.Sqrt(sum);
-        scale[0] = norm > maxNorm ? maxNorm / (norm + 1e-6f) : 1f;
+        var lanes = SharedMemory.Allocate<float>(SumThreads);
+        float acc = 0f;
+        for (int t = Group.IdxX; t < partialCount; t += Group.DimX)
+            acc += partials[t];
+        float sum = GroupSum(lanes, acc);
+        if (Group.IdxX == 0)
+        {
+            float norm = ILGPU.Algorithms.XMath.Sqrt(sum);
+            scale[0] = norm > maxNorm ? maxNorm / (norm + 1e-6f) : 1f;
+        }
+    }
+
+    /// <summary>
+    /// The sum of every thread's <paramref name="value"/> in a group of a power-of-two width, valid in thread 0: a fixed
+    /// tree (lane j adds lane j + h for h = w/2, w/4, …, 1), so its order depends on the width alone.
+    /// </summary>
+    private static float GroupSum(ArrayView<float> lanes, float value)
+    {
+        int j = Group.IdxX;
+        lanes[j] = value;
+        Group.Barrier();
+        for (int half = Group.DimX / 2; half > 0; half /= 2)
+        {
+            if (j < half)
+                lanes[j] += lanes[j + half];
+            Group.Barrier();
+        }
+        return lanes[0];
     }
 }

@@ -77,12 +77,12 @@ public abstract partial class BackendContractTests
 
     public static TheoryData<int, float> ClipCases => new()
     {
-        { 1, 0.1f }, { 7, 100f }, { 33, 0.5f }, { 129, 1f }, { ReduceKernels.SquarePartialCount + 7, 3f }, { 3 * ReduceKernels.SquarePartialCount + 129, 1e9f },
+        { 1, 0.1f }, { 7, 100f }, { 33, 0.5f }, { 129, 1f }, { 256 * 33 + 7, 3f }, { 256 * ReduceKernels.SquareSumGroups + 129, 1e9f },
     };
 
     /// <summary>
     /// clip_grad_norm_'s factor, computed on the device into one element: against the float64 reference at sizes below,
-    /// at and well above the number of partial sums, clipping (norm above the limit) and not (factor exactly 1).
+    /// at and above the elements one pass of the partial sums' groups covers, clipping (norm above the limit) and not (factor exactly 1).
     /// </summary>
     [Theory]
     [MemberData(nameof(ClipCases), MemberType = typeof(BackendContractTests))]

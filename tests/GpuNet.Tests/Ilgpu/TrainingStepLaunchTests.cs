@@ -38,8 +38,8 @@ public sealed class TrainingStepLaunchTests
     private const int MlpClassWeightedLaunchesPerStep = MlpLaunchesPerStep;
 
     /// <summary>
-    /// Gradient clipping adds two launches and no wait: the norm is reduced on the device (fixed-stride partial sums,
-    /// then one thread sums them in order) into one element that the update reads. It used to download every gradient.
+    /// Gradient clipping adds two launches and no wait: the norm is reduced on the device (a partial sum per group, then
+    /// one group adds them, both in a fixed order) into one element that the update reads. It used to download every gradient.
     /// </summary>
     private const int MlpClippedLaunchesPerStep = MlpLaunchesPerStep + 2;
 

@@ -6,7 +6,7 @@ namespace GpuNet.Backends.Ilgpu;
 /// <summary>The optimiser updates over a whole flat parameter buffer, and clipping's device-side norm.</summary>
 public sealed partial class IlgpuBackend
 {
-    // ClipScale's partial sums of squares, one per thread of its first launch.
+    // ClipScale's partial sums of squares, one per group of its first launch.
     private readonly IlgpuBuffer<float> _squarePartialSums;
 
     public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? velocity, int count, in SgdParams sgd,
@@ -44,13 +44,20 @@ public sealed partial class IlgpuBackend
         return Need(gradScale, 1, nameof(gradScale)).View;
     }
 
-    /// <summary>Two launches: fixed-stride partial sums of squares, then one thread sums them in order and writes the factor.</summary>
+    /// <summary>
+    /// Two launches: up to <see cref="ReduceKernels.SquareSumGroups"/> groups each reduce their strided share of Σ g² to one
+    /// partial sum, then one group adds the partial sums and writes the factor. Groups of 256 threads where the device
+    /// allows it (GPUs, PoCL), of ILGPU's simulator's 16 otherwise: a power of two, as the kernels' tree needs.
+    /// </summary>
     public void ClipScale(DeviceBuffer<float> gradients, int count, float maxNorm, DeviceBuffer<float> scale)
     {
         var g = Need(gradients, count, nameof(gradients));
         var s = Need(scale, 1, nameof(scale));
-        int threads = Math.Max(1, Math.Min(count, ReduceKernels.SquarePartialCount));
-        Launch(IlgpuKernels.SquarePartials)(_stream, threads, g.View, _squarePartialSums.View, count, threads);
-        Launch(IlgpuKernels.ClipScale)(_stream, 1, _squarePartialSums.View, s.View, threads, maxNorm);
+        int width = IlgpuKernels.ClipScale.Entry.GroupSizeFor(_accelerator.MaxNumThreadsPerGroup);
+        if (!int.IsPow2(width))
+            throw new NotSupportedException($"{Device.Id}: the clipping reduction needs a power-of-two group, and {width} threads is the most this device allows");
+        int groups = (int)Math.Clamp((count + (long)width - 1) / width, 1, ReduceKernels.SquareSumGroups);
+        Launch(IlgpuKernels.SquareSums)(_stream, new KernelConfig(groups, width), g.View, _squarePartialSums.View, count);
+        Launch(IlgpuKernels.ClipScale)(_stream, new KernelConfig(1, width), _squarePartialSums.View, s.View, groups, maxNorm);
     }
 }

@@ -38,7 +38,7 @@ public sealed partial class IlgpuBackend : IBackend
 
         _launchers = IlgpuKernels.All.ToDictionary<KernelEntry, KernelEntry, Delegate>(e => e, e => e.Load(_accelerator), ReferenceEqualityComparer.Instance);
         _dummy = new IlgpuBuffer<float>(_accelerator, 1);
-        _squarePartialSums = new IlgpuBuffer<float>(_accelerator, ReduceKernels.SquarePartialCount);
+        _squarePartialSums = new IlgpuBuffer<float>(_accelerator, ReduceKernels.SquareSumGroups);
         GemmKernel = gemm ?? DefaultGemmKernel(_accelerator.AcceleratorType);
         GemmTargetGroups = Math.Max(1, _accelerator.NumMultiprocessors);
     }

@@ -108,10 +108,10 @@ public static class IlgpuKernels
         Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdKernelParams>>("Sgd", OptimKernels.Sgd);
     public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamKernelParams>> Adam { get; } =
         Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamKernelParams>>("Adam", OptimKernels.Adam);
-    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int>> SquarePartials { get; } =
-        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int>>("SquarePartials", ReduceKernels.SquarePartials);
-    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, float>> ClipScale { get; } =
-        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, float>>("ClipScale", ReduceKernels.ClipScale);
+    public static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int>> SquareSums { get; } =
+        Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int>>("SquareSums", ReduceKernels.SquareSums, threads: ReduceKernels.SumThreads);
+    public static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int, float>> ClipScale { get; } =
+        Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int, float>>("ClipScale", ReduceKernels.ClipScale, threads: ReduceKernels.SumThreads);
     public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, DropoutKernelParams>> Dropout { get; } =
         Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, DropoutKernelParams>>("Dropout", DropoutKernels.Dropout);
     public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams>> GatherRows { get; } =
@@ -139,7 +139,7 @@ public static class IlgpuKernels
         GemmNaive.Entry, GemmTiled16.Entry, GemmRegister64.Entry, .. GemmDoubleBuffered128.Select(k => k.Entry), GemmSplitKReduce.Entry,
         BiasActivation.Entry, ActivationForward.Entry, ActivationBackward.Entry, ColumnSums.Entry,
         SoftmaxCrossEntropy.Entry, Softmax.Entry, SigmoidBce.Entry,
-        Sgd.Entry, Adam.Entry, SquarePartials.Entry, ClipScale.Entry, Dropout.Entry,
+        Sgd.Entry, Adam.Entry, SquareSums.Entry, ClipScale.Entry, Dropout.Entry,
         GatherRows.Entry, GatherByteRows.Entry, GatherLabels.Entry, GatherBatch.Entry, GatherByteBatch.Entry,
         InitUniform.Entry, InitNormal.Entry, Fill.Entry, Copy.Entry,
     ];
