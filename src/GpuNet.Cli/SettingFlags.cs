@@ -20,6 +20,7 @@ public static partial class SettingFlags
         [Setting.Data] = "--data", [Setting.TestFraction] = "--test-fraction", [Setting.LabelColumn] = "--label-column",
         [Setting.DataDir] = "--data-dir", [Setting.Model] = "--model", [Setting.Hidden] = "--hidden", [Setting.Activation] = "--activation",
         [Setting.Device] = "--device", [Setting.Distributed] = "--distributed",
+        [Setting.InitFrom] = "--init-from", [Setting.OutDir] = "--out",
     };
 
     /// <summary>The option that sets <paramref name="setting"/> (a test checks every setting has one).</summary>

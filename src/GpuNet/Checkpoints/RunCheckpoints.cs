@@ -1,4 +1,5 @@
 using GpuNet.Nn;
+using GpuNet.Settings;
 
 namespace GpuNet.Checkpoints;
 
@@ -51,8 +52,7 @@ public static class RunCheckpoints
         {
             var weights = new[] { LastFile, OptimizerFile, BestFile }.Where(f => File.Exists(Path.Combine(outDir, f))).ToList();
             if (weights.Count == 0) return null;
-            throw new DataException($"{outDir}: cannot resume: it holds {string.Join(", ", weights)} but no {RunGeneration.ManifestFile}, which says which epoch they are from; " +
-                $"restore {RunGeneration.ManifestFile} to resume, or start a new run from these weights with --init-from {Path.Combine(outDir, LastFile)} --out ANOTHER_DIR");
+            throw new DataException($"{outDir}: cannot resume: it holds {string.Join(", ", weights)} but no {RunGeneration.ManifestFile}, which says which epoch they are from; restore {RunGeneration.ManifestFile} to resume, or start a new run from these weights with {Setting.InitFrom} {Path.Combine(outDir, LastFile)} {Setting.OutDir} ANOTHER_DIR");
         }
         foreach (var required in new[] { LastFile, OptimizerFile })
             if (!generation.Files.ContainsKey(required))

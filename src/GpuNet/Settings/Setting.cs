@@ -38,4 +38,6 @@ public enum Setting
     Activation,
     Device,
     Distributed,
+    InitFrom,
+    OutDir,
 }
