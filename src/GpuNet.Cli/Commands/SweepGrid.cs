@@ -7,8 +7,9 @@ public sealed record SweepSetting([property: JsonPropertyName("flag")] string Fl
 
 /// <summary>
 /// The models of a sweep: the product of the per-model lists (the first list varies slowest), crossed with the rows
-/// of a grid file. Options that do not apply to a model (momentum under Adam, betas under SGD, hidden layers and
-/// dropout of a linear model) are left out of it, and models that thereby become the same are trained once.
+/// of a grid file. Options that do not apply to a model (momentum under Adam, betas under SGD, Nesterov without
+/// momentum, hidden layers and dropout of a linear model) are left out of it, and models that thereby become the same
+/// are trained once.
 /// </summary>
 public static class SweepGrid
 {
@@ -81,6 +82,7 @@ public static class SweepGrid
         [
             .. optimizer == "sgd" ? new[] { "--beta1", "--beta2", "--eps" } : ["--momentum", "--nesterov"],
             .. kind == "mlp" ? Array.Empty<string>() : ["--hidden", "--activation", "--dropout"],
+            .. double.TryParse(Value(model, "--momentum"), NumberStyles.Float, CultureInfo.InvariantCulture, out double momentum) && momentum == 0 ? ["--nesterov"] : Array.Empty<string>(),
         ];
         return model.Where(s => !unused.Contains(s.Flag)).ToList();
     }

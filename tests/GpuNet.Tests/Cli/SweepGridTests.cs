@@ -35,6 +35,8 @@ public sealed class SweepGridTests : IDisposable
     {
         var models = SweepGrid.Expand([("--optimizer", ["sgd", "adam"]), ("--momentum", ["0", "0.9"]), ("--beta1", ["0.9", "0.8"])], null);
         Assert.Equal(["--optimizer sgd --momentum 0", "--optimizer sgd --momentum 0.9", "--optimizer adam --beta1 0.9", "--optimizer adam --beta1 0.8"], models.Select(Text));
+        var nesterov = SweepGrid.Expand([("--momentum", ["0", "0.9"]), ("--nesterov", ["false", "true"])], null);
+        Assert.Equal(["--momentum 0", "--momentum 0.9 --nesterov false", "--momentum 0.9 --nesterov true"], nesterov.Select(Text));
         var linear = SweepGrid.Expand([("--model", ["softmax", "mlp"]), ("--hidden", ["8", "16"])], null);
         Assert.Equal(["--model softmax", "--model mlp --hidden 8", "--model mlp --hidden 16"], linear.Select(Text));
     }

@@ -9,9 +9,9 @@ public sealed class SweepResumeTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    // 3 models of 2-128-3 on 3000 spiral points, 4 epochs of 94 steps: a model takes long enough to be caught mid-run.
+    // 3 models of 2-128-3 on 6000 spiral points, 4 epochs of 135 steps: the second model is still training when the signal lands.
     private static string[] Sweep(string dir) =>
-        ["sweep", "--data", "spirals", "--samples", "3000", "--hidden", "128", "--batch-size", "32", "--epochs", "4", "--lr", "0.1,0.05,0.02",
+        ["sweep", "--data", "spirals", "--samples", "6000", "--hidden", "128", "--batch-size", "32", "--epochs", "4", "--lr", "0.1,0.05,0.02",
          "--dropout", "0.1", "--device", "cpu", "--quiet", "--out", dir];
 
     private static readonly string[] Files = [RunCheckpoints.LastFile, RunCheckpoints.BestFile, RunCheckpoints.OptimizerFile];
