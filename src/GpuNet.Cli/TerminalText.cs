@@ -9,6 +9,9 @@ namespace GpuNet.Cli;
 /// </summary>
 public static class TerminalText
 {
+    /// <summary>True when <paramref name="output"/> is the process's standard output and that is a terminal.</summary>
+    public static bool IsTerminal(TextWriter output) => ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+
     public static string Escape(string text)
     {
         if (!text.AsSpan().ContainsAny(Special)) return text;

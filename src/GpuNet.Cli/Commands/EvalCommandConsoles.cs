@@ -10,7 +10,7 @@ internal static class Consoles
 
     public static IAnsiConsole For(TextWriter output)
     {
-        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        bool terminal = TerminalText.IsTerminal(output);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),

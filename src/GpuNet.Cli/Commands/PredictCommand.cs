@@ -50,7 +50,8 @@ public static class PredictCommand
         var predictions = classifier.Predict(features);
 
         if (outputPath is null)
-            Write(stdout, predictions, checkpoint.ClassNames);
+            // On a terminal the names are shown, not acted on; a pipe or file gets them as they are.
+            Write(stdout, predictions, TerminalText.IsTerminal(stdout) ? [.. checkpoint.ClassNames.Select(TerminalText.Escape)] : checkpoint.ClassNames);
         else
         {
             AtomicFile.Write(outputPath, stream =>

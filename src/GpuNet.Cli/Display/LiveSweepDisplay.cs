@@ -13,7 +13,7 @@ internal sealed class LiveSweepDisplay(TextWriter output, SweepResults results) 
     private LiveDisplayContext? _live;
     private Table _table = new();
 
-    public void Note(string line) => _console.WriteLine(SettingFlags.ToFlags(line));
+    public void Note(string line) => _console.WriteLine(line);
 
     public T Show<T>(Func<T> train)
     {

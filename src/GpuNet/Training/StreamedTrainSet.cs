@@ -35,7 +35,10 @@ public sealed class StreamedTrainSet : ITrainSet
     private readonly int[] _uploading = [-1, -1]; // the group whose upload into each half is in flight; −1 for none
     private readonly Thread _reader;
     private readonly SemaphoreSlim _readRequested = new(0);
-    private readonly ManualResetEventSlim _readDone = new(true);
+    // Released once per finished read and taken by FinishReading. A semaphore, not a ManualResetEventSlim: that one
+    // allocates its lock object the first time the training thread blocks on it, which under load (the reader slowed by
+    // other work) fell inside a warm run, as CpuWorkers notes for its own wait (Warm_streamed_steps_allocate_nothing).
+    private readonly SemaphoreSlim _readDone = new(0);
     private int _readingGroup = -1;        // the group the reader thread is reading into its host half; −1 for none
     private bool _stopping;
     private Exception? _readFailure;       // what the last read threw, rethrown on the training thread
@@ -93,7 +96,7 @@ public sealed class StreamedTrainSet : ITrainSet
     /// </summary>
     public void GatherBatch(DeviceBuffer<int> order, int offset, int rows, DeviceBuffer<float> batchX, DeviceBuffer<int> batchY)
     {
-        if (_readingGroup >= 0 && _readDone.IsSet) // read, and not needed yet: start its upload, to overlap this batch's step
+        if (_readingGroup >= 0 && _readDone.CurrentCount > 0) // read, and not needed yet: start its upload, to overlap this batch's step
         {
             int read = _readingGroup;
             FinishReading();
@@ -109,8 +112,7 @@ public sealed class StreamedTrainSet : ITrainSet
         {
             FinishReading();
             FinishUpload(next % 2); // its staging is about to be rewritten
-            _readingGroup = next;
-            _readDone.Reset();
+            _readingGroup = next; // FinishReading took the last read's release: nothing is pending
             _readRequested.Release();
         }
     }
@@ -130,7 +132,7 @@ public sealed class StreamedTrainSet : ITrainSet
             {
                 _readFailure = e;
             }
-            _readDone.Set();
+            _readDone.Release();
         }
     }
 

@@ -65,6 +65,32 @@ public sealed class EvalReportTests
     public void Terminal_text_escapes_what_a_terminal_would_act_on(string name, string shown) =>
         Assert.Equal(shown, TerminalText.Escape(name));
 
+    [Fact]
+    public void Predict_on_a_terminal_escapes_class_names_and_into_a_pipe_keeps_them()
+    {
+        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/script")) Assert.Skip("needs script(1) for a pseudo-terminal");
+        using var dir = new TempDirectory();
+        var spec = ModelSpec.Create(ModelKind.Softmax, inputs: 1, classes: 2);
+        NamedTensor[] parameters = [new("layers.0.weight", [2, 1], [1f, -1f]), new("layers.0.bias", [2], [0f, 0f])];
+        string model = Path.Combine(dir.Path, "m.safetensors");
+        new ModelCheckpoint(spec, parameters, Preprocessing.None, ["\u001b]0;owned\u0007", "plain"], epoch: 1, step: 1).Save(model);
+        string input = dir.WriteText("x.csv", "1\n-1\n");
+        string gpunet = Path.Combine(AppContext.BaseDirectory, "gpunet.dll");
+
+        var start = new System.Diagnostics.ProcessStartInfo("script", ["-qec", $"dotnet '{gpunet}' predict --checkpoint '{model}' --input '{input}' --device cpu", "/dev/null"])
+            { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Close();
+        string shown = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var piped = CliRun.Of("predict", "--checkpoint", model, "--input", input, "--device", "cpu");
+
+        Assert.True(process.ExitCode == 0, shown);
+        Assert.Contains(@"\x1b]0;owned\x07", shown);
+        Assert.DoesNotContain("\u001b]0;owned", shown);
+        Assert.Contains("\u001b]0;owned\u0007", piped.Stdout); // data for a program, unchanged
+    }
+
     private static EvalCommandReport Report(int classes, string[] names, int[] actual, int[] predicted)
     {
         var spec = ModelSpec.Create(ModelKind.Softmax, inputs: 1, classes: classes);
