@@ -60,7 +60,7 @@ public sealed class RunDirectory : IDisposable
     /// </summary>
     public static RunDirectory Claim(string dir, RunDirectoryUse use, IReadOnlyCollection<string> reads)
     {
-        if (File.Exists(dir)) throw new UsageException($"--out {dir}: is a file, not a directory");
+        OutputFolder.Require("--out", dir);
         bool created = !Directory.Exists(dir);
         Directory.CreateDirectory(dir);
         var lockPath = System.IO.Path.Combine(dir, LockFile);

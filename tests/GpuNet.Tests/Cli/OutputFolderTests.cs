@@ -1,6 +1,6 @@
 namespace GpuNet.Tests.Cli;
 
-/// <summary>An --out that is a dangling link was called "a file" (convert) or failed with "The file ... already exists" (ptx).</summary>
+/// <summary>An --out that is a dangling link was called "a file" (convert, train) or failed with "The file ... already exists" (ptx).</summary>
 public sealed class OutputFolderTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -8,13 +8,19 @@ public sealed class OutputFolderTests : IDisposable
     [Theory]
     [InlineData("convert")]
     [InlineData("ptx")]
+    [InlineData("train")]
     public void A_dangling_out_link_is_named_as_one(string verb)
     {
         if (OperatingSystem.IsWindows()) Assert.Skip("symbolic links need privileges on Windows");
         string link = Path.Combine(_dir.Path, "out");
         File.CreateSymbolicLink(link, Path.Combine(_dir.Path, "gone"));
         string csv = _dir.WriteText("d.csv", "1,2,0\n3,4,1\n");
-        string[] args = verb == "convert" ? ["convert", "--data", csv, "--label-column", "-1", "--out", link] : ["ptx", "--out", link];
+        string[] args = verb switch
+        {
+            "convert" => ["convert", "--data", csv, "--label-column", "-1", "--out", link],
+            "train" => ["train", "--data", csv, "--label-column", "-1", "--epochs", "1", "--device", "cpu", "--quiet", "--out", link],
+            _ => ["ptx", "--out", link],
+        };
 
         var run = CliRun.Of(args);
 
