@@ -11,7 +11,7 @@ Set-Location $PSScriptRoot
 if ($args.Count -gt 0 -and $args[0] -eq 'install') {
     $where = @('--global')
     if ($args.Count -eq 3 -and $args[1] -eq '--tool-path') { $where = @('--tool-path', $args[2]) }
-    elseif ($args.Count -ne 1) { Write-Error "run.ps1 install: unknown arguments (only --tool-path DIR)"; exit 2 }
+    elseif ($args.Count -ne 1) { [Console]::Error.WriteLine("run.ps1 install: unknown arguments (only --tool-path DIR)"); exit 2 }
     # A new version each time: NuGet caches a package by id and version, so a re-pack under the same one would install the old bits.
     $version = '0.1.0-local.' + [DateTime]::UtcNow.ToString('yyyyMMddHHmmss')
     Remove-Item -Path '.pack/GpuNet.Cli.*.nupkg' -ErrorAction SilentlyContinue

@@ -17,7 +17,7 @@ public static class RunsCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var dir = new Argument<string>("DIR") { Description = "The folder to look in, and below it (default: runs)", DefaultValueFactory = _ => "runs" };
-        var sort = new Option<string?>("--sort") { Description = "Sort by this column: accuracies best first, losses, epochs and seconds lowest first, options in ascending order" };
+        var sort = new Option<string?>("--sort") { Description = "Sort by this column: accuracies best first, losses, epochs and time lowest first, options in ascending order" };
         var json = new Option<bool>("--json") { Description = "Print the runs as a JSON array (every option, not only those that differ)" };
         var plot = new Option<string?>("--plot") { Description = "Also write the runs' validation loss and accuracy per epoch, overlaid, to this PNG file" };
         var command = Verb.Create("runs", "List the training runs under a folder and compare their options and figures.", [sort, json, plot],

@@ -16,7 +16,7 @@ public sealed class RunsTable
         ("best_val_loss", r => r.Best?.ValLoss, Loss),
         ("best_val_acc", r => r.Best?.ValAccuracy, Percent),
         ("test_acc", r => r.Last?.TestAccuracy, Percent),
-        ("seconds", r => r.Last?.ElapsedSeconds, v => v.ToString("0.0", CultureInfo.InvariantCulture)),
+        ("time", r => r.Last?.ElapsedSeconds, v => v.ToString("0.0", CultureInfo.InvariantCulture) + "s"),
     ];
 
     private readonly IReadOnlyList<string> _options;

@@ -44,7 +44,7 @@ public sealed class AdamResumeTests : IDisposable
         string a = Path.Combine(_dir.Path, "a");
         Assert.Equal(0, CliRun.Of("train", "--data", "blobs", "--model", "logistic", "--epochs", "1", "--device", "cpu", "--optimizer", "adam", "--out", a, "--quiet").ExitCode);
         var run = Path.Combine(a, "run.json");
-        File.WriteAllText(run, File.ReadAllText(run).Replace("\"Optimizer\": \"adam\"", "\"Optimizer\": \"adamw\"", StringComparison.Ordinal));
+        File.WriteAllText(run, File.ReadAllText(run).Replace("\"optimizer\": \"adam\"", "\"optimizer\": \"adamw\"", StringComparison.Ordinal));
         var resumed = CliRun.Of("train", "--resume", a, "--epochs", "2", "--quiet");
         Assert.True(resumed.ExitCode == 1, resumed.ToString());
         Assert.Contains("adam state", resumed.Stderr);

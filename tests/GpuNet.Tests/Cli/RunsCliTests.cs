@@ -40,7 +40,7 @@ public sealed class RunsCliTests : IDisposable
         Assert.DoesNotContain("hidden", header); // the same in every run
         Assert.DoesNotContain("data", header);
         Assert.Equal(["run"], header[..1]);
-        Assert.Equal(["epochs", "val_loss", "val_acc", "best_epoch", "best_val_loss", "best_val_acc", "test_acc", "seconds"], header[^8..]);
+        Assert.Equal(["epochs", "val_loss", "val_acc", "best_epoch", "best_val_loss", "best_val_acc", "test_acc", "time"], header[^8..]);
         var rows = lines[1..].Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToDictionary(r => r[0]);
         Assert.Equal(["adam", "sweep/lr-0.1", "sweep/lr-0.3"], rows.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("0.3", rows["sweep/lr-0.3"][Array.IndexOf(header, "lr")]);
