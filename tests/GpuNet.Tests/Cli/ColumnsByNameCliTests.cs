@@ -133,6 +133,19 @@ public sealed class ColumnsByNameCliTests : IDisposable
     }
 
     [Fact]
+    public void A_run_with_named_columns_resumes_from_its_run_json()
+    {
+        string model = Train("--id-column", "cust", "--ignore-columns", "b");
+        string dir = Path.GetDirectoryName(model)!;
+
+        var resumed = CliRun.Of("train", "--resume", dir, "--epochs", "6", "--device", "cpu", "--quiet");
+
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal(6, ModelCheckpoint.Load(model).Epoch);
+        Assert.Equal(["a", "c"], ModelCheckpoint.Load(model).Columns!.Features);
+    }
+
+    [Fact]
     public void Ignored_columns_by_name_or_index_are_no_features()
     {
         string model = Train("--ignore-columns", "cust,2");
