@@ -18,6 +18,7 @@ public static partial class SettingFlags
         [Setting.ValidationFraction] = "--val-fraction", [Setting.TestData] = "--test-data", [Setting.Labels] = "--labels",
         [Setting.TestLabels] = "--test-labels", [Setting.Samples] = "--samples", [Setting.Classes] = "--classes", [Setting.Noise] = "--noise",
         [Setting.Data] = "--data", [Setting.TestFraction] = "--test-fraction", [Setting.LabelColumn] = "--label-column",
+        [Setting.IgnoreColumns] = "--ignore-columns", [Setting.IdColumn] = "--id-column",
         [Setting.DataDir] = "--data-dir", [Setting.Model] = "--model", [Setting.Hidden] = "--hidden", [Setting.Activation] = "--activation",
         [Setting.Device] = "--device", [Setting.Distributed] = "--distributed",
         [Setting.InitFrom] = "--init-from", [Setting.OutDir] = "--out",

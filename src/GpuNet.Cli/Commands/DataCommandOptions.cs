@@ -18,14 +18,16 @@ public sealed class DataCommandOptions
     public Option<string?> Labels { get; } = new("--labels") { Description = ".npy features: their labels, a 1-D .npy of class indices (any integer type)" };
     public Option<string?> TestLabels { get; } = new("--test-labels") { Description = ".npy --test-data: its labels" };
     public Option<double> TestFraction { get; } = new("--test-fraction") { Description = "Share held out for testing (a seeded shuffle) from synthetic sets and from a CSV or .npy file without --test-data", DefaultValueFactory = _ => 0.2 };
-    public Option<int> LabelColumn { get; } = new("--label-column") { Description = "CSV: zero-based label column, -1 for the last", DefaultValueFactory = _ => 0 };
+    public Option<string> LabelColumn { get; } = new("--label-column") { Description = "CSV: the label column, by header name or zero-based index (negative counts from the end: -1 is the last)", DefaultValueFactory = _ => "0" };
+    public Option<string?> IgnoreColumns { get; } = new("--ignore-columns") { Description = "CSV: columns that are not features, comma-separated header names or zero-based indices" };
+    public Option<string?> IdColumn { get; } = new("--id-column") { Description = "CSV: a column that identifies the rows (header name or index): never a feature; predict copies it into its output" };
     public Option<bool> Header { get; } = new("--header") { Description = "CSV: the first row is a header (detected when not given)" };
     public Option<int> Samples { get; } = new("--samples") { Description = "Synthetic sets: number of points", DefaultValueFactory = _ => 1000 };
     public Option<int?> Classes { get; } = new("--classes") { Description = "Synthetic sets: number of classes (blobs, spirals)" };
     public Option<float?> Noise { get; } = new("--noise") { Description = "Synthetic sets: noise (σ of the blobs, angle jitter of the spirals)" };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for synthetic data and the held-out splits (and, for train, initialisation and shuffling)", DefaultValueFactory = _ => 0 };
 
-    public IEnumerable<Option> All => [Data, DataDir, TestData, Labels, TestLabels, TestFraction, LabelColumn, Header, Samples, Classes, Noise, Seed];
+    public IEnumerable<Option> All => [Data, DataDir, TestData, Labels, TestLabels, TestFraction, LabelColumn, IgnoreColumns, IdColumn, Header, Samples, Classes, Noise, Seed];
 
     public DataOptions Read(ParseResult parsed) => new()
     {
@@ -35,11 +37,25 @@ public sealed class DataCommandOptions
         Labels = parsed.GetValue(Labels),
         TestLabels = parsed.GetValue(TestLabels),
         TestFraction = parsed.GetValue(TestFraction),
-        LabelColumn = parsed.GetValue(LabelColumn),
+        LabelColumn = ColumnIndex(parsed.GetValue(LabelColumn)!) ?? 0,
+        LabelName = ColumnIndex(parsed.GetValue(LabelColumn)!) is null ? parsed.GetValue(LabelColumn) : null,
+        IgnoreColumns = Columns(parsed.GetValue(IgnoreColumns), IgnoreColumns),
+        IdColumn = parsed.GetValue(IdColumn) is { } id ? Column(id, IdColumn) : null,
         Header = parsed.GetValue(Header) ? true : null,
         Samples = parsed.GetValue(Samples),
         Classes = parsed.GetValue(Classes),
         Noise = parsed.GetValue(Noise),
         Seed = parsed.GetValue(Seed),
     };
+
+    /// <summary>An integer is a column index; any other text, a header name.</summary>
+    private static int? ColumnIndex(string column) =>
+        int.TryParse(column.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int index) ? index : null;
+
+    internal static string Column(string column, Option option) =>
+        string.IsNullOrWhiteSpace(column) ? throw new UsageException($"{option.Name} needs a column name or index (got an empty one)") : column.Trim();
+
+    /// <summary>"a, b,3" as its columns; an empty item is an error (most often a stray comma).</summary>
+    internal static IReadOnlyList<string> Columns(string? list, Option option) =>
+        list is null ? [] : list.Split(',').Select(c => Column(c, option)).ToArray();
 }

@@ -80,7 +80,7 @@ public static class EvalCommand
         {
             if (named) throw new UsageException($"--all-rows applies to CSV files; '{source}' is evaluated on its test split");
             if (options.TestData is not null) throw new UsageException("--all-rows evaluates --data itself; leave out --test-data");
-            var table = CsvReader.Read(source, new CsvFormat(options.LabelColumn, options.Header));
+            var table = CsvReader.Read(source, CsvFormat.Of(options) with { Expected = checkpoint.Columns });
             var labels = ClassEncoding.FromNames(checkpoint.ClassNames).Encode(table.LabelColumn!, table.Name);
             data = new Dataset(Path.GetFileName(source), table.Features, labels, table.FeatureCount, checkpoint.Spec.Classes);
             rows = $"{data.Name} all rows";
@@ -88,7 +88,8 @@ public static class EvalCommand
         else
         {
             // A CSV's labels are encoded with the model's classes, so a file that lacks one still lines up.
-            data = DataSources.Load(options with { ClassNames = checkpoint.ClassNames }).Test;
+            // A CSV with a header is matched to the model's feature names, in any order.
+            data = DataSources.Load(options with { ClassNames = checkpoint.ClassNames, ExpectedColumns = checkpoint.Columns }).Test;
             // A --test-data set carries the training file's name: the report names the file it scores.
             rows = options.TestData is { } testFile ? $"{(testFile.Trim() == InputFile.StandardInput ? "standard input" : Path.GetFileName(testFile))} test file" : $"{data.Name} test split";
         }

@@ -14,21 +14,28 @@ public static class PredictCommand
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var checkpoint = CheckpointOption.Create("The checkpoint to predict with (model.safetensors from 'train --out')");
-        var input = new Option<string>("--input") { Description = "A CSV of features only (no label column; a header row is detected) or an IDX image file (raw or gzipped); '-' reads standard input, and pipes and FIFOs work too", Required = true };
+        var input = new Option<string>("--input") { Description = "A CSV of features (a header row is detected; its columns are matched to the model's by name, in any order, and the label column is skipped) or an IDX image file (raw or gzipped); '-' reads standard input, and pipes and FIFOs work too", Required = true };
+        var idColumn = new Option<string?>("--id-column") { Description = "CSV: a column (header name or index) copied into the output as its first column; never a feature" };
+        var ignoreColumns = new Option<string?>("--ignore-columns") { Description = "CSV: columns that are not features, comma-separated header names or zero-based indices" };
         var output = new Option<string?>("--output") { Description = $"Write the CSV here (atomically) instead of to stdout ('-' is stdout too); it may not name {CheckpointOption.Name} or --input" };
         var header = new Option<bool>("--header") { Description = "CSV: the first row is a header (detected when not given)" };
         var device = DeviceOption.Create();
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per forward pass", DefaultValueFactory = _ => new TrainOptions().EvalBatchSize }.AtLeast(1);
         var activation = EvalCommand.PlainActivationOption();
         return Verb.Create("predict",
-            "Predict with a saved model: writes index,label,prob_<class>... as CSV (label = the predicted class name, the index for integer labels). " +
+            "Predict with a saved model: writes [id,]index,label,prob_<class>... as CSV (label = the predicted class name, the index for integer labels). " +
             "The input gets the preprocessing recorded in the checkpoint (IDX pixels are scaled by 1/255 for a model trained on IDX images).",
-            [checkpoint, CheckpointOption.Retired(), input, output, header, device, batchSize, activation],
+            [checkpoint, CheckpointOption.Retired(), input, output, header, idColumn, ignoreColumns, device, batchSize, activation],
             parsed => Run(parsed.GetValue(checkpoint)!, EvalCommand.ReadActivation(parsed, activation), parsed.GetValue(input)!, parsed.GetValue(output),
-                parsed.GetValue(header) ? true : null, parsed.GetValue(device)!, parsed.GetValue(batchSize), stdout, stderr));
+                CsvFormat.FeaturesOnly(parsed.GetValue(header) ? true : null) with
+                {
+                    IdColumn = parsed.GetValue(idColumn) is { } id ? DataCommandOptions.Column(id, idColumn) : null,
+                    IgnoreColumns = DataCommandOptions.Columns(parsed.GetValue(ignoreColumns), ignoreColumns),
+                },
+                parsed.GetValue(device)!, parsed.GetValue(batchSize), stdout, stderr));
     }
 
-    private static int Run(string checkpointPath, Activation activation, string inputPath, string? outputPath, bool? header, string deviceId, int batchSize,
+    private static int Run(string checkpointPath, Activation activation, string inputPath, string? outputPath, CsvFormat format, string deviceId, int batchSize,
         TextWriter stdout, TextWriter stderr)
     {
         if (string.IsNullOrWhiteSpace(inputPath)) throw new UsageException("--input needs a file, or - for standard input (got an empty name)");
@@ -42,7 +49,8 @@ public static class PredictCommand
         }
         var checkpoint = ModelCheckpoint.Load(checkpointPath, activation);
         foreach (var note in ModelFileNotes.For(checkpoint, checkpointPath)) stderr.WriteLine(note);
-        var features = PredictCommandInput.Read(inputPath, header, checkpoint, checkpointPath);
+        var (features, ids) = PredictCommandInput.Read(inputPath, format, checkpoint, checkpointPath);
+        (string Name, IReadOnlyList<string> Values)? idColumn = ids is null ? null : (format.IdColumn!, ids);
 
         using var backend = DeviceCatalog.Open(deviceId, out var notice);
         stderr.WriteLine(notice);
@@ -51,13 +59,13 @@ public static class PredictCommand
 
         if (outputPath is null)
             // On a terminal the names are shown, not acted on; a pipe or file gets them as they are.
-            Write(stdout, predictions, TerminalText.IsTerminal(stdout) ? [.. checkpoint.ClassNames.Select(TerminalText.Escape)] : checkpoint.ClassNames);
+            Write(stdout, predictions, TerminalText.IsTerminal(stdout) ? [.. checkpoint.ClassNames.Select(TerminalText.Escape)] : checkpoint.ClassNames, idColumn);
         else
         {
             AtomicFile.Write(outputPath, stream =>
             {
                 using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
-                Write(writer, predictions, checkpoint.ClassNames);
+                Write(writer, predictions, checkpoint.ClassNames, idColumn);
             });
             stderr.WriteLine($"wrote {predictions.Rows} predictions to {outputPath}");
         }
@@ -70,14 +78,18 @@ public static class PredictCommand
     private static string Quoted(string field) =>
         field.AsSpan().IndexOfAny(NeedsQuotes) >= 0 || field != field.Trim() ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
 
-    private static void Write(TextWriter output, Predictions predictions, IReadOnlyList<string> classNames)
+    /// <param name="id">The --id-column's name and each row's value, written first; null for none.</param>
+    private static void Write(TextWriter output, Predictions predictions, IReadOnlyList<string> classNames, (string Name, IReadOnlyList<string> Values)? id)
     {
         var names = classNames.Select(Quoted).ToArray();
-        output.WriteLine("index,label" + string.Concat(classNames.Select(n => "," + Quoted("prob_" + n))));
+        string idHeader = id is { } named ? Quoted(named.Name) + "," : "";
+        output.WriteLine(idHeader + "index,label" + string.Concat(classNames.Select(n => "," + Quoted("prob_" + n))));
         var line = new StringBuilder();
         for (int r = 0; r < predictions.Rows; r++)
         {
-            line.Clear().Append(r).Append(',').Append(names[predictions.Labels[r]]);
+            line.Clear();
+            if (id is { } values) line.Append(Quoted(values.Values[r])).Append(',');
+            line.Append(r).Append(',').Append(names[predictions.Labels[r]]);
             foreach (float p in predictions.Row(r)) line.Append(',').Append(p.ToString(CultureInfo.InvariantCulture));
             output.WriteLine(line);
         }

@@ -3,8 +3,11 @@ namespace GpuNet.Cli.Commands;
 /// <summary>The rows <c>gpunet predict</c> runs on: a features-only CSV or IDX images, prepared as the checkpoint says.</summary>
 internal static class PredictCommandInput
 {
-    /// <summary>Features [rows, inputs] ready for the model, or an error naming the file and what does not fit.</summary>
-    public static float[] Read(string path, bool? header, ModelCheckpoint checkpoint, string checkpointPath)
+    /// <summary>
+    /// Features [rows, inputs] ready for the model (a CSV header's columns matched to the model's names, the label column
+    /// skipped when present) and the <paramref name="format"/>'s id column, or an error naming the file and what does not fit.
+    /// </summary>
+    public static (float[] Features, IReadOnlyList<string>? Ids) Read(string path, CsvFormat format, ModelCheckpoint checkpoint, string checkpointPath)
     {
         // One open, one read: a pipe, a FIFO or standard input gives its bytes only once.
         using var stream = InputFile.OpenRead(path, Math.Max(CsvReader.MaxFileBytes, IdxReader.MaxElements));
@@ -12,22 +15,25 @@ internal static class PredictCommandInput
         int width;
         Preprocessing applied;
         string hint = "";
+        IReadOnlyList<string>? ids = null;
         if (LooksLikeIdx(stream))
         {
+            if (format.IdColumn is not null || format.IgnoreColumns.Count > 0)
+                throw new UsageException($"--input {path} holds IDX images, which have no columns: leave out --id-column and --ignore-columns");
             var images = IdxReader.ReadImages(stream, path);
             (features, width, applied) = (images.ToUnit(), images.PixelsPerImage, Preprocessing.ScaleBytes);
         }
         else
         {
             using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-            var table = CsvReader.Read(reader, path == InputFile.StandardInput ? "standard input" : path, CsvFormat.FeaturesOnly(header));
-            (features, width, applied) = (table.Features, table.FeatureCount, Preprocessing.None);
+            var table = CsvReader.Read(reader, path == InputFile.StandardInput ? "standard input" : path, format with { Expected = checkpoint.Columns });
+            (features, width, applied, ids) = (table.Features, table.FeatureCount, Preprocessing.None, table.Ids);
             if (width == checkpoint.Spec.Inputs + 1) hint = " (does the file still have its label column? predict takes features only)";
         }
         if (width != checkpoint.Spec.Inputs)
             throw new UsageException($"--input {path} has {width} features per row, but the model in {checkpointPath} ({checkpoint.Spec.Describe()}) expects {checkpoint.Spec.Inputs}{hint}");
         checkpoint.PrepareFeatures(features, applied);
-        return features;
+        return (features, ids);
     }
 
     /// <summary>

@@ -41,7 +41,9 @@ public static class ResumeCheck
         yield return (d.Labels, r => r.Data.Labels ?? "(none)");
         yield return (d.TestLabels, r => r.Data.TestLabels ?? "(none)");
         yield return (d.TestFraction, r => Text(r.Data.TestFraction));
-        yield return (d.LabelColumn, r => Text(r.Data.LabelColumn));
+        yield return (d.LabelColumn, r => r.Data.LabelName ?? Text(r.Data.LabelColumn));
+        yield return (d.IgnoreColumns, r => string.Join(",", r.Data.IgnoreColumns));
+        yield return (d.IdColumn, r => r.Data.IdColumn ?? "(none)");
         yield return (d.Header, r => Text(r.Data.Header));
         yield return (d.Samples, r => Text(r.Data.Samples));
         yield return (d.Classes, r => Text(r.Data.Classes));

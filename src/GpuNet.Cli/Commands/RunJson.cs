@@ -36,7 +36,10 @@ public static class RunJson
             if (d.Labels is not null) w.WriteString("labels", d.Labels);
             if (d.TestLabels is not null) w.WriteString("test_labels", d.TestLabels);
             if ((!catalog && d.TestData is null) || d.TestFraction != 0.2) w.WriteNumber("test_fraction", d.TestFraction);
-            if ((file && !npy) || d.LabelColumn != 0) w.WriteNumber("label_column", d.LabelColumn);
+            if (d.LabelName is { } labelName) w.WriteString("label_column", labelName);
+            else if ((file && !npy) || d.LabelColumn != 0) w.WriteNumber("label_column", d.LabelColumn);
+            if (d.IgnoreColumns.Count > 0) Strings(w, "ignore_columns", d.IgnoreColumns);
+            if (d.IdColumn is not null) w.WriteString("id_column", d.IdColumn);
             if (d.Header is { } header) w.WriteBoolean("header", header);
             if (synthetic || d.Samples != 1000) w.WriteNumber("samples", d.Samples);
             if (d.Classes is { } classes) w.WriteNumber("classes", classes);
@@ -105,7 +108,10 @@ public static class RunJson
             Labels = Text(root, "labels"),
             TestLabels = Text(root, "test_labels"),
             TestFraction = Get(root, "test_fraction", e => e.GetDouble(), 0.2),
-            LabelColumn = Get(root, "label_column", e => e.GetInt32(), 0),
+            LabelColumn = Get(root, "label_column", e => e.ValueKind == JsonValueKind.Number ? e.GetInt32() : 0, 0),
+            LabelName = Get<string?>(root, "label_column", e => e.ValueKind == JsonValueKind.String ? e.GetString() : null, null),
+            IgnoreColumns = Get<IReadOnlyList<string>>(root, "ignore_columns", e => e.EnumerateArray().Select(c => c.GetString() ?? throw new JsonException("ignore_columns holds null")).ToArray(), []),
+            IdColumn = Text(root, "id_column"),
             Header = Get<bool?>(root, "header", e => e.GetBoolean(), null),
             Samples = Get(root, "samples", e => e.GetInt32(), 1000),
             Classes = Get<int?>(root, "classes", e => e.GetInt32(), null),
@@ -162,6 +168,13 @@ public static class RunJson
     }
 
     /// <summary>A float as it was given: its shortest round-trip text, which reads back to the same float.</summary>
+    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var value in values) w.WriteStringValue(value);
+        w.WriteEndArray();
+    }
+
     private static void Float(Utf8JsonWriter w, string name, float value) =>
         w.WriteNumber(name, double.Parse(value.ToString("R", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
 

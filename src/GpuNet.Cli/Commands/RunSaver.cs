@@ -18,14 +18,18 @@ public sealed class RunSaver
     private readonly Dataset _train;
     private readonly Preprocessing _preprocessing;
     private readonly Standardization? _standardization;
+    private readonly FeatureColumns? _columns;
 
     /// <param name="saveRequest">False when resuming a run whose description does not change (run.json stays as it was).</param>
-    public RunSaver(RunDirectory directory, TrainRequest request, bool saveRequest, Dataset train, Preprocessing preprocessing, Standardization? standardization)
+    /// <param name="columns">The CSV header's names, which the checkpoints store; null for data without names.</param>
+    public RunSaver(RunDirectory directory, TrainRequest request, bool saveRequest, Dataset train, Preprocessing preprocessing, Standardization? standardization,
+        FeatureColumns? columns)
     {
         _outDir = directory.Path;
         _train = train;
         _preprocessing = preprocessing;
         _standardization = standardization;
+        _columns = columns;
         if (directory.Use == RunDirectoryUse.Overwrite) directory.RemoveRunFiles(); // only now: a run that fails to start keeps the earlier one
         if (saveRequest)
         {
@@ -50,5 +54,5 @@ public sealed class RunSaver
 
     private ModelCheckpoint Checkpoint(Network network, Trainer trainer) =>
         ModelCheckpoint.FromNetwork(network, _preprocessing, _train.ClassNames, trainer.State.Epoch, trainer.State.GlobalStep(trainer.StepsPerEpoch),
-            standardization: _standardization);
+            standardization: _standardization, columns: _columns);
 }

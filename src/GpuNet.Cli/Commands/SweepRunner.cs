@@ -21,7 +21,7 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
         string dir = request.OutDir!;
         bool begun = File.Exists(Path.Combine(dir, RunManifest.FileName));
         var directory = RunDirectory.Claim(dir, begun ? RunDirectoryUse.Resume : RunDirectoryUse.New, TrainCommand.Reads(request));
-        var saver = new RunSaver(directory, request, saveRequest: !begun, data.Data.Train, Preprocessings.ForSource(request.Data.Source), data.Standardization);
+        var saver = new RunSaver(directory, request, saveRequest: !begun, data.Data.Train, Preprocessings.ForSource(request.Data.Source), data.Standardization, data.Data.Columns);
         _open[member.Index] = (directory, saver, []);
         var point = begun ? RunCheckpoints.LoadForResume(dir) : null;
         point?.Restore(network, trainer.Optimizer);

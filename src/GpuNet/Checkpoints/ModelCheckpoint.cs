@@ -20,11 +20,12 @@ public sealed class ModelCheckpoint
     public const string FormatKey = "format", ModelKey = "model", InputsKey = "inputs", ClassesKey = "classes",
         HiddenKey = "hidden", ActivationKey = "activation", PreprocessingKey = "preprocessing",
         ClassNamesKey = "class_names", EpochKey = "epoch", StepKey = "step",
-        StandardizeMeanKey = "standardize_mean", StandardizeScaleKey = "standardize_scale";
+        StandardizeMeanKey = "standardize_mean", StandardizeScaleKey = "standardize_scale",
+        FeatureNamesKey = "feature_names", SkippedColumnsKey = "skipped_columns";
 
     private static readonly HashSet<string> ReservedKeys =
         [FormatKey, ModelKey, InputsKey, ClassesKey, HiddenKey, ActivationKey, PreprocessingKey, ClassNamesKey, EpochKey, StepKey,
-         StandardizeMeanKey, StandardizeScaleKey, SafetensorsFile.ChecksumKey];
+         StandardizeMeanKey, StandardizeScaleKey, FeatureNamesKey, SkippedColumnsKey, SafetensorsFile.ChecksumKey];
 
     /// <summary>Bounds the model a corrupt header can make us build.</summary>
     private const int MaxHiddenLayers = 1000;
@@ -82,6 +83,21 @@ public sealed class ModelCheckpoint
     public Standardization? Standardization { get; }
 
     /// <summary>
+    /// The CSV header names of the model's inputs and of the columns training read but did not use; null for data
+    /// without names (a headerless CSV, IDX, .npy, or a checkpoint older than names), which is matched by position.
+    /// </summary>
+    public FeatureColumns? Columns
+    {
+        get;
+        init
+        {
+            if (value is not null && value.Features.Count != Spec.Inputs)
+                throw new ArgumentException($"{value.Features.Count} feature names for a model of {Spec.Inputs} inputs", nameof(value));
+            field = value;
+        }
+    }
+
+    /// <summary>
     /// Turns raw values prepared as <paramref name="applied"/> says (bytes, or CSV numbers as written) into the
     /// features the model was trained on, in place: the recorded preprocessing, then the standardisation.
     /// </summary>
@@ -94,8 +110,8 @@ public sealed class ModelCheckpoint
 
     /// <summary>A checkpoint of a network's current weights (waits for the device and copies them to the host).</summary>
     public static ModelCheckpoint FromNetwork(Network network, Preprocessing preprocessing, IReadOnlyList<string> classNames,
-        int epoch, long step, IReadOnlyDictionary<string, string>? extra = null, Standardization? standardization = null)
-        => new(network.Spec, network.ExportParameters(), preprocessing, classNames, epoch, step, extra, standardization);
+        int epoch, long step, IReadOnlyDictionary<string, string>? extra = null, Standardization? standardization = null, FeatureColumns? columns = null)
+        => new(network.Spec, network.ExportParameters(), preprocessing, classNames, epoch, step, extra, standardization) { Columns = columns };
 
     /// <summary>A network on <paramref name="backend"/> holding these weights, for batches of up to <paramref name="maxRows"/> rows.</summary>
     public Network CreateNetwork(IBackend backend, int maxRows)
@@ -168,7 +184,8 @@ public sealed class ModelCheckpoint
         var parameters = SpecTensors.Check(spec, content.Tensors, file);
         var standardization = ParseStandardization(content.Metadata, inputs, file);
         var extra = content.Metadata.Where(p => !ReservedKeys.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
-        return new ModelCheckpoint(spec, parameters, preprocessing, classNames, epoch, step, extra, standardization) { Converted = content.Converted };
+        return new ModelCheckpoint(spec, parameters, preprocessing, classNames, epoch, step, extra, standardization)
+            { Converted = content.Converted, Columns = ParseColumns(content.Metadata, inputs, file) };
     }
 
     /// <summary>Throws a <see cref="UsageException"/> unless this checkpoint has exactly the architecture <paramref name="expected"/> (e.g. the checkpoint a new run takes its first weights from).</summary>
@@ -206,6 +223,11 @@ public sealed class ModelCheckpoint
         {
             metadata[StandardizeMeanKey] = JsonSerializer.Serialize(z.Mean);
             metadata[StandardizeScaleKey] = JsonSerializer.Serialize(z.Scale);
+        }
+        if (Columns is { } columns)
+        {
+            metadata[FeatureNamesKey] = JsonSerializer.Serialize(columns.Features, ReadableJson);
+            metadata[SkippedColumnsKey] = JsonSerializer.Serialize(columns.Skipped, ReadableJson);
         }
         foreach (var (key, value) in Extra) metadata[key] = value;
         return metadata;
@@ -257,7 +279,20 @@ public sealed class ModelCheckpoint
         return values;
     }
 
-    private static string[] ParseClassNames(string json, int classes, string file)
+    /// <summary>Both column keys or neither (a checkpoint from before names, matched by position); one feature name per input.</summary>
+    private static FeatureColumns? ParseColumns(IReadOnlyDictionary<string, string> metadata, int inputs, string file)
+    {
+        bool hasFeatures = metadata.TryGetValue(FeatureNamesKey, out var features), hasSkipped = metadata.TryGetValue(SkippedColumnsKey, out var skipped);
+        if (!hasFeatures && !hasSkipped) return null;
+        if (hasFeatures != hasSkipped)
+            throw new DataException($"{file}: the metadata has '{(hasFeatures ? FeatureNamesKey : SkippedColumnsKey)}' without '{(hasFeatures ? SkippedColumnsKey : FeatureNamesKey)}'");
+        var names = ParseStrings(features!, FeatureNamesKey, file);
+        if (names.Length != inputs)
+            throw new DataException($"{file}: metadata '{FeatureNamesKey}' lists {names.Length} names for {inputs} inputs");
+        return new FeatureColumns(names, ParseStrings(skipped!, SkippedColumnsKey, file));
+    }
+
+    private static string[] ParseStrings(string json, string key, string file)
     {
         string[]? names;
         try
@@ -269,7 +304,13 @@ public sealed class ModelCheckpoint
             names = null;
         }
         if (names is null || names.Any(n => n is null))
-            throw new DataException($"{file}: metadata '{ClassNamesKey}' is {Text.Quote(json)}, expected a JSON array of strings");
+            throw new DataException($"{file}: metadata '{key}' is {Text.Quote(json)}, expected a JSON array of strings");
+        return names;
+    }
+
+    private static string[] ParseClassNames(string json, int classes, string file)
+    {
+        var names = ParseStrings(json, ClassNamesKey, file);
         if (names.Length != classes)
             throw new DataException($"{file}: metadata '{ClassNamesKey}' lists {names.Length} names for {classes} classes");
         ClassNameFiles.RequireDistinct(names, file);

@@ -12,6 +12,10 @@ public sealed record CsvTable(string Name, float[] Features, int[] Labels, int F
     public CsvLabelColumn? LabelColumn { get; init; }
     /// <summary>The classes <see cref="Labels"/> index, fitted on this file alone.</summary>
     public ClassEncoding Classes { get; init; } = ClassEncoding.FromNames(["0"]);
+    /// <summary>The header's names of the features (in <see cref="Features"/>' order) and of the other columns; null without a header.</summary>
+    public FeatureColumns? Columns { get; init; }
+    /// <summary>Each row's <see cref="CsvFormat.IdColumn"/> value as written; null without one.</summary>
+    public IReadOnlyList<string>? Ids { get; init; }
 }
 
 /// <summary>How to read a CSV file: which column holds the label and whether the first row is a header.</summary>
@@ -22,8 +26,26 @@ public sealed record CsvFormat(int LabelColumn = 0, bool? Header = null)
     /// <summary>A file of features only (the input of predict): every column is a feature, and every row gets label 0.</summary>
     public static CsvFormat FeaturesOnly(bool? header = null) => new(NoLabelColumn, header);
 
+    /// <summary>The columns <paramref name="options"/> name (label, ignored, id, a model's expected features).</summary>
+    public static CsvFormat Of(DataOptions options) => new(options.LabelColumn, options.Header)
+    {
+        LabelName = options.LabelName,
+        IgnoreColumns = options.IgnoreColumns,
+        IdColumn = options.IdColumn,
+        Expected = options.ExpectedColumns,
+    };
+
     /// <summary>The classes to encode labels with (a saved model's), instead of fitting them on the training file; null to fit.</summary>
     public IReadOnlyList<string>? Classes { get; init; }
+
+    /// <summary>The label column by header name (or an index as text) instead of <see cref="LabelColumn"/>.</summary>
+    public string? LabelName { get; init; }
+    /// <summary>Columns (header names or indices) that are not features.</summary>
+    public IReadOnlyList<string> IgnoreColumns { get; init; } = [];
+    /// <summary>A column (header name or index) whose values identify the rows (<see cref="CsvTable.Ids"/>); never a feature.</summary>
+    public string? IdColumn { get; init; }
+    /// <summary>A model's named columns: a file with a header gives its features in this order, matched by name; null reads them by position.</summary>
+    public FeatureColumns? Expected { get; init; }
 }
 
 /// <summary>
@@ -47,7 +69,8 @@ public static class CsvReader
     public static DataSplit LoadSplit(string path, string? testPath, CsvFormat format, double testFraction, int seed)
     {
         CsvTable train = Read(path, format);
-        CsvTable? test = testPath is null ? null : Read(testPath, format);
+        // A test file with a header is matched to the training file's columns by name.
+        CsvTable? test = testPath is null ? null : Read(testPath, format with { Expected = format.Expected ?? train.Columns });
         if (test is not null && test.FeatureCount != train.FeatureCount)
             throw new DataException($"{test.Name}: rows have {test.FeatureCount} feature columns, but the training file {train.Name} has {train.FeatureCount}");
 
@@ -63,11 +86,11 @@ public static class CsvReader
             throw new DataException($"{train.Name}: every label is {ClassEncoding.Echo(classes.Names[only])}; a classifier needs at least two classes");
         if (test is not null)
             return new DataSplit(new Dataset(name, train.Features, trainLabels, train.FeatureCount, classes.Count, classes.Names),
-                new Dataset(name, test.Features, classes.Encode(test.LabelColumn!, test.Name), test.FeatureCount, classes.Count, classes.Names));
+                new Dataset(name, test.Features, classes.Encode(test.LabelColumn!, test.Name), test.FeatureCount, classes.Count, classes.Names)) { Columns = train.Columns };
         if (train.Count < 2)
             throw new DataException($"{train.Name}: only {train.Count} data row; need at least 2 to hold out a test split (or pass `TestData`)");
         return DataSplitting.ShuffleSplit(new Dataset(name, train.Features, trainLabels, train.FeatureCount, classes.Count, classes.Names),
-            testFraction, new SeededRandom(seed));
+            testFraction, new SeededRandom(seed)) with { Columns = train.Columns };
     }
 
     /// <summary>Reads a CSV file, standard input ("-"), a pipe or a FIFO (each read once, see <see cref="InputFile"/>).</summary>
@@ -83,7 +106,10 @@ public static class CsvReader
     {
         var features = new List<float>();
         var labels = new CsvLabelBuilder();
-        int columns = 0, labelColumn = 0, lineNumber = 0, nextLine = 1;
+        List<string>? ids = null;
+        CsvLayout? layout = null;
+        float[] rowFeatures = [];
+        int columns = 0, lineNumber = 0, nextLine = 1;
         try
         {
             using var csv = Sep.Reader(o => o with
@@ -99,24 +125,28 @@ public static class CsvReader
                 // Where this row starts: where the last one ended (Sep 0.17 reports the first row's LineNumberFrom as 2).
                 (lineNumber, nextLine) = (nextLine, row.LineNumberToExcl);
                 if (row.ColCount == 1 && row[0].Span.IsWhiteSpace()) continue; // a blank line
-                if (columns == 0)
+                if (layout is null)
                 {
-                    // The first non-blank row fixes the column count and whether it is a header.
+                    // The first non-blank row fixes the column count and whether it is a header, which names the columns.
                     columns = row.ColCount;
-                    labelColumn = ResolveLabelColumn(format.LabelColumn, columns, name, lineNumber);
-                    if (format.Header ?? IsHeader(row, labelColumn)) continue;
+                    int label = format.LabelName is not null || format.LabelColumn == CsvFormat.NoLabelColumn ? -1
+                        : format.LabelColumn < 0 ? columns + format.LabelColumn : format.LabelColumn;
+                    bool header = format.Header ?? (NamesAColumn(row, format) || IsHeader(row, label));
+                    layout = CsvColumns.Plan(header ? Cells(row) : null, columns, format, name, lineNumber);
+                    rowFeatures = new float[layout.FeatureCount];
+                    if (layout.Id >= 0) ids = [];
+                    if (header) continue;
                 }
                 if (row.ColCount != columns)
                     throw new DataException($"{name}: line {lineNumber}: expected {columns} columns, found {row.ColCount}");
-                if ((long)features.Count + columns - 1 > Array.MaxLength)
+                if ((long)features.Count + rowFeatures.Length > Array.MaxLength)
                     throw new DataException($"{name}: line {lineNumber}: more than {Array.MaxLength} feature values; the file is too large");
                 for (int c = 0; c < columns; c++)
-                {
-                    var cell = row[c].Span;
-                    if (c == labelColumn) labels.Add(cell, name, lineNumber, c);
-                    else features.Add(ParseFeature(cell.Trim(), name, lineNumber, c));
-                }
-                if (labelColumn < 0) labels.AddUnlabelled();
+                    if (layout.Roles[c] >= 0) rowFeatures[layout.Roles[c]] = ParseFeature(row, c, layout, name, lineNumber);
+                features.AddRange(rowFeatures);
+                if (layout.Label >= 0) labels.Add(row[layout.Label].Span, name, lineNumber, layout.Label);
+                else labels.AddUnlabelled();
+                ids?.Add(row[layout.Id].ToString().Trim());
             }
         }
         catch (IOException e)
@@ -132,16 +162,30 @@ public static class CsvReader
             // Sep holds a row in one buffer of at most 16 MiB: a longer row or field is most often a quote left open.
             throw new DataException($"{name}: line {nextLine}: a row or field over the parser's limit of 16 Mi characters (is a quote left unclosed?)", e);
         }
-        if (columns == 0)
+        if (layout is null)
             throw new DataException($"{name}: empty file: no rows");
         if (labels.Count == 0)
             throw new DataException($"{name}: no data rows after the header");
-        int featureCount = labelColumn < 0 ? columns : columns - 1;
-        if (labelColumn < 0)
-            return new CsvTable(name, features.ToArray(), new int[labels.Count], featureCount);
-        var column = labels.Build(labelColumn);
+        if (layout.Label < 0)
+            return new CsvTable(name, features.ToArray(), new int[labels.Count], layout.FeatureCount) { Columns = layout.Names, Ids = ids };
+        var column = labels.Build(layout.Label);
         var classes = ClassEncoding.Fit(column, name);
-        return new CsvTable(name, features.ToArray(), classes.Encode(column, name), featureCount) { LabelColumn = column, Classes = classes };
+        return new CsvTable(name, features.ToArray(), classes.Encode(column, name), layout.FeatureCount)
+            { LabelColumn = column, Classes = classes, Columns = layout.Names, Ids = ids };
+    }
+
+    private static string[] Cells(SepReader.Row row)
+    {
+        var cells = new string[row.ColCount];
+        for (int c = 0; c < cells.Length; c++) cells[c] = row[c].ToString().Trim();
+        return cells;
+    }
+
+    /// <summary>A first row that holds a column the format names (the label's, the id's, an ignored one's) is a header.</summary>
+    private static bool NamesAColumn(SepReader.Row row, CsvFormat format)
+    {
+        string?[] named = [format.LabelName, format.IdColumn, .. format.IgnoreColumns];
+        return Cells(row).Any(cell => Array.IndexOf(named, cell) >= 0 && !double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
     }
 
     /// <summary>A first row with a feature cell that is not a number is a header (a label may be a name, so it does not count).</summary>
@@ -153,24 +197,14 @@ public static class CsvReader
         return false;
     }
 
-    private static int ResolveLabelColumn(int labelColumn, int columns, string name, int lineNumber)
-    {
-        if (labelColumn == CsvFormat.NoLabelColumn) return -1;
-        if (columns < 2)
-            throw new DataException($"{name}: line {lineNumber}: found 1 column; need a label column and at least one feature column");
-        int resolved = labelColumn == -1 ? columns - 1 : labelColumn;
-        if (resolved < 0 || resolved >= columns)
-            throw new DataException($"{name}: line {lineNumber}: label column {labelColumn} is out of range: rows have {columns} columns (use 0..{columns - 1}, or -1 for the last)");
-        return resolved;
-    }
-
     /// <summary>An invariant-culture number that is finite (overflowing literals such as 1e999 included) and fits float32.</summary>
-    private static float ParseFeature(ReadOnlySpan<char> cell, string name, int line, int column)
+    private static float ParseFeature(SepReader.Row row, int column, CsvLayout layout, string name, int line)
     {
+        var cell = row[column].Span.Trim();
         if (cell.Length == 0)
             throw new DataException($"{Where(name, line, column)}: empty value");
         if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-            throw new DataException($"{Where(name, line, column)}: value {ClassEncoding.Echo(cell.ToString())} is not a number");
+            throw new DataException($"{Where(name, line, column)}: value {ClassEncoding.Echo(cell.ToString())} is not a number{CsvColumns.TextHint(row, layout)}");
         if (!double.IsFinite(value))
             throw new DataException($"{Where(name, line, column)}: value {ClassEncoding.Echo(cell.ToString())} is NaN or infinite");
         float single = (float)value;

@@ -23,8 +23,16 @@ public sealed record DataOptions
     /// <summary>Synthetic sets: noise level (standard deviation, in the set's own units).</summary>
     public float? Noise { get; init; }
     public int Seed { get; init; }
-    /// <summary>CSV: zero-based label column; -1 means the last column.</summary>
+    /// <summary>CSV: zero-based label column; negative counts from the end (-1 is the last column).</summary>
     public int LabelColumn { get; init; }
+    /// <summary>CSV: the label column by its header name, instead of <see cref="LabelColumn"/>.</summary>
+    public string? LabelName { get; init; }
+    /// <summary>CSV: columns (header names or indices) that are not features.</summary>
+    public IReadOnlyList<string> IgnoreColumns { get; init; } = [];
+    /// <summary>CSV: a column (header name or index) that identifies the rows and is never a feature.</summary>
+    public string? IdColumn { get; init; }
+    /// <summary>CSV: a model's named columns, matched by name in a file with a header (eval); null reads features by position.</summary>
+    public FeatureColumns? ExpectedColumns { get; init; }
     /// <summary>CSV: true = first row is a header; false = never; null = detect.</summary>
     public bool? Header { get; init; }
     /// <summary>Fraction held out as the test split for synthetic sets and for a CSV without a <see cref="TestData"/> file.</summary>

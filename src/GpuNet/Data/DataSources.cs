@@ -45,7 +45,7 @@ public static class DataSources
         if (isFile)
         {
             RejectSyntheticOptions(options, source);
-            return CsvReader.LoadSplit(source, options.TestData, new CsvFormat(options.LabelColumn, options.Header) { Classes = options.ClassNames },
+            return CsvReader.LoadSplit(source, options.TestData, CsvFormat.Of(options) with { Classes = options.ClassNames },
                 options.TestFraction, options.Seed);
         }
         throw new UsageException($"{Setting.Data}: unknown source '{source}': expected {string.Join(", ", Names)} or a path to a CSV or .npy file");
@@ -69,8 +69,6 @@ public static class DataSources
             throw new UsageException($"{Setting.Data}: missing: expected {string.Join(", ", Names)} or a path to a CSV or .npy file");
         if (!(options.TestFraction > 0 && options.TestFraction < 1))
             throw new UsageException($"{Setting.TestFraction} {options.TestFraction}: must be between 0 and 1 (exclusive)");
-        if (options.LabelColumn < -1)
-            throw new UsageException($"{Setting.LabelColumn} {options.LabelColumn}: must be a column index ≥ 0, or -1 for the last column");
         SyntheticData.ValidateOptions(options.Samples, options.Classes, options.Noise);
     }
 

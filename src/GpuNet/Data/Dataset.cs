@@ -142,4 +142,8 @@ public sealed class Dataset
 }
 
 /// <summary>A training set and the held-out set that the per-epoch test metrics use.</summary>
-public sealed record DataSplit(Dataset Train, Dataset Test);
+public sealed record DataSplit(Dataset Train, Dataset Test)
+{
+    /// <summary>The named columns of a CSV source with a header (a checkpoint stores them); null for any other data.</summary>
+    public FeatureColumns? Columns { get; init; }
+}

@@ -33,6 +33,8 @@ public enum Setting
     Noise,
     TestFraction,
     LabelColumn,
+    IgnoreColumns,
+    IdColumn,
     Model,
     Hidden,
     Activation,

@@ -20,6 +20,9 @@ public readonly struct SettingMessage
 
     public void AppendFormatted(Setting setting) => _parts.Add(setting);
 
+    /// <summary>Another message inside this one (a hint built apart), its settings kept as identities.</summary>
+    public void AppendFormatted(SettingMessage inner) => _parts.AddRange(inner._parts ?? []);
+
     public void AppendFormatted<T>(T value) => AppendFormatted(value, format: null);
 
     public void AppendFormatted<T>(T value, string? format) =>

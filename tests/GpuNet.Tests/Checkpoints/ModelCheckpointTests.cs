@@ -67,6 +67,8 @@ public sealed class ModelCheckpointTests
     [InlineData("class_names", "cat,dog", "metadata 'class_names' is 'cat,dog', expected a JSON array of strings")]
     [InlineData("preprocessing", "zscore", "metadata 'preprocessing' is 'zscore'")]
     [InlineData("classes", null, "the metadata has no 'classes' entry")]
+    [InlineData("feature_names", "[\"a\",\"b\",\"c\",\"d\"]", "the metadata has 'feature_names' without 'skipped_columns'")]
+    [InlineData("skipped_columns", "[]", "the metadata has 'skipped_columns' without 'feature_names'")]
     public void Bad_metadata_is_rejected_naming_the_key(string key, string? value, string fragment)
     {
         var sample = CheckpointSamples.Mlp();
@@ -74,6 +76,25 @@ public sealed class ModelCheckpointTests
         if (value is null) metadata.Remove(key);
         else metadata[key] = value;
         Assert.Contains(fragment, LoadWith(sample.Parameters, metadata).Message);
+    }
+
+    [Fact]
+    public void Feature_names_round_trip_and_must_name_every_input()
+    {
+        var sample = CheckpointSamples.Mlp();
+        var metadata = MetadataOf(sample);
+        metadata["feature_names"] = """["x","y","z","w"]""";
+        metadata["skipped_columns"] = """["tier"]""";
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "named.safetensors");
+        SafetensorsFile.Save(path, sample.Parameters, metadata);
+        var named = ModelCheckpoint.Load(path);
+        Assert.Equal(["x", "y", "z", "w"], named.Columns!.Features);
+        Assert.Equal(["tier"], named.Columns.Skipped);
+        Assert.Null(sample.Columns); // no names: matched by position
+
+        metadata["feature_names"] = """["x"]""";
+        Assert.Contains("metadata 'feature_names' lists 1 names for 4 inputs", LoadWith(sample.Parameters, metadata).Message);
     }
 
     [Fact]

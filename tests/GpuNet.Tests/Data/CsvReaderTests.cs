@@ -29,7 +29,8 @@ public sealed class CsvReaderTests : IDisposable
     public void Header_option_overrides_detection()
     {
         Assert.Equal(1, Read("1,2,3\n0,4,5\n", header: true).Count);
-        Assert.Equal("d.csv: line 1, column 2: value \"b\" is not a number", Fails("a,b\n1,2\n", header: false));
+        Assert.Equal("d.csv: line 1, column 2: value \"b\" is not a number; if column 2 is the label, pass LabelColumn 1 (0-based; the label is now column 1)",
+            Fails("a,b\n1,2\n", header: false));
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public sealed class CsvReaderTests : IDisposable
 
     [Fact]
     public void Non_numeric_cell_names_line_column_and_text()
-        => Assert.Equal("d.csv: line 3, column 3: value \"1,5\" is not a number",
+        => Assert.StartsWith("d.csv: line 3, column 3: value \"1,5\" is not a number;",
             Fails("0;1;2\n1;2;3\n1;2;1,5\n"));
 
     [Fact]
@@ -65,7 +66,7 @@ public sealed class CsvReaderTests : IDisposable
     {
         string message = Fails("0,1\n1," + new string('z', 5000) + "\n");
         Assert.Contains("\"zzzzzzzzzzzzzzzzzzzzzzzz...\" is not a number", message);
-        Assert.True(message.Length < 120, message);
+        Assert.True(message.Length < 200, message);
     }
 
     [Theory]
@@ -100,9 +101,9 @@ public sealed class CsvReaderTests : IDisposable
 
     [Theory]
     [InlineData(3)]
-    [InlineData(-2)]
+    [InlineData(-4)]
     public void Label_column_out_of_range_is_refused(int column)
-        => Assert.Equal($"d.csv: line 1: label column {column} is out of range: rows have 3 columns (use 0..2, or -1 for the last)",
+        => Assert.Equal($"d.csv: line 1: label column {column} is out of range: rows have 3 columns (use 0..2, or -1..-3 from the end)",
             Fails("0,1,2\n", labelColumn: column));
 
     [Fact]
@@ -240,6 +241,6 @@ public sealed class CsvReaderTests : IDisposable
 
     [Fact]
     public void Line_numbers_count_the_line_breaks_inside_quotes()
-        => Assert.Equal("d.csv: line 5, column 1: value \"oops\" is not a number",
+        => Assert.StartsWith("d.csv: line 5, column 1: value \"oops\" is not a number;",
             Fails("l,\"a\nb\"\n0,\"1\n\"\noops,1\n", labelColumn: 1));
 }

@@ -67,8 +67,6 @@ public sealed class DataSourcesTests : IDisposable
             SettingFlags.Describe(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "mnist", Noise = 0.1f }))));
         Assert.StartsWith("--test-data applies only to CSV and .npy files",
             SettingFlags.Describe(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = "xor", TestData = csv }))));
-        Assert.StartsWith("--label-column -2",
-            SettingFlags.Describe(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, LabelColumn = -2 }))));
         Assert.StartsWith("--samples 1",
             SettingFlags.Describe(Assert.Throws<UsageException>(() => DataSources.Load(new DataOptions { Source = csv, Samples = 1 }))));
     }
