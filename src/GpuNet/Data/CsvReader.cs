@@ -1,6 +1,6 @@
 using System.Globalization;
-using nietras.SeparatedValues;
 using GpuNet.Settings;
+using nietras.SeparatedValues;
 
 namespace GpuNet.Data;
 
