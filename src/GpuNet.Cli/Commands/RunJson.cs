@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using GpuNet.Optim;
 
 namespace GpuNet.Cli.Commands;
@@ -16,6 +17,17 @@ public static class RunJson
     public const int Format = 2;
 
     private static readonly TrainOptions DefaultTrain = new();
+
+    /// <summary>run.json's bookkeeping, which says nothing about how the run trained: the layout, the data files' fingerprints, whether --epochs was given.</summary>
+    private static readonly string[] NotOptions = ["format", "data_files", "epochs_given"];
+
+    /// <summary>The hyperparameters the run trains with, in run.json's keys, without its bookkeeping (summary.json's options, <c>gpunet runs</c>' columns).</summary>
+    public static JsonObject Options(TrainRequest r)
+    {
+        var options = JsonNode.Parse(Write(r))!.AsObject();
+        foreach (var key in NotOptions) options.Remove(key);
+        return options;
+    }
 
     public static string Write(TrainRequest r)
     {
