@@ -74,7 +74,7 @@ public static class GpuNetCli
             _ => "as a value of this option",
         });
 
-    /// <summary>A message as one line (System.CommandLine lists allowed values on separate lines).</summary>
-    private static string OneLine(string message) =>
+    /// <summary>A message as one line (System.CommandLine lists allowed values on separate lines; some library errors span several).</summary>
+    internal static string OneLine(string message) =>
         string.Join(" ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 }

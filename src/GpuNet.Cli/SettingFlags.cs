@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using GpuNet.Settings;
 
 namespace GpuNet.Cli;
@@ -7,7 +6,7 @@ namespace GpuNet.Cli;
 /// The library names settings (<see cref="Setting"/>) in its errors; the user reads the option that sets each
 /// (<c>--lr must be a positive number</c>). One table, so a renamed option is renamed in every message.
 /// </summary>
-public static partial class SettingFlags
+public static class SettingFlags
 {
     private static readonly Dictionary<Setting, string> Flags = new()
     {
@@ -28,15 +27,5 @@ public static partial class SettingFlags
     public static string Flag(Setting setting) => Flags.TryGetValue(setting, out var flag) ? flag : setting.ToString();
 
     /// <summary>A library error as the CLI prints it: each setting it names spelled as its option.</summary>
-    public static string Describe(GpuNetException error) => error.Text is { } text ? text.Render(Flag) : Untyped(error.Message);
-
-    /// <summary>
-    /// The two messages still written as text with `Setting` in backticks (CsvReader's, and the ILGPU device's out-of-memory
-    /// advice, which its owners are turning into typed errors): each name becomes its option. Delete with the last of them.
-    /// </summary>
-    private static string Untyped(string message) =>
-        Backticked().Replace(message, m => Enum.TryParse<Setting>(m.Groups[1].Value, out var setting) ? Flag(setting) : m.Groups[1].Value);
-
-    [GeneratedRegex("`([A-Z][A-Za-z0-9]*)`")]
-    private static partial Regex Backticked();
+    public static string Describe(GpuNetException error) => error.Text is { } text ? text.Render(Flag) : error.Message;
 }

@@ -23,7 +23,7 @@ public sealed class BenchFailures
     public int Report(TextWriter stderr)
     {
         foreach (var (device, error) in _failed)
-            stderr.WriteLine($"gpunet: bench: no figures for --device {device}: {string.Join(" ", SettingFlags.Describe(error).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))}");
+            stderr.WriteLine($"gpunet: bench: no figures for --device {device}: {GpuNetCli.OneLine(SettingFlags.Describe(error))}");
         return _failed.Count == 0 ? ExitCodes.Success : ExitCodes.For(_failed[0].Error);
     }
 }

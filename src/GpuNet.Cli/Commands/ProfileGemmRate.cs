@@ -5,7 +5,8 @@ namespace GpuNet.Cli.Commands;
 
 /// <summary>
 /// The device's own GEMM rate behind --profile's GEMM-bound limit: a square 1024³ GEMM, timed within a few seconds
-/// (timed with the step's settings, a PoCL profile did not end in 7 minutes; the simulator's would take an hour). A 256³ GEMM (1/64 of the work) is timed first: when the
+/// (timed with the step's settings, a slow device's profile spent minutes on this line alone; perf/RESULTS.md has the
+/// PoCL run). A 256³ GEMM (1/64 of the work) is timed first: when the
 /// 1024³ one would take over ten seconds, the log says so and there is no limit. Otherwise one 1024³ run is timed, and
 /// only a fast one gets more runs, as many as fit the budget.
 /// </summary>
@@ -20,7 +21,8 @@ public static class ProfileGemmRate
     {
         var probe = GemmBenchmark.Measure(backend, GemmCase.Square(ProbeSize), timing.WithFixedRuns(1) with { WarmupRuns = 1, WarmupSeconds = 0 });
         double predicted = probe.MsPerCall * Math.Pow((double)Size / ProbeSize, 3) / 1000;
-        // Loose on purpose: a cold or busy cpu's probe may be 20 times slow; the simulator's is 1000 times.
+        // Loose on purpose: a cold or busy cpu's one probe run may be many times slower than its steady rate, and a
+        // device that slow is still worth a limit; the simulator is far beyond it.
         if (predicted > SkipSeconds)
         {
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,

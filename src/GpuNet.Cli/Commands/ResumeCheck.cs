@@ -27,7 +27,7 @@ public static class ResumeCheck
             if (!given.Contains(option.Name)) continue;
             string now = value(absolute), then = value(saved);
             if (now != then)
-                throw new UsageException($"{option.Name} {now} would change the run in {dir}, which has {then}; on --resume only {MayChange} may be given (start a new run with --out for other options)");
+                throw new UsageException($"{option.Name} {now} would change the run in {dir}, which has {then}; on --resume only {MayChange} may differ from it (start a new run with --out for other options)");
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using GpuNet.Optim;
 
 namespace GpuNet.Cli.Commands;
@@ -16,6 +17,17 @@ public static class RunJson
     public const int Format = 2;
 
     private static readonly TrainOptions DefaultTrain = new();
+
+    /// <summary>run.json's bookkeeping, which says nothing about how the run trained: the layout, the data files' fingerprints, whether --epochs was given.</summary>
+    private static readonly string[] NotOptions = ["format", "data_files", "epochs_given"];
+
+    /// <summary>The hyperparameters the run trains with, in run.json's keys, without its bookkeeping (summary.json's options, <c>gpunet runs</c>' columns).</summary>
+    public static JsonObject Options(TrainRequest r)
+    {
+        var options = JsonNode.Parse(Write(r))!.AsObject();
+        foreach (var key in NotOptions) options.Remove(key);
+        return options;
+    }
 
     public static string Write(TrainRequest r)
     {
@@ -44,7 +56,9 @@ public static class RunJson
             if (synthetic || d.Samples != 1000) w.WriteNumber("samples", d.Samples);
             if (d.Classes is { } classes) w.WriteNumber("classes", classes);
             if (d.Noise is { } noise) Float(w, "noise", noise);
-            w.WriteNumber("seed", d.Seed);
+            // seed seeds the initialisation and dropout; the data's seed is data_seed where given, seed where not.
+            w.WriteNumber("seed", t.Seed);
+            if (t.DataSeed is { } dataSeed) w.WriteNumber("data_seed", dataSeed);
             w.WriteString("standardize", Name(r.Standardize));
             w.WriteString("model", Name(r.Model));
             if (mlp || r.Hidden.Count > 0)
@@ -100,6 +114,9 @@ public static class RunJson
     /// <summary>The request a run.json of this layout describes; <see cref="JsonException"/> or <see cref="FormatException"/> for one that does not parse.</summary>
     public static TrainRequest Read(JsonElement root)
     {
+        // A run.json from before data_seed has only seed, which seeded both, as it still does without --data-seed.
+        int seed = Get(root, "seed", e => e.GetInt32(), 0);
+        int? dataSeed = Get<int?>(root, "data_seed", e => e.GetInt32(), null);
         var data = new DataOptions
         {
             Source = root.GetProperty("data").GetString() ?? throw new JsonException("data is null"),
@@ -116,7 +133,7 @@ public static class RunJson
             Samples = Get(root, "samples", e => e.GetInt32(), 1000),
             Classes = Get<int?>(root, "classes", e => e.GetInt32(), null),
             Noise = Get<float?>(root, "noise", e => e.GetSingle(), null),
-            Seed = Get(root, "seed", e => e.GetInt32(), 0),
+            Seed = dataSeed ?? seed,
         };
         var train = new TrainOptions
         {
@@ -139,7 +156,8 @@ public static class RunJson
             ClassWeight = Get(root, "class_weight", ReadClassWeight, ClassWeighting.None),
             EarlyStoppingPatience = Get(root, "early_stopping", e => e.GetInt32(), 0),
             Shuffle = Get(root, "shuffle", e => e.GetBoolean(), true),
-            Seed = data.Seed,
+            Seed = seed,
+            DataSeed = dataSeed,
             Streaming = new StreamingOptions
             {
                 MemoryLimit = Get<long?>(root, "max_memory", e => e.GetInt64(), null),

@@ -13,9 +13,6 @@ public sealed record RunEpoch(int Epoch, double? ValLoss, double? ValAccuracy, d
 /// </summary>
 public sealed record RunRecord(string Name, string Path, JsonObject Options, IReadOnlyList<RunEpoch> Epochs, bool Finished)
 {
-    /// <summary>run.json's keys that say nothing about how the run trained, or that a figure column shows (epochs trained).</summary>
-    private static readonly string[] NotCompared = ["format", "data_files", "epochs_given", "epochs"];
-
     public RunEpoch? Last => Epochs.Count > 0 ? Epochs[^1] : null;
 
     /// <summary>The epoch with the lowest validation loss (the first of equals), or null without validation.</summary>
@@ -24,8 +21,8 @@ public sealed record RunRecord(string Name, string Path, JsonObject Options, IRe
     public static RunRecord Read(string directory, string name)
     {
         var request = RunManifest.Load(directory);
-        var options = JsonNode.Parse(RunJson.Write(request))!.AsObject();
-        foreach (var key in NotCompared) options.Remove(key);
+        var options = RunJson.Options(request);
+        options.Remove("epochs"); // a figure column shows the epochs trained
         string metrics = System.IO.Path.Combine(directory, RunSaver.MetricsFile);
         var epochs = File.Exists(metrics) ? ReadMetrics(metrics) : [];
         return new RunRecord(name, directory, options, epochs, File.Exists(System.IO.Path.Combine(directory, RunSaver.SummaryFile)));

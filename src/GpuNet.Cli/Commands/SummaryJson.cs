@@ -11,15 +11,10 @@ public static class SummaryJson
 {
     public const string OptionsKey = "options";
 
-    /// <summary>run.json's bookkeeping, which says nothing about how the run trained.</summary>
-    private static readonly string[] NotOptions = ["format", "data_files", "epochs_given"];
-
     public static string Write(RunSummary summary, TrainRequest request)
     {
         var json = JsonNode.Parse(summary.ToJson())!.AsObject();
-        var options = JsonNode.Parse(RunJson.Write(request))!.AsObject();
-        foreach (var key in NotOptions) options.Remove(key);
-        json[OptionsKey] = options;
+        json[OptionsKey] = RunJson.Options(request);
         return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 }

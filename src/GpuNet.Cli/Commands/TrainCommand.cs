@@ -184,7 +184,7 @@ public static class TrainCommand
         for (int r = 0; r < train.Count; r++)
         {
             train.ReadRow(r, row);
-            foreach (float x in row) largest = Math.Max(largest, Math.Abs(x));
+            largest = Math.Max(largest, Magnitude.Largest(row));
         }
         return new DataException(string.Create(CultureInfo.InvariantCulture,
             $"the training loss is not finite at the first step, before any update, so the learning rate plays no part: the training features reach magnitude {largest:G9} unstandardised, and values that large overflow float32 arithmetic; scale them (--standardize on)"),

@@ -40,7 +40,7 @@ public sealed class TrainCommandOptions
     public Option<string?> Out { get; } = new("--out") { Description = "Directory for run.json, metrics.csv, summary.json, model.safetensors (last), model-best.safetensors, optimizer.safetensors and plots" };
     public Option<int> PlotEvery { get; } = new Option<int>("--plot-every") { Description = "With --out and 2-D data: save a decision-boundary snapshot every N epochs (0 = only at the end)", DefaultValueFactory = _ => 0 }.AtLeast(0);
     public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "Let --out name a directory that holds an earlier run: the files it recorded as its own, unchanged, are removed when this run starts; any other file there under a name this run writes stops it" };
-    public Option<string?> Resume { get; } = new("--resume") { Description = "Continue the run saved in this --out directory; only --epochs (to extend it), --device, --distributed, --json, --quiet and --plot-every may be given besides" };
+    public Option<string?> Resume { get; } = new("--resume") { Description = "Continue the run saved in this --out directory; only --epochs (to extend it), --device, --distributed, --json, --quiet and --plot-every may differ from the run's; any other option, at its saved value only" };
     public Option<string?> InitFrom { get; } = new("--init-from") { Description = "Start from the weights of this .safetensors checkpoint (same architecture)" };
     public Option<bool> Json { get; } = new("--json") { Description = "Print the run summary as JSON on stdout (progress goes to stderr)" };
     public Option<bool> Quiet { get; } = new("--quiet") { Description = "One plain line per epoch, no live progress bar" };

@@ -88,7 +88,7 @@ public sealed class Classifier : IDisposable
             _backend.Upload<float>(features.AsSpan(start * Spec.Inputs, n * Spec.Inputs), batch);
             return batch;
         }, rows, labels: null, stats: null, keepProbabilities: true,
-            row => LargestMagnitude(features.AsSpan(row * Spec.Inputs, Spec.Inputs)));
+            row => Magnitude.Largest(features.AsSpan(row * Spec.Inputs, Spec.Inputs)));
     }
 
     /// <summary>
@@ -109,7 +109,7 @@ public sealed class Classifier : IDisposable
             (start, n) => device.ChunkLabels(share.Start + start, n), stats, keepProbabilities: false, r =>
             {
                 data.ReadRow(share.Start + r, row);
-                return LargestMagnitude(row);
+                return Magnitude.Largest(row);
             }, share.Start).Labels;
         var score = stats.Read(data.Count, collective);
         return new Evaluation(data.Count, score.Loss, score.Accuracy, new ConfusionMatrix(Spec.Classes, data.Labels.ToArray(), AllPredictions(predicted, share, data.Count, collective)));
@@ -179,13 +179,6 @@ public sealed class Classifier : IDisposable
         foreach (float v in values)
             if (!float.IsFinite(v)) return false;
         return true;
-    }
-
-    private static float LargestMagnitude(ReadOnlySpan<float> values)
-    {
-        float largest = 0;
-        foreach (float v in values) largest = Math.Max(largest, Math.Abs(v));
-        return largest;
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GpuNet.Settings;
 using nietras.SeparatedValues;
 
 namespace GpuNet.Data;
@@ -88,7 +89,7 @@ public static class CsvReader
             return new DataSplit(new Dataset(name, train.Features, trainLabels, train.FeatureCount, classes.Count, classes.Names),
                 new Dataset(name, test.Features, classes.Encode(test.LabelColumn!, test.Name), test.FeatureCount, classes.Count, classes.Names)) { Columns = train.Columns };
         if (train.Count < 2)
-            throw new DataException($"{train.Name}: only {train.Count} data row; need at least 2 to hold out a test split (or pass `TestData`)");
+            throw new DataException($"{train.Name}: only {train.Count} data row; need at least 2 to hold out a test split (or pass {Setting.TestData})");
         return DataSplitting.ShuffleSplit(new Dataset(name, train.Features, trainLabels, train.FeatureCount, classes.Count, classes.Names),
             testFraction, new SeededRandom(seed)) with { Columns = train.Columns };
     }

@@ -232,11 +232,7 @@ public sealed class Trainer : IDisposable
     {
         if (double.IsFinite(score.Loss)) return score;
         if (ExplosionWatch.LargestWeight(_network) <= ExplosionWatch.WeightLimit && Evaluator.FirstNonFiniteRow(_network, data, _evalStats, _collective) is { } row)
-        {
-            float largest = 0;
-            foreach (float x in data.ReadRow(row)) largest = Math.Max(largest, Math.Abs(x));
-            throw new EvaluationDataException(split, row, largest, epoch, score.Loss);
-        }
+            throw new EvaluationDataException(split, row, Magnitude.Largest(data.ReadRow(row)), epoch, score.Loss);
         throw new DivergedException(epoch, StepsPerEpoch, $"the {split} loss is {score.Loss}");
     }
 

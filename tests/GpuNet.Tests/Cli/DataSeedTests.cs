@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using GpuNet.Cli.Commands;
+
 namespace GpuNet.Tests.Cli;
 
 /// <summary>
@@ -38,17 +41,36 @@ public sealed class DataSeedTests : IDisposable
     }
 
     [Fact]
-    public void A_resumed_run_keeps_its_data_seed()
+    public void A_resumed_run_keeps_its_seed_and_its_data_seed()
     {
-        string[] options = ["--hidden", "16", "--seed", "1", "--data-seed", "7"];
+        // Dropout draws its masks from --seed, the data from --data-seed: a resumed run that mixed them up draws other masks.
+        string[] options = ["--hidden", "16", "--dropout", "0.2", "--seed", "1", "--data-seed", "7"];
         var straight = Train("straight", options);
         string resumed = Path.Combine(_dir.Path, "resumed");
         var first = CliRun.Of(["train", "--data", "blobs", "--samples", "300", "--batch-size", "32", "--epochs", "1", "--device", "cpu", "--quiet", "--out", resumed, .. options]);
         Assert.True(first.ExitCode == 0, first.ToString());
-        var second = CliRun.Of("train", "--resume", resumed, "--epochs", "2", "--quiet");
+        var second = CliRun.Of("train", "--resume", resumed, "--epochs", "2", "--seed", "1", "--data-seed", "7", "--quiet");
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Equal(Weights(straight), Weights(resumed));
+        var summaryOptions = JsonNode.Parse(File.ReadAllText(Path.Combine(resumed, RunSaver.SummaryFile)))![SummaryJson.OptionsKey]!;
+        Assert.Equal(1, summaryOptions["seed"]!.GetValue<int>());
+        Assert.Equal(7, summaryOptions["data_seed"]!.GetValue<int>());
         CliRun.Of("train", "--resume", resumed, "--data-seed", "8").AssertOneLineUsageError("--data-seed 8 would change the run");
+        CliRun.Of("train", "--resume", resumed, "--seed", "7").AssertOneLineUsageError("--seed 7 would change the run");
+    }
+
+    [Fact]
+    public void A_run_json_without_data_seed_reads_its_seed_as_both()
+    {
+        // run.json files written before data_seed have one seed, which seeded both the data and the model.
+        string[] options = ["--hidden", "16", "--dropout", "0.2", "--seed", "5"];
+        string dir = Train("old", options);
+        var runJson = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, RunManifest.FileName)))!.AsObject();
+        Assert.False(runJson.ContainsKey("data_seed"));
+        var request = RunJson.Read(JsonDocument.Parse(runJson.ToJsonString()).RootElement);
+        Assert.Equal(5, request.Train.Seed);
+        Assert.Null(request.Train.DataSeed);
+        Assert.Equal(5, request.Data.Seed);
     }
 
     public void Dispose() => _dir.Dispose();
