@@ -65,6 +65,7 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
                 var summary = RunSummary.From(ModelSpec.Name(member.Spec.Kind), device, member.Options, result, sitting[^1].ElapsedSeconds) with { BestEpoch = trainer.State.BestEpoch };
                 saver.AfterTraining(SummaryJson.Write(summary, requests[member.Index]));
                 CurvesPlot.Save(Path.Combine(directory.Path, TrainingPlots.CurvesFile), sitting); // as train draws them (its 2-D boundary plots are left out)
+                RunOutputs.Record(directory.Path, TrainingPlots.CurvesFile); // the run's own, as train records it, so train --overwrite may replace the model
             }
             row.Failure = outcome.Failure is { } failure ? SettingFlags.Describe(failure) : null;
             if (writesResults) results.Save(sweepDir);
