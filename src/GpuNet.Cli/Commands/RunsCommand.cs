@@ -44,7 +44,7 @@ public static class RunsCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>Every run directory at or below <paramref name="dir"/>, named by its path relative to it; an unreadable one is skipped with a line.</summary>
+    /// <summary>Every run directory at or below <paramref name="dir"/> (a sweep's best/ copy left out), named by its path relative to it; an unreadable one is skipped with a line.</summary>
     private static List<RunRecord> Find(string dir, TextWriter stderr)
     {
         var walk = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = MaxDepth, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.ReparsePoint };
@@ -52,6 +52,7 @@ public static class RunsCommand
         foreach (var file in Directory.EnumerateFiles(dir, RunManifest.FileName, walk).Order(StringComparer.Ordinal))
         {
             string runDir = Path.GetDirectoryName(file)!;
+            if (IsSweepsBest(runDir)) continue;
             string name = Path.GetRelativePath(dir, runDir) is "." ? Path.GetFileName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar)) : Path.GetRelativePath(dir, runDir);
             try
             {
@@ -64,6 +65,10 @@ public static class RunsCommand
         }
         return runs;
     }
+
+    /// <summary>A sweep's best/ is a copy of one of its models, which is listed already under models/.</summary>
+    private static bool IsSweepsBest(string runDir) =>
+        Path.GetFileName(runDir) == SweepBest.Folder && File.Exists(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(runDir))!, SweepResults.FileName));
 
     /// <summary>The option keys whose values are not the same in every run (a key some runs lack counts as differing).</summary>
     private static List<string> Differing(IReadOnlyList<RunRecord> runs) =>

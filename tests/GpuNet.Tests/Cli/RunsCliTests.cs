@@ -109,6 +109,19 @@ public sealed class RunsCliTests : IDisposable
         Assert.Equal(2, plain.RootElement.GetProperty("best_epoch").GetInt32()); // no validation: the last epoch
     }
 
+    [Fact]
+    public void A_sweeps_best_folder_is_not_listed_as_a_run_of_its_own()
+    {
+        string sweep = Path.Combine(_dir.Path, "sweep");
+        var run = CliRun.Of("sweep", "--data", "xor", "--samples", "120", "--hidden", "4", "--lr", "0.1,0.3", "--epochs", "1", "--device", "cpu", "--quiet", "--out", sweep);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(Directory.Exists(Path.Combine(sweep, "best")));
+        var json = CliRun.Of("runs", _dir.Path, "--json");
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using var doc = JsonDocument.Parse(json.Stdout);
+        Assert.Equal(["sweep/models/000", "sweep/models/001"], doc.RootElement.EnumerateArray().Select(r => r.GetProperty("run").GetString()));
+    }
+
     private static void AssertDataError(CliRun run, string fragment)
     {
         Assert.True(run.ExitCode == 1, run.ToString());
