@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GpuNet.Cli.Plots;
+using GpuNet.IO;
 
 namespace GpuNet.Cli.Commands;
 
@@ -38,10 +39,22 @@ public static class RunsCommand
         else table.Write(stdout);
         if (plot is not null)
         {
+            RequireNotARunsFile(plot, runs);
             RunsPlot.Save(plot, table.Runs);
             stderr.WriteLine($"wrote the validation curves of {table.Runs.Count(r => r.Epochs.Any(e => e.ValLoss is not null))} runs to {plot}");
         }
         return ExitCodes.Success;
+    }
+
+    /// <summary>--plot may not name a file of a run it lists (its curves.png, its model) or a file the run trained on.</summary>
+    private static void RequireNotARunsFile(string plot, IReadOnlyList<RunRecord> runs)
+    {
+        foreach (var run in runs)
+        {
+            var files = Directory.EnumerateFiles(run.Path).Concat(RunManifest.Load(run.Path).DataFiles?.Select(f => f.Path) ?? []);
+            if (FileIdentity.FirstSame(plot, files) is { } same)
+                throw new UsageException($"--plot {plot} is {same}, a file of the run {run.Name}; writing there would replace it; choose another name");
+        }
     }
 
     /// <summary>Every run directory at or below <paramref name="dir"/> (a sweep's best/ copy left out), named by its path relative to it; an unreadable one is skipped with a line.</summary>

@@ -110,6 +110,22 @@ public sealed class RunsCliTests : IDisposable
     }
 
     [Fact]
+    public void Plot_refuses_to_write_over_a_runs_file_or_its_data()
+    {
+        ThreeRuns();
+        string curves = Path.Combine(_dir.Path, "adam", "curves.png");
+        byte[] before = File.ReadAllBytes(curves);
+        CliRun.Of("runs", _dir.Path, "--plot", curves).AssertOneLineUsageError("curves.png");
+        Assert.Equal(before, File.ReadAllBytes(curves));
+        string csv = _dir.WriteText("data.csv", string.Join("\n", Enumerable.Range(0, 60).Select(i => $"{i % 2},{i % 2 + (i % 7) * 0.1},{(i % 5) * 0.3}")) + "\n");
+        var train = CliRun.Of("train", "--data", csv, "--model", "logistic", "--epochs", "1", "--device", "cpu", "--quiet", "--out", Path.Combine(_dir.Path, "csv"));
+        Assert.True(train.ExitCode == 0, train.ToString());
+        string text = File.ReadAllText(csv);
+        CliRun.Of("runs", _dir.Path, "--plot", csv).AssertOneLineUsageError("data.csv");
+        Assert.Equal(text, File.ReadAllText(csv));
+    }
+
+    [Fact]
     public void A_sweeps_best_folder_is_not_listed_as_a_run_of_its_own()
     {
         string sweep = Path.Combine(_dir.Path, "sweep");
