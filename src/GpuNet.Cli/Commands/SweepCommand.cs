@@ -51,6 +51,8 @@ public static class SweepCommand
         using var backend = DeviceCatalog.Open(DistributedOption.DeviceFor(device, launch), out var notice);
         using var handle = backend.Allocate<float>(1); // a collective is joined over a buffer; a sweep reduces none
         using var collective = DistributedOption.Join(launch, backend, handle, display.Note);
+        // An MPMD mpirun gives each rank its own command line: every rank must plan the same models, or they would share out different ones.
+        collective.RequireSame(System.Text.Json.JsonSerializer.Serialize(results.Models.Select(m => m.TrainArgs)), "models");
         display.Note(notice);
         var train = data.Data.Train;
         display.Note($"data: {train.Name}, {train.Count} train / {data.Validation?.Count ?? 0} validation / {data.Data.Test.Count} test rows, loaded once for all models; data seed {first.Train.OrderSeed}");
