@@ -75,6 +75,6 @@ public static class GpuNetCli
         });
 
     /// <summary>A message as one line (System.CommandLine lists allowed values on separate lines).</summary>
-    private static string OneLine(string message) =>
+    internal static string OneLine(string message) =>
         string.Join(" ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 }

@@ -108,9 +108,7 @@ public static class SweepCommand
         try
         {
             var train = data.Data.Train;
-            var spec = ModelSpec.Create(request.Model, train.FeatureCount, train.ClassCount, request.Hidden, request.Activation);
-            var options = request.ResolveEpochs(train.Count);
-            BufferCheck.Require($"--hidden {string.Join(",", spec.Hidden)} with --batch-size {options.BatchSize}", Network.Buffers(spec, Trainer.NetworkRows(options)));
+            var (spec, options) = ModelPlan.For(request, train);
             // What the trainer would refuse, refused before anything is written: class weights that do not fit, early stopping without validation.
             options.ClassWeight.Resolve(train);
             if (options.EarlyStoppingPatience > 0 && data.Validation is null)

@@ -168,5 +168,21 @@ public sealed class SweepCliTests : IDisposable
         Assert.True(changed.ExitCode == 1 && changed.Stderr.Contains("the data differs from what the run was trained on", StringComparison.Ordinal), changed.ToString());
     }
 
+    [Fact]
+    public void The_memory_check_counts_the_optimisers_state_as_train_does()
+    {
+        // A network whose parameters and gradients fit in memory (8 bytes a parameter) but not with Adam's two moments besides (16).
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        double parameters = (available / 16.0 + Math.Min(available / 8.0, int.MaxValue)) / 2;
+        if (parameters <= available / 16.0 * 1.01) Assert.Skip($"{available:N0} bytes of memory: no network fits with its gradients yet not with Adam's state in one buffer");
+        int width = (int)Math.Sqrt(parameters);
+        string[] args = [.. Data, "--hidden", $"{width},{width}", "--optimizer", "adam", "--lr", "0.01"];
+        var train = CliRun.Of(["train", .. args]);
+        train.AssertOneLineUsageError("the buffers need");
+        var sweep = CliRun.Of(["sweep", .. args, "--out", Path.Combine(_dir.Path, "memory")]);
+        sweep.AssertOneLineUsageError("model 000 (");
+        Assert.EndsWith(train.Stderr["gpunet: ".Length..], sweep.Stderr);
+    }
+
     public void Dispose() => _dir.Dispose();
 }
