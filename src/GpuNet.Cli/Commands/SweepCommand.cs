@@ -64,7 +64,7 @@ public static class SweepCommand
         collective.AllReduce(planned, ReduceOp.Min); // the other ranks write their models' directories once rank 0 has claimed the sweep's
 
         var executor = SweepExecutors.For(backend, data);
-        var runner = new SweepRunner(dir, writes, results, requests, data, backend.Device.Id, display);
+        using var runner = new SweepRunner(dir, writes, results, requests, data, backend.Device.Id, display);
         using (var interrupt = new InterruptHandler(display.Note))
         {
             bool complete = display.Show(() => executor.Run(pending.Where(m => RankOf(m.Index) == collective.Rank).ToList(), runner, interrupt.Token));

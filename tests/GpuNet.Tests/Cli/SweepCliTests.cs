@@ -184,5 +184,20 @@ public sealed class SweepCliTests : IDisposable
         Assert.EndsWith(train.Stderr["gpunet: ".Length..], sweep.Stderr);
     }
 
+    [Fact]
+    public void A_model_that_fails_to_resume_releases_its_directory()
+    {
+        var (dir, _) = Sweep("unlock", "--hidden", "4", "--lr", "0.1,0.05");
+        string path = Path.Combine(dir, "sweep.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"status\": \"done\"", "\"status\": \"pending\"", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(dir, "models/000", RunCheckpoints.LastFile), "not a checkpoint");
+        var first = CliRun.Of("sweep", "--resume", dir, "--quiet");
+        Assert.True(first.ExitCode == 1, first.ToString());
+        // Run again in the same process: the model's directory is not still locked by the failed attempt.
+        var second = CliRun.Of("sweep", "--resume", dir, "--quiet");
+        Assert.Equal(first.ToString(), second.ToString());
+        Assert.DoesNotContain("another gpunet run", second.Stderr);
+    }
+
     public void Dispose() => _dir.Dispose();
 }
