@@ -29,6 +29,7 @@ public static class SweepCommand
         if (string.IsNullOrWhiteSpace(dir)) throw new UsageException("--out needs a directory name (got an empty one)");
         if (resume is null && File.Exists(Path.Combine(dir, SweepResults.FileName)))
             throw new UsageException($"--out {dir} already holds a sweep ({SweepResults.FileName}); continue it with --resume {dir}, or choose another --out");
+        if (resume is null) SweepOutputs.RequireFresh(dir);
         var results = resume is not null ? SweepResults.Load(resume) : Plan(parsed, o);
         // Every model is read and checked as train would check it before anything is written or trained.
         var requests = results.Models.Select(m => m.Model.Request(dir)).ToList();
@@ -37,6 +38,7 @@ public static class SweepCommand
         var launch = Collectives.Launch(DistributedMode.Auto);
         bool writes = launch is null || launch.Rank == 0;
         using var claim = writes ? RunDirectory.Claim(dir, resume is null ? RunDirectoryUse.New : RunDirectoryUse.Resume, TrainCommand.Reads(requests[0])) : null;
+        if (writes && resume is not null) SweepOutputs.RequireOwn(dir); // before anything is written over: sweep.csv follows every epoch
         var display = SweepDisplays.Create(writes ? stdout : TextWriter.Null, parsed.GetValue(o.Quiet), results);
         var first = requests[0];
         // A resumed sweep trains on the bytes it began on: the first model's run.json fingerprinted them.
@@ -83,6 +85,7 @@ public static class SweepCommand
         if (!writes) return ExitCodes.Success;
         SweepBest.Write(dir, results.Best);
         bool plotted = SweepPlot.Save(Path.Combine(dir, SweepPlot.FileName), results);
+        if (plotted) RunOutputs.Record(dir, SweepPlot.FileName);
         results.Save(dir);
         display.Finish();
         display.Note(results.Best is { } best
