@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GpuNet.Cli.Plots;
+using GpuNet.IO;
 
 namespace GpuNet.Cli.Commands;
 
@@ -38,13 +39,25 @@ public static class RunsCommand
         else table.Write(stdout);
         if (plot is not null)
         {
+            RequireNotARunsFile(plot, runs);
             RunsPlot.Save(plot, table.Runs);
             stderr.WriteLine($"wrote the validation curves of {table.Runs.Count(r => r.Epochs.Any(e => e.ValLoss is not null))} runs to {plot}");
         }
         return ExitCodes.Success;
     }
 
-    /// <summary>Every run directory at or below <paramref name="dir"/>, named by its path relative to it; an unreadable one is skipped with a line.</summary>
+    /// <summary>--plot may not name a file of a run it lists (its curves.png, its model) or a file the run trained on.</summary>
+    private static void RequireNotARunsFile(string plot, IReadOnlyList<RunRecord> runs)
+    {
+        foreach (var run in runs)
+        {
+            var files = Directory.EnumerateFiles(run.Path).Concat(RunManifest.Load(run.Path).DataFiles?.Select(f => f.Path) ?? []);
+            if (FileIdentity.FirstSame(plot, files) is { } same)
+                throw new UsageException($"--plot {plot} is {same}, a file of the run {run.Name}; writing there would replace it; choose another name");
+        }
+    }
+
+    /// <summary>Every run directory at or below <paramref name="dir"/> (a sweep's best/ copy left out), named by its path relative to it; an unreadable one is skipped with a line.</summary>
     private static List<RunRecord> Find(string dir, TextWriter stderr)
     {
         var walk = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = MaxDepth, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden | FileAttributes.ReparsePoint };
@@ -52,6 +65,7 @@ public static class RunsCommand
         foreach (var file in Directory.EnumerateFiles(dir, RunManifest.FileName, walk).Order(StringComparer.Ordinal))
         {
             string runDir = Path.GetDirectoryName(file)!;
+            if (IsSweepsBest(runDir)) continue;
             string name = Path.GetRelativePath(dir, runDir) is "." ? Path.GetFileName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar)) : Path.GetRelativePath(dir, runDir);
             try
             {
@@ -64,6 +78,10 @@ public static class RunsCommand
         }
         return runs;
     }
+
+    /// <summary>A sweep's best/ is a copy of one of its models, which is listed already under models/.</summary>
+    private static bool IsSweepsBest(string runDir) =>
+        Path.GetFileName(runDir) == SweepBest.Folder && File.Exists(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(runDir))!, SweepResults.FileName));
 
     /// <summary>The option keys whose values are not the same in every run (a key some runs lack counts as differing).</summary>
     private static List<string> Differing(IReadOnlyList<RunRecord> runs) =>

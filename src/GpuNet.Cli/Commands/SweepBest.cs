@@ -8,10 +8,17 @@ public static class SweepBest
 {
     public const string Folder = "best";
 
-    /// <summary>Replaces best/ with <paramref name="best"/>'s run directory; removes it when no model qualifies.</summary>
+    /// <summary>Where the new copy is assembled before it replaces best/ in one rename.</summary>
+    public const string Staged = Folder + ".staged";
+
+    /// <summary>
+    /// Replaces best/ with <paramref name="best"/>'s run directory, or removes it when no model qualifies; each file copied is
+    /// recorded as the sweep's own (<see cref="SweepOutputs"/>), and <see cref="SweepOutputs.RequireOwn"/> checked before that
+    /// what is removed here is as the sweep wrote it.
+    /// </summary>
     public static void Write(string sweepDir, SweepRow? best)
     {
-        string target = Path.Combine(sweepDir, Folder), staged = target + ".staged";
+        string target = Path.Combine(sweepDir, Folder), staged = Path.Combine(sweepDir, Staged);
         if (Directory.Exists(staged)) Directory.Delete(staged, recursive: true);
         if (best is not null)
         {
@@ -21,9 +28,12 @@ public static class SweepBest
                 string name = Path.GetFileName(file);
                 if (name == RunDirectory.LockFile || name.StartsWith('.')) continue; // the lock and temporary files are not the run
                 File.Copy(file, Path.Combine(staged, name));
+                RunOutputs.Record(sweepDir, $"{Staged}/{name}"); // a sweep killed before the rename may remove it when resumed
             }
         }
         if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
-        if (best is not null) Directory.Move(staged, target);
+        if (best is null) return;
+        Directory.Move(staged, target);
+        foreach (var file in Directory.EnumerateFiles(target)) RunOutputs.Record(sweepDir, $"{Folder}/{Path.GetFileName(file)}");
     }
 }

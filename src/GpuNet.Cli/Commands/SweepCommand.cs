@@ -29,6 +29,7 @@ public static class SweepCommand
         if (string.IsNullOrWhiteSpace(dir)) throw new UsageException("--out needs a directory name (got an empty one)");
         if (resume is null && File.Exists(Path.Combine(dir, SweepResults.FileName)))
             throw new UsageException($"--out {dir} already holds a sweep ({SweepResults.FileName}); continue it with --resume {dir}, or choose another --out");
+        if (resume is null) SweepOutputs.RequireFresh(dir);
         var results = resume is not null ? SweepResults.Load(resume) : Plan(parsed, o);
         // Every model is read and checked as train would check it before anything is written or trained.
         var requests = results.Models.Select(m => m.Model.Request(dir)).ToList();
@@ -37,6 +38,7 @@ public static class SweepCommand
         var launch = Collectives.Launch(DistributedMode.Auto);
         bool writes = launch is null || launch.Rank == 0;
         using var claim = writes ? RunDirectory.Claim(dir, resume is null ? RunDirectoryUse.New : RunDirectoryUse.Resume, TrainCommand.Reads(requests[0])) : null;
+        if (writes && resume is not null) SweepOutputs.RequireOwn(dir); // before anything is written over: sweep.csv follows every epoch
         var display = SweepDisplays.Create(writes ? stdout : TextWriter.Null, parsed.GetValue(o.Quiet), results);
         var first = requests[0];
         // A resumed sweep trains on the bytes it began on: the first model's run.json fingerprinted them.
@@ -51,6 +53,8 @@ public static class SweepCommand
         using var backend = DeviceCatalog.Open(DistributedOption.DeviceFor(device, launch), out var notice);
         using var handle = backend.Allocate<float>(1); // a collective is joined over a buffer; a sweep reduces none
         using var collective = DistributedOption.Join(launch, backend, handle, display.Note);
+        // An MPMD mpirun gives each rank its own command line: every rank must plan the same models, or they would share out different ones.
+        collective.RequireSame(System.Text.Json.JsonSerializer.Serialize(results.Models.Select(m => m.TrainArgs)), "models");
         display.Note(notice);
         var train = data.Data.Train;
         display.Note($"data: {train.Name}, {train.Count} train / {data.Validation?.Count ?? 0} validation / {data.Data.Test.Count} test rows, loaded once for all models; data seed {first.Train.OrderSeed}");
@@ -62,7 +66,7 @@ public static class SweepCommand
         collective.AllReduce(planned, ReduceOp.Min); // the other ranks write their models' directories once rank 0 has claimed the sweep's
 
         var executor = SweepExecutors.For(backend, data);
-        var runner = new SweepRunner(dir, writes, results, requests, data, backend.Device.Id, display);
+        using var runner = new SweepRunner(dir, writes, results, requests, data, backend.Device.Id, display);
         using (var interrupt = new InterruptHandler(display.Note))
         {
             bool complete = display.Show(() => executor.Run(pending.Where(m => RankOf(m.Index) == collective.Rank).ToList(), runner, interrupt.Token));
@@ -81,6 +85,7 @@ public static class SweepCommand
         if (!writes) return ExitCodes.Success;
         SweepBest.Write(dir, results.Best);
         bool plotted = SweepPlot.Save(Path.Combine(dir, SweepPlot.FileName), results);
+        if (plotted) RunOutputs.Record(dir, SweepPlot.FileName);
         results.Save(dir);
         display.Finish();
         display.Note(results.Best is { } best
@@ -106,9 +111,7 @@ public static class SweepCommand
         try
         {
             var train = data.Data.Train;
-            var spec = ModelSpec.Create(request.Model, train.FeatureCount, train.ClassCount, request.Hidden, request.Activation);
-            var options = request.ResolveEpochs(train.Count);
-            BufferCheck.Require($"--hidden {string.Join(",", spec.Hidden)} with --batch-size {options.BatchSize}", Network.Buffers(spec, Trainer.NetworkRows(options)));
+            var (spec, options) = ModelPlan.For(request, train);
             // What the trainer would refuse, refused before anything is written: class weights that do not fit, early stopping without validation.
             options.ClassWeight.Resolve(train);
             if (options.EarlyStoppingPatience > 0 && data.Validation is null)

@@ -45,8 +45,6 @@ public sealed record SweepModel(
             var request = options.Read(parsed);
             request.Train.Validate();
             OptimizerOptions.Require(request);
-            if (request.Init == InitScheme.Zeros && request.Model == ModelKind.Mlp)
-                throw new UsageException("--init zeros would leave every hidden unit identical; use it with --model logistic or softmax");
             return request.WithAbsoluteDataPaths() with { OutDir = Path.GetFullPath(Path.Combine(sweepDir, RunDir)), Ranks = 1 };
         }
         catch (UsageException e)
@@ -56,5 +54,5 @@ public sealed record SweepModel(
     }
 
     private UsageException Problem(string message) =>
-        new($"model {Name} ({Describe()}): {string.Join(" ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))}");
+        new($"model {Name} ({Describe()}): {GpuNetCli.OneLine(message)}");
 }

@@ -37,6 +37,7 @@ public sealed class SweepResults
     {
         AtomicFile.WriteAllText(Path.Combine(dir, FileName), JsonSerializer.Serialize(this, Json) + "\n");
         AtomicFile.WriteAllText(Path.Combine(dir, SweepCsv.FileName), SweepCsv.Format(this));
+        RunOutputs.Record(dir, SweepCsv.FileName); // the sweep's own: a resumed sweep replaces it only while it is unchanged
     }
 
     public static SweepResults Load(string dir)

@@ -11,7 +11,7 @@ namespace GpuNet.Cli.Commands;
 /// and sweep.json (written by rank 0 alone under mpirun) and the leaderboard follow every epoch.
 /// </summary>
 internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResults results, IReadOnlyList<TrainRequest> requests, PreparedData data, string device, ISweepDisplay display)
-    : ISweepObserver
+    : ISweepObserver, IDisposable
 {
     private readonly Dictionary<int, (RunDirectory Directory, RunSaver Saver, List<EpochMetrics> Sitting)> _open = [];
 
@@ -21,12 +21,23 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
         string dir = request.OutDir!;
         bool begun = File.Exists(Path.Combine(dir, RunManifest.FileName));
         var directory = RunDirectory.Claim(dir, begun ? RunDirectoryUse.Resume : RunDirectoryUse.New, TrainCommand.Reads(request));
-        var saver = new RunSaver(directory, request, saveRequest: !begun, data.Data.Train, Preprocessings.ForSource(request.Data.Source), data.Standardization, data.Data.Columns);
-        _open[member.Index] = (directory, saver, []);
-        var point = begun ? RunCheckpoints.LoadForResume(dir) : null;
-        point?.Restore(network, trainer.Optimizer);
-        if (point?.Best is { } best) trainer.SetBestWeights(best.Parameters);
-        var start = point?.Optimizer.State;
+        TrainingState? start;
+        try
+        {
+            var saver = new RunSaver(directory, request, saveRequest: !begun, data.Data.Train, Preprocessings.ForSource(request.Data.Source), data.Standardization, data.Data.Columns);
+            _open[member.Index] = (directory, saver, []);
+            var point = begun ? RunCheckpoints.LoadForResume(dir) : null;
+            point?.Restore(network, trainer.Optimizer);
+            if (point?.Best is { } best) trainer.SetBestWeights(best.Parameters);
+            start = point?.Optimizer.State;
+        }
+        catch
+        {
+            // A checkpoint that cannot be resumed ends the sweep, and Finished never comes: the directory's lock goes now.
+            _open.Remove(member.Index);
+            directory.Dispose();
+            throw;
+        }
         var row = results.Models[member.Index];
         row.History.Clear();
         // The epochs an earlier sitting finished, from the metrics.csv of the same generation as the checkpoint.
@@ -65,10 +76,18 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
                 var summary = RunSummary.From(ModelSpec.Name(member.Spec.Kind), device, member.Options, result, sitting[^1].ElapsedSeconds) with { BestEpoch = trainer.State.BestEpoch };
                 saver.AfterTraining(SummaryJson.Write(summary, requests[member.Index]));
                 CurvesPlot.Save(Path.Combine(directory.Path, TrainingPlots.CurvesFile), sitting); // as train draws them (its 2-D boundary plots are left out)
+                RunOutputs.Record(directory.Path, TrainingPlots.CurvesFile); // the run's own, as train records it, so train --overwrite may replace the model
             }
             row.Failure = outcome.Failure is { } failure ? SettingFlags.Describe(failure) : null;
             if (writesResults) results.Save(sweepDir);
             display.Finished(row);
         }
+    }
+
+    /// <summary>Releases the directories of models whose training threw before <see cref="Finished"/> (nothing to save there).</summary>
+    public void Dispose()
+    {
+        foreach (var (directory, _, _) in _open.Values) directory.Dispose();
+        _open.Clear();
     }
 }

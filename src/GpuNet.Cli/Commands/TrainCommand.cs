@@ -49,12 +49,8 @@ public static class TrainCommand
         if (saved is not null) DataCheck.RequireSame(saved.DataFiles, request.Data);
         var (data, validationSet, standardization) = TrainData.Prepare(request);
         if (saved is null) request = request with { DataFiles = DataFile.Read(request.Data) };
-        var options = request.ResolveEpochs(data.Train.Count);
-        var spec = ModelSpec.Create(request.Model, data.Train.FeatureCount, data.Train.ClassCount, request.Hidden, request.Activation);
-        if (request.Init == InitScheme.Zeros && spec.Kind == ModelKind.Mlp)
-            throw new UsageException("--init zeros would leave every hidden unit identical; use it with --model logistic or softmax");
+        var (spec, options) = ModelPlan.For(request, data.Train);
         int maxRows = Trainer.NetworkRows(options);
-        BufferCheck.Require($"--hidden {string.Join(",", spec.Hidden)} with --batch-size {options.BatchSize}", Network.Buffers(spec, maxRows).Concat(GpuNet.Optim.Optimizers.StateBuffers(options, spec)));
         var initFrom = request.InitFrom is { } initFile ? ModelCheckpoint.Load(initFile, request.Activation) : null;
         initFrom?.RequireArchitecture(spec, $"--init-from {request.InitFrom}");
         var resumePoint = request.Resume is { } dir ? RunCheckpoints.LoadForResume(dir) : null;

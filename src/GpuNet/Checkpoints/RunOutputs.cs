@@ -23,7 +23,7 @@ public static class RunOutputs
         Record(dir, name);
     }
 
-    /// <summary>Records <paramref name="name"/>, just written into <paramref name="dir"/>, as the run's own with its digest now.</summary>
+    /// <summary>Records <paramref name="name"/> (a plain name, or names joined by / for a file in a folder below), just written into <paramref name="dir"/>, as the run's own with its digest now.</summary>
     public static void Record(string dir, string name)
     {
         lock (Gate) // the plots and the saver may record from different threads
@@ -60,10 +60,13 @@ public static class RunOutputs
         {
             throw new DataException($"{path}: not a valid outputs manifest: {e.Message}", e);
         }
-        if (manifest?.Files is not { } files || files.Any(f => f.Value is null || Path.GetFileName(f.Key) != f.Key))
-            throw new DataException($"{path}: not a valid outputs manifest: it needs \"files\" by plain name, each with \"bytes\" and \"sha256\"");
+        if (manifest?.Files is not { } files || files.Any(f => f.Value is null || !IsRelativeName(f.Key)))
+            throw new DataException($"{path}: not a valid outputs manifest: it needs \"files\" by name under the folder (plain names joined by /), each with \"bytes\" and \"sha256\"");
         return files;
     }
+
+    /// <summary>"summary.json" or "best/model.safetensors" (a sweep records its best/ copy): never rooted, never "..", so never outside the folder.</summary>
+    private static bool IsRelativeName(string name) => name.Split('/').All(part => part.Length > 0 && part is not "." and not ".." && Path.GetFileName(part) == part);
 
     private sealed record Manifest(SortedDictionary<string, FileDigest> Files);
 }

@@ -22,9 +22,17 @@ public sealed class Adam : IOptimizer
         _backend = backend;
         _network = network;
         _settings = new AdamParams(0f, beta1, beta2, eps, weightDecay, decoupled, Step: 0);
-        _expAvg = backend.Allocate<float>(network.Parameters.Length);
-        _expAvgSq = backend.Allocate<float>(network.Parameters.Length);
-        _clipping = new GradientClipping(backend, clipNorm);
+        try
+        {
+            _expAvg = backend.Allocate<float>(network.Parameters.Length);
+            _expAvgSq = backend.Allocate<float>(network.Parameters.Length);
+            _clipping = new GradientClipping(backend, clipNorm);
+        }
+        catch
+        {
+            Dispose(); // an allocation that fails (device memory) must not leak the buffers allocated before it
+            throw;
+        }
     }
 
     public OptimizerKind Kind => _settings.Decoupled ? OptimizerKind.AdamW : OptimizerKind.Adam;
@@ -64,8 +72,9 @@ public sealed class Adam : IOptimizer
 
     public void Dispose()
     {
-        _expAvg.Dispose();
-        _expAvgSq.Dispose();
-        _clipping.Dispose();
+        // ?.: a constructor that failed part-way calls this with the later fields still null
+        _expAvg?.Dispose();
+        _expAvgSq?.Dispose();
+        _clipping?.Dispose();
     }
 }

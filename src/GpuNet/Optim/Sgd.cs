@@ -22,7 +22,15 @@ public sealed class Sgd : IOptimizer
         _network = network;
         _settings = new SgdParams(0f, momentum, weightDecay, nesterov);
         _velocity = momentum != 0f ? backend.Allocate<float>(network.Parameters.Length) : null;
-        _clipping = new GradientClipping(backend, clipNorm);
+        try
+        {
+            _clipping = new GradientClipping(backend, clipNorm);
+        }
+        catch
+        {
+            _velocity?.Dispose(); // the clipping buffer's allocation failed (device memory): the velocity must not leak
+            throw;
+        }
     }
 
     public OptimizerKind Kind => OptimizerKind.Sgd;

@@ -109,6 +109,35 @@ public sealed class RunsCliTests : IDisposable
         Assert.Equal(2, plain.RootElement.GetProperty("best_epoch").GetInt32()); // no validation: the last epoch
     }
 
+    [Fact]
+    public void Plot_refuses_to_write_over_a_runs_file_or_its_data()
+    {
+        ThreeRuns();
+        string curves = Path.Combine(_dir.Path, "adam", "curves.png");
+        byte[] before = File.ReadAllBytes(curves);
+        CliRun.Of("runs", _dir.Path, "--plot", curves).AssertOneLineUsageError("curves.png");
+        Assert.Equal(before, File.ReadAllBytes(curves));
+        string csv = _dir.WriteText("data.csv", string.Join("\n", Enumerable.Range(0, 60).Select(i => $"{i % 2},{i % 2 + (i % 7) * 0.1},{(i % 5) * 0.3}")) + "\n");
+        var train = CliRun.Of("train", "--data", csv, "--model", "logistic", "--epochs", "1", "--device", "cpu", "--quiet", "--out", Path.Combine(_dir.Path, "csv"));
+        Assert.True(train.ExitCode == 0, train.ToString());
+        string text = File.ReadAllText(csv);
+        CliRun.Of("runs", _dir.Path, "--plot", csv).AssertOneLineUsageError("data.csv");
+        Assert.Equal(text, File.ReadAllText(csv));
+    }
+
+    [Fact]
+    public void A_sweeps_best_folder_is_not_listed_as_a_run_of_its_own()
+    {
+        string sweep = Path.Combine(_dir.Path, "sweep");
+        var run = CliRun.Of("sweep", "--data", "xor", "--samples", "120", "--hidden", "4", "--lr", "0.1,0.3", "--epochs", "1", "--device", "cpu", "--quiet", "--out", sweep);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(Directory.Exists(Path.Combine(sweep, "best")));
+        var json = CliRun.Of("runs", _dir.Path, "--json");
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using var doc = JsonDocument.Parse(json.Stdout);
+        Assert.Equal(["sweep/models/000", "sweep/models/001"], doc.RootElement.EnumerateArray().Select(r => r.GetProperty("run").GetString()));
+    }
+
     private static void AssertDataError(CliRun run, string fragment)
     {
         Assert.True(run.ExitCode == 1, run.ToString());

@@ -168,5 +168,36 @@ public sealed class SweepCliTests : IDisposable
         Assert.True(changed.ExitCode == 1 && changed.Stderr.Contains("the data differs from what the run was trained on", StringComparison.Ordinal), changed.ToString());
     }
 
+    [Fact]
+    public void The_memory_check_counts_the_optimisers_state_as_train_does()
+    {
+        // A network whose parameters and gradients fit in memory (8 bytes a parameter) but not with Adam's two moments besides (16).
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        double parameters = (available / 16.0 + Math.Min(available / 8.0, int.MaxValue)) / 2;
+        if (parameters <= available / 16.0 * 1.01) Assert.Skip($"{available:N0} bytes of memory: no network fits with its gradients yet not with Adam's state in one buffer");
+        int width = (int)Math.Sqrt(parameters);
+        string[] args = [.. Data, "--hidden", $"{width},{width}", "--optimizer", "adam", "--lr", "0.01"];
+        var train = CliRun.Of(["train", .. args]);
+        train.AssertOneLineUsageError("the buffers need");
+        var sweep = CliRun.Of(["sweep", .. args, "--out", Path.Combine(_dir.Path, "memory")]);
+        sweep.AssertOneLineUsageError("model 000 (");
+        Assert.EndsWith(train.Stderr["gpunet: ".Length..], sweep.Stderr);
+    }
+
+    [Fact]
+    public void A_model_that_fails_to_resume_releases_its_directory()
+    {
+        var (dir, _) = Sweep("unlock", "--hidden", "4", "--lr", "0.1,0.05");
+        string path = Path.Combine(dir, "sweep.json");
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"status\": \"done\"", "\"status\": \"pending\"", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(dir, "models/000", RunCheckpoints.LastFile), "not a checkpoint");
+        var first = CliRun.Of("sweep", "--resume", dir, "--quiet");
+        Assert.True(first.ExitCode == 1, first.ToString());
+        // Run again in the same process: the model's directory is not still locked by the failed attempt.
+        var second = CliRun.Of("sweep", "--resume", dir, "--quiet");
+        Assert.Equal(first.ToString(), second.ToString());
+        Assert.DoesNotContain("another gpunet run", second.Stderr);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

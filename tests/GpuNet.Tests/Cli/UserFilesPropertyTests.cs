@@ -97,6 +97,38 @@ public sealed class UserFilesPropertyTests : IDisposable
         Assert.True(violations.Count == 0, string.Join("\n\n", violations));
     }
 
+    [Fact]
+    public void Sweep_out_and_resume_change_nothing_the_user_had()
+    {
+        var random = new Random(20261208);
+        var violations = new List<string>();
+        string[] sweep = ["sweep", "--data", "blobs", "--model", "logistic", "--samples", "80", "--lr", "0.1,0.05", "--epochs", "1", "--device", "cpu", "--quiet"];
+        // A new sweep into a folder (named directly or through a link) holding a user's entry under a name the sweep writes.
+        foreach (var name in new[] { "best", "best.staged", "models", "sweep.csv", "validation.png" })
+        {
+            var folder = Case(random);
+            var path = Path.Combine(folder, "user", name);
+            if (name.Contains(".csv", StringComparison.Ordinal) || name.Contains(".png", StringComparison.Ordinal)) File.WriteAllText(path, Text(random));
+            else WriteText(Path.Combine(Directory.CreateDirectory(path).FullName, "notes.txt"), Text(random));
+            Check($"sweep --out a folder holding the user's {name}", [.. sweep, "--out", Path.Combine(folder, random.Next(2) == 0 ? "user" : "userlink")], [], [2], violations);
+        }
+        // A finished sweep the user then worked in: training continued in best/, a file changed or added there, sweep.csv edited.
+        foreach (var change in new[] { "train --resume best", "changed best file", "added best file", "edited sweep.csv" })
+        {
+            var folder = Case(random);
+            string dir = Path.Combine(folder, "sweep");
+            var first = CliRun.Of([.. sweep, "--out", dir]);
+            Assert.True(first.ExitCode == 0, first.ToString());
+            string best = Path.Combine(dir, "best");
+            if (change == "train --resume best") Assert.Equal(0, CliRun.Of("train", "--resume", best, "--epochs", "2", "--quiet").ExitCode);
+            else if (change == "changed best file") File.AppendAllText(Path.Combine(best, RunSaver.MetricsFile), Text(random));
+            else if (change == "added best file") File.WriteAllText(Path.Combine(best, "notes.txt"), Text(random));
+            else File.AppendAllText(Path.Combine(dir, "sweep.csv"), Text(random));
+            Check($"sweep --resume after {change}", ["sweep", "--resume", dir, "--quiet"], [], [2], violations);
+        }
+        Assert.True(violations.Count == 0, string.Join("\n\n", violations));
+    }
+
     private static bool Applies(string verb, Target target) => target switch
     {
         Target.Device or Target.FullDisk => FileSystemStates.IsRoot,

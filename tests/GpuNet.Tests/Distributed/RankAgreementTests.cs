@@ -36,6 +36,23 @@ public sealed class RankAgreementTests
         Assert.Contains("rank 1 of 2: the ranks were started with different options", job.Output);
     }
 
+    [Slow]
+    [Fact]
+    public void An_mpmd_sweep_with_different_models_exits_2_on_every_rank()
+    {
+        string gpunet = Path.Combine(AppContext.BaseDirectory, "gpunet.dll");
+        using var dir = new TempDirectory();
+        string[] common = ["--data", "blobs", "--model", "logistic", "--epochs", "1", "--device", "cpu", "--quiet", "--out", Path.Combine(dir.Path, "sweep")];
+        using var job = GpunetProcess.UnderMpirun(1, ["sweep", .. common, "--lr", "0.1,0.3", ":", "-np", "1", "dotnet", gpunet, "sweep", .. common, "--lr", "0.2,0.3"]);
+
+        int exit = job.WaitForExit(TimeSpan.FromSeconds(120));
+
+        Assert.True(exit == 2, $"exit {exit}:\n{job.Output}");
+        Assert.Contains("rank 0 of 2: the ranks were started with different models", job.Output);
+        Assert.Contains("rank 1 of 2: the ranks were started with different models", job.Output);
+        Assert.False(File.Exists(Path.Combine(dir.Path, "sweep", "sweep.json")));
+    }
+
     private static string? Outcome(ICollective collective, string settings)
     {
         try
