@@ -83,7 +83,7 @@ internal static class CsvColumns
         if (layout.Header is { } header)
         {
             if (text.Count == 1)
-                return $"; column {ClassEncoding.Echo(header[text[0]])} holds text: if it is the label, pass {Setting.LabelColumn} {header[text[0]]} (the label is now {ClassEncoding.Echo(header[layout.Label])}), or drop it with {Setting.IgnoreColumns}";
+                return $"; column {ClassEncoding.Echo(header[text[0]])} holds text: if it is the label, pass {Setting.LabelColumn} {ClassEncoding.Echo(header[text[0]])} (the label is now {ClassEncoding.Echo(header[layout.Label])}), or drop it with {Setting.IgnoreColumns}";
             return $"; columns {List(text.Select(c => header[c]))} hold text: pass the label's name to {Setting.LabelColumn} (the label is now {ClassEncoding.Echo(header[layout.Label])}), and drop the others with {Setting.IgnoreColumns}";
         }
         return $"; if column {text[0] + 1} is the label, pass {Setting.LabelColumn} {text[0]} (0-based; the label is now column {layout.Label + 1})";

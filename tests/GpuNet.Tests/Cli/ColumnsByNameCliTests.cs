@@ -162,7 +162,7 @@ public sealed class ColumnsByNameCliTests : IDisposable
 
         Assert.Equal(ExitCodes.RuntimeError, run.ExitCode);
         Assert.Equal($"gpunet: {_table}: line 2, column 5: value \"silver\" is not a number; column \"tier\" holds text: if it is the label, "
-            + "pass --label-column tier (the label is now \"cust\"), or drop it with --ignore-columns", run.Stderr.Trim());
+            + "pass --label-column \"tier\" (the label is now \"cust\"), or drop it with --ignore-columns", run.Stderr.Trim());
     }
 
     [Fact]
