@@ -37,20 +37,6 @@ public sealed record RunRecord(string Name, string Path, JsonObject Options, IRe
         var node => node.ToJsonString(),
     };
 
-    private static List<RunEpoch> ReadMetrics(string path)
-    {
-        var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
-        if (lines.Length == 0) return [];
-        var columns = lines[0].Split(',');
-        int Column(string name) => Array.IndexOf(columns, name);
-        int epoch = Column("epoch"), valLoss = Column("val_loss"), valAcc = Column("val_accuracy"), testLoss = Column("test_loss"), testAcc = Column("test_accuracy"), elapsed = Column("elapsed_seconds");
-        if (epoch < 0) throw new DataException($"{path}: no epoch column in its header");
-        return lines.Skip(1).Select((line, row) =>
-        {
-            var cells = line.Split(',');
-            double? Cell(int i) => i >= 0 && i < cells.Length && double.TryParse(cells[i], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && !double.IsNaN(v) ? v : null;
-            return new RunEpoch((int)(Cell(epoch) ?? throw new DataException($"{path}: line {row + 2} has no epoch number")),
-                Cell(valLoss), Cell(valAcc), Cell(testLoss), Cell(testAcc), Cell(elapsed));
-        }).ToList();
-    }
+    private static List<RunEpoch> ReadMetrics(string path) =>
+        [.. MetricsCsv.Read(path).Select(e => new RunEpoch(e.Epoch, e["val_loss"], e["val_accuracy"], e["test_loss"], e["test_accuracy"], e["elapsed_seconds"]))];
 }

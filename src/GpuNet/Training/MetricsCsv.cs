@@ -39,5 +39,27 @@ public static class MetricsCsv
         return text;
     }
 
+    /// <summary>
+    /// The rows of a metrics.csv, each column read by its header name, so a file written before a column was added
+    /// still reads. The one reader of the file: a resumed sweep and <c>gpunet runs</c> both read through it.
+    /// </summary>
+    public static IReadOnlyList<MetricsRow> Read(string path)
+    {
+        var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
+        if (lines.Length == 0) return [];
+        var columns = lines[0].Split(',');
+        if (!columns.Contains("epoch")) throw new DataException($"{path}: not a metrics file: its header has no epoch column");
+        var rows = new List<MetricsRow>(lines.Length - 1);
+        for (int r = 1; r < lines.Length; r++)
+        {
+            var cells = lines[r].Split(',');
+            var values = new Dictionary<string, double?>(columns.Length);
+            for (int c = 0; c < columns.Length; c++)
+                values[columns[c]] = c < cells.Length && double.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && !double.IsNaN(v) ? v : null;
+            rows.Add(new MetricsRow((int)(values["epoch"] ?? throw new DataException($"{path}: line {r + 1} has no epoch number")), values));
+        }
+        return rows;
+    }
+
     private static string F(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
