@@ -123,12 +123,10 @@ public sealed class RunDirectory : IDisposable
     }
 
     /// <summary>A run's manifest is its own when it can be read (<see cref="RunOutputs.Recorded"/> read it); any other file when its bytes are as recorded.</summary>
-    private bool IsOwn(string name, IReadOnlyDictionary<string, FileDigest> recorded)
-    {
-        var path = System.IO.Path.Combine(Path, name);
-        return FileStatus.Of(path, followLinks: false).Kind == FileKind.Regular
-            && (Manifests.Contains(name) || recorded.TryGetValue(name, out var digest) && FileDigest.Of(path) == digest);
-    }
+    private bool IsOwn(string name, IReadOnlyDictionary<string, FileDigest> recorded) =>
+        Manifests.Contains(name)
+            ? FileStatus.Of(System.IO.Path.Combine(Path, name), followLinks: false).Kind == FileKind.Regular
+            : RunOutputs.IsAsRecorded(Path, name, recorded);
 
     private static string Names(IEnumerable<string> files)
     {

@@ -30,7 +30,7 @@ public static class SweepOutputs
         var recorded = RunOutputs.Recorded(dir);
         var foreign = new List<string>();
         foreach (var name in new[] { SweepCsv.FileName, SweepPlot.FileName })
-            if (FileStatus.Of(Path.Combine(dir, name), followLinks: false).Kind != FileKind.Missing && !IsOwn(dir, name, recorded)) foreign.Add(name);
+            if (FileStatus.Of(Path.Combine(dir, name), followLinks: false).Kind != FileKind.Missing && !RunOutputs.IsAsRecorded(dir, name, recorded)) foreign.Add(name);
         foreach (var folder in new[] { SweepBest.Folder, SweepBest.Staged })
         {
             var path = Path.Combine(dir, folder);
@@ -44,7 +44,7 @@ public static class SweepOutputs
             foreach (var entry in Directory.EnumerateFileSystemEntries(path, "*", new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0 }))
             {
                 string name = $"{folder}/{Path.GetFileName(entry)}";
-                if (Path.GetFileName(entry) != RunDirectory.LockFile && !IsOwn(dir, name, recorded)) foreign.Add(name); // the lock is gpunet's, empty
+                if (Path.GetFileName(entry) != RunDirectory.LockFile && !RunOutputs.IsAsRecorded(dir, name, recorded)) foreign.Add(name); // the lock is gpunet's, empty
             }
         }
         if (foreign.Count > 0)
@@ -52,11 +52,5 @@ public static class SweepOutputs
             string them = foreign.Count == 1 ? "it" : "them";
             throw new UsageException($"--resume {dir}: {string.Join(", ", foreign.Take(6))}{(foreign.Count > 6 ? $" and {foreign.Count - 6} more" : "")} {(foreign.Count == 1 ? "is" : "are")} not as the sweep wrote {them} (changed or added since), and the sweep would replace {them}; move {them} out of {dir} first");
         }
-    }
-
-    private static bool IsOwn(string dir, string name, IReadOnlyDictionary<string, FileDigest> recorded)
-    {
-        var path = Path.Combine(dir, name);
-        return FileStatus.Of(path, followLinks: false).Kind == FileKind.Regular && recorded.TryGetValue(name, out var digest) && FileDigest.Of(path) == digest;
     }
 }

@@ -47,6 +47,16 @@ public static class RunOutputs
         return files;
     }
 
+    /// <summary>
+    /// Whether <paramref name="name"/> under <paramref name="dir"/> is a plain file (not a link, a FIFO or a folder) whose
+    /// bytes are as <paramref name="recorded"/> (from <see cref="Recorded"/>) has them: a file the run wrote and nobody changed.
+    /// </summary>
+    public static bool IsAsRecorded(string dir, string name, IReadOnlyDictionary<string, FileDigest> recorded)
+    {
+        var path = Path.Combine(dir, name);
+        return FileStatus.Of(path, followLinks: false).Kind == FileKind.Regular && recorded.TryGetValue(name, out var digest) && FileDigest.Of(path) == digest;
+    }
+
     private static SortedDictionary<string, FileDigest> Read(string dir)
     {
         var path = Path.Combine(dir, ManifestFile);
