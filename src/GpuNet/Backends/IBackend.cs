@@ -13,7 +13,7 @@ namespace GpuNet.Backends;
 /// are fully overwritten (their old contents, NaN included, never matter) unless documented
 /// as accumulated.
 /// </summary>
-public interface IBackend : IDisposable
+public partial interface IBackend : IDisposable
 {
     DeviceInfo Device { get; }
 

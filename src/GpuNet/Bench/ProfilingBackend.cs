@@ -72,6 +72,20 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
         Time($"{activation.ToString().ToLowerInvariant()} backward {count}", () => inner.ActivationBackward(gradOutput, output, gradInput, count, activation));
     public void ColumnSums(DeviceBuffer<float> x, int rows, int cols, DeviceBuffer<float> sums) =>
         Time($"column sums {rows}x{cols}", () => inner.ColumnSums(x, rows, cols, sums));
+    public void PackBiasActivation(PackTables pack, DeviceBuffer<float> outputs, DeviceBuffer<float>? dropped, DeviceBuffer<float> bias, int firstFeature, int features, int rows, int stepRow) =>
+        Time($"pack bias+activation {features}x{rows}", () => inner.PackBiasActivation(pack, outputs, dropped, bias, firstFeature, features, rows, stepRow));
+    public void PackLoss(PackTables pack, DeviceBuffer<float> outputs, DeviceBuffer<float> deltas, DeviceBuffer<int> labels, int rows, int stepRow,
+        DeviceBuffer<float> stats, int statsOffset, int statsStride) =>
+        Time($"pack loss {pack.MemberCount} models x {rows}", () => inner.PackLoss(pack, outputs, deltas, labels, rows, stepRow, stats, statsOffset, statsStride));
+    public void PackActivationBackward(PackTables pack, DeviceBuffer<float> deltas, DeviceBuffer<float> outputs, int firstFeature, int features, int rows, int stepRow) =>
+        Time($"pack activation backward {features}x{rows}", () => inner.PackActivationBackward(pack, deltas, outputs, firstFeature, features, rows, stepRow));
+    public void RowSums(DeviceBuffer<float> x, int rows, int cols, DeviceBuffer<float> sums) =>
+        Time($"row sums {rows}x{cols}", () => inner.RowSums(x, rows, cols, sums));
+    public void PackClipScale(PackTables pack, DeviceBuffer<float> gradients, DeviceBuffer<float> scales) =>
+        Time($"pack clip scale {pack.MemberCount} models", () => inner.PackClipScale(pack, gradients, scales));
+    public void PackUpdate(PackTables pack, DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? state1, DeviceBuffer<float>? state2, int stepRow,
+        DeviceBuffer<float>? scales) =>
+        Time($"pack update {pack.MemberCount} models", () => inner.PackUpdate(pack, parameters, gradients, state1, state2, stepRow, scales));
     public void SoftmaxCrossEntropy(DeviceBuffer<float> logits, DeviceBuffer<int> labels, int rows, int classes, DeviceBuffer<float>? gradLogits, float gradScale, DeviceBuffer<float> stats,
         DeviceBuffer<float>? classWeights = null) =>
         Time($"{(classWeights is null ? "" : "weighted ")}softmax CE {rows}x{classes}", () => inner.SoftmaxCrossEntropy(logits, labels, rows, classes, gradLogits, gradScale, stats, classWeights));

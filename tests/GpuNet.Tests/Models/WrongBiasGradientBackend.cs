@@ -40,5 +40,15 @@ public sealed class WrongBiasGradientBackend(IBackend inner) : IBackend
     public void GatherLabels(DeviceLabels source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination) => inner.GatherLabels(source, indices, indexOffset, count, destination);
     public void InitUniform(DeviceBuffer<float> buffer, float low, float high, ulong seed) => inner.InitUniform(buffer, low, high, seed);
     public void InitNormal(DeviceBuffer<float> buffer, float mean, float std, ulong seed) => inner.InitNormal(buffer, mean, std, seed);
+    public void PackBiasActivation(PackTables pack, DeviceBuffer<float> outputs, DeviceBuffer<float>? dropped, DeviceBuffer<float> bias, int firstFeature, int features, int rows, int stepRow) =>
+        inner.PackBiasActivation(pack, outputs, dropped, bias, firstFeature, features, rows, stepRow);
+    public void PackLoss(PackTables pack, DeviceBuffer<float> outputs, DeviceBuffer<float> deltas, DeviceBuffer<int> labels, int rows, int stepRow, DeviceBuffer<float> stats, int statsOffset, int statsStride) =>
+        inner.PackLoss(pack, outputs, deltas, labels, rows, stepRow, stats, statsOffset, statsStride);
+    public void PackActivationBackward(PackTables pack, DeviceBuffer<float> deltas, DeviceBuffer<float> outputs, int firstFeature, int features, int rows, int stepRow) =>
+        inner.PackActivationBackward(pack, deltas, outputs, firstFeature, features, rows, stepRow);
+    public void RowSums(DeviceBuffer<float> x, int rows, int cols, DeviceBuffer<float> sums) => inner.RowSums(x, rows, cols, sums);
+    public void PackClipScale(PackTables pack, DeviceBuffer<float> gradients, DeviceBuffer<float> scales) => inner.PackClipScale(pack, gradients, scales);
+    public void PackUpdate(PackTables pack, DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? state1, DeviceBuffer<float>? state2, int stepRow, DeviceBuffer<float>? scales) =>
+        inner.PackUpdate(pack, parameters, gradients, state1, state2, stepRow, scales);
     public void Dispose() => inner.Dispose();
 }

@@ -101,11 +101,11 @@ public sealed partial class CpuBackend : IBackend
 
     public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? velocity, int count, in SgdParams sgd,
         DeviceBuffer<float>? gradScale = null) =>
-        _sgd.Run(Own(parameters), Own(gradients), velocity is null ? null : Own(velocity), count, sgd.KernelParams(Scale(gradScale)));
+        _sgd.Run(Own(parameters), Own(gradients), velocity is null ? null : Own(velocity), 0, count, sgd.KernelParams(Scale(gradScale)));
 
     public void AdamUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq, int count,
         in AdamParams adam, DeviceBuffer<float>? gradScale = null) =>
-        _adam.Run(Own(parameters), Own(gradients), Own(expAvg), Own(expAvgSq), count, adam.KernelParams(Scale(gradScale)));
+        _adam.Run(Own(parameters), Own(gradients), Own(expAvg), Own(expAvgSq), 0, count, adam.KernelParams(Scale(gradScale)));
 
     /// <summary>The factor a clipped update reads: host memory here, so reading it waits for nothing.</summary>
     private static float Scale(DeviceBuffer<float>? gradScale) => gradScale is null ? 1f : Own(gradScale).First(1)[0];
@@ -114,9 +114,20 @@ public sealed partial class CpuBackend : IBackend
     public void ClipScale(DeviceBuffer<float> gradients, int count, float maxNorm, DeviceBuffer<float> scale)
     {
         double sumOfSquares = 0;
-        foreach (float g in Own(gradients).First(count)) sumOfSquares += (double)g * g;
+        AddSquares(Own(gradients).First(count), ref sumOfSquares);
+        Own(scale).First(1)[0] = ClipFactor(sumOfSquares, maxNorm);
+    }
+
+    private static void AddSquares(ReadOnlySpan<float> gradients, ref double sumOfSquares)
+    {
+        foreach (float g in gradients) sumOfSquares += (double)g * g;
+    }
+
+    /// <summary>clip_grad_norm_'s factor from Σ g² (PyTorch's 1e-6 included).</summary>
+    private static float ClipFactor(double sumOfSquares, float maxNorm)
+    {
         double norm = Math.Sqrt(sumOfSquares);
-        Own(scale).First(1)[0] = norm > maxNorm ? (float)(maxNorm / (norm + 1e-6)) : 1f;
+        return norm > maxNorm ? (float)(maxNorm / (norm + 1e-6)) : 1f;
     }
 
     public void Dropout(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, float probability, ulong seed)

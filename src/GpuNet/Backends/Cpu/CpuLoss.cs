@@ -14,21 +14,8 @@ internal static class CpuLoss
         Span<float> gradLogits, bool writeGradient, float gradScale, Span<float> stats, ReadOnlySpan<float> classWeights = default)
     {
         for (int r = 0; r < rows; r++)
-        {
-            var z = new SpanRow(logits.Slice(r * classes, classes));
-            int label = labels[r];
-            // A weight of 1 leaves every value exactly as the unweighted loss computes it.
-            float weight = Weight(classWeights, label, classes);
-            var terms = LossTerms.Softmax(z, classes);
-            stats[2 * r] += weight * LossTerms.CrossEntropy(z, terms, label, classes);
-            stats[2 * r + 1] += LossTerms.SoftmaxCorrect(terms, label) ? 1f : 0f;
-            if (!writeGradient)
-                continue;
-            var g = gradLogits.Slice(r * classes, classes);
-            float scale = gradScale * weight;
-            for (int c = 0; c < classes; c++)
-                g[c] = LossTerms.CrossEntropyGradient(terms, z[c], c, label, classes, scale);
-        }
+            SoftmaxRow(new SpanRow(logits.Slice(r * classes, classes)), labels[r], classes, classWeights, stats.Slice(2 * r, 2),
+                writeGradient ? gradLogits.Slice(r * classes, classes) : default, 1, gradScale);
     }
 
     /// <param name="classWeights">Empty for the unweighted loss, else the weights of classes 0 and 1.</param>
@@ -36,15 +23,36 @@ internal static class CpuLoss
         Span<float> gradLogits, bool writeGradient, float gradScale, Span<float> stats, ReadOnlySpan<float> classWeights = default)
     {
         for (int r = 0; r < rows; r++)
-        {
-            float z = logits[r];
-            int label = labels[r];
-            float weight = Weight(classWeights, label, 2);
-            stats[2 * r] += weight * LossTerms.BinaryCrossEntropy(z, label);
-            stats[2 * r + 1] += LossTerms.BinaryCorrect(z, label) ? 1f : 0f;
-            if (writeGradient)
-                gradLogits[r] = LossTerms.BinaryCrossEntropyGradient(z, label, gradScale * weight);
-        }
+            BinaryRow(logits[r], labels[r], classWeights, stats.Slice(2 * r, 2), writeGradient ? gradLogits.Slice(r, 1) : default, gradScale);
+    }
+
+    /// <summary>
+    /// One row's softmax cross-entropy: adds its weighted loss and correctness into stat[0] and stat[1] and, unless
+    /// <paramref name="gradient"/> is empty, writes class c's gradient at gradient[c·gradStride]. Every row of the fused
+    /// loss goes through here, a model's alone (stride 1) and a pack member's (feature-major, stride rows).
+    /// </summary>
+    public static void SoftmaxRow(SpanRow z, int label, int classes, ReadOnlySpan<float> classWeights, Span<float> stat, Span<float> gradient, int gradStride, float gradScale)
+    {
+        // A weight of 1 leaves every value exactly as the unweighted loss computes it.
+        float weight = Weight(classWeights, label, classes);
+        var terms = LossTerms.Softmax(z, classes);
+        stat[0] += weight * LossTerms.CrossEntropy(z, terms, label, classes);
+        stat[1] += LossTerms.SoftmaxCorrect(terms, label) ? 1f : 0f;
+        if (gradient.IsEmpty)
+            return;
+        float scale = gradScale * weight;
+        for (int c = 0; c < classes; c++)
+            gradient[c * gradStride] = LossTerms.CrossEntropyGradient(terms, z[c], c, label, classes, scale);
+    }
+
+    /// <summary>One row's sigmoid cross-entropy, as <see cref="SoftmaxRow"/> (the gradient, when wanted, is gradient[0]).</summary>
+    public static void BinaryRow(float z, int label, ReadOnlySpan<float> classWeights, Span<float> stat, Span<float> gradient, float gradScale)
+    {
+        float weight = Weight(classWeights, label, 2);
+        stat[0] += weight * LossTerms.BinaryCrossEntropy(z, label);
+        stat[1] += LossTerms.BinaryCorrect(z, label) ? 1f : 0f;
+        if (!gradient.IsEmpty)
+            gradient[0] = LossTerms.BinaryCrossEntropyGradient(z, label, gradScale * weight);
     }
 
     public static void Softmax(ReadOnlySpan<float> logits, Span<float> probabilities, int rows, int classes)
