@@ -38,21 +38,21 @@ public sealed class RunSaver
         }
     }
 
-    public void AfterEpoch(Network network, Trainer trainer, EpochMetrics epoch, IReadOnlyList<EpochMetrics> history)
+    public void AfterEpoch(IModelRun run, EpochMetrics epoch, IReadOnlyList<EpochMetrics> history)
     {
         var metrics = MetricsCsv.Continue(Path.Combine(_outDir, MetricsFile), history, firstEpoch: history[0].Epoch);
-        RunCheckpoints.Save(_outDir, Checkpoint(network, trainer), OptimizerState.FromOptimizer(trainer.Optimizer, trainer.State), alsoBest: epoch.IsBest,
+        RunCheckpoints.Save(_outDir, Checkpoint(run), OptimizerState.FromOptimizer(run.Optimizer, run.State), alsoBest: epoch.IsBest,
             new GenerationFile(MetricsFile, stream => stream.Write(Encoding.UTF8.GetBytes(metrics))));
     }
 
     /// <summary>Saves the current weights and optimiser state as the run's latest generation (after an interrupt).</summary>
-    public void SaveLast(Network network, Trainer trainer) =>
-        RunCheckpoints.Save(_outDir, Checkpoint(network, trainer), OptimizerState.FromOptimizer(trainer.Optimizer, trainer.State), alsoBest: false);
+    public void SaveLast(IModelRun run) =>
+        RunCheckpoints.Save(_outDir, Checkpoint(run), OptimizerState.FromOptimizer(run.Optimizer, run.State), alsoBest: false);
 
     public void AfterTraining(string summaryJson) =>
         RunOutputs.Write(_outDir, SummaryFile, stream => stream.Write(Encoding.UTF8.GetBytes(summaryJson + "\n")));
 
-    private ModelCheckpoint Checkpoint(Network network, Trainer trainer) =>
-        ModelCheckpoint.FromNetwork(network, _preprocessing, _train.ClassNames, trainer.State.Epoch, trainer.State.GlobalStep(trainer.StepsPerEpoch),
+    private ModelCheckpoint Checkpoint(IModelRun run) =>
+        ModelCheckpoint.FromNetwork(run.Network, _preprocessing, _train.ClassNames, run.State.Epoch, run.State.GlobalStep(run.StepsPerEpoch),
             standardization: _standardization, columns: _columns);
 }

@@ -9,7 +9,7 @@ namespace GpuNet.Cli.Commands;
 /// <c>gpunet sweep</c>: many models, one per point of a grid of train options, trained on data loaded and prepared
 /// once, each in an ordinary run directory and with the bits <c>gpunet train</c> gives it alone; then sweep.json,
 /// sweep.csv, validation.png and best/. The models train through the <see cref="ISweepExecutor"/> that
-/// <see cref="SweepExecutors.For"/> chooses: today one after another.
+/// <see cref="SweepExecutors.For"/> chooses: packs of models in shared launches.
 /// </summary>
 public static class SweepCommand
 {
@@ -60,12 +60,12 @@ public static class SweepCommand
         display.Note($"data: {train.Name}, {train.Count} train / {data.Validation?.Count ?? 0} validation / {data.Data.Test.Count} test rows, loaded once for all models; data seed {first.Train.OrderSeed}");
         int RankOf(int index) => index % collective.Size;
         var pending = members.Where(m => !results.Models[m.Index].Finished).ToList();
-        display.Note($"sweep: {members.Count} models{(results.Differing.Count > 0 ? $" over {string.Join(", ", results.Differing)}" : "")}, {members[0].Options.Epochs} epochs each, one after another{(collective.Size > 1 ? $" on each of {collective.Size} ranks" : "")}{(pending.Count < members.Count ? $"; {members.Count - pending.Count} finished in an earlier sitting" : "")}");
+        var executor = SweepExecutors.For(backend, data, first.Train);
+        display.Note($"sweep: {members.Count} models{(results.Differing.Count > 0 ? $" over {string.Join(", ", results.Differing)}" : "")}, {members[0].Options.Epochs} epochs each, {(executor is SequentialExecutor ? "one after another (the training set streams)" : "trained together in packs")}{(collective.Size > 1 ? $" on each of {collective.Size} ranks" : "")}{(pending.Count < members.Count ? $"; {members.Count - pending.Count} finished in an earlier sitting" : "")}");
         if (writes && resume is null) results.Save(dir);
         Span<double> planned = [1];
         collective.AllReduce(planned, ReduceOp.Min); // the other ranks write their models' directories once rank 0 has claimed the sweep's
 
-        var executor = SweepExecutors.For(backend, data);
         using var runner = new SweepRunner(dir, writes, results, requests, data, backend.Device.Id, display);
         using (var interrupt = new InterruptHandler(display.Note))
         {

@@ -15,7 +15,7 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
 {
     private readonly Dictionary<int, (RunDirectory Directory, RunSaver Saver, List<EpochMetrics> Sitting)> _open = [];
 
-    public TrainingState? Starting(SweepMember member, Network network, Trainer trainer)
+    public TrainingState? Starting(SweepMember member, IModelRun run)
     {
         var request = requests[member.Index];
         string dir = request.OutDir!;
@@ -27,8 +27,8 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
             var saver = new RunSaver(directory, request, saveRequest: !begun, data.Data.Train, Preprocessings.ForSource(request.Data.Source), data.Standardization, data.Data.Columns);
             _open[member.Index] = (directory, saver, []);
             var point = begun ? RunCheckpoints.LoadForResume(dir) : null;
-            point?.Restore(network, trainer.Optimizer);
-            if (point?.Best is { } best) trainer.SetBestWeights(best.Parameters);
+            point?.Restore(run.Network, run.Optimizer);
+            if (point?.Best is { } best) run.SetBestWeights(best.Parameters);
             start = point?.Optimizer.State;
         }
         catch
@@ -47,18 +47,18 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
         return start;
     }
 
-    public void EpochCompleted(SweepMember member, Network network, Trainer trainer, EpochMetrics epoch)
+    public void EpochCompleted(SweepMember member, IModelRun run, EpochMetrics epoch)
     {
         var (_, saver, sitting) = _open[member.Index];
         sitting.Add(epoch);
-        saver.AfterEpoch(network, trainer, epoch, sitting);
+        saver.AfterEpoch(run, epoch, sitting);
         var row = results.Models[member.Index];
         row.History.Add(SweepEpoch.From(epoch));
         if (writesResults) results.Save(sweepDir);
         display.Epoch(row, member.Options.Epochs);
     }
 
-    public void Finished(SweepMember member, Network network, Trainer trainer, MemberOutcome outcome)
+    public void Finished(SweepMember member, IModelRun run, MemberOutcome outcome)
     {
         var (directory, saver, sitting) = _open[member.Index];
         _open.Remove(member.Index);
@@ -68,12 +68,12 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
             row.Status = outcome.Status;
             if (outcome.Interrupted)
             {
-                if (network.ParametersAreFinite()) saver.SaveLast(network, trainer);
+                if (run.Network.ParametersAreFinite()) saver.SaveLast(run);
             }
             else if (outcome.Result is { } result && sitting.Count > 0)
             {
                 // summary.json as train writes it (hyperparameters and best_epoch included), so `gpunet runs` lists a sweep's models beside any run.
-                var summary = RunSummary.From(ModelSpec.Name(member.Spec.Kind), device, member.Options, result, sitting[^1].ElapsedSeconds) with { BestEpoch = trainer.State.BestEpoch };
+                var summary = RunSummary.From(ModelSpec.Name(member.Spec.Kind), device, member.Options, result, sitting[^1].ElapsedSeconds) with { BestEpoch = run.State.BestEpoch };
                 saver.AfterTraining(SummaryJson.Write(summary, requests[member.Index]));
                 CurvesPlot.Save(Path.Combine(directory.Path, TrainingPlots.CurvesFile), sitting); // as train draws them (its 2-D boundary plots are left out)
                 RunOutputs.Record(directory.Path, TrainingPlots.CurvesFile); // the run's own, as train records it, so train --overwrite may replace the model

@@ -97,7 +97,7 @@ public static class TrainCommand
             display.Epoch(e, options.Epochs);
             if (explosions.Check(e, network) is { } x)
                 display.Note($"warning: the run is exploding at epoch {x.Epoch} (training loss {x.TrainLoss:G4}, largest weight {x.LargestWeight:G4}); try a lower --lr or --clip-norm");
-            saver?.AfterEpoch(network, trainer, e, history);
+            saver?.AfterEpoch(trainer, e, history);
             plots?.AfterEpoch(network, e);
         };
 
@@ -119,7 +119,7 @@ public static class TrainCommand
                 var where = $"epoch {state.Epoch}, step {state.StepInEpoch} of {trainer.StepsPerEpoch}";
                 if (saver is not null && network.ParametersAreFinite())
                 {
-                    saver.SaveLast(network, trainer);
+                    saver.SaveLast(trainer);
                     display.Note($"interrupted at {where} ({interrupt.Reason}); saved to {request.OutDir}; continue with: gpunet train --resume {request.OutDir}");
                 }
                 else display.Note($"interrupted at {where} ({interrupt.Reason}); nothing saved ({(writes ? "no --out" : "rank 0 saves")})");

@@ -37,7 +37,9 @@ public sealed class Adam : IOptimizer
 
     public OptimizerKind Kind => _settings.Decoupled ? OptimizerKind.AdamW : OptimizerKind.Adam;
 
-    public long Steps { get; private set; }
+    public long Steps { get; set; }
+
+    public IReadOnlyList<DeviceBuffer<float>> StateBuffers => [_expAvg, _expAvgSq];
 
     public void Step(float learningRate)
     {

@@ -1,3 +1,4 @@
+using GpuNet.Backends;
 using GpuNet.Nn;
 
 namespace GpuNet.Optim;
@@ -12,8 +13,17 @@ public interface IOptimizer : IDisposable
 {
     OptimizerKind Kind { get; }
 
-    /// <summary>Steps taken so far (PyTorch's <c>state[p]["step"]</c>, the same for every parameter).</summary>
-    long Steps { get; }
+    /// <summary>
+    /// Steps taken so far (PyTorch's <c>state[p]["step"]</c>, the same for every parameter); set by a pack that trained
+    /// this optimiser's member and hands its count over.
+    /// </summary>
+    long Steps { get; set; }
+
+    /// <summary>
+    /// The state as flat buffers laid out like the network's parameters: SGD's velocity when it has momentum, Adam's
+    /// exp_avg and exp_avg_sq. A pack copies a member's state in and out of them.
+    /// </summary>
+    IReadOnlyList<DeviceBuffer<float>> StateBuffers { get; }
 
     /// <summary>
     /// One update of every parameter from the gradients of the network's last backward, at <paramref name="learningRate"/>,

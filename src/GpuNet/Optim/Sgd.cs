@@ -35,7 +35,9 @@ public sealed class Sgd : IOptimizer
 
     public OptimizerKind Kind => OptimizerKind.Sgd;
 
-    public long Steps { get; private set; }
+    public long Steps { get; set; }
+
+    public IReadOnlyList<DeviceBuffer<float>> StateBuffers => _velocity is null ? [] : [_velocity];
 
     public void Step(float learningRate)
     {

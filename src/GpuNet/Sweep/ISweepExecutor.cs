@@ -1,4 +1,3 @@
-using GpuNet.Nn;
 using GpuNet.Training;
 
 namespace GpuNet.Sweep;
@@ -22,14 +21,14 @@ public interface ISweepExecutor
 public interface ISweepObserver
 {
     /// <summary>
-    /// <paramref name="member"/>'s network is built and initialised from its seed and its trainer is ready: load a
+    /// <paramref name="member"/>'s network is built and initialised from its seed and its optimiser is ready: load a
     /// checkpoint into them here to resume it. Returns where its training starts (null: at the beginning).
     /// </summary>
-    TrainingState? Starting(SweepMember member, Network network, Trainer trainer);
+    TrainingState? Starting(SweepMember member, IModelRun run);
 
     /// <summary>An epoch of <paramref name="member"/> ended (its weights are the epoch's).</summary>
-    void EpochCompleted(SweepMember member, Network network, Trainer trainer, EpochMetrics epoch);
+    void EpochCompleted(SweepMember member, IModelRun run, EpochMetrics epoch);
 
     /// <summary><paramref name="member"/>'s training ended: done, early-stopped, diverged or interrupted.</summary>
-    void Finished(SweepMember member, Network network, Trainer trainer, MemberOutcome outcome);
+    void Finished(SweepMember member, IModelRun run, MemberOutcome outcome);
 }

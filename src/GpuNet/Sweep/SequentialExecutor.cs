@@ -26,8 +26,8 @@ public sealed class SequentialExecutor(IBackend backend, PreparedData data) : IS
         using var network = new Network(backend, member.Spec, Trainer.NetworkRows(member.Options));
         network.Initialise(member.Init, member.Options.Seed);
         using var trainer = new Trainer(backend, network, data.Data, member.Options, data.Validation, data.Standardization);
-        trainer.EpochCompleted += epoch => observer.EpochCompleted(member, network, trainer, epoch);
-        var start = observer.Starting(member, network, trainer);
+        trainer.EpochCompleted += epoch => observer.EpochCompleted(member, trainer, epoch);
+        var start = observer.Starting(member, trainer);
         MemberOutcome outcome;
         try
         {
@@ -37,7 +37,7 @@ public sealed class SequentialExecutor(IBackend backend, PreparedData data) : IS
         {
             outcome = new MemberOutcome(MemberStatus.Diverged, null, e);
         }
-        observer.Finished(member, network, trainer, outcome);
+        observer.Finished(member, trainer, outcome);
         return outcome;
     }
 }

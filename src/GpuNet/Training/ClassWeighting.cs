@@ -14,6 +14,17 @@ public sealed record ClassWeighting(bool Balanced, float[]? Weights)
 
     public static ClassWeighting BalancedWeights { get; } = new(true, null);
 
+    /// <summary>
+    /// The weighted loss gradient's factor for the batch of <paramref name="rows"/> rows at position <paramref name="start"/>
+    /// of an epoch's <paramref name="order"/>: 1/Σ w[y], summed in row order in float64 (deterministic, no device work).
+    /// </summary>
+    public static float BatchGradScale(float[] weights, ClassLabels labels, ReadOnlySpan<int> order, int start, int rows)
+    {
+        double sum = 0;
+        for (int i = start; i < start + rows; i++) sum += weights[labels[order[i]]];
+        return (float)(1 / sum);
+    }
+
     /// <summary>The weight of each class for training on <paramref name="train"/>, or null for an unweighted loss.</summary>
     public float[]? Resolve(Dataset train)
     {

@@ -1,3 +1,4 @@
+using GpuNet.Data;
 using GpuNet.Distributed;
 using GpuNet.Nn;
 
@@ -17,6 +18,21 @@ public static class Evaluator
         foreach (var (start, rows) in network.Chunks(share.Start, share.Rows))
             ScoreChunk(network, data, start, rows, stats);
         return stats.Read(data.Count, collective);
+    }
+
+    /// <summary>
+    /// <see cref="Evaluate"/> after training epoch <paramref name="epoch"/> of <paramref name="stepsPerEpoch"/> steps, checked:
+    /// a non-finite loss is the data's doing when the weights are finite and not exploded (see
+    /// <see cref="ExplosionWatch.WeightLimit"/>), an <see cref="EvaluationDataException"/> naming the split and its first
+    /// bad row; otherwise the weights diverged (<see cref="DivergedException"/>).
+    /// </summary>
+    public static Score Checked(Network network, DeviceDataset data, LossStats stats, int epoch, int stepsPerEpoch, string split, ICollective? collective = null)
+    {
+        var score = Evaluate(network, data, stats, collective);
+        if (double.IsFinite(score.Loss)) return score;
+        if (ExplosionWatch.LargestWeight(network) <= ExplosionWatch.WeightLimit && FirstNonFiniteRow(network, data, stats, collective) is { } row)
+            throw new EvaluationDataException(split, row, Magnitude.Largest(data.ReadRow(row)), epoch, score.Loss);
+        throw new DivergedException(epoch, stepsPerEpoch, $"the {split} loss is {score.Loss}");
     }
 
     /// <summary>

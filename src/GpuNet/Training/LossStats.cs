@@ -54,17 +54,26 @@ public sealed class LossStats : IDisposable
         return null;
     }
 
-    private Score Sum(DeviceBuffer<float> slots, long rows)
+    private Score Sum(DeviceBuffer<float> slots, long rows) => Sum(_backend, slots, rows, _host);
+
+    /// <summary>
+    /// Waits for the device and returns the mean loss and accuracy over <paramref name="rows"/> rows of any per-row
+    /// <paramref name="slots"/> (a pack member's share of its pack's figures), through <paramref name="host"/>, which
+    /// must hold them: the same sums <see cref="Read(long)"/> makes.
+    /// </summary>
+    public static Score Sum(IBackend backend, DeviceBuffer<float> slots, long rows, float[] host)
     {
-        var (loss, correct) = Totals(slots);
+        var (loss, correct) = Totals(backend, slots, host);
         return Mean(loss, correct, rows);
     }
 
+    private (double Loss, double Correct) Totals(DeviceBuffer<float> slots) => Totals(_backend, slots, _host);
+
     /// <summary>The loss and correct sums of the slots, added in slot order.</summary>
-    private (double Loss, double Correct) Totals(DeviceBuffer<float> slots)
+    private static (double Loss, double Correct) Totals(IBackend backend, DeviceBuffer<float> slots, float[] hostArray)
     {
-        var host = _host.AsSpan(0, slots.Length);
-        _backend.Download(slots, host);
+        var host = hostArray.AsSpan(0, slots.Length);
+        backend.Download(slots, host);
         double loss = 0, correct = 0;
         for (int i = 0; i < host.Length; i += 2)
         {

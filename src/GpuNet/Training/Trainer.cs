@@ -21,7 +21,7 @@ namespace GpuNet.Training;
 /// every rank applies the same update. The stop request and the progress report ride in that all-reduce, so every
 /// rank stops and reports at the same step; epoch and evaluation figures are reduced.
 /// </summary>
-public sealed class Trainer : IDisposable
+public sealed class Trainer : IModelRun, IDisposable
 {
     private readonly IBackend _backend;
     private readonly Network _network;
@@ -122,6 +122,8 @@ public sealed class Trainer : IDisposable
         return StreamPlan.For(train, options.BatchSize, options.Streaming, limit);
     }
 
+    public Network Network => _network;
+
     /// <summary>The optimiser and its state (checkpoints save it; a resume loads it back before <see cref="Fit"/>).</summary>
     public IOptimizer Optimizer { get; }
 
@@ -182,13 +184,10 @@ public sealed class Trainer : IDisposable
             double trainSeconds = clock.Elapsed.TotalSeconds;
             // Evaluation runs on the weights after the epoch's last update, so a NaN or infinite
             // weight shows up in these losses: no separate (and device-waiting) weight scan is needed.
-            Score? validation = _validation is null ? null : CheckEvaluation(Evaluator.Evaluate(_network, _validation, _evalStats, _collective), _validation, epoch, "validation");
-            var test = _test.Count > 0 ? CheckEvaluation(Evaluator.Evaluate(_network, _test, _evalStats, _collective), _test, epoch, "test") : new Score(double.NaN, double.NaN);
+            Score? validation = _validation is null ? null : Evaluator.Checked(_network, _validation, _evalStats, epoch, StepsPerEpoch, "validation", _collective);
+            var test = _test.Count > 0 ? Evaluator.Checked(_network, _test, _evalStats, epoch, StepsPerEpoch, "test", _collective) : new Score(double.NaN, double.NaN);
 
-            bool isBest = validation is null || validation.Value.Loss < State.BestValidationLoss;
-            State = State with { EpochComplete = true, StepInEpoch = 0 };
-            if (isBest)
-                State = State with { BestValidationLoss = validation?.Loss ?? double.PositiveInfinity, BestEpoch = epoch };
+            State = State.AfterEpoch(epoch, validation, out bool isBest);
             _earlyStopping?.OnEpochEnd(epoch, isBest);
 
             var metrics = new EpochMetrics(epoch, train, validation, test, rate, rowsSeen / trainSeconds, trainSeconds,
@@ -221,19 +220,6 @@ public sealed class Trainer : IDisposable
             throw new DivergedException(epoch, step + 1, $"the training loss is {_trainStats.ReadSlice(_stepStats[step]!).Loss}");
         int first = _collective.FirstAcrossRanks(step < 0 ? null : step) ?? step;
         throw new DivergedException(epoch, first + 1, $"the training loss is {score.Loss}");
-    }
-
-    /// <summary>
-    /// A non-finite evaluation loss after a healthy training epoch is the data's doing when the weights are finite
-    /// and not exploded (see <see cref="ExplosionWatch.WeightLimit"/>): an error naming the split and its first bad
-    /// row. Otherwise the weights diverged.
-    /// </summary>
-    private Score CheckEvaluation(Score score, DeviceDataset data, int epoch, string split)
-    {
-        if (double.IsFinite(score.Loss)) return score;
-        if (ExplosionWatch.LargestWeight(_network) <= ExplosionWatch.WeightLimit && Evaluator.FirstNonFiniteRow(_network, data, _evalStats, _collective) is { } row)
-            throw new EvaluationDataException(split, row, Magnitude.Largest(data.ReadRow(row)), epoch, score.Loss);
-        throw new DivergedException(epoch, StepsPerEpoch, $"the {split} loss is {score.Loss}");
     }
 
     /// <summary>
@@ -283,9 +269,7 @@ public sealed class Trainer : IDisposable
     private LossWeights? StepWeights(int start, int rows)
     {
         if (_classWeights is null) return null;
-        double sum = 0;
-        for (int i = start; i < start + rows; i++) sum += _classWeights[_trainLabels[_hostOrder[i]]];
-        return new LossWeights(_deviceClassWeights!, (float)(1 / sum));
+        return new LossWeights(_deviceClassWeights!, ClassWeighting.BatchGradScale(_classWeights, _trainLabels, _hostOrder, start, rows));
     }
 
     public void Dispose()

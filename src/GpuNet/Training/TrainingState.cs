@@ -13,6 +13,17 @@ public sealed record TrainingState(int Epoch, int StepInEpoch, bool EpochComplet
 {
     public static readonly TrainingState Start = new(0, 0, true, double.PositiveInfinity, 0);
 
+    /// <summary>
+    /// The state after epoch <paramref name="epoch"/> ends with <paramref name="validation"/>'s figures: complete, and
+    /// best when its validation loss is strictly lower than the best so far (every epoch is best without validation).
+    /// </summary>
+    public TrainingState AfterEpoch(int epoch, Score? validation, out bool isBest)
+    {
+        isBest = validation is null || validation.Value.Loss < BestValidationLoss;
+        var done = this with { Epoch = epoch, EpochComplete = true, StepInEpoch = 0 };
+        return isBest ? done with { BestValidationLoss = validation?.Loss ?? double.PositiveInfinity, BestEpoch = epoch } : done;
+    }
+
     /// <summary>Total SGD steps taken, given the steps an epoch has.</summary>
     public long GlobalStep(int stepsPerEpoch) => EpochComplete ? (long)Epoch * stepsPerEpoch : (long)(Epoch - 1) * stepsPerEpoch + StepInEpoch;
 }
