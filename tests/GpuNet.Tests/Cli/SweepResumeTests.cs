@@ -1,17 +1,17 @@
 namespace GpuNet.Tests.Cli;
 
 /// <summary>
-/// A sweep stopped by SIGKILL (nothing saved at the signal) or SIGINT (the model in progress saves its step)
-/// resumes with <c>sweep --resume</c>: finished models are kept, the model in progress continues from its
-/// checkpoint, and every model ends with the bytes of a sweep that was never stopped.
+/// A sweep stopped by SIGKILL (nothing saved at the signal) or SIGINT (the models in progress save their step)
+/// resumes with <c>sweep --resume</c>: the models, trained together in one pack, continue from their checkpoints, and
+/// every model ends with the bytes of a sweep that was never stopped.
 /// </summary>
 public sealed class SweepResumeTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    // 3 models of 2-128-3 on 150,000 spiral points, 4 epochs of 3,375 steps: the second model is still training when the
-    // signal lands. With 135-step epochs the rest of the sweep took about 0.6 s, less than the test host, busy with other
-    // tests, took to see the line and signal, and in one CI run the sweep finished first (exit 0); now about 3 s remain.
+    // 3 models of 2-128-3 on 150,000 spiral points, 4 epochs of 3,375 steps, trained as one pack: the signal lands after
+    // the first epoch, with three epochs to go. With 135-step epochs the rest of a sweep took less time than the test
+    // host, busy with other tests, took to see the line and signal, and in one CI run the sweep finished first (exit 0).
     private static string[] Sweep(string dir) =>
         ["sweep", "--data", "spirals", "--samples", "150000", "--hidden", "128", "--batch-size", "32", "--epochs", "4", "--lr", "0.1,0.05,0.02",
          "--dropout", "0.1", "--device", "cpu", "--quiet", "--out", dir];
@@ -43,8 +43,8 @@ public sealed class SweepResumeTests : IDisposable
 
         using (var child = GpunetProcess.Start(Sweep(stopped)))
         {
-            // Mid-way through the second model: the first is done, the second has a checkpoint, the third has not begun.
-            Assert.True(child.WaitForLine("model 001 (--hidden 128 --lr 0.05 --dropout 0.1) epoch 1/4", TimeSpan.FromSeconds(120)), child.Output);
+            // After the pack's first epoch: every model has a checkpoint, none is done.
+            Assert.True(child.WaitForLine("model 002 (--hidden 128 --lr 0.02 --dropout 0.1) epoch 1/4", TimeSpan.FromSeconds(120)), child.Output);
             child.Signal(signal);
             int exit = child.WaitForExit(TimeSpan.FromSeconds(60));
             if (signal == GpunetProcess.SigInt)
@@ -54,14 +54,13 @@ public sealed class SweepResumeTests : IDisposable
             }
         }
         var partial = JsonDocument.Parse(File.ReadAllText(Path.Combine(stopped, "sweep.json"))).RootElement;
-        Assert.Equal("done", partial.GetProperty("models")[0].GetProperty("status").GetString());
-        Assert.NotEqual("done", partial.GetProperty("models")[2].GetProperty("status").GetString());
+        Assert.All(partial.GetProperty("models").EnumerateArray(), m => Assert.NotEqual("done", m.GetProperty("status").GetString()));
 
         var resumed = CliRun.Of("sweep", "--resume", stopped, "--quiet");
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
-        Assert.Contains("1 finished in an earlier sitting", resumed.Stdout);
-        Assert.Contains("model 001 (--hidden 128 --lr 0.05 --dropout 0.1): resuming after epoch", resumed.Stdout);
-        Assert.DoesNotContain("model 000 (--hidden 128 --lr 0.1 --dropout 0.1) epoch", resumed.Stdout); // finished models are not trained again
+        Assert.Contains("model 000 (--hidden 128 --lr 0.1 --dropout 0.1): resuming after epoch", resumed.Stdout);
+        Assert.Contains("model 002 (--hidden 128 --lr 0.02 --dropout 0.1): resuming after epoch", resumed.Stdout);
+        Assert.DoesNotContain("model 000 (--hidden 128 --lr 0.1 --dropout 0.1) epoch 1/4", resumed.Stdout); // finished epochs are not trained again
         foreach (var model in new[] { "000", "001", "002" })
         {
             foreach (var file in Files)

@@ -26,7 +26,7 @@ public sealed class SweepMpiTests : IDisposable
         {
             int exit = job.WaitForExit(TimeSpan.FromMinutes(3));
             Assert.True(exit == 0, $"exit {exit}:\n{job.Output}");
-            Assert.Contains("one after another on each of 2 ranks", job.Output);
+            Assert.Contains("trained together in packs on each of 2 ranks", job.Output);
             Assert.Contains("model 000 (--hidden 8 --lr 0.1) epoch 1/3", job.Output);      // rank 0's model, shown live
             Assert.DoesNotContain("model 001 (--hidden 8 --lr 0.05) epoch 1/3", job.Output); // rank 1's, trained quietly
         }
