@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using GpuNet.Backends;
-using GpuNet.Kernels;
-using GpuNet.Optim;
 using GpuNet.Training;
 
 namespace GpuNet.Sweep.Packing;
@@ -34,96 +32,52 @@ internal sealed class PackTraining(IBackend backend, PackData sets, List<PackMem
     {
         var layout = new PackLayout(members.Select(m => m.Member.Spec).ToArray());
         var runs = layout.Order.Select(i => members[i]).ToArray(); // pack position → member
-        int count = runs.Length, trainCount = sets.HostOrder.Length, stepRows = Math.Min(stepsPerEpoch, maxStepRows);
-        using var pack = Build(layout, runs, stepRows);
-        using var stats = backend.Allocate<float>(checked(count * 2 * trainCount)); // member m's row slots at m·2n
-        var table = new PackStep[stepRows * count];
-        var host = new float[2 * trainCount];
-        var frozen = new bool[count];
-        var steps = runs.Select(r => r.Optimizer.Steps).ToArray();
+        using var stepper = new PackStepper(backend, sets, layout, runs, stepsPerEpoch, maxStepRows);
+        var frozen = stepper.Frozen;
+        var host = new float[stepper.StatsStride];
         var state = runs[0].State;
         int firstStep = state.EpochComplete ? 0 : state.StepInEpoch;
         for (int epoch = state.EpochComplete ? state.Epoch + 1 : state.Epoch; epoch <= _epochs; epoch++, firstStep = 0)
         {
             var clock = Stopwatch.StartNew();
-            sets.Train.BeginEpoch(_shared.OrderSeed, epoch, _shared.Shuffle, sets.HostOrder, sets.Order);
-            backend.Fill(stats, stats.Length, 0f);
+            stepper.BeginEpoch(epoch, firstStep);
             int rowsSeen = 0;
             for (int step = firstStep; step < stepsPerEpoch; step++)
             {
                 if (cancellation.IsCancellationRequested)
                 {
-                    for (int m = 0; m < count; m++)
-                        if (!frozen[m]) Interrupt(pack, m, runs[m], steps[m]);
+                    for (int m = 0; m < runs.Length; m++)
+                        if (!frozen[m]) Interrupt(stepper, m, runs[m]);
                     return null;
                 }
-                int row = (step - firstStep) % stepRows;
-                if (row == 0)
-                {
-                    int chunk = Math.Min(stepRows, stepsPerEpoch - step);
-                    PackSchedule.Fill(table, runs, frozen, steps, epoch, step, chunk, stepsPerEpoch, sets.HostOrder, sets.Labels, _shared.BatchSize);
-                    pack.Tables.UploadSteps(table.AsSpan(0, chunk * count));
-                }
-                int start = step * _shared.BatchSize, rows = Math.Min(_shared.BatchSize, trainCount - start);
-                sets.Train.GatherBatch(sets.Order, start, rows, sets.BatchX, sets.BatchY);
-                pack.Step(sets.BatchX, sets.BatchY, rows, row, stats, 2 * start, 2 * trainCount);
-                rowsSeen += rows;
-                for (int m = 0; m < count; m++)
-                {
-                    if (frozen[m]) continue;
-                    steps[m]++;
-                    runs[m].State = runs[m].State with { Epoch = epoch, StepInEpoch = step + 1, EpochComplete = false };
-                }
+                rowsSeen += stepper.Step(step);
+                for (int m = 0; m < runs.Length; m++)
+                    if (!frozen[m]) runs[m].State = runs[m].State with { Epoch = epoch, StepInEpoch = step + 1, EpochComplete = false };
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
-            for (int m = 0; m < count; m++)
+            for (int m = 0; m < runs.Length; m++)
             {
                 if (frozen[m]) continue;
-                var slots = stats.Slice(m * 2 * trainCount, 2 * trainCount);
+                var slots = stepper.Stats.Slice(m * stepper.StatsStride, stepper.StatsStride);
                 var train = LossStats.Sum(backend, slots, rowsSeen, host);
                 frozen[m] = !double.IsFinite(train.Loss)
                     ? Diverged(runs[m], FirstBadStep(slots, firstStep, host, epoch))
-                    : EndEpoch(pack, m, runs[m], steps[m], new EpochFigures(epoch, train, rowsSeen, trainSeconds, clock)) || Done(runs[m], epoch);
+                    : EndEpoch(stepper, m, runs[m], new EpochFigures(epoch, train, rowsSeen, trainSeconds, clock)) || Done(runs[m], epoch);
             }
             int left = frozen.Count(f => !f);
-            if (left > 0 && 4 * (count - left) >= count)
+            if (left > 0 && 4 * (runs.Length - left) >= runs.Length)
                 return runs.Where((_, m) => !frozen[m]).ToList(); // packed again without the frozen members
         }
         return [];
-    }
-
-    private PackedNetwork Build(PackLayout layout, PackMemberRun[] runs, int stepRows)
-    {
-        var weights = new List<float>();
-        var members = new PackMember[runs.Length];
-        int segment = 0;
-        for (int p = 0; p < runs.Length; p++)
-        {
-            var spec = layout.Specs[p];
-            members[p] = new PackMember
-            {
-                LogitsFeature = layout.LogitsFeature(p), Outputs = spec.Outputs, ClassWeights = runs[p].ClassWeights is null ? -1 : weights.Count,
-                FirstSegment = segment, SegmentCount = 2 * spec.Layers.Count, ClipNorm = runs[p].Options.ClipNorm,
-            };
-            weights.AddRange(runs[p].ClassWeights ?? []);
-            segment += 2 * spec.Layers.Count;
-        }
-        var options = runs.Select(r => r.Options).ToArray();
-        var pack = new PackedNetwork(backend, layout, members, weights.ToArray(), _shared.BatchSize, stepRows,
-            dropout: options.Any(o => o.Dropout > 0f),
-            momentum: options.Any(o => o.Optimizer == OptimizerKind.Sgd && o.Momentum != 0f),
-            adam: options.Any(o => o.Optimizer != OptimizerKind.Sgd));
-        for (int p = 0; p < runs.Length; p++) pack.CopyIn(p, runs[p].Network, runs[p].Optimizer);
-        return pack;
     }
 
     /// <summary>The figures of an epoch that every member of the pack shares.</summary>
     private readonly record struct EpochFigures(int Epoch, Score Train, int RowsSeen, double TrainSeconds, Stopwatch Clock);
 
     /// <summary>A member's end of epoch as <see cref="Trainer.Fit"/> ends one; true when it is now frozen (early-stopped or diverged).</summary>
-    private bool EndEpoch(PackedNetwork pack, int position, PackMemberRun run, long steps, EpochFigures e)
+    private bool EndEpoch(PackStepper stepper, int position, PackMemberRun run, EpochFigures e)
     {
-        TakeOut(pack, position, run, steps);
+        stepper.TakeOut(position);
         Score? validation;
         Score test;
         try
@@ -172,16 +126,9 @@ internal sealed class PackTraining(IBackend backend, PackData sets, List<PackMem
         return true;
     }
 
-    private void Interrupt(PackedNetwork pack, int position, PackMemberRun run, long steps)
+    private void Interrupt(PackStepper stepper, int position, PackMemberRun run)
     {
-        TakeOut(pack, position, run, steps);
+        stepper.TakeOut(position);
         observer.Finished(run.Member, run, MemberOutcome.From(run.Interrupted()));
-    }
-
-    /// <summary>Copies the member's weights and optimiser state out of the pack into its own network and optimiser.</summary>
-    private static void TakeOut(PackedNetwork pack, int position, PackMemberRun run, long steps)
-    {
-        pack.CopyOut(position, run.Network, run.Optimizer);
-        run.Optimizer.Steps = steps;
     }
 }
