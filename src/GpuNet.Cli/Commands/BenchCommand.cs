@@ -54,6 +54,8 @@ public static class BenchCommand
             throw new UsageException($"--batch-sizes {largest} needs at least {largest} training rows, {data.Train.Name} has {data.Train.Count}");
         log.WriteLine($"model: {spec.Describe()} on {data.Train.Name}, {data.Train.Count} rows; SGD lr 0.01 momentum 0.9");
         var model = ModelSpec.Name(spec.Kind);
+        if (request.Models is { } models)
+            return RunPacks(request, spec, data, models, stdout, stderr, log, launch, failures);
         var results = OnEachDevice(request, log, launch, failures, (backend, collective) =>
         {
             // The GEMM-bound limit needs this device's own GEMM rate: a 1024³ GEMM, timed once per device, within seconds.
@@ -64,7 +66,7 @@ public static class BenchCommand
                 var result = TrainBenchResult.From(backend.Device.Id, model, batch, TrainingBenchmark.Measure(backend, spec, data, batch, request.Timing, request.Seed, collective));
                 if (collective is not null) log.WriteLine(AllReduceShare(collective, batch, result));
                 if (request.Profile)
-                    BenchTable.WriteProfile(log, result, TrainingBenchmark.Profile(backend, spec, data, batch, request.Timing.WarmupRuns, Math.Max(20, result.StepsIn(1.0)), request.Seed), gemmRate);
+                    BenchTable.WriteProfile(log, $"{result.Device}, batch {result.BatchSize}", result.BatchSize, result.MsPerStep, TrainingBenchmark.Profile(backend, spec, data, batch, request.Timing.WarmupRuns, Math.Max(20, result.StepsIn(1.0)), request.Seed), gemmRate);
                 return result;
             }).ToArray();
         });
@@ -72,6 +74,25 @@ public static class BenchCommand
         Emit(request, stdout, results, BenchReport.Csv(results));
         if (request.PlotPath is { } plot)
             BenchPlot.WriteThroughput(plot, spec.Describe(), results);
+        return failures.Report(stderr);
+    }
+
+    /// <summary>bench --models N: a pack of N models against N solo steps, per device and batch size; --profile splits the pack's step.</summary>
+    private static int RunPacks(BenchRequest request, ModelSpec spec, DataSplit data, int models, TextWriter stdout, TextWriter stderr, TextWriter log,
+        LaunchEnvironment? launch, BenchFailures failures)
+    {
+        if (launch is not null) throw new UsageException("--models times one process's pack; give --distributed off under mpirun");
+        log.WriteLine($"pack: {models} copies of the model (seeds {request.Seed}…{request.Seed + models - 1}) in each step, against {models} solo steps; 3 interleaved rounds");
+        var results = OnEachDevice(request, log, failures, backend => request.BatchSizes.Select(batch =>
+        {
+            var result = PackBenchmark.Measure(backend, spec, data, batch, models, request.Timing, request.Seed);
+            if (request.Profile)
+                BenchTable.WriteProfile(log, $"{backend.Device.Id}, batch {batch}, pack of {models}", batch, result.PackMsPerStep,
+                    PackBenchmark.Profile(backend, spec, data, batch, models, request.Timing.WarmupRuns, 20, request.Seed), gemmRate: null);
+            return result;
+        }).ToArray());
+        BenchTable.WritePacks(log, results);
+        Emit(request, stdout, results, BenchReport.Csv(results));
         return failures.Report(stderr);
     }
 

@@ -27,12 +27,14 @@ public sealed class BenchCommandOptions
     public Option<string?> Csv { get; } = new("--csv") { Description = "Also write the results to this CSV file ('-' is stdout)" };
     public Option<string> Distributed { get; } = DistributedOption.Create();
     public Option<bool> Profile { get; } = new("--profile") { Description = "--op train: also split one step's time by op (each op synchronised), per device and batch size" };
+    public Option<int?> Models { get; } = new Option<int?>("--models") { Description = "--op train: time a pack of N copies of the model stepping together (as gpunet sweep trains them) against N solo steps, in interleaved rounds" }
+        .Require(n => n is null or (>= 1 and <= 4096), "must be 1 to 4096 models");
     public Option<string?> Plot { get; } = new("--plot") { Description = "--op train: write a throughput-versus-batch-size chart to this PNG file" };
 
     public IEnumerable<Option> All =>
     [
         Op, Device, .. ModelOptions.All, BatchSizes, Sizes,
-        Data, DataDir, Samples, Warmup, Steps, Window, Seconds, Seed, Json, Csv, Plot, Profile, Distributed,
+        Data, DataDir, Samples, Warmup, Steps, Window, Seconds, Seed, Json, Csv, Plot, Profile, Models, Distributed,
     ];
 
     public BenchRequest Read(ParseResult parsed)
@@ -48,6 +50,10 @@ public sealed class BenchCommandOptions
             throw new UsageException("--plot applies to --op train only");
         if (parsed.GetValue(Profile) && gemm)
             throw new UsageException("--profile applies to --op train only");
+        if (parsed.GetValue(Models) is not null && gemm)
+            throw new UsageException("--models applies to --op train only");
+        if (parsed.GetValue(Models) is not null && plot is not null)
+            throw new UsageException("--plot draws solo throughput; leave it out with --models");
         if (parsed.GetValue(Csv) is { } csv && string.IsNullOrWhiteSpace(csv))
             throw new UsageException("--csv needs a file name (got an empty one)");
         if (plot is not null && !plot.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
@@ -71,6 +77,7 @@ public sealed class BenchCommandOptions
             parsed.GetValue(Json), parsed.GetValue(Csv), plot, parsed.GetValue(Profile))
         {
             Distributed = DistributedOption.Read(parsed.GetValue(Distributed)!),
+            Models = parsed.GetValue(Models),
         };
     }
 
@@ -101,4 +108,7 @@ public sealed record BenchRequest(
 {
     /// <summary>--distributed: under mpirun, time the data-parallel step (global batch) instead of one process's.</summary>
     public Distributed.DistributedMode Distributed { get; init; }
+
+    /// <summary>--models: the pack size to time against as many solo steps; null times solo steps alone.</summary>
+    public int? Models { get; init; }
 }

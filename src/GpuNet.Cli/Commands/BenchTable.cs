@@ -16,6 +16,15 @@ public static class BenchTable
         Render(output, table);
     }
 
+    public static void WritePacks(TextWriter output, IReadOnlyList<PackBenchResult> results)
+    {
+        var table = NewTable("device", "batch", "models", "pack ms/step", "solo ms/step", "pack model-samples/s", "solo model-samples/s", "speedup");
+        foreach (var r in results)
+            table.AddRow(Cells(r.Device, Invariant($"{r.BatchSize}"), Invariant($"{r.Models}"), Ms(r.PackMsPerStep), Ms(r.SoloMsPerStep),
+                Units.Rate(r.PackModelSamplesPerSecond), Units.Rate(r.SoloModelSamplesPerSecond), Invariant($"{r.Speedup:0.00}x")));
+        Render(output, table);
+    }
+
     public static void WriteGemm(TextWriter output, IReadOnlyList<GemmBenchResult> results)
     {
         var table = NewTable("device", "shape", "GFLOP/s", "ms/call", "p10–p90 ms", "vs cpu");
@@ -30,17 +39,18 @@ public static class BenchTable
 
     /// <summary>One step's time split by op, after the point it belongs to.</summary>
     /// <param name="gemmRate">The device's 1024³ GEMM rate, or null when it was too slow to time (<see cref="ProfileGemmRate"/>): no limit then.</param>
-    public static void WriteProfile(TextWriter output, TrainBenchResult point, StepProfile profile, GemmBenchResult? gemmRate)
+    public static void WriteProfile(TextWriter output, string point, int batchSize, double msPerStep, StepProfile profile, GemmBenchResult? gemmRate)
     {
         var ops = profile.Ops;
         double total = ops.Sum(o => o.MsPerStep);
-        output.WriteLine(Invariant($"profile: {point.Device}, batch {point.BatchSize}: {total:0.000} ms/step with every op synchronised ({point.MsPerStep:0.000} ms/step unprofiled)"));
+        output.WriteLine(Invariant($"profile: {point}: {total:0.000} ms/step with every op synchronised ({msPerStep:0.000} ms/step unprofiled)"));
+        output.WriteLine(Invariant($"launches per step: {ops.Where(o => o.Op != ProfilingBackend.UploadOp).Sum(o => o.CallsPerStep):0.##}"));
         if (gemmRate is null)
             output.WriteLine(Invariant($"useful work: {profile.GemmFlopsPerStep / 1e6:0.0} MFLOP/step in GEMMs (no GEMM-bound limit: see above)"));
         else
         {
             double limit = profile.GemmBoundMs(gemmRate.Gflops);
-            output.WriteLine(Invariant($"useful work: {profile.GemmFlopsPerStep / 1e6:0.0} MFLOP/step in GEMMs; at this device's {gemmRate.Shape} rate ({gemmRate.Gflops:0.0} GFLOP/s) the GEMM-bound limit is {limit:0.000} ms/step ({point.BatchSize * 1000 / limit / 1000:0.0}k samples/s): the unprofiled step runs at {100 * limit / point.MsPerStep:0}% of it"));
+            output.WriteLine(Invariant($"useful work: {profile.GemmFlopsPerStep / 1e6:0.0} MFLOP/step in GEMMs; at this device's {gemmRate.Shape} rate ({gemmRate.Gflops:0.0} GFLOP/s) the GEMM-bound limit is {limit:0.000} ms/step ({batchSize * 1000 / limit / 1000:0.0}k samples/s): the unprofiled step runs at {100 * limit / msPerStep:0}% of it"));
         }
         var table = NewTable("op", "ms/step", "share", "calls/step");
         foreach (var (op, ms, calls) in ops)

@@ -19,6 +19,10 @@ public static class BenchReport
         "device,shape,m,n,k,gflops,ms_per_call,ms_per_call_p10,ms_per_call_p90",
         results.Select(r => Invariant($"{r.Device},{r.Shape},{r.M},{r.N},{r.K},{r.Gflops:0.###},{r.MsPerCall:0.######},{r.MsPerCallP10:0.######},{r.MsPerCallP90:0.######}")));
 
+    public static string Csv(IReadOnlyList<PackBenchResult> results) => Csv(
+        "device,model,batch_size,models,pack_ms_per_step,solo_ms_per_step,pack_model_samples_per_second,solo_model_samples_per_second,speedup",
+        results.Select(r => Invariant($"{r.Device},{r.Model},{r.BatchSize},{r.Models},{r.PackMsPerStep:0.######},{r.SoloMsPerStep:0.######},{r.PackModelSamplesPerSecond:0.###},{r.SoloModelSamplesPerSecond:0.###},{r.Speedup:0.###}")));
+
     private static string Csv(string header, IEnumerable<string> rows)
     {
         var text = new StringBuilder(header).Append('\n');

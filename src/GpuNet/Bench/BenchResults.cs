@@ -30,3 +30,23 @@ public sealed record GemmBenchResult(
     [property: JsonPropertyName("ms_per_call")] double MsPerCall,
     [property: JsonPropertyName("ms_per_call_p10")] double MsPerCallP10,
     [property: JsonPropertyName("ms_per_call_p90")] double MsPerCallP90);
+
+/// <summary>
+/// A pack of <see cref="Models"/> models against as many solo steps, at one batch size: aggregate model-samples per
+/// second (batch × models per step) each way, and their ratio. JSON names are a contract, as for <see cref="TrainBenchResult"/>.
+/// </summary>
+public sealed record PackBenchResult(
+    [property: JsonPropertyName("device")] string Device,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("batch_size")] int BatchSize,
+    [property: JsonPropertyName("models")] int Models,
+    [property: JsonPropertyName("pack_ms_per_step")] double PackMsPerStep,
+    [property: JsonPropertyName("solo_ms_per_step")] double SoloMsPerStep,
+    [property: JsonPropertyName("pack_model_samples_per_second")] double PackModelSamplesPerSecond,
+    [property: JsonPropertyName("solo_model_samples_per_second")] double SoloModelSamplesPerSecond,
+    [property: JsonPropertyName("speedup")] double Speedup)
+{
+    public static PackBenchResult From(string device, string model, int batchSize, int models, double packMs, double soloMs) =>
+        new(device, model, batchSize, models, packMs, soloMs, 1000.0 * batchSize * models / packMs, 1000.0 * batchSize / soloMs, models * soloMs / packMs);
+}
+

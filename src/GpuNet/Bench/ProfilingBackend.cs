@@ -44,11 +44,14 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     }
 
     public DeviceBuffer<T> Allocate<T>(int length) where T : unmanaged => inner.Allocate<T>(length);
+    /// <summary>The op name of host-to-device copies, which are transfers, not kernel launches.</summary>
+    public const string UploadOp = "upload";
+
     public void Upload<T>(ReadOnlySpan<T> source, DeviceBuffer<T> destination) where T : unmanaged
     {
         long start = Stopwatch.GetTimestamp(); // a span cannot enter a lambda
         inner.Upload(source, destination);
-        Record("upload", start);
+        Record(UploadOp, start);
     }
     // The inner backend's own lane, so a profiled run overlaps its uploads as an unprofiled one does.
     public UploadLane<T> OpenUploadLane<T>(int capacity) where T : unmanaged => inner.OpenUploadLane<T>(capacity);
