@@ -120,6 +120,7 @@ public sealed class BenchCliTests
     [InlineData("--op", "conv", "conv")]
     [InlineData("--model", "svm", "svm")]
     [InlineData("--samples", "0", "--samples")]
+    [InlineData("--models", "0", "--models")]
     public void Bad_options_are_usage_errors_naming_the_option(string option, string value, string fragment)
     {
         Bench(option, value).AssertOneLineUsageError(fragment);
@@ -128,11 +129,31 @@ public sealed class BenchCliTests
     [Theory]
     [InlineData("--plot", "gemm.png")]
     [InlineData("--profile", null)]
+    [InlineData("--models", "4")]
     public void Training_only_options_with_gemm_are_usage_errors(string option, string? value)
     {
         var run = CliRun.Of(["bench", "--op", "gemm", option, .. value is null ? Array.Empty<string>() : [value]]);
         Assert.Equal(2, run.ExitCode);
         Assert.Contains(option, run.Stderr);
+    }
+
+    [Fact]
+    public void Models_times_a_pack_against_solo_steps_with_the_documented_fields_and_its_launches()
+    {
+        var run = Bench("--device", "cpu", "--hidden", "8", "--batch-sizes", "16", "--models", "3", "--profile", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var row = Assert.Single(JsonDocument.Parse(run.Stdout).RootElement.EnumerateArray().ToArray());
+        Assert.Equal(["device", "model", "batch_size", "models", "pack_ms_per_step", "solo_ms_per_step", "pack_model_samples_per_second",
+            "solo_model_samples_per_second", "speedup"], row.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(3, row.GetProperty("models").GetInt32());
+        double pack = row.GetProperty("pack_ms_per_step").GetDouble(), solo = row.GetProperty("solo_ms_per_step").GetDouble();
+        Assert.Equal(16 * 3 * 1000 / pack, row.GetProperty("pack_model_samples_per_second").GetDouble(), 6);
+        Assert.Equal(16 * 1000 / solo, row.GetProperty("solo_model_samples_per_second").GetDouble(), 6);
+        Assert.Equal(3 * solo / pack, row.GetProperty("speedup").GetDouble(), 6);
+        Assert.Contains("profile: cpu, batch 16, pack of 3", run.Stderr);
+        Assert.Contains("launches per step: 13", run.Stderr); // the gather's 2, the MLP's 11 pack ops and GEMMs
+        Assert.Contains("pack update 3 models", run.Stderr);
     }
 
     [Slow]
