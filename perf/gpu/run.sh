@@ -7,7 +7,8 @@
 #   perf/gpu/run.sh device   on the lent GPU machine, from the repository root, with .pack/
 #                            carried: unpacks, checks every kernel against the float64 reference, times
 #                            every GEMM rung beside torch.matmul (FP32, TF32 off; and TF32 on),
-#                            and gpunet bench beside PyTorch eager for two MLPs. Everything lands
+#                            gpunet bench beside PyTorch eager for two MLPs, and packs of 1, 8, 64 and
+#                            256 models (bench --models) beside PyTorch's (perf/compare/torch_pack.py). Everything lands
 #                            under $OUT/perf/results/<device>-<date>.json (+ raw files).
 #
 # A step that cannot run (no torch, no `gpunet bench`) is recorded as skipped, never faked.
@@ -26,6 +27,7 @@ TRAIN_SHAPES+=",4096x1024x784:NT,1024x784x4096:TN,4096x1024x1024:NT,1024x1024x40
 BATCHES="128,256,512,1024,2048,4096,8192,16384"
 # Local dry runs of the device half (no GPU): GPUNET_PERF_DEVICE=opencl:0 GPUNET_PERF_SHAPES=64.
 DEVICE="${GPUNET_PERF_DEVICE:-cuda}"
+PACKS="${GPUNET_PERF_PACKS:-1 8 64 256}"
 if [[ -n "${GPUNET_PERF_SHAPES:-}" ]]; then SQUARE_SHAPES="$GPUNET_PERF_SHAPES"; TRAIN_SHAPES=""; fi
 
 pack() {
@@ -88,6 +90,20 @@ device() {
         "$gpunet" bench --device "$DEVICE" --model mlp --hidden 1024,1024 --batch-sizes "$BATCHES" --window 10 --json > "$raw/gpunet_mlp_1024_1024.json" || true
     else
         echo '{"skipped": "this gpunet build has no bench verb"}' > "$raw/gpunet_mlp_256.json"
+    fi
+
+    # 4. packs (gpunet sweep's engine): 1, 8, 64 and 256 copies of MLP 784-256-10 and of softmax 784-10 at batch 128,
+    # each against as many solo steps (bench --models), beside PyTorch's solo loop, hand pack and vmap on the same card.
+    for models in $PACKS; do
+        "$gpunet" bench --device "$DEVICE" --model mlp --hidden 256 --batch-sizes 128 --models "$models" --window 10 --seconds 1 --json \
+            > "$raw/gpunet_pack_mlp_256_x$models.json" 2> "$raw/gpunet_pack_mlp_256_x$models.log" || true
+        "$gpunet" bench --device "$DEVICE" --model softmax --batch-sizes 128 --models "$models" --window 10 --seconds 1 --json \
+            > "$raw/gpunet_pack_softmax_x$models.json" 2> "$raw/gpunet_pack_softmax_x$models.log" || true
+    done
+    "$gpunet" bench --device "$DEVICE" --model mlp --hidden 256 --batch-sizes 128 --models 64 --profile --steps 20 > "$raw/gpunet_pack_profile.txt" 2>&1 || true
+    if python3 -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null; then
+        python3 "$ROOT/perf/compare/torch_pack.py" --hidden 256 --models "${PACKS// /,}" --batch-sizes 128 > "$raw/torch_pack_mlp_256.json" || true
+        python3 "$ROOT/perf/compare/torch_pack.py" --hidden "" --models "${PACKS// /,}" --batch-sizes 128 > "$raw/torch_pack_softmax.json" || true
     fi
 
     # One file with everything, named <device>-<date>.json.
