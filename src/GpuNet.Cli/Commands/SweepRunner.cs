@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using GpuNet.Cli.Display;
 using GpuNet.Cli.Plots;
 using GpuNet.Sweep;
@@ -14,6 +15,10 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
     : ISweepObserver, IDisposable
 {
     private readonly Dictionary<int, (RunDirectory Directory, RunSaver Saver, List<EpochMetrics> Sitting)> _open = [];
+    // A pack ends an epoch for all its models at once: sweep.json, which holds every model's history, is rewritten at most
+    // this often on an epoch (a resumed sweep reads the histories from each model's metrics.csv), and always when a model finishes.
+    private static readonly TimeSpan EpochSaveInterval = TimeSpan.FromSeconds(1);
+    private long _lastSave;
 
     public TrainingState? Starting(SweepMember member, IModelRun run)
     {
@@ -54,7 +59,11 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
         saver.AfterEpoch(run, epoch, sitting);
         var row = results.Models[member.Index];
         row.History.Add(SweepEpoch.From(epoch));
-        if (writesResults) results.Save(sweepDir);
+        if (writesResults && Stopwatch.GetElapsedTime(_lastSave) >= EpochSaveInterval)
+        {
+            results.Save(sweepDir);
+            _lastSave = Stopwatch.GetTimestamp();
+        }
         display.Epoch(row, member.Options.Epochs);
     }
 
