@@ -28,6 +28,7 @@ public static class CurvesPlot
         Panel(plots.GetPlot(0), history, "loss (cross-entropy)", s => s.Loss, "loss", Alignment.UpperRight);
         Panel(plots.GetPlot(1), history, "accuracy", s => 100 * s.Accuracy, "accuracy (%)", Alignment.LowerRight);
         PlotImage.SavePng(path, plots, Width, Height);
+        foreach (var plot in plots.GetPlots()) plot.Dispose();
     }
 
     private static void Panel(Plot plot, IReadOnlyList<EpochMetrics> history, string title, Func<Score, double> value, string yLabel, Alignment legendAt)
