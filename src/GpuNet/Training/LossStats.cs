@@ -54,26 +54,17 @@ public sealed class LossStats : IDisposable
         return null;
     }
 
-    private Score Sum(DeviceBuffer<float> slots, long rows) => Sum(_backend, slots, rows, _host);
-
-    /// <summary>
-    /// Waits for the device and returns the mean loss and accuracy over <paramref name="rows"/> rows of any per-row
-    /// <paramref name="slots"/> (a pack member's share of its pack's figures), through <paramref name="host"/>, which
-    /// must hold them: the same sums <see cref="Read(long)"/> makes.
-    /// </summary>
-    public static Score Sum(IBackend backend, DeviceBuffer<float> slots, long rows, float[] host)
+    private Score Sum(DeviceBuffer<float> slots, long rows)
     {
-        var (loss, correct) = Totals(backend, slots, host);
+        var (loss, correct) = Totals(slots);
         return Mean(loss, correct, rows);
     }
 
-    private (double Loss, double Correct) Totals(DeviceBuffer<float> slots) => Totals(_backend, slots, _host);
-
     /// <summary>The loss and correct sums of the slots, added in slot order.</summary>
-    private static (double Loss, double Correct) Totals(IBackend backend, DeviceBuffer<float> slots, float[] hostArray)
+    private (double Loss, double Correct) Totals(DeviceBuffer<float> slots)
     {
-        var host = hostArray.AsSpan(0, slots.Length);
-        backend.Download(slots, host);
+        var host = _host.AsSpan(0, slots.Length);
+        _backend.Download(slots, host);
         double loss = 0, correct = 0;
         for (int i = 0; i < host.Length; i += 2)
         {
@@ -83,7 +74,8 @@ public sealed class LossStats : IDisposable
         return (loss, correct);
     }
 
-    private static Score Mean(double loss, double correct, long rows) =>
+    /// <summary>The mean loss and accuracy of <paramref name="rows"/> rows from their sums (NaN for none).</summary>
+    public static Score Mean(double loss, double correct, long rows) =>
         rows == 0 ? new Score(double.NaN, double.NaN) : new Score(loss / rows, correct / rows);
 
     public void Dispose() => Buffer.Dispose();

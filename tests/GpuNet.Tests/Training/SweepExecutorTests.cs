@@ -33,6 +33,7 @@ public sealed class SweepExecutorTests
     {
         public List<string> Events { get; } = [];
         public Dictionary<int, (MemberOutcome Outcome, IReadOnlyList<NamedTensor> Weights)> Finished { get; } = [];
+        public Dictionary<int, List<EpochMetrics>> Epochs { get; } = [];
 
         public TrainingState? Starting(SweepMember member, IModelRun run)
         {
@@ -43,6 +44,7 @@ public sealed class SweepExecutorTests
         public void EpochCompleted(SweepMember member, IModelRun run, EpochMetrics epoch)
         {
             Events.Add($"epoch {member.Index}.{epoch.Epoch}");
+            (Epochs.TryGetValue(member.Index, out var list) ? list : Epochs[member.Index] = []).Add(epoch);
             onEpoch?.Invoke(member, epoch);
         }
 
@@ -58,19 +60,22 @@ public sealed class SweepExecutorTests
         foreach (var member in members)
         {
             var (_, weights) = recorder.Finished[member.Index];
-            var solo = Solo(backend, data, member);
+            var (solo, history) = Solo(backend, data, member);
             Assert.Equal(solo.Select(t => t.Name), weights.Select(t => t.Name));
             for (int t = 0; t < solo.Count; t++) Assert.Equal(solo[t].Data, weights[t].Data);
+            // The figures too: training loss and accuracy (summed from per-row slots in the same order), and the evaluations.
+            Assert.Equal(history.Select(e => (e.Train, e.Validation, e.Test, e.LearningRate, e.IsBest)),
+                recorder.Epochs[member.Index].Select(e => (e.Train, e.Validation, e.Test, e.LearningRate, e.IsBest)));
         }
     }
 
-    private static IReadOnlyList<NamedTensor> Solo(IBackend backend, PreparedData data, SweepMember member)
+    private static (IReadOnlyList<NamedTensor> Weights, IReadOnlyList<EpochMetrics> History) Solo(IBackend backend, PreparedData data, SweepMember member)
     {
         using var network = new Network(backend, member.Spec, Trainer.NetworkRows(member.Options));
         network.Initialise(member.Init, member.Options.Seed);
         using var trainer = new Trainer(backend, network, data.Data, member.Options, data.Validation, data.Standardization);
-        trainer.Fit();
-        return network.ExportParameters();
+        var result = trainer.Fit();
+        return (network.ExportParameters(), result.History);
     }
 
     [Theory]

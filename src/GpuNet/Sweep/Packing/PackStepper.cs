@@ -34,7 +34,7 @@ internal sealed class PackStepper : IDisposable
         Pack = Build(layout);
         try
         {
-            Stats = backend.Allocate<float>(checked(runs.Length * 2 * _trainCount));
+            Losses = new PackLosses(backend, runs.Length, _batchSize, stepsPerEpoch);
         }
         catch
         {
@@ -45,9 +45,8 @@ internal sealed class PackStepper : IDisposable
 
     public PackedNetwork Pack { get; }
 
-    /// <summary>Member m's per-row loss figures of the epoch in progress, at m·<see cref="StatsStride"/>.</summary>
-    public DeviceBuffer<float> Stats { get; }
-    public int StatsStride => 2 * _trainCount;
+    /// <summary>The members' training figures of the epoch in progress.</summary>
+    public PackLosses Losses { get; }
 
     /// <summary>Members that no longer update (diverged or stopped early).</summary>
     public bool[] Frozen { get; }
@@ -86,7 +85,7 @@ internal sealed class PackStepper : IDisposable
         var shared = _runs[0].Options;
         (_epoch, _firstStep) = (epoch, firstStep);
         _sets.Train.BeginEpoch(shared.OrderSeed, epoch, shared.Shuffle, _sets.HostOrder, _sets.Order);
-        _backend.Fill(Stats, Stats.Length, 0f);
+        Losses.BeginEpoch(firstStep);
     }
 
     /// <summary>Enqueues step <paramref name="step"/> of the epoch for every member; returns the batch's rows.</summary>
@@ -101,7 +100,7 @@ internal sealed class PackStepper : IDisposable
         }
         int start = step * _batchSize, rows = Math.Min(_batchSize, _trainCount - start);
         _sets.Train.GatherBatch(_sets.Order, start, rows, _sets.BatchX, _sets.BatchY);
-        Pack.Step(_sets.BatchX, _sets.BatchY, rows, row, Stats, 2 * start, StatsStride);
+        Pack.Step(_sets.BatchX, _sets.BatchY, rows, row, Losses.Slots, Losses.OffsetFor(step, rows), Losses.Stride);
         for (int m = 0; m < _runs.Length; m++)
             if (!Frozen[m]) Steps[m]++;
         return rows;
@@ -118,6 +117,6 @@ internal sealed class PackStepper : IDisposable
     public void Dispose()
     {
         Pack.Dispose();
-        Stats.Dispose();
+        Losses.Dispose();
     }
 }

@@ -34,7 +34,6 @@ internal sealed class PackTraining(IBackend backend, PackData sets, List<PackMem
         var runs = layout.Order.Select(i => members[i]).ToArray(); // pack position → member
         using var stepper = new PackStepper(backend, sets, layout, runs, stepsPerEpoch, maxStepRows);
         var frozen = stepper.Frozen;
-        var host = new float[stepper.StatsStride];
         var state = runs[0].State;
         int firstStep = state.EpochComplete ? 0 : state.StepInEpoch;
         for (int epoch = state.EpochComplete ? state.Epoch + 1 : state.Epoch; epoch <= _epochs; epoch++, firstStep = 0)
@@ -58,10 +57,11 @@ internal sealed class PackTraining(IBackend backend, PackData sets, List<PackMem
             for (int m = 0; m < runs.Length; m++)
             {
                 if (frozen[m]) continue;
-                var slots = stepper.Stats.Slice(m * stepper.StatsStride, stepper.StatsStride);
-                var train = LossStats.Sum(backend, slots, rowsSeen, host);
+                var train = stepper.Losses.Train(m, rowsSeen);
                 frozen[m] = !double.IsFinite(train.Loss)
-                    ? Diverged(runs[m], FirstBadStep(slots, firstStep, host, epoch))
+                    ? Diverged(runs[m], stepper.Losses.FirstBadStep(m) is var (step, loss)
+                        ? new DivergedException(epoch, step + 1, $"the training loss is {loss}")
+                        : new DivergedException(epoch, stepsPerEpoch, $"the training loss is {train.Loss}"))
                     : EndEpoch(stepper, m, runs[m], new EpochFigures(epoch, train, rowsSeen, trainSeconds, clock)) || Done(runs[m], epoch);
             }
             int left = frozen.Count(f => !f);
@@ -105,19 +105,6 @@ internal sealed class PackTraining(IBackend backend, PackData sets, List<PackMem
         if (epoch < run.Options.Epochs) return false;
         observer.Finished(run.Member, run, MemberOutcome.From(run.Done()));
         return true;
-    }
-
-    /// <summary>The first step of the epoch whose rows' loss is not finite, as the diverged solo run reports it.</summary>
-    private DivergedException FirstBadStep(DeviceBuffer<float> slots, int firstStep, float[] host, int epoch)
-    {
-        int trainCount = sets.HostOrder.Length;
-        for (int step = firstStep; step < stepsPerEpoch; step++)
-        {
-            int start = step * _shared.BatchSize, rows = Math.Min(_shared.BatchSize, trainCount - start);
-            double loss = LossStats.Sum(backend, slots.Slice(2 * start, 2 * rows), rows, host).Loss;
-            if (!double.IsFinite(loss)) return new DivergedException(epoch, step + 1, $"the training loss is {loss}");
-        }
-        return new DivergedException(epoch, stepsPerEpoch, "the training loss is not finite");
     }
 
     private bool Diverged(PackMemberRun run, DivergedException failure)
