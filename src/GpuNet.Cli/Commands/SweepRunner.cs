@@ -19,6 +19,7 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
     // this often on an epoch (a resumed sweep reads the histories from each model's metrics.csv), and always when a model finishes.
     private static readonly TimeSpan EpochSaveInterval = TimeSpan.FromSeconds(1);
     private long _lastSave;
+    private int _plotsSinceCollect;
 
     public TrainingState? Starting(SweepMember member, IModelRun run)
     {
@@ -85,6 +86,7 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
                 var summary = RunSummary.From(ModelSpec.Name(member.Spec.Kind), device, member.Options, result, sitting[^1].ElapsedSeconds) with { BestEpoch = run.State.BestEpoch };
                 saver.AfterTraining(SummaryJson.Write(summary, requests[member.Index]));
                 CurvesPlot.Save(Path.Combine(directory.Path, TrainingPlots.CurvesFile), sitting); // as train draws them (its 2-D boundary plots are left out)
+                ReleasePlotGarbage();
                 RunOutputs.Record(directory.Path, TrainingPlots.CurvesFile); // the run's own, as train records it, so train --overwrite may replace the model
             }
             row.Failure = outcome.Failure is { } failure ? SettingFlags.Describe(failure) : null;
@@ -92,6 +94,20 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
             display.Finished(row);
         }
     }
+
+    /// <summary>
+    /// A pack's models finish together, and each curves.png leaves a few MB of large render buffers, which only a full
+    /// collection frees: left to the GC's budget, 64 of them took a 64-model Fashion-MNIST sweep from 259 MB to 390 MB
+    /// resident at its end. One collection every <see cref="PlotsPerCollection"/> plots keeps that bounded.
+    /// </summary>
+    private void ReleasePlotGarbage()
+    {
+        if (++_plotsSinceCollect < PlotsPerCollection) return;
+        GC.Collect();
+        _plotsSinceCollect = 0;
+    }
+
+    private const int PlotsPerCollection = 4;
 
     /// <summary>Releases the directories of models whose training threw before <see cref="Finished"/> (nothing to save there).</summary>
     public void Dispose()
