@@ -79,7 +79,11 @@ public static class LossTerms
 
     /// <summary>scale·(p_c − [c == y]); NaN for every class of a row whose label is out of range.</summary>
     public static float CrossEntropyGradient(SoftmaxRowTerms t, float z, int c, int label, int classes, float scale) =>
-        (ValidLabel(label, classes) ? scale : float.NaN) * (Probability(t, z) - (c == label ? 1f : 0f));
+        CrossEntropyGradient(Probability(t, z), c, label, classes, scale);
+
+    /// <summary>The same gradient from the class's probability <paramref name="p"/> (a caller that kept e^(z − max) computes it once).</summary>
+    public static float CrossEntropyGradient(float p, int c, int label, int classes, float scale) =>
+        (ValidLabel(label, classes) ? scale : float.NaN) * (p - (c == label ? 1f : 0f));
 
     /// <summary>Whether a row counts as correct: its first argmax is its (valid) label.</summary>
     public static bool SoftmaxCorrect(SoftmaxRowTerms t, int label) => t.Argmax == label;

@@ -9,6 +9,9 @@ namespace GpuNet.Backends.Cpu;
 /// </summary>
 internal static class CpuLoss
 {
+    // Rows of up to this many classes keep their exponentials on the stack.
+    private const int MaxStackClasses = 1024;
+
     /// <param name="classWeights">Empty for the unweighted loss, else one weight per class (see IBackend.SoftmaxCrossEntropy).</param>
     public static void SoftmaxCrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> labels, int rows, int classes,
         Span<float> gradLogits, bool writeGradient, float gradScale, Span<float> stats, ReadOnlySpan<float> classWeights = default)
@@ -35,14 +38,19 @@ internal static class CpuLoss
     {
         // A weight of 1 leaves every value exactly as the unweighted loss computes it.
         float weight = Weight(classWeights, label, classes);
-        var terms = LossTerms.Softmax(z, classes);
+        // LossTerms.Softmax's sum, keeping each e^(z − max) for the gradient: one exp per class instead of two, the same values.
+        Span<float> exps = classes <= MaxStackClasses ? stackalloc float[classes] : new float[classes];
+        int argmax = LossTerms.Argmax(z, classes);
+        var terms = new SoftmaxRowTerms { Max = z[argmax], Argmax = argmax, Sum = 0f };
+        for (int c = 0; c < classes; c++)
+            terms.Sum += exps[c] = MathF.Exp(z[c] - terms.Max);
         stat[0] += weight * LossTerms.CrossEntropy(z, terms, label, classes);
         stat[1] += LossTerms.SoftmaxCorrect(terms, label) ? 1f : 0f;
         if (gradient.IsEmpty)
             return;
         float scale = gradScale * weight;
         for (int c = 0; c < classes; c++)
-            gradient[c * gradStride] = LossTerms.CrossEntropyGradient(terms, z[c], c, label, classes, scale);
+            gradient[c * gradStride] = LossTerms.CrossEntropyGradient(exps[c] / terms.Sum, c, label, classes, scale);
     }
 
     /// <summary>One row's sigmoid cross-entropy, as <see cref="SoftmaxRow"/> (the gradient, when wanted, is gradient[0]).</summary>
