@@ -33,7 +33,7 @@ public struct PackUpdateParams
 /// (<see cref="ActivationKernels"/>, <see cref="DropoutMask"/>, <see cref="SoftmaxKernels.CrossEntropyRow"/>,
 /// <see cref="LogisticKernels.SigmoidBceRow"/>, <see cref="OptimKernels"/>), so a member computes what it would alone.
 /// Activations are feature-major: element (j, r) of an arena of [features, rows] is at j·rows + r. No atomics: every
-/// output has one writer, and the one reduction (<see cref="ClipScales"/>) adds in a fixed order.
+/// output has one writer, and the one reduction (<see cref="ClipScale"/>) adds in a fixed order.
 /// </summary>
 public static class PackKernels
 {
@@ -135,7 +135,7 @@ public static class PackKernels
     /// <see cref="ReduceKernels.GroupSum"/>'s tree, and thread 0 writes <see cref="ReduceKernels.ClipFactor"/>. A member that
     /// does not clip gets 1. The order depends on the layout and w alone: the same bits every run.
     /// </summary>
-    public static void ClipScales(ArrayView<PackSegment> segments, ArrayView<PackMember> members, ArrayView<float> gradients, ArrayView<float> scales)
+    public static void ClipScale(ArrayView<PackSegment> segments, ArrayView<PackMember> members, ArrayView<float> gradients, ArrayView<float> scales)
     {
         var lanes = SharedMemory.Allocate<float>(ReduceKernels.SumThreads);
         int m = Grid.IdxX;

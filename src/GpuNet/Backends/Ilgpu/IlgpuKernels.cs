@@ -123,7 +123,7 @@ public static class IlgpuKernels
     public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int>> RowSums { get; } =
         Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int>>("RowSums", PackKernels.RowSums);
     public static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<PackSegment>, ArrayView<PackMember>, ArrayView<float>, ArrayView<float>>> PackClipScale { get; } =
-        Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<PackSegment>, ArrayView<PackMember>, ArrayView<float>, ArrayView<float>>>("PackClipScale", PackKernels.ClipScales, threads: ReduceKernels.SumThreads);
+        Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<PackSegment>, ArrayView<PackMember>, ArrayView<float>, ArrayView<float>>>("PackClipScale", PackKernels.ClipScale, threads: ReduceKernels.SumThreads);
     public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<PackSegment>, ArrayView<PackMember>, ArrayView<PackStep>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PackUpdateParams>> PackUpdate { get; } =
         Implicit<Action<AcceleratorStream, Index1D, ArrayView<PackSegment>, ArrayView<PackMember>, ArrayView<PackStep>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PackUpdateParams>>("PackUpdate", PackKernels.Update);
     public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams>> GatherRows { get; } =
