@@ -22,18 +22,24 @@ public static class LogisticKernels
     /// no weight: NaN, as its loss is), else 1.
     /// </summary>
     public static void SigmoidBce(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> weights,
-        ArrayView<float> grad, ArrayView<float> stats, LogisticParams p) =>
-        SigmoidBceRow(index.X, p.Weighted != 0 ? SoftmaxKernels.RowWeight(weights, labels[index.X], 2) : 1f, logits, labels, grad, stats, p);
-
-    /// <summary>One row with its weight (<see cref="LossTerms"/>); a weight of 1 gives exactly the unweighted values.</summary>
-    private static void SigmoidBceRow(int r, float weight, ArrayView<float> logits, ArrayView<int> labels,
         ArrayView<float> grad, ArrayView<float> stats, LogisticParams p)
     {
-        float z = logits[r];
+        int r = index.X;
         int label = labels[r];
-        stats[2 * r] = stats[2 * r] + weight * LossTerms.BinaryCrossEntropy(z, label);
-        stats[2 * r + 1] = stats[2 * r + 1] + (LossTerms.BinaryCorrect(z, label) ? 1f : 0f);
+        float weight = p.Weighted != 0 ? SoftmaxKernels.RowWeight(weights, label, 2) : 1f;
+        SigmoidBceRow(logits[r], label, weight, grad, r, stats, 2L * r, p);
+    }
+
+    /// <summary>
+    /// One row with its weight (<see cref="LossTerms"/>; a weight of 1 gives exactly the unweighted values): loss and
+    /// correctness added into stats[stat] and stats[stat + 1], the gradient written at grad[gradient]. A model's row alone
+    /// and a pack member's (<see cref="PackKernels.Loss"/>) both go through here.
+    /// </summary>
+    internal static void SigmoidBceRow(float z, int label, float weight, ArrayView<float> grad, long gradient, ArrayView<float> stats, long stat, LogisticParams p)
+    {
+        stats[stat] = stats[stat] + weight * LossTerms.BinaryCrossEntropy(z, label);
+        stats[stat + 1] = stats[stat + 1] + (LossTerms.BinaryCorrect(z, label) ? 1f : 0f);
         if (p.WriteGradient != 0)
-            grad[r] = LossTerms.BinaryCrossEntropyGradient(z, label, p.GradScale * weight);
+            grad[gradient] = LossTerms.BinaryCrossEntropyGradient(z, label, p.GradScale * weight);
     }
 }

@@ -42,9 +42,14 @@ public static class OptimKernels
     public static void Sgd(Index1D index, ArrayView<float> parameters, ArrayView<float> gradients,
         ArrayView<float> velocity, ArrayView<float> scale, SgdKernelParams p)
     {
-        int i = index.X;
         if (p.ScaleOnDevice != 0)
             p.GradScale = scale[0];
+        SgdAt(parameters, gradients, velocity, index.X, p);
+    }
+
+    /// <summary>Element i's <see cref="SgdStep"/> in place; the velocity is touched only with momentum. The pack's update (<see cref="PackKernels.Update"/>) runs it too.</summary>
+    internal static void SgdAt(ArrayView<float> parameters, ArrayView<float> gradients, ArrayView<float> velocity, int i, SgdKernelParams p)
+    {
         var step = SgdStep(parameters[i], gradients[i], p.Momentum != 0f ? velocity[i] : 0f, p);
         parameters[i] = step.Weight;
         if (p.Momentum != 0f)
@@ -83,9 +88,10 @@ public static class OptimKernels
 
     /// <summary>
     /// PyTorch's order, operation for operation: g ← s·g + wd·w; w ← w·decay; m ← β1·m + (1−β1)·g;
-    /// v ← β2·v + (1−β2)·g·g; w ← w − stepSize·m / (√v / √(1−β2^t) + ε). The CPU backend does the same.
+    /// v ← β2·v + (1−β2)·g·g; w ← w − stepSize·m / (√v / √(1−β2^t) + ε). The CPU backend does the same, and the pack's
+    /// update (<see cref="PackKernels.Update"/>) runs this one.
     /// </summary>
-    private static void AdamStep(ArrayView<float> parameters, ArrayView<float> gradients, ArrayView<float> expAvg, ArrayView<float> expAvgSq, int i, AdamKernelParams p)
+    internal static void AdamStep(ArrayView<float> parameters, ArrayView<float> gradients, ArrayView<float> expAvg, ArrayView<float> expAvgSq, int i, AdamKernelParams p)
     {
         float w = parameters[i];
         float g = p.GradScale * gradients[i] + p.WeightDecay * w;

@@ -81,17 +81,21 @@ public static class ReduceKernels
             acc += partials[t];
         float sum = GroupSum(lanes, acc);
         if (Group.IdxX == 0)
-        {
-            float norm = ILGPU.Algorithms.XMath.Sqrt(sum);
-            scale[0] = norm > maxNorm ? maxNorm / (norm + 1e-6f) : 1f;
-        }
+            scale[0] = ClipFactor(sum, maxNorm);
+    }
+
+    /// <summary>clip_grad_norm_'s factor from Σ g²: maxNorm / (norm + 1e-6) when the norm exceeds maxNorm, else 1.</summary>
+    internal static float ClipFactor(float sumOfSquares, float maxNorm)
+    {
+        float norm = ILGPU.Algorithms.XMath.Sqrt(sumOfSquares);
+        return norm > maxNorm ? maxNorm / (norm + 1e-6f) : 1f;
     }
 
     /// <summary>
     /// The sum of every thread's <paramref name="value"/> in a group of a power-of-two width, valid in thread 0: a fixed
     /// tree (lane j adds lane j + h for h = w/2, w/4, …, 1), so its order depends on the width alone.
     /// </summary>
-    private static float GroupSum(ArrayView<float> lanes, float value)
+    internal static float GroupSum(ArrayView<float> lanes, float value)
     {
         int j = Group.IdxX;
         lanes[j] = value;

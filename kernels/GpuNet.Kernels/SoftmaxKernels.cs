@@ -30,42 +30,52 @@ public static class SoftmaxKernels
     /// label's logit is consumed before the gradient loop starts.
     /// </summary>
     public static void CrossEntropy(Index1D index, ArrayView<float> logits, ArrayView<int> labels, ArrayView<float> weights,
-        ArrayView<float> grad, ArrayView<float> stats, SoftmaxCrossEntropyParams p) =>
-        CrossEntropyRow(index.X, p.Weighted != 0 ? RowWeight(weights, labels[index.X], p.Classes) : 1f, logits, labels, grad, stats, p);
+        ArrayView<float> grad, ArrayView<float> stats, SoftmaxCrossEntropyParams p)
+    {
+        int r = index.X;
+        int label = labels[r];
+        float weight = p.Weighted != 0 ? RowWeight(weights, label, p.Classes) : 1f;
+        CrossEntropyRow(new ViewRow(logits, (long)r * p.Classes, 1), label, weight, grad, stats, 2L * r, p);
+    }
 
     /// <summary>weights[label]; an out-of-range label has no weight to read, so its row's weight is NaN, as its loss is.</summary>
     internal static float RowWeight(ArrayView<float> weights, int label, int classes) =>
         LossTerms.ValidLabel(label, classes) ? weights[label] : float.NaN;
 
-    /// <summary>One row of the cross-entropy with the row's weight; a weight of 1 gives exactly the unweighted values.</summary>
-    private static void CrossEntropyRow(int r, float weight, ArrayView<float> logits, ArrayView<int> labels,
-        ArrayView<float> grad, ArrayView<float> stats, SoftmaxCrossEntropyParams p)
+    /// <summary>
+    /// One row of the cross-entropy with the row's weight (a weight of 1 gives exactly the unweighted values): its loss
+    /// and correctness added into stats[stat] and stats[stat + 1], its gradient written where its logits are. A model's
+    /// row alone and a pack member's feature-major row (<see cref="PackKernels.Loss"/>) both go through here.
+    /// </summary>
+    internal static void CrossEntropyRow(ViewRow z, int label, float weight, ArrayView<float> grad, ArrayView<float> stats, long stat,
+        SoftmaxCrossEntropyParams p)
     {
-        var z = new ViewRow(logits, (long)r * p.Classes);
         var terms = LossTerms.Softmax(z, p.Classes);
-        int label = labels[r];
-        stats[2 * r] = stats[2 * r] + weight * LossTerms.CrossEntropy(z, terms, label, p.Classes);
-        stats[2 * r + 1] = stats[2 * r + 1] + (LossTerms.SoftmaxCorrect(terms, label) ? 1f : 0f);
+        stats[stat] = stats[stat] + weight * LossTerms.CrossEntropy(z, terms, label, p.Classes);
+        stats[stat + 1] = stats[stat + 1] + (LossTerms.SoftmaxCorrect(terms, label) ? 1f : 0f);
 
         // The label's logit was read above, before any gradient slot is written.
         if (p.WriteGradient != 0)
             for (int c = 0; c < p.Classes; c++)
-                grad[z.Base + c] = LossTerms.CrossEntropyGradient(terms, z[c], c, label, p.Classes, p.GradScale * weight);
+                grad[z.At(c)] = LossTerms.CrossEntropyGradient(terms, z[c], c, label, p.Classes, p.GradScale * weight);
     }
 
     /// <summary>Row-wise softmax probabilities; probabilities may alias logits (reads finish before writes).</summary>
     public static void Softmax(Index1D index, ArrayView<float> logits, ArrayView<float> probabilities, int classes)
     {
-        var z = new ViewRow(logits, (long)index.X * classes);
+        var z = new ViewRow(logits, (long)index.X * classes, 1);
         var terms = LossTerms.Softmax(z, classes);
         for (int c = 0; c < classes; c++)
-            probabilities[z.Base + c] = LossTerms.Probability(terms, z[c]);
+            probabilities[z.At(c)] = LossTerms.Probability(terms, z[c]);
     }
+}
 
-    /// <summary>Row r of a [rows, classes] view, for <see cref="LossTerms"/>.</summary>
-    private readonly struct ViewRow(ArrayView<float> view, long rowBase) : ILogitRow
-    {
-        public long Base => rowBase;
-        public float this[int c] => view[rowBase + c];
-    }
+/// <summary>
+/// One row of logits in a view, for <see cref="LossTerms"/>: logit c at first + c·stride (stride 1 for a [rows, classes]
+/// matrix, the batch's rows for a pack's feature-major arena).
+/// </summary>
+internal readonly struct ViewRow(ArrayView<float> view, long first, long stride) : ILogitRow
+{
+    public long At(int c) => first + c * stride;
+    public float this[int c] => view[At(c)];
 }

@@ -5,8 +5,8 @@ using GpuNet.Reference;
 namespace GpuNet.Cli.Commands;
 
 /// <summary>
-/// <c>gpunet selftest --device D [--time SHAPES] [--json]</c>: checks every GEMM rung and
-/// a few training steps of an ILGPU device against the float64 reference (Reference/GemmOp, Reference/StepCheck), then optionally times every
+/// <c>gpunet selftest --device D [--time SHAPES] [--json]</c>: checks every GEMM rung,
+/// a few training steps, the Adam op and the pack ops of an ILGPU device against the float64 reference (Reference/GemmOp, StepCheck, AdamOp, PackOp), then optionally times every
 /// rung. Exit 1 on any mismatch. perf/gpu runs it on the lent GPU machine from the published binary.
 /// </summary>
 public static class SelftestCommand
@@ -31,8 +31,9 @@ public static class SelftestCommand
             var checks = GemmLadder.Verify(backend);
             double stepRatio = StepCheck.WorstRatio(backend);
             var adamChecks = AdamOp.Cases.Select(c => (Case: c.ToString(), Result: AdamOp.Check(backend, c))).ToList();
+            var packChecks = PackOp.CheckAll(backend).Select(c => (Case: c.Case.ToString(), c.Op, c.Result)).ToList();
             var timings = shapes.SelectMany(s => GemmLadder.Time(backend, s, parsed.GetValue(seconds))).ToList();
-            bool passed = checks.All(c => c.Passed) && stepRatio <= 1 && adamChecks.All(c => c.Result.Passed);
+            bool passed = checks.All(c => c.Passed) && stepRatio <= 1 && adamChecks.All(c => c.Result.Passed) && packChecks.All(c => c.Result.Passed);
 
             if (parsed.GetValue(json))
             {
@@ -46,6 +47,7 @@ public static class SelftestCommand
                     gemm_checks = checks.Select(c => new { kernel = c.Kernel.ToString(), shape = c.Shape, worst_error_over_bound = c.Result.WorstRatio, passed = c.Passed }),
                     step_check = new { worst_error_over_bound = stepRatio, passed = stepRatio <= 1 },
                     adam_checks = adamChecks.Select(c => new { @case = c.Case, worst_error_over_bound = c.Result.WorstRatio, passed = c.Result.Passed }),
+                    pack_checks = packChecks.Select(c => new { op = c.Op, @case = c.Case, worst_error_over_bound = c.Result.WorstRatio, passed = c.Result.Passed }),
                     gemm_timings = timings.Select(t => new { kernel = t.Kernel.ToString(), shape = t.Shape, ms = t.Milliseconds, gflops = t.Gflops }),
                 }));
             }
@@ -57,6 +59,8 @@ public static class SelftestCommand
                 stdout.WriteLine(Invariant($"training steps vs cpu      {(stepRatio <= 1 ? "ok  " : "FAIL")} worst error {stepRatio:G3} of the bound"));
                 foreach (var (name, result) in adamChecks)
                     stdout.WriteLine(Invariant($"adam {name,-58} {(result.Passed ? "ok  " : "FAIL")} worst error {result.WorstRatio:G3} of the bound"));
+                foreach (var (name, op, result) in packChecks)
+                    stdout.WriteLine(Invariant($"pack {op,-20} {(result.Passed ? "ok  " : "FAIL")} worst error {result.WorstRatio:G3} of the bound: {name}"));
                 foreach (var t in timings)
                     stdout.WriteLine(Invariant($"time {t.Kernel,-18} {t.Shape,-24} {t.Milliseconds,10:F3} ms {t.Gflops,10:F1} GFLOP/s"));
                 stdout.WriteLine(passed ? "selftest passed" : "selftest FAILED");

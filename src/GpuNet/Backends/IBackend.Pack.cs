@@ -50,7 +50,10 @@ public partial interface IBackend
     /// One optimiser step of every member over its segments, with its scalars of step <paramref name="stepRow"/>:
     /// <see cref="SgdUpdate"/> (<paramref name="state1"/> the velocity, used when the momentum is not 0) or
     /// <see cref="AdamUpdate"/> (state1 exp_avg, state2 exp_avg_sq); a frozen member is not touched. A member that clips
-    /// scales its raw gradients by scales[m] (<see cref="PackClipScale"/>'s).
+    /// scales its raw gradients by scales[m] (<see cref="PackClipScale"/>'s). The buffers cover [0,
+    /// <see cref="PackTables.ParameterCount"/>); a parameter no segment owns is not touched. A state may be null when no
+    /// uploaded step uses it (<see cref="PackTables.UsesState1"/>, <see cref="PackTables.UsesState2"/>), and the scales
+    /// when no member clips (<see cref="PackTables.Clips"/>).
     /// </summary>
     void PackUpdate(PackTables pack, DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? state1,
         DeviceBuffer<float>? state2, int stepRow, DeviceBuffer<float>? scales);

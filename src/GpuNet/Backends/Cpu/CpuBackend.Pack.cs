@@ -15,6 +15,7 @@ public sealed partial class CpuBackend
     public void PackBiasActivation(PackTables pack, DeviceBuffer<float> outputs, DeviceBuffer<float>? dropped, DeviceBuffer<float> bias,
         int firstFeature, int features, int rows, int stepRow)
     {
+        PackChecks.BiasActivation(pack, outputs, dropped, bias, firstFeature, features, rows, stepRow);
         var info = Own(pack.Features).Span.Slice(firstFeature, features);
         var y = Own(outputs).Span;
         var b = Own(bias).Span;
@@ -39,6 +40,7 @@ public sealed partial class CpuBackend
 
     public void PackActivationBackward(PackTables pack, DeviceBuffer<float> deltas, DeviceBuffer<float> outputs, int firstFeature, int features, int rows, int stepRow)
     {
+        PackChecks.ActivationBackward(pack, deltas, outputs, firstFeature, features, rows, stepRow);
         var info = Own(pack.Features).Span.Slice(firstFeature, features);
         var d = Own(deltas).Span;
         var y = Own(outputs).Span;
@@ -65,6 +67,7 @@ public sealed partial class CpuBackend
     public void PackLoss(PackTables pack, DeviceBuffer<float> outputs, DeviceBuffer<float> deltas, DeviceBuffer<int> labels, int rows, int stepRow,
         DeviceBuffer<float> stats, int statsOffset, int statsStride)
     {
+        PackChecks.Loss(pack, outputs, deltas, labels, rows, stepRow, stats, statsOffset, statsStride);
         var z = Own(outputs).Span;
         var d = Own(deltas).Span;
         var y = Own(labels).First(rows);
@@ -105,6 +108,7 @@ public sealed partial class CpuBackend
 
     public void PackClipScale(PackTables pack, DeviceBuffer<float> gradients, DeviceBuffer<float> scales)
     {
+        PackChecks.ClipScale(pack, gradients, scales);
         var g = Own(gradients).Span;
         var segments = Own(pack.Segments).Span;
         var members = Own(pack.Members).Span;
@@ -128,6 +132,7 @@ public sealed partial class CpuBackend
     public void PackUpdate(PackTables pack, DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? state1,
         DeviceBuffer<float>? state2, int stepRow, DeviceBuffer<float>? scales)
     {
+        PackChecks.Update(pack, parameters, gradients, state1, state2, stepRow, scales);
         var (w, g) = (Own(parameters), Own(gradients));
         var members = Own(pack.Members).Span;
         foreach (var segment in Own(pack.Segments).Span)

@@ -114,6 +114,18 @@ public static class IlgpuKernels
         Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, int, float>>("ClipScale", ReduceKernels.ClipScale, threads: ReduceKernels.SumThreads);
     public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, DropoutKernelParams>> Dropout { get; } =
         Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, DropoutKernelParams>>("Dropout", DropoutKernels.Dropout);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<PackFeature>, ArrayView<PackStep>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PackRowsParams>> PackBiasActivation { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<PackFeature>, ArrayView<PackStep>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PackRowsParams>>("PackBiasActivation", PackKernels.BiasActivation);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<PackFeature>, ArrayView<PackStep>, ArrayView<float>, ArrayView<float>, PackRowsParams>> PackActivationBackward { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<PackFeature>, ArrayView<PackStep>, ArrayView<float>, ArrayView<float>, PackRowsParams>>("PackActivationBackward", PackKernels.ActivationBackward);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<PackMember>, ArrayView<PackStep>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, PackLossParams>> PackLoss { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<PackMember>, ArrayView<PackStep>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<float>, PackLossParams>>("PackLoss", PackKernels.Loss);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int>> RowSums { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int>>("RowSums", PackKernels.RowSums);
+    public static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<PackSegment>, ArrayView<PackMember>, ArrayView<float>, ArrayView<float>>> PackClipScale { get; } =
+        Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<PackSegment>, ArrayView<PackMember>, ArrayView<float>, ArrayView<float>>>("PackClipScale", PackKernels.ClipScale, threads: ReduceKernels.SumThreads);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<PackSegment>, ArrayView<PackMember>, ArrayView<PackStep>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PackUpdateParams>> PackUpdate { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<PackSegment>, ArrayView<PackMember>, ArrayView<PackStep>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, PackUpdateParams>>("PackUpdate", PackKernels.Update);
     public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams>> GatherRows { get; } =
         Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams>>("GatherRows", GatherKernels.Rows);
     public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<byte>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GatherParams>> GatherByteRows { get; } =
@@ -140,6 +152,7 @@ public static class IlgpuKernels
         BiasActivation.Entry, ActivationForward.Entry, ActivationBackward.Entry, ColumnSums.Entry,
         SoftmaxCrossEntropy.Entry, Softmax.Entry, SigmoidBce.Entry,
         Sgd.Entry, Adam.Entry, SquareSums.Entry, ClipScale.Entry, Dropout.Entry,
+        PackBiasActivation.Entry, PackActivationBackward.Entry, PackLoss.Entry, RowSums.Entry, PackClipScale.Entry, PackUpdate.Entry,
         GatherRows.Entry, GatherByteRows.Entry, GatherLabels.Entry, GatherBatch.Entry, GatherByteBatch.Entry,
         InitUniform.Entry, InitNormal.Entry, Fill.Entry, Copy.Entry,
     ];
