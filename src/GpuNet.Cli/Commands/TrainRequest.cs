@@ -76,7 +76,7 @@ public sealed record TrainRequest(
     private static bool IsFile(string source) => source.Trim() != InputFile.StandardInput && DataSources.IsFile(source);
 
     /// <summary>
-    /// The cap of the automatic epoch count: <see cref="TableDefaults.MaxAutoEpochs"/> for a table trained without --epochs,
+    /// The cap of the automatic epoch count: <see cref="MlpDefaults.TableMaxAutoEpochs"/> for a table trained without --epochs,
     /// else <see cref="TrainOptions.MaxAutoEpochs"/> (which runs saved before tables had a recipe of their own read back).
     /// </summary>
     public int MaxAutoEpochs { get; init; } = TrainOptions.MaxAutoEpochs;

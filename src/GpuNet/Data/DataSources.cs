@@ -53,7 +53,7 @@ public static class DataSources
 
     /// <summary>
     /// True when <paramref name="source"/> names a table (a CSV or .npy file, or standard input), not an image set of the
-    /// catalog or a synthetic set: tables are standardised by default and train with <see cref="Training.TableDefaults"/>.
+    /// catalog or a synthetic set: tables are standardised by default and train with <see cref="Training.MlpDefaults"/>.
     /// </summary>
     public static bool IsTable(string source) => !DatasetCatalog.Contains(source.Trim()) && !SyntheticData.Contains(source.Trim());
 

@@ -74,7 +74,7 @@ public sealed record TrainOptions
 
     public const int AutoEpochSteps = 2000;
 
-    /// <summary>The automatic epoch count's cap, unless the data's recipe sets another (<see cref="TableDefaults.MaxAutoEpochs"/>).</summary>
+    /// <summary>The automatic epoch count's cap, unless the data's recipe sets another (<see cref="MlpDefaults.TableMaxAutoEpochs"/>).</summary>
     public const int MaxAutoEpochs = 1000;
 
     /// <summary>Throws a UsageException naming the first option that cannot work (ranges: <see cref="TrainOptionRanges"/>).</summary>

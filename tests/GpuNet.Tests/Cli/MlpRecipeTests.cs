@@ -3,12 +3,12 @@ using GpuNet.Cli.Commands;
 namespace GpuNet.Tests.Cli;
 
 /// <summary>
-/// The recipe of a table (<see cref="TableRecipe"/>, <see cref="TableDefaults"/>): a CSV or .npy file trained without
-/// options gets scikit-learn's MLPClassifier defaults; every option named keeps its value, naming any optimiser option
-/// keeps the general optimiser; images and synthetic sets keep their recipe; run.json records the values chosen and
-/// --resume trains on with them.
+/// The recipe of an MLP (<see cref="MlpRecipe"/>, <see cref="MlpDefaults"/>): on a CSV or .npy file trained without
+/// options, scikit-learn's MLPClassifier defaults; on images, its optimiser and batch size; every option named keeps its
+/// value, naming any optimiser option keeps the general optimiser; synthetic sets and linear models keep their recipe;
+/// run.json records the values chosen and --resume trains on with them.
 /// </summary>
-public sealed class TableRecipeTests : IDisposable
+public sealed class MlpRecipeTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
@@ -25,16 +25,35 @@ public sealed class TableRecipeTests : IDisposable
     }
 
     [Theory]
-    [InlineData("fashion-mnist", 0.01f)]
-    [InlineData("mnist", 0.01f)]
-    [InlineData("xor", 0.1f)]
-    [InlineData("blobs", 0.1f)]
-    public void Images_and_synthetic_sets_keep_the_general_recipe(string source, float lr)
+    [InlineData("xor", "mlp")]
+    [InlineData("blobs", "mlp")]
+    [InlineData("t.csv", "softmax")]
+    [InlineData("t.csv", "logistic")]
+    [InlineData("fashion-mnist", "softmax")]
+    public void Synthetic_sets_and_linear_models_keep_the_general_recipe(string source, string model)
     {
-        var r = TrainArgs.Parse("--data", source);
+        var r = TrainArgs.Parse("--data", source, "--model", model);
+        float lr = source is "xor" or "blobs" ? 0.1f : 0.01f;
         Assert.Equal((OptimizerKind.Sgd, lr, 0.9f, 0f, 128), (r.Train.Optimizer, r.Train.LearningRate, r.Train.Momentum, r.Train.WeightDecay, r.Train.BatchSize));
         Assert.Equal((InitScheme.Auto, 0.1, TrainOptions.MaxAutoEpochs), (r.Init, r.ValFraction, r.MaxAutoEpochs));
-        Assert.Null(TableRecipe.Describe(r));
+        Assert.Null(MlpRecipe.Describe(r));
+    }
+
+    /// <summary>Images take the optimiser and the batch size; they keep He, their validation split and their epoch count.</summary>
+    [Theory]
+    [InlineData("fashion-mnist")]
+    [InlineData("mnist")]
+    public void An_mlp_on_images_takes_the_recipes_optimiser_and_batch_size(string source)
+    {
+        var r = TrainArgs.Parse("--data", source);
+        Assert.Equal((OptimizerKind.Adam, 1e-3f, 1e-4f, 200), (r.Train.Optimizer, r.Train.LearningRate, r.Train.WeightDecay, r.Train.BatchSize));
+        Assert.Equal((InitScheme.Auto, 0.1, TrainOptions.MaxAutoEpochs), (r.Init, r.ValFraction, r.MaxAutoEpochs));
+        Assert.Equal("defaults of an MLP on images (scikit-learn's MLPClassifier recipe; options you name win): --optimizer adam --lr 0.001 --weight-decay 0.0001, --batch-size 200",
+            MlpRecipe.Describe(r));
+        // ./run.sh's recipe names its optimiser and batch size: it trains as it did.
+        var runSh = TrainArgs.Parse("--data", source, "--batch-size", "128", "--lr", "0.05", "--momentum", "0.9", "--lr-schedule", "cosine");
+        Assert.Equal((OptimizerKind.Sgd, 0.05f, 0f, 128), (runSh.Train.Optimizer, runSh.Train.LearningRate, runSh.Train.WeightDecay, runSh.Train.BatchSize));
+        Assert.Null(MlpRecipe.Describe(runSh));
     }
 
     /// <summary>Each optimiser option named alone: its value, and the general defaults for the rest of the optimiser.</summary>
@@ -54,7 +73,7 @@ public sealed class TableRecipeTests : IDisposable
         Assert.Equal((optimizer, lr, weightDecay), (r.Train.Optimizer, r.Train.LearningRate, r.Train.WeightDecay));
         // The recipe's other parts still apply.
         Assert.Equal((200, InitScheme.Xavier, 0.0), (r.Train.BatchSize, r.Init, r.ValFraction));
-        Assert.Contains(TableRecipe.OptimizerOptions, o => o == option);
+        Assert.Contains(MlpRecipe.OptimizerOptions, o => o == option);
     }
 
     [Fact]
@@ -63,7 +82,7 @@ public sealed class TableRecipeTests : IDisposable
         var r = TrainArgs.Parse("--data", "t.csv", "--batch-size", "64", "--init", "he", "--val-fraction", "0.2", "--epochs", "7", "--optimizer", "adamw", "--lr", "0.02", "--weight-decay", "0.05");
         Assert.Equal((OptimizerKind.AdamW, 0.02f, 0.05f, 64, 7), (r.Train.Optimizer, r.Train.LearningRate, r.Train.WeightDecay, r.Train.BatchSize, r.Train.Epochs));
         Assert.Equal((InitScheme.He, 0.2, true), (r.Init, r.ValFraction, r.EpochsGiven));
-        Assert.Null(TableRecipe.Describe(r));
+        Assert.Null(MlpRecipe.Describe(r));
         // --init auto, named, is auto (He for relu): the table's Xavier is only for a command line without --init.
         Assert.Equal(InitScheme.Auto, TrainArgs.Parse("--data", "t.csv", "--init", "auto").Init);
     }
@@ -90,10 +109,10 @@ public sealed class TableRecipeTests : IDisposable
     [Fact]
     public void The_header_names_the_table_defaults_taken()
     {
-        Assert.Equal("defaults for a table (scikit-learn's MLPClassifier recipe; options you name win): --optimizer adam --lr 0.001 --weight-decay 0.0001, --batch-size 200, --init xavier, --val-fraction 0, at most 200 epochs",
-            TableRecipe.Describe(TrainArgs.Parse("--data", "t.csv")));
-        Assert.Equal("defaults for a table (scikit-learn's MLPClassifier recipe; options you name win): --batch-size 200",
-            TableRecipe.Describe(TrainArgs.Parse("--data", "t.csv", "--lr", "0.1", "--init", "he", "--epochs", "3", "--early-stopping", "2")));
+        Assert.Equal("defaults of an MLP on a table (scikit-learn's MLPClassifier recipe; options you name win): --optimizer adam --lr 0.001 --weight-decay 0.0001, --batch-size 200, --init xavier, --val-fraction 0, at most 200 epochs",
+            MlpRecipe.Describe(TrainArgs.Parse("--data", "t.csv")));
+        Assert.Equal("defaults of an MLP on a table (scikit-learn's MLPClassifier recipe; options you name win): --batch-size 200",
+            MlpRecipe.Describe(TrainArgs.Parse("--data", "t.csv", "--lr", "0.1", "--init", "he", "--epochs", "3", "--early-stopping", "2")));
     }
 
     private string Table()
@@ -109,7 +128,7 @@ public sealed class TableRecipeTests : IDisposable
         string outDir = Path.Combine(_dir.Path, "run");
         var first = CliRun.Of("train", "--data", csv, "--epochs", "2", "--device", "cpu", "--out", outDir, "--quiet");
         Assert.True(first.ExitCode == 0, first.ToString());
-        Assert.Contains("defaults for a table (scikit-learn's MLPClassifier recipe; options you name win): --optimizer adam", first.Stdout);
+        Assert.Contains("defaults of an MLP on a table (scikit-learn's MLPClassifier recipe; options you name win): --optimizer adam", first.Stdout);
         Assert.Contains("Adam lr 0.001 (constant) betas (0.9, 0.999) eps 1E-08 weight decay 0.0001, batch 200, 2 epochs", first.Stdout);
 
         using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, RunManifest.FileName))))
