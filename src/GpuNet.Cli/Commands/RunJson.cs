@@ -18,8 +18,8 @@ public static class RunJson
 
     private static readonly TrainOptions DefaultTrain = new();
 
-    /// <summary>run.json's bookkeeping, which says nothing about how the run trained: the layout, the data files' fingerprints, whether --epochs was given.</summary>
-    private static readonly string[] NotOptions = ["format", "data_files", "epochs_given"];
+    /// <summary>run.json's bookkeeping, which says nothing about how the run trained: the layout, the data files' fingerprints, whether --epochs was given and the cap of the count chosen without it.</summary>
+    private static readonly string[] NotOptions = ["format", "data_files", "epochs_given", "max_auto_epochs"];
 
     /// <summary>The hyperparameters the run trains with, in run.json's keys, without its bookkeeping (summary.json's options, <c>gpunet runs</c>' columns).</summary>
     public static JsonObject Options(TrainRequest r)
@@ -72,6 +72,7 @@ public static class RunJson
             if (r.InitFrom is not null) w.WriteString("init_from", r.InitFrom);
             w.WriteNumber("epochs", t.Epochs);
             w.WriteBoolean("epochs_given", r.EpochsGiven);
+            if (!r.EpochsGiven) w.WriteNumber("max_auto_epochs", r.MaxAutoEpochs);
             w.WriteNumber("batch_size", t.BatchSize);
             w.WriteString("optimizer", Name(t.Optimizer));
             Float(w, "lr", t.LearningRate);
@@ -182,6 +183,7 @@ public static class RunJson
         {
             Standardize = Get(root, "standardize", e => Parse<StandardizeMode>(e), StandardizeMode.Auto),
             Ranks = Get(root, "ranks", e => e.GetInt32(), 1),
+            MaxAutoEpochs = Get(root, "max_auto_epochs", e => e.GetInt32(), TrainOptions.MaxAutoEpochs),
         };
     }
 

@@ -101,6 +101,9 @@ public static class SweepCommand
         var shared = o.SharedArgs(parsed);
         // One data order for every model, written out so each model's train_args reproduce it alone (train's default would follow its --seed).
         if (!shared.Contains("--data-seed")) shared = [.. shared, "--data-seed", "0"];
+        // Models are ranked by their validation loss: on a table, which train by default trains on every row, a sweep holds out train's general share.
+        if (!shared.Contains("--val-fraction") && shared.ToList().IndexOf("--data") is var at and >= 0 && DataSources.IsTable(shared[at + 1]))
+            shared = [.. shared, "--val-fraction", TrainCommandOptions.DefaultValFraction.ToString(CultureInfo.InvariantCulture)];
         var rows = parsed.GetValue(o.Grid) is { } file ? SweepGridFile.Read(file) : null;
         return SweepResults.New(SweepModel.Create(shared, SweepGrid.Expand(o.Lists(parsed), rows)));
     }

@@ -61,6 +61,7 @@ public static class TrainCommand
         display.Note(FeaturesLine(request, standardization, data.Train));
         if (initFrom is not null)
             foreach (var note in ModelFileNotes.For(initFrom, request.InitFrom!)) display.Note(note);
+        if (MlpRecipe.Describe(request) is { } recipe) display.Note(recipe);
         display.Note($"model: {spec.Describe()}, {spec.ParameterCount:N0} parameters{(options.Dropout > 0 ? $", dropout {options.Dropout}" : "")}; {OptimizerOptions.Describe(options)}, batch {options.BatchSize}, {options.Epochs} epochs");
         if (ClassWeightOption.Describe(options.ClassWeight, data.Train) is { } weights) display.Note(weights);
         if (writes && directory is null) display.Note("not saved: without --out DIR the model, metrics and plots of this run are not kept");

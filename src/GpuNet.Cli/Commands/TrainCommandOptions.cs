@@ -13,16 +13,19 @@ public sealed class TrainCommandOptions
     /// </summary>
     public const float ToySetLearningRate = 0.1f;
 
+    /// <summary>The share of the training rows held out for validation where no --val-fraction is given (tables: <see cref="MlpDefaults.TableValidationFraction"/>).</summary>
+    public const double DefaultValFraction = 0.1;
+
     public DataCommandOptions DataOptions { get; } = new(dataRequired: false);
     public ModelSpecOptions ModelOptions { get; } = new();
-    public Option<string> Init { get; } = new Option<string>("--init") { Description = "Weight initialisation: auto (He for relu, Xavier otherwise), he, xavier, normal (N(0, 0.01²)), zeros (linear models only)", DefaultValueFactory = _ => "auto" }.AcceptOnlyFromAmong("auto", "he", "xavier", "normal", "zeros");
-    public Option<int?> Epochs { get; } = new Option<int?>("--epochs") { Description = "Passes over the training set [default: 10, more for small data sets: enough for 2000 SGD steps]" }.Within(TrainOptionRanges.Epochs);
-    public Option<int> BatchSize { get; } = new Option<int>("--batch-size") { Description = "Rows per SGD step (the last partial batch is kept)", DefaultValueFactory = _ => Defaults.BatchSize }.Within(TrainOptionRanges.BatchSize);
-    public Option<float?> LearningRate { get; } = new Option<float?>("--lr") { Description = $"Learning rate of the optimiser (sgd, adam, adamw) [default: {Defaults.LearningRate}, or {ToySetLearningRate} for the synthetic 2-D sets]" }.Within(TrainOptionRanges.LearningRate);
+    public Option<string> Init { get; } = new Option<string>("--init") { Description = "Weight initialisation: auto (He for relu, Xavier otherwise), he, xavier, normal (N(0, 0.01²)), zeros (linear models only); an MLP on a CSV or .npy table defaults to xavier (Glorot, as scikit-learn)", DefaultValueFactory = _ => "auto" }.AcceptOnlyFromAmong("auto", "he", "xavier", "normal", "zeros");
+    public Option<int?> Epochs { get; } = new Option<int?>("--epochs") { Description = "Passes over the training set [default: 10, more for small data sets: enough for 2000 steps, at most 1000 (200 for an MLP on a CSV or .npy table)]" }.Within(TrainOptionRanges.Epochs);
+    public Option<int> BatchSize { get; } = new Option<int>("--batch-size") { Description = $"Rows per step (the last partial batch is kept); an MLP on a CSV or .npy table or on images defaults to {MlpDefaults.BatchSize}", DefaultValueFactory = _ => Defaults.BatchSize }.Within(TrainOptionRanges.BatchSize);
+    public Option<float?> LearningRate { get; } = new Option<float?>("--lr") { Description = $"Learning rate of the optimiser (sgd, adam, adamw) [default: {Defaults.LearningRate}, or {ToySetLearningRate} for the synthetic 2-D sets; {MlpDefaults.LearningRate} (with adam) for an MLP on a CSV or .npy table or on images]" }.Within(TrainOptionRanges.LearningRate);
     public Option<float> Momentum { get; } = new Option<float>("--momentum") { Description = "SGD momentum (PyTorch semantics; 0 for plain SGD), in [0, 1)", DefaultValueFactory = _ => Defaults.Momentum }.Within(TrainOptionRanges.Momentum);
-    public Option<float> WeightDecay { get; } = new Option<float>("--weight-decay") { Description = "L2 penalty added to the gradient (PyTorch's weight_decay)", DefaultValueFactory = _ => Defaults.WeightDecay }.Within(TrainOptionRanges.WeightDecay);
+    public Option<float> WeightDecay { get; } = new Option<float>("--weight-decay") { Description = "L2 penalty added to the gradient (PyTorch's weight_decay); see --optimizer for an MLP on a CSV or .npy table or on images", DefaultValueFactory = _ => Defaults.WeightDecay }.Within(TrainOptionRanges.WeightDecay);
     public Option<bool> Nesterov { get; } = new("--nesterov") { Description = "Nesterov momentum" };
-    public Option<string> Optimizer { get; } = new Option<string>("--optimizer") { Description = "sgd, adam or adamw (torch.optim semantics; adam adds --weight-decay to the gradient, adamw decays the weights directly)", DefaultValueFactory = _ => "sgd" }.AcceptOnlyFromAmong("sgd", "adam", "adamw");
+    public Option<string> Optimizer { get; } = new Option<string>("--optimizer") { Description = "sgd, adam or adamw (torch.optim semantics; adam adds --weight-decay to the gradient, adamw decays the weights directly); an MLP on a CSV or .npy table or on images defaults to adam at --lr 0.001 with --weight-decay 0.0001 unless an optimiser option (--optimizer, --lr, --momentum, --nesterov, --weight-decay, --beta1, --beta2, --eps) is named", DefaultValueFactory = _ => "sgd" }.AcceptOnlyFromAmong("sgd", "adam", "adamw");
     public Option<double> Beta1 { get; } = new Option<double>("--beta1") { Description = "Adam/AdamW: decay rate of the first moment, in [0, 1)", DefaultValueFactory = _ => Defaults.Beta1 }.Within(TrainOptionRanges.Beta1);
     public Option<double> Beta2 { get; } = new Option<double>("--beta2") { Description = "Adam/AdamW: decay rate of the second moment, in [0, 1)", DefaultValueFactory = _ => Defaults.Beta2 }.Within(TrainOptionRanges.Beta2);
     public Option<float> Eps { get; } = new Option<float>("--eps") { Description = "Adam/AdamW: added to the square root of the second moment", DefaultValueFactory = _ => Defaults.Eps }.Within(TrainOptionRanges.Eps);
@@ -32,7 +35,7 @@ public sealed class TrainCommandOptions
     public Option<float> Gamma { get; } = new Option<float>("--lr-gamma") { Description = "Step schedule: decay factor, in (0, 1]", DefaultValueFactory = _ => Defaults.Gamma }.Within(TrainOptionRanges.Gamma);
     public Option<double> Warmup { get; } = new Option<double>("--warmup") { Description = "Linear learning-rate warm-up, in epochs", DefaultValueFactory = _ => Defaults.WarmupEpochs }.Within(TrainOptionRanges.WarmupEpochs);
     public Option<float> ClipNorm { get; } = new Option<float>("--clip-norm") { Description = "Clip each step's gradients to this global L2 norm (PyTorch's clip_grad_norm_); 0 = off (the norm is computed on the device: no wait)", DefaultValueFactory = _ => Defaults.ClipNorm }.Within(TrainOptionRanges.ClipNorm);
-    public Option<double> ValFraction { get; } = new Option<double>("--val-fraction") { Description = "Share of the training set held out for validation (after a seeded shuffle); 0 = none", DefaultValueFactory = _ => 0.1 }.Within(TrainOptionRanges.ValidationFraction);
+    public Option<double> ValFraction { get; } = new Option<double>("--val-fraction") { Description = "Share of the training set held out for validation (after a seeded shuffle); 0 = none; an MLP on a CSV or .npy table defaults to 0 (every row trains) unless --early-stopping is given", DefaultValueFactory = _ => DefaultValFraction }.Within(TrainOptionRanges.ValidationFraction);
     public Option<int?> DataSeed { get; } = new("--data-seed") { Description = "Seed of the data: synthetic sets, the held-out test and validation splits, and the shuffle order [default: --seed]; models that share it train on the same minibatches" };
     public Option<int> EarlyStopping { get; } = new Option<int>("--early-stopping") { Description = "Stop after N epochs without a lower validation loss, keeping the best weights; 0 = off", DefaultValueFactory = _ => Defaults.EarlyStoppingPatience }.Within(TrainOptionRanges.EarlyStoppingPatience);
     public Option<string> Device { get; } = DeviceOption.Create();
@@ -93,7 +96,7 @@ public sealed class TrainCommandOptions
             ClassWeight = ClassWeightOption.Read(parsed.GetValue(ClassWeight)!),
             Streaming = Streaming.Read(parsed),
         };
-        return new TrainRequest(data, model, hidden, activation,
+        return MlpRecipe.Apply(new TrainRequest(data, model, hidden, activation,
             Enum.Parse<InitScheme>(parsed.GetValue(Init)!, ignoreCase: true),
             train with { EvalBatchSize = Math.Max(train.BatchSize, Defaults.EvalBatchSize) },
             parsed.GetValue(Device)!, parsed.GetValue(Out), parsed.GetValue(Json),
@@ -108,6 +111,6 @@ public sealed class TrainCommandOptions
         {
             Standardize = Enum.Parse<StandardizeMode>(parsed.GetValue(Standardize)!, ignoreCase: true),
             Distributed = DistributedOption.Read(parsed.GetValue(Distributed)!),
-        };
+        });
     }
 }

@@ -75,7 +75,13 @@ public sealed record TrainRequest(
 
     private static bool IsFile(string source) => source.Trim() != InputFile.StandardInput && DataSources.IsFile(source);
 
+    /// <summary>
+    /// The cap of the automatic epoch count: <see cref="MlpDefaults.TableMaxAutoEpochs"/> for a table trained without --epochs,
+    /// else <see cref="TrainOptions.MaxAutoEpochs"/> (which runs saved before tables had a recipe of their own read back).
+    /// </summary>
+    public int MaxAutoEpochs { get; init; } = TrainOptions.MaxAutoEpochs;
+
     /// <summary>The training options, with the epoch count chosen from the data size when --epochs was not given (see <see cref="TrainOptions.AutoEpochs"/>).</summary>
     public TrainOptions ResolveEpochs(int trainRows) =>
-        EpochsGiven ? Train : Train with { Epochs = TrainOptions.AutoEpochs(trainRows, Train.BatchSize) };
+        EpochsGiven ? Train : Train with { Epochs = TrainOptions.AutoEpochs(trainRows, Train.BatchSize, MaxAutoEpochs) };
 }

@@ -51,6 +51,12 @@ public static class DataSources
         throw new UsageException($"{Setting.Data}: unknown source '{source}': expected {string.Join(", ", Names)} or a path to a CSV or .npy file");
     }
 
+    /// <summary>
+    /// True when <paramref name="source"/> names a table (a CSV or .npy file, or standard input), not an image set of the
+    /// catalog or a synthetic set: tables are standardised by default and train with <see cref="Training.MlpDefaults"/>.
+    /// </summary>
+    public static bool IsTable(string source) => !DatasetCatalog.Contains(source.Trim()) && !SyntheticData.Contains(source.Trim());
+
     /// <summary>True when <paramref name="source"/> is read as a CSV file (or standard input) rather than taken as a name.</summary>
     public static bool IsFile(string source)
     {

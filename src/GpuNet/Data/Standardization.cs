@@ -22,7 +22,7 @@ public sealed record Standardization(float[] Mean, float[] Scale)
     {
         StandardizeMode.On => true,
         StandardizeMode.Off => false,
-        _ => !DatasetCatalog.Contains(source.Trim()) && !SyntheticData.Contains(source.Trim()),
+        _ => DataSources.IsTable(source),
     };
 
     /// <summary>Fits on <paramref name="train"/> alone: the validation and test rows never shape it.</summary>

@@ -66,13 +66,16 @@ public sealed record TrainOptions
 
     /// <summary>
     /// The epoch count when the user gives none: 10, or more for small data sets, so that
-    /// training takes at least <see cref="AutoEpochSteps"/> SGD steps (capped at 1000 epochs).
+    /// training takes at least <see cref="AutoEpochSteps"/> SGD steps (capped at <paramref name="maxEpochs"/>).
     /// Ten epochs of 800 points are only 70 steps of batch 128 — far from converged.
     /// </summary>
-    public static int AutoEpochs(int rows, int batchSize) =>
-        Math.Clamp((AutoEpochSteps + StepsPerEpoch(rows, batchSize) - 1) / StepsPerEpoch(rows, batchSize), 10, 1000);
+    public static int AutoEpochs(int rows, int batchSize, int maxEpochs = MaxAutoEpochs) =>
+        Math.Clamp((AutoEpochSteps + StepsPerEpoch(rows, batchSize) - 1) / StepsPerEpoch(rows, batchSize), Math.Min(10, maxEpochs), maxEpochs);
 
     public const int AutoEpochSteps = 2000;
+
+    /// <summary>The automatic epoch count's cap, unless the data's recipe sets another (<see cref="MlpDefaults.TableMaxAutoEpochs"/>).</summary>
+    public const int MaxAutoEpochs = 1000;
 
     /// <summary>Throws a UsageException naming the first option that cannot work (ranges: <see cref="TrainOptionRanges"/>).</summary>
     public void Validate()

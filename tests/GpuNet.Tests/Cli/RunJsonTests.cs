@@ -84,24 +84,15 @@ public sealed class RunJsonTests : IDisposable
 }
 """;
 
-    private static TrainRequest Parse(params string[] args)
-    {
-        var o = new TrainCommandOptions();
-        var command = new System.CommandLine.Command("train");
-        foreach (var option in o.All) command.Options.Add(option);
-        var parsed = command.Parse(args);
-        Assert.Empty(parsed.Errors);
-        return o.Read(parsed);
-    }
-
     [Theory]
     [InlineData("--data", "xor", "--lr", "0.3", "--samples", "300", "--noise", "0.25")]
     [InlineData("--data", "t.csv", "--model", "softmax", "--optimizer", "adamw", "--eps", "1e-7", "--weight-decay", "0.01", "--label-column", "-1", "--header")]
     [InlineData("--data", "fashion-mnist", "--hidden", "64,32", "--dropout", "0.2", "--lr-schedule", "step", "--lr-gamma", "0.5", "--class-weight", "1,2.5,1,1,1,1,1,1,1,1", "--no-shuffle", "--max-memory", "2G")]
+    [InlineData("--data", "t.csv", "--label-column", "-1")]
     [InlineData("--data", "blobs", "--classes", "3", "--model", "logistic", "--class-weight", "balanced", "--init", "zeros", "--warmup", "1.5", "--clip-norm", "0.7", "--nesterov")]
     public void A_request_reads_back_as_written_with_every_float_exact(params string[] args)
     {
-        var request = Parse(args) with { DataFiles = [new DataFile("/data/t.csv", 12, new string('a', 64))] };
+        var request = TrainArgs.Parse(args) with { DataFiles = [new DataFile("/data/t.csv", 12, new string('a', 64))] };
         string text = RunJson.Write(request);
         var back = RunJson.Read(JsonDocument.Parse(text).RootElement);
 
@@ -114,6 +105,7 @@ public sealed class RunJsonTests : IDisposable
         Assert.Equal(request.Train.ClassWeight.Weights, back.Train.ClassWeight.Weights);
         Assert.Equal(request.Hidden, back.Hidden);
         Assert.Equal((request.Model, request.Activation, request.Init, request.Standardize, request.ValFraction), (back.Model, back.Activation, back.Init, back.Standardize, back.ValFraction));
+        Assert.Equal((request.EpochsGiven, request.MaxAutoEpochs), (back.EpochsGiven, back.MaxAutoEpochs));
     }
 
     [Fact]
