@@ -11,14 +11,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 DLL="${GPUNET_DLL:-$ROOT/src/GpuNet.Cli/bin/Release/net10.0/gpunet.dll}"
 G=(dotnet "$DLL")
 PY=(env -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE_PEER:-SkylakeX}" OMP_WAIT_POLICY=PASSIVE /usr/bin/python3)
-summary() { python3 -c 'import json,sys; d=json.load(sys.stdin); [print(f"  {r[\"framework\"]:16} x{r[\"models\"]:<3} {r[\"ms_per_step\"]:8.3f} ms/step {r[\"model_samples_per_second\"]/1e3:9.1f}k model-samples/s") for r in d["results"]]'; }
 echo "== 1. gpunet bench --models (cpu, batch 128)"
 "${G[@]}" bench --device cpu --model mlp --hidden 256 --batch-sizes 128 --models 16 --seconds 2 2>&1 | tail -1
 "${G[@]}" bench --device cpu --model softmax --batch-sizes 128 --models 64 --seconds 2 2>&1 | tail -1
 "${G[@]}" bench --device cpu --model mlp --hidden 256 --batch-sizes 128 --models 16 --profile --steps 20 2>&1 | grep -E "^profile|^launches|gemm|pack update"
 echo "== 2. PyTorch $("${PY[@]}" -c 'import torch; print(torch.__version__)'), same CPU"
-"${PY[@]}" "$ROOT/perf/compare/torch_pack.py" --device cpu --hidden 256 --models 16 --ways solo,packed --windows 5 --steps-per-window 4 | summary
-"${PY[@]}" "$ROOT/perf/compare/torch_pack.py" --device cpu --hidden "" --models 64 --ways solo,packed --windows 5 --steps-per-window 4 | summary
+"${PY[@]}" "$ROOT/perf/compare/torch_pack.py" --device cpu --hidden 256 --models 16 --ways solo,packed --windows 5 --steps-per-window 4 --lines
+"${PY[@]}" "$ROOT/perf/compare/torch_pack.py" --device cpu --hidden "" --models 64 --ways solo,packed --windows 5 --steps-per-window 4 --lines
 echo "== 3. 16 MLPs on Fashion-MNIST, 5 epochs, end to end"
 bash "$ROOT/perf/compare/sweep-vs-train.sh" "$DLL" 1 -- --data fashion-mnist --hidden 256 --lr 0.1,0.05,0.02,0.01 --seeds 0-3 --epochs 5 --device cpu
 echo "== 4. peak memory on Fashion-MNIST (1 epoch)"

@@ -141,6 +141,7 @@ def main():
     ap.add_argument("--windows", type=int, default=10)
     ap.add_argument("--steps-per-window", type=int, default=5)
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="CPU threads (Debian's torch starts with 1)")
+    ap.add_argument("--lines", action="store_true", help="print a line per result instead of JSON")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     if args.device == "cuda":
@@ -152,6 +153,10 @@ def main():
         for batch in (int(b) for b in args.batch_sizes.split(",")):
             for way in args.ways.split(","):
                 rows.append(measure(way, hidden, batch, models, args.device, args.windows, args.steps_per_window))
+    if args.lines:
+        for r in rows:
+            print(f"  {r['framework']:16} x{r['models']:<4} batch {r['batch_size']}: {r['ms_per_step']:8.3f} ms/step, {r['model_samples_per_second'] / 1e3:9.1f}k model-samples/s")
+        return
     print(json.dumps({"device": torch.cuda.get_device_name(0) if args.device == "cuda" else "cpu", "torch": torch.__version__,
                       "threads": torch.get_num_threads(), "results": rows}))
 

@@ -11,6 +11,7 @@ public sealed partial class CpuBackend
 {
     // One feature row's bias, repeated along the row: the solo op adds a bias vector, and so does this one.
     private float[] _biasRow = [];
+    private readonly PackParts _packParts = new(CpuWorkers.Shared);
 
     public void PackBiasActivation(PackTables pack, DeviceBuffer<float> outputs, DeviceBuffer<float>? dropped, DeviceBuffer<float> bias,
         int firstFeature, int features, int rows, int stepRow)
@@ -68,13 +69,18 @@ public sealed partial class CpuBackend
         DeviceBuffer<float> stats, int statsOffset, int statsStride)
     {
         PackChecks.Loss(pack, outputs, deltas, labels, rows, stepRow, stats, statsOffset, statsStride);
-        var z = Own(outputs).Span;
-        var d = Own(deltas).Span;
-        var y = Own(labels).First(rows);
-        var s = Own(stats).Span;
+        var (logits, gradients, labelBuffer, statBuffer) = (Own(outputs), Own(deltas), Own(labels), Own(stats));
+        var memberTable = Own(pack.Members);
+        _packParts.Run(pack.MemberCount, m => (long)rows * memberTable.Span[m].Outputs, (first, end) =>
+            LossOfMembers(pack, first, end, logits.Span, gradients.Span, labelBuffer.First(rows), statBuffer.Span, rows, stepRow, statsOffset, statsStride));
+    }
+
+    private static void LossOfMembers(PackTables pack, int first, int end, ReadOnlySpan<float> z, Span<float> d, ReadOnlySpan<int> y, Span<float> s,
+        int rows, int stepRow, int statsOffset, int statsStride)
+    {
         var weights = Own(pack.ClassWeights).Span;
         var members = Own(pack.Members).Span;
-        for (int m = 0; m < members.Length; m++)
+        for (int m = first; m < end; m++)
         {
             var member = members[m];
             int start = member.LogitsFeature * rows, length = (member.Outputs - 1) * rows + 1;
@@ -133,27 +139,36 @@ public sealed partial class CpuBackend
         DeviceBuffer<float>? state2, int stepRow, DeviceBuffer<float>? scales)
     {
         PackChecks.Update(pack, parameters, gradients, state1, state2, stepRow, scales);
-        var (w, g) = (Own(parameters), Own(gradients));
-        var members = Own(pack.Members).Span;
-        foreach (var segment in Own(pack.Segments).Span)
+        var (w, g, v, m2) = (Own(parameters), Own(gradients), state1 is null ? null : Own(state1), state2 is null ? null : Own(state2));
+        var scaleBuffer = scales is null ? null : Own(scales);
+        var segmentTable = Own(pack.Segments);
+        // Whole segments per part (a member's segment is updated by one thread, with the solo update's own loop).
+        _packParts.Run(pack.SegmentCount, i => segmentTable.Span[i].Length, (first, end) =>
         {
-            var step = Step(pack, stepRow, segment.Member);
-            bool clipped = members[segment.Member].ClipNorm > 0f;
-            float scale = clipped ? Own(scales ?? throw new ArgumentNullException(nameof(scales), "a clipped member needs its scale")).Span[segment.Member] : 1f;
-            switch (step.Optimizer)
-            {
-                case PackOptimizer.Sgd:
-                    var sgd = step.Sgd;
-                    sgd.GradScale = scale;
-                    _sgd.Run(w, g, state1 is null ? null : Own(state1), segment.Start, segment.Length, sgd);
-                    break;
-                case PackOptimizer.Adam:
-                    var adam = step.Adam;
-                    adam.GradScale = scale;
-                    _adam.Run(w, g, Own(state1 ?? throw new ArgumentNullException(nameof(state1))), Own(state2 ?? throw new ArgumentNullException(nameof(state2))),
-                        segment.Start, segment.Length, adam);
-                    break;
-            }
+            for (int i = first; i < end; i++) UpdateSegment(pack, segmentTable.Span[i], w, g, v, m2, stepRow, scaleBuffer);
+        });
+    }
+
+    private static void UpdateSegment(PackTables pack, PackSegment segment, CpuBuffer<float> w, CpuBuffer<float> g, CpuBuffer<float>? state1,
+        CpuBuffer<float>? state2, int stepRow, CpuBuffer<float>? scales)
+    {
+        var step = Step(pack, stepRow, segment.Member);
+        bool clipped = Own(pack.Members).Span[segment.Member].ClipNorm > 0f;
+        float scale = clipped ? (scales ?? throw new ArgumentNullException(nameof(scales), "a clipped member needs its scale")).Span[segment.Member] : 1f;
+        var parameters = w.Span.Slice(segment.Start, segment.Length);
+        var gradients = g.Span.Slice(segment.Start, segment.Length);
+        switch (step.Optimizer)
+        {
+            case PackOptimizer.Sgd:
+                var sgd = step.Sgd;
+                sgd.GradScale = scale;
+                CpuOptim.Sgd(parameters, gradients, sgd.Momentum != 0f ? state1!.Span.Slice(segment.Start, segment.Length) : default, sgd);
+                break;
+            case PackOptimizer.Adam:
+                var adam = step.Adam;
+                adam.GradScale = scale;
+                CpuOptim.Adam(parameters, gradients, state1!.Span.Slice(segment.Start, segment.Length), state2!.Span.Slice(segment.Start, segment.Length), adam);
+                break;
         }
     }
 

@@ -101,11 +101,11 @@ public sealed partial class CpuBackend : IBackend
 
     public void SgdUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float>? velocity, int count, in SgdParams sgd,
         DeviceBuffer<float>? gradScale = null) =>
-        _sgd.Run(Own(parameters), Own(gradients), velocity is null ? null : Own(velocity), 0, count, sgd.KernelParams(Scale(gradScale)));
+        _sgd.Run(Own(parameters), Own(gradients), velocity is null ? null : Own(velocity), count, sgd.KernelParams(Scale(gradScale)));
 
     public void AdamUpdate(DeviceBuffer<float> parameters, DeviceBuffer<float> gradients, DeviceBuffer<float> expAvg, DeviceBuffer<float> expAvgSq, int count,
         in AdamParams adam, DeviceBuffer<float>? gradScale = null) =>
-        _adam.Run(Own(parameters), Own(gradients), Own(expAvg), Own(expAvgSq), 0, count, adam.KernelParams(Scale(gradScale)));
+        _adam.Run(Own(parameters), Own(gradients), Own(expAvg), Own(expAvgSq), count, adam.KernelParams(Scale(gradScale)));
 
     /// <summary>The factor a clipped update reads: host memory here, so reading it waits for nothing.</summary>
     private static float Scale(DeviceBuffer<float>? gradScale) => gradScale is null ? 1f : Own(gradScale).First(1)[0];

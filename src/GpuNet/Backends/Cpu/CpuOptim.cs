@@ -104,28 +104,28 @@ internal abstract class ParallelUpdate(CpuWorkers workers) : IParallelWork
 {
     // Below this many parameters waking a second thread costs more than it saves.
     private const int MinParallelCount = 1 << 15;
-    private int _first, _count, _chunk;
+    private int _count, _chunk;
 
     /// <summary>Updates elements [start, start + length) with the op's arguments.</summary>
     protected abstract void Update(int start, int length);
 
-    /// <summary>Runs <see cref="Update"/> over [first, first + n), on the caller's thread alone when n is small.</summary>
-    protected void Run(int first, int n)
+    /// <summary>Runs <see cref="Update"/> over [0, n), on the caller's thread alone when n is small.</summary>
+    protected void Run(int n)
     {
         if (n < MinParallelCount || workers.Threads == 1)
         {
-            Update(first, n);
+            Update(0, n);
             return;
         }
         int width = Vector512<float>.Count; // the updates' vector width
-        (_first, _count, _chunk) = (first, n, (n / workers.Threads + width - 1) / width * width);
+        (_count, _chunk) = (n, (n / workers.Threads + width - 1) / width * width);
         workers.Run(this, (n + _chunk - 1) / _chunk);
     }
 
     public void Execute(int item, int worker)
     {
         int start = item * _chunk;
-        Update(_first + start, Math.Min(_chunk, _count - start));
+        Update(start, Math.Min(_chunk, _count - start));
     }
 }
 
@@ -134,18 +134,17 @@ internal sealed class ParallelSgd(CpuWorkers workers) : ParallelUpdate(workers)
     private CpuBuffer<float>? _w, _g, _v;
     private SgdKernelParams _sgd;
 
-    /// <summary>One SGD step over elements [first, first + n) of the buffers (a pack member's segment; 0 and all of them alone).</summary>
-    public void Run(CpuBuffer<float> parameters, CpuBuffer<float> gradients, CpuBuffer<float>? velocity, int first, int n, in SgdKernelParams p)
+    public void Run(CpuBuffer<float> parameters, CpuBuffer<float> gradients, CpuBuffer<float>? velocity, int n, in SgdKernelParams p)
     {
         // Length checks here, on the caller's thread, not as a worker's AggregateException.
-        _ = parameters.Span.Slice(first, n);
-        _ = gradients.Span.Slice(first, n);
+        _ = parameters.First(n);
+        _ = gradients.First(n);
         if (p.Momentum != 0f)
-            _ = (velocity ?? throw new ArgumentNullException(nameof(velocity), "SGD with momentum needs a velocity buffer")).Span.Slice(first, n);
+            _ = (velocity ?? throw new ArgumentNullException(nameof(velocity), "SGD with momentum needs a velocity buffer")).First(n);
         (_w, _g, _v, _sgd) = (parameters, gradients, velocity, p);
         try
         {
-            Run(first, n);
+            Run(n);
         }
         finally
         {
@@ -163,17 +162,17 @@ internal sealed class ParallelAdam(CpuWorkers workers) : ParallelUpdate(workers)
     private CpuBuffer<float>? _w, _g, _m, _v;
     private AdamKernelParams _adam;
 
-    /// <summary>One Adam step over parameters [first, first + n).</summary>
-    public void Run(CpuBuffer<float> parameters, CpuBuffer<float> gradients, CpuBuffer<float> expAvg, CpuBuffer<float> expAvgSq, int first, int n, in AdamKernelParams p)
+    /// <summary>One Adam step over the first <paramref name="n"/> parameters.</summary>
+    public void Run(CpuBuffer<float> parameters, CpuBuffer<float> gradients, CpuBuffer<float> expAvg, CpuBuffer<float> expAvgSq, int n, in AdamKernelParams p)
     {
-        _ = parameters.Span.Slice(first, n);
-        _ = gradients.Span.Slice(first, n);
-        _ = expAvg.Span.Slice(first, n);
-        _ = expAvgSq.Span.Slice(first, n);
+        _ = parameters.First(n);
+        _ = gradients.First(n);
+        _ = expAvg.First(n);
+        _ = expAvgSq.First(n);
         (_w, _g, _m, _v, _adam) = (parameters, gradients, expAvg, expAvgSq, p);
         try
         {
-            Run(first, n);
+            Run(n);
         }
         finally
         {
