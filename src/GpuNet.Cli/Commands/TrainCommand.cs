@@ -84,7 +84,7 @@ public static class TrainCommand
 
         // run.json is written for a new run, and again only when a resumed one is extended (a shorter --epochs leaves it as it was).
         bool saveRequest = saved is null || options.Epochs > saved.ResolveEpochs(data.Train.Count).Epochs;
-        var saver = directory is not null ? new RunSaver(directory, request, saveRequest, data.Train, Preprocessings.ForSource(request.Data.Source), standardization, data.Columns) : null;
+        var saver = directory is not null ? new RunSaver(directory, request, saveRequest, data.Train, Preprocessings.ForSource(request.Data.Source), standardization, data.Columns, data.Encoding) : null;
         var plots = directory is not null
             ? new TrainingPlots(directory.Path, backend, PlotPoints(data.Train, spec, standardization), PlotPoints(data.Test, spec, standardization), request.PlotEvery)
             : null;
