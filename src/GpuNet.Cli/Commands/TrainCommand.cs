@@ -59,6 +59,7 @@ public static class TrainCommand
         display.Note(notice);
         display.Note($"data: {data.Train.Name}, {data.Train.Count} train / {validationSet?.Count ?? 0} validation / {data.Test.Count} test rows, {data.Train.FeatureCount} features, {data.Train.ClassCount} classes");
         display.Note(FeaturesLine(request, standardization, data.Train));
+        if (data.Encoding is { } encoding) display.Note(EncodingNote.For(encoding, data.Train.Count));
         if (initFrom is not null)
             foreach (var note in ModelFileNotes.For(initFrom, request.InitFrom!)) display.Note(note);
         display.Note($"model: {spec.Describe()}, {spec.ParameterCount:N0} parameters{(options.Dropout > 0 ? $", dropout {options.Dropout}" : "")}; {OptimizerOptions.Describe(options)}, batch {options.BatchSize}, {options.Epochs} epochs");

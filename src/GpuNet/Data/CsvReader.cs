@@ -205,13 +205,21 @@ public static class CsvReader
         return Cells(row).Any(cell => Array.IndexOf(named, cell) >= 0 && !double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
     }
 
-    /// <summary>A first row with a feature cell that is not a number is a header (a label may be a name, so it does not count).</summary>
+    /// <summary>
+    /// A first row whose feature cells hold text and no number is a header (a label may be a name, so it does not count;
+    /// missing cells do not either). A row of text and numbers is data: categorical columns hold text on every row.
+    /// </summary>
     private static bool IsHeader(SepReader.Row row, int labelColumn)
     {
+        bool text = false;
         for (int c = 0; c < row.ColCount; c++)
-            if (c != labelColumn && !double.TryParse(row[c].Span.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                return true;
-        return false;
+        {
+            var cell = row[c].Span.Trim();
+            if (c == labelColumn || MissingValues.Contains(cell)) continue;
+            if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return false;
+            text = true;
+        }
+        return text;
     }
 
     /// <summary>
