@@ -12,6 +12,6 @@ public static class MissingValues
 
     private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> Lookup = new HashSet<string>(Texts, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
-    /// <summary>Whether a (trimmed) cell is missing.</summary>
-    public static bool Contains(ReadOnlySpan<char> cell) => Lookup.Contains(cell);
+    /// <summary>Whether a (trimmed) cell is missing. No missing text ends in a digit, so a number is passed over without a lookup.</summary>
+    public static bool Contains(ReadOnlySpan<char> cell) => !(cell.Length > 0 && char.IsAsciiDigit(cell[^1])) && Lookup.Contains(cell);
 }
