@@ -79,6 +79,18 @@ public sealed class CategoryOrder : IComparer<string>
         bool yNumber = double.TryParse(y, NumberStyles.Float, CultureInfo.InvariantCulture, out double b);
         return xNumber && yNumber ? a.CompareTo(b)
             : xNumber != yNumber ? (xNumber ? -1 : 1)
-            : string.CompareOrdinal(x, y);
+            : CodePoints(x ?? "", y ?? "");
+    }
+
+    /// <summary>Python's str order: by code point (UTF-16 order differs where a surrogate pair meets U+E000..U+FFFF).</summary>
+    private static int CodePoints(string x, string y)
+    {
+        var (a, b) = (x.EnumerateRunes(), y.EnumerateRunes());
+        while (true)
+        {
+            bool moreA = a.MoveNext(), moreB = b.MoveNext();
+            if (!moreA || !moreB) return moreA.CompareTo(moreB);
+            if (a.Current.Value != b.Current.Value) return a.Current.Value.CompareTo(b.Current.Value);
+        }
     }
 }

@@ -25,7 +25,10 @@ public sealed class TableEncodingTests
         var text = Fit("c,l\nb,0\nB,1\na,0\nb,1\n");
         var codes = Fit("g,l\n10,0\n9,1\n1.5,0\n01,1\n1.0,0\n", categorical: "g");
 
+        var astral = Fit("c,l\n\U0001F600,0\n\uFF01,1\n");
+
         Assert.Equal(["B", "a", "b"], text.Columns[0].Categories!); // by code point, as Python sorts str
+        Assert.Equal(["\uFF01", "\U0001F600"], astral.Columns[0].Categories!); // U+FF01 < U+1F600, though its UTF-16 unit is larger
         Assert.Equal(["1", "1.5", "9", "10"], codes.Columns[0].Categories!); // by value; 01 and 1.0 are one category
     }
 
