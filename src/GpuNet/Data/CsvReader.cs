@@ -186,7 +186,8 @@ public static class CsvReader
             return new CsvTable(name, features.ToArray(), new int[labels.Count], layout.FeatureCount) { Columns = layout.Names, Ids = ids, Categories = categories };
         var column = labels.Build(layout.Label);
         var classes = ClassEncoding.Fit(column, name);
-        if (format.Classes is null && format.Expected is null) CsvColumns.RequireNoIdLabel(classes, labels.Count, layout, name);
+        // A training file only: a test file goes on with its training file's categories, eval and predict with a model's.
+        if (format.Classes is null && format.Categories is null) CsvColumns.RequireNoIdLabel(classes, labels.Count, layout, name);
         return new CsvTable(name, features.ToArray(), classes.Encode(column, name), layout.FeatureCount)
             { LabelColumn = column, Classes = classes, Columns = layout.Names, Ids = ids, Categories = categories };
     }
