@@ -14,11 +14,7 @@ public static class TrainData
     {
         var loaded = DataSources.Load(request.Data with { MapAbove = (request.Train.Streaming.MemoryLimit ?? MemoryLimit.Host().Bytes) / 2 });
         var (trainSet, validationSet) = ValidationSplit.Carve(loaded.Train, request.ValFraction, request.Train.OrderSeed);
-        if (loaded.Categories is { } read && TableEncodings.Fit(trainSet, read, request.Data.Impute, loaded.Columns?.Features) is { } encoding)
-        {
-            (trainSet, validationSet) = (encoding.Apply(trainSet, read), validationSet is null ? null : encoding.Apply(validationSet, read));
-            loaded = loaded with { Test = encoding.Apply(loaded.Test, read), Encoding = encoding };
-        }
+        (loaded, trainSet, validationSet) = TableEncodings.Encode(loaded, trainSet, validationSet, request.Data.Impute);
         var standardization = Standardization.Applies(request.Standardize, request.Data.Source) ? Standardization.Fit(trainSet) : null;
         if (standardization is not null && loaded.Encoding is { } fitted) standardization = fitted.KeepOneHot(standardization);
         return new PreparedData(loaded with { Train = trainSet }, validationSet, standardization);

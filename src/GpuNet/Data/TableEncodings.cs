@@ -28,6 +28,17 @@ public static class TableEncodings
         return new TableEncoding(columns, impute);
     }
 
+    /// <summary>
+    /// Fits the encoding on <paramref name="train"/> (the training rows of <paramref name="loaded"/>, validation carved out)
+    /// and encodes them, <paramref name="validation"/> and the test set; everything as it was when there is nothing to encode.
+    /// </summary>
+    public static (DataSplit Loaded, Dataset Train, Dataset? Validation) Encode(DataSplit loaded, Dataset train, Dataset? validation, ImputeStrategy? impute)
+    {
+        if (loaded.Categories is not { } read || Fit(train, read, impute, loaded.Columns?.Features) is not { } encoding) return (loaded, train, validation);
+        return (loaded with { Test = encoding.Apply(loaded.Test, read), Encoding = encoding }, encoding.Apply(train, read),
+            validation is null ? null : encoding.Apply(validation, read));
+    }
+
     private static ColumnEncoding Categorical(string? name, float[] codes, IReadOnlyList<string> texts, ImputeStrategy? impute)
     {
         var counts = new int[texts.Count];
