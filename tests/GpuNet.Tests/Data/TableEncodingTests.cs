@@ -80,4 +80,20 @@ public sealed class TableEncodingTests
         Assert.Equal("d.csv: feature column \"y\" has no value in the training rows: drop it, or give it values",
             Assert.Throws<DataException>(() => TableEncodings.Fit(rows, read, ImputeStrategy.Median, ["x", "y"])).Message);
     }
+
+    [Fact]
+    public void The_encoding_is_fitted_on_the_training_rows_alone()
+    {
+        using var dir = new TempDirectory();
+        string train = dir.WriteText("train.csv", "c,x,l\nred,1,0\nblue,3,1\nred,,1\n");
+        string test = dir.WriteText("test.csv", "c,x,l\ngreen,1000,0\nblue,,1\n");
+        var split = CsvReader.LoadSplit(train, test, new CsvFormat(-1) { AllowMissing = true }, 0.2, seed: 0);
+
+        var (loaded, encoded, _) = TableEncodings.Encode(split, split.Train, null, ImputeStrategy.Mean);
+
+        Assert.Equal(["blue", "red"], loaded.Encoding!.Columns[0].Categories!); // green is only in the test file
+        Assert.Equal("2", loaded.Encoding.Columns[1].Fill); // the mean of 1 and 3, not of the test file's 1000
+        Assert.Equal([0f, 1f, 1f, 1f, 0f, 3f, 0f, 1f, 2f], encoded.ToFloat32());
+        Assert.Equal([0f, 0f, 1000f, 1f, 0f, 2f], loaded.Test.ToFloat32());
+    }
 }
