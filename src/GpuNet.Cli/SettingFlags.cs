@@ -18,6 +18,7 @@ public static class SettingFlags
         [Setting.TestLabels] = "--test-labels", [Setting.Samples] = "--samples", [Setting.Classes] = "--classes", [Setting.Noise] = "--noise",
         [Setting.Data] = "--data", [Setting.TestFraction] = "--test-fraction", [Setting.LabelColumn] = "--label-column",
         [Setting.IgnoreColumns] = "--ignore-columns", [Setting.IdColumn] = "--id-column",
+        [Setting.Categorical] = "--categorical", [Setting.Impute] = "--impute",
         [Setting.DataDir] = "--data-dir", [Setting.Model] = "--model", [Setting.Hidden] = "--hidden", [Setting.Activation] = "--activation",
         [Setting.Device] = "--device", [Setting.Distributed] = "--distributed",
         [Setting.InitFrom] = "--init-from", [Setting.OutDir] = "--out",

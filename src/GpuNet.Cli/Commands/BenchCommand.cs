@@ -100,7 +100,10 @@ public static class BenchCommand
     {
         if (request.Data == BenchCommandOptions.RandomData)
             return BenchData.Random(request.Samples, 784, request.Model == ModelKind.Logistic ? 2 : 10, request.Seed);
-        return DataSources.Load(new DataOptions { Source = request.Data, DataDir = request.DataDir, Seed = request.Seed });
+        // A CSV's categorical columns are one-hot, as train encodes them: the network is the width a trained one would be.
+        var split = DataSources.Load(new DataOptions { Source = request.Data, DataDir = request.DataDir, Seed = request.Seed });
+        var (loaded, train, _) = TableEncodings.Encode(split, split.Train, null, null);
+        return loaded with { Train = train };
     }
 
     /// <summary>Opens each device in turn (one at a time, so they never compete) and collects its results.</summary>

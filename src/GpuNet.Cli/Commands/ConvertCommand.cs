@@ -29,7 +29,8 @@ public static class ConvertCommand
         if (!overwrite && targets.FirstOrDefault(File.Exists) is { } existing)
             throw new UsageException($"--out {outDir} already holds {Path.GetFileName(existing)}; pass --overwrite to replace it");
 
-        var table = CsvReader.Read(source, new CsvFormat(labelColumn, header));
+        var table = CsvReader.Read(source, new CsvFormat(labelColumn, header) { AllowMissing = true });
+        ConvertedSet.RequireNumbers(table);
         var classes = table.Classes; // fitted on this file by the reader, which encoded table.Labels with them
         try
         {
@@ -42,4 +43,5 @@ public static class ConvertCommand
         stderr.WriteLine($"wrote {table.Count} rows of {table.FeatureCount} features and {classes.Count} classes to {targets[0]}, {targets[1]} and {targets[2]} ({ConvertedSet.ManifestName} binds them)");
         return ExitCodes.Success;
     }
+
 }

@@ -21,13 +21,15 @@ public sealed class DataCommandOptions
     public Option<string> LabelColumn { get; } = new("--label-column") { Description = "CSV: the label column, by header name or zero-based index (negative counts from the end: -1 is the last)", DefaultValueFactory = _ => "0" };
     public Option<string?> IgnoreColumns { get; } = new("--ignore-columns") { Description = "CSV: columns that are not features, comma-separated header names or zero-based indices" };
     public Option<string?> IdColumn { get; } = new("--id-column") { Description = "CSV: a column that identifies the rows (header name or index): never a feature; predict copies it into its output" };
+    public Option<string?> Categorical { get; } = new("--categorical") { Description = "CSV: feature columns to one-hot encode although they hold numbers (integer codes), comma-separated header names or zero-based indices; a text column always is (categories fitted on the training split, an unseen one all zeros)" };
+    public Option<string?> Impute { get; } = new Option<string?>("--impute") { Description = "CSV: fill missing feature cells (empty, NA, NaN, ...) with the training split's mean, median or most-frequent value (scikit-learn's SimpleImputer; a categorical column takes its most frequent category); without it a missing cell is an error" }.AcceptOnlyFromAmong([.. ImputeStrategies.Names]);
     public Option<bool> Header { get; } = new("--header") { Description = "CSV: the first row is a header (detected when not given)" };
     public Option<int> Samples { get; } = new("--samples") { Description = "Synthetic sets: number of points", DefaultValueFactory = _ => 1000 };
     public Option<int?> Classes { get; } = new("--classes") { Description = "Synthetic sets: number of classes (blobs, spirals)" };
     public Option<float?> Noise { get; } = new("--noise") { Description = "Synthetic sets: noise (σ of the blobs, angle jitter of the spirals)" };
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed for synthetic data and the held-out splits (and, for train, initialisation and shuffling)", DefaultValueFactory = _ => 0 };
 
-    public IEnumerable<Option> All => [Data, DataDir, TestData, Labels, TestLabels, TestFraction, LabelColumn, IgnoreColumns, IdColumn, Header, Samples, Classes, Noise, Seed];
+    public IEnumerable<Option> All => [Data, DataDir, TestData, Labels, TestLabels, TestFraction, LabelColumn, IgnoreColumns, IdColumn, Categorical, Impute, Header, Samples, Classes, Noise, Seed];
 
     public DataOptions Read(ParseResult parsed) => new()
     {
@@ -41,6 +43,8 @@ public sealed class DataCommandOptions
         LabelName = ColumnIndex(parsed.GetValue(LabelColumn)!) is null ? parsed.GetValue(LabelColumn) : null,
         IgnoreColumns = Columns(parsed.GetValue(IgnoreColumns), IgnoreColumns),
         IdColumn = parsed.GetValue(IdColumn) is { } id ? Column(id, IdColumn) : null,
+        Categorical = Columns(parsed.GetValue(Categorical), Categorical),
+        Impute = parsed.GetValue(Impute) is { } impute && ImputeStrategies.TryParse(impute, out var strategy) ? strategy : null,
         Header = parsed.GetValue(Header) ? true : null,
         Samples = parsed.GetValue(Samples),
         Classes = parsed.GetValue(Classes),

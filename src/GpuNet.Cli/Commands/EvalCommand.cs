@@ -80,16 +80,18 @@ public static class EvalCommand
         {
             if (named) throw new UsageException($"--all-rows applies to CSV files; '{source}' is evaluated on its test split");
             if (options.TestData is not null) throw new UsageException("--all-rows evaluates --data itself; leave out --test-data");
-            var table = CsvReader.Read(source, CsvFormat.Of(options) with { Expected = checkpoint.Columns });
+            var table = CsvReader.Read(source, checkpoint.ReadFormat(CsvFormat.Of(options)));
             var labels = ClassEncoding.FromNames(checkpoint.ClassNames).Encode(table.LabelColumn!, table.Name);
-            data = new Dataset(Path.GetFileName(source), table.Features, labels, table.FeatureCount, checkpoint.Spec.Classes);
+            var features = checkpoint.Encode(table);
+            data = new Dataset(Path.GetFileName(source), features, labels, features.Length / table.Count, checkpoint.Spec.Classes);
             rows = $"{data.Name} all rows";
         }
         else
         {
             // A CSV's labels are encoded with the model's classes, so a file that lacks one still lines up.
             // A CSV with a header is matched to the model's feature names, in any order.
-            data = DataSources.Load(options with { ClassNames = checkpoint.ClassNames, ExpectedColumns = checkpoint.Columns }).Test;
+            var split = DataSources.Load(checkpoint.ReadOptions(options));
+            data = checkpoint.Encode(split.Test, split.Categories);
             // A --test-data set carries the training file's name: the report names the file it scores.
             rows = options.TestData is { } testFile ? $"{(testFile.Trim() == InputFile.StandardInput ? "standard input" : Path.GetFileName(testFile))} test file" : $"{data.Name} test split";
         }

@@ -12,7 +12,7 @@ public static class ExportCommand
         var output = new Option<string>("--output") { Description = $"The ONNX file to write (atomically; '-' is stdout); it may not name {CheckpointOption.Name}", Required = true };
         var activation = EvalCommand.PlainActivationOption();
         return Verb.Create("export",
-            "Export a saved model to ONNX (opset 13): input 'features' [N, F] of raw values as predict reads them, with the recorded preprocessing inside the graph; " +
+            "Export a saved model to ONNX (opset 13): input 'features' [N, F] of raw values as predict reads them (a model with categorical columns or --impute: one input per raw CSV column, encoded with ai.onnx.ml operators), with the recorded preprocessing inside the graph; " +
             "outputs 'probabilities' [N, C] (predict's prob_* columns) and 'label' [N] (int64 class index); class names in the metadata.",
             [checkpoint, CheckpointOption.Retired(), output, activation],
             parsed => Run(parsed.GetValue(checkpoint)!, parsed.GetValue(output)!, EvalCommand.ReadActivation(parsed, activation), stderr));

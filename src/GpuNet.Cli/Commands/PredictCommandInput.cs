@@ -26,8 +26,9 @@ internal static class PredictCommandInput
         else
         {
             using var reader = new StreamReader(stream, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
-            var table = CsvReader.Read(reader, path == InputFile.StandardInput ? "standard input" : path, format with { Expected = checkpoint.Columns });
-            (features, width, applied, ids) = (table.Features, table.FeatureCount, Preprocessing.None, table.Ids);
+            var table = CsvReader.Read(reader, path == InputFile.StandardInput ? "standard input" : path, checkpoint.ReadFormat(format));
+            features = checkpoint.Encode(table);
+            (width, applied, ids) = (features.Length / table.Count, Preprocessing.None, table.Ids);
             if (width == checkpoint.Spec.Inputs + 1) hint = " (does the file still have its label column? predict takes features only)";
         }
         if (width != checkpoint.Spec.Inputs)

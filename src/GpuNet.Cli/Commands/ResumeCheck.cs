@@ -44,6 +44,8 @@ public static class ResumeCheck
         yield return (d.LabelColumn, r => r.Data.LabelName ?? Text(r.Data.LabelColumn));
         yield return (d.IgnoreColumns, r => string.Join(",", r.Data.IgnoreColumns));
         yield return (d.IdColumn, r => r.Data.IdColumn ?? "(none)");
+        yield return (d.Categorical, r => string.Join(",", r.Data.Categorical));
+        yield return (d.Impute, r => r.Data.Impute?.Name() ?? "(none)");
         yield return (d.Header, r => Text(r.Data.Header));
         yield return (d.Samples, r => Text(r.Data.Samples));
         yield return (d.Classes, r => Text(r.Data.Classes));

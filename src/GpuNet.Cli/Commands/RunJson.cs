@@ -52,6 +52,8 @@ public static class RunJson
             else if ((file && !npy) || d.LabelColumn != 0) w.WriteNumber("label_column", d.LabelColumn);
             if (d.IgnoreColumns.Count > 0) Strings(w, "ignore_columns", d.IgnoreColumns);
             if (d.IdColumn is not null) w.WriteString("id_column", d.IdColumn);
+            if (d.Categorical.Count > 0) Strings(w, "categorical", d.Categorical);
+            if (d.Impute is { } impute) w.WriteString("impute", impute.Name());
             if (d.Header is { } header) w.WriteBoolean("header", header);
             if (synthetic || d.Samples != 1000) w.WriteNumber("samples", d.Samples);
             if (d.Classes is { } classes) w.WriteNumber("classes", classes);
@@ -130,6 +132,8 @@ public static class RunJson
             LabelName = Get<string?>(root, "label_column", e => e.ValueKind == JsonValueKind.String ? e.GetString() : null, null),
             IgnoreColumns = Get<IReadOnlyList<string>>(root, "ignore_columns", e => e.EnumerateArray().Select(c => c.GetString() ?? throw new JsonException("ignore_columns holds null")).ToArray(), []),
             IdColumn = Text(root, "id_column"),
+            Categorical = Get<IReadOnlyList<string>>(root, "categorical", e => e.EnumerateArray().Select(c => c.GetString() ?? throw new JsonException("categorical holds null")).ToArray(), []),
+            Impute = Text(root, "impute") is { } impute ? (ImputeStrategies.TryParse(impute, out var strategy) ? strategy : throw new JsonException($"impute is {impute}")) : null,
             Header = Get<bool?>(root, "header", e => e.GetBoolean(), null),
             Samples = Get(root, "samples", e => e.GetInt32(), 1000),
             Classes = Get<int?>(root, "classes", e => e.GetInt32(), null),

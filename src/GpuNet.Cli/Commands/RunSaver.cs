@@ -19,12 +19,15 @@ public sealed class RunSaver
     private readonly Preprocessing _preprocessing;
     private readonly Standardization? _standardization;
     private readonly FeatureColumns? _columns;
+    private readonly TableEncoding? _encoding;
 
     /// <param name="saveRequest">False when resuming a run whose description does not change (run.json stays as it was).</param>
     /// <param name="columns">The CSV header's names, which the checkpoints store; null for data without names.</param>
+    /// <param name="encoding">The encoding of a CSV's categorical columns and missing cells, which the checkpoints store; null for none.</param>
     public RunSaver(RunDirectory directory, TrainRequest request, bool saveRequest, Dataset train, Preprocessing preprocessing, Standardization? standardization,
-        FeatureColumns? columns)
+        FeatureColumns? columns, TableEncoding? encoding = null)
     {
+        _encoding = encoding;
         _outDir = directory.Path;
         _train = train;
         _preprocessing = preprocessing;
@@ -54,5 +57,5 @@ public sealed class RunSaver
 
     private ModelCheckpoint Checkpoint(IModelRun run) =>
         ModelCheckpoint.FromNetwork(run.Network, _preprocessing, _train.ClassNames, run.State.Epoch, run.State.GlobalStep(run.StepsPerEpoch),
-            standardization: _standardization, columns: _columns);
+            standardization: _standardization, columns: _columns, encoding: _encoding);
 }

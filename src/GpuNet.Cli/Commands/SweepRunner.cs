@@ -30,7 +30,7 @@ internal sealed class SweepRunner(string sweepDir, bool writesResults, SweepResu
         TrainingState? start;
         try
         {
-            var saver = new RunSaver(directory, request, saveRequest: !begun, data.Data.Train, Preprocessings.ForSource(request.Data.Source), data.Standardization, data.Data.Columns);
+            var saver = new RunSaver(directory, request, saveRequest: !begun, data.Data.Train, Preprocessings.ForSource(request.Data.Source), data.Standardization, data.Data.Columns, data.Data.Encoding);
             _open[member.Index] = (directory, saver, []);
             var point = begun ? RunCheckpoints.LoadForResume(dir) : null;
             point?.Restore(run.Network, run.Optimizer);

@@ -59,6 +59,7 @@ public static class TrainCommand
         display.Note(notice);
         display.Note($"data: {data.Train.Name}, {data.Train.Count} train / {validationSet?.Count ?? 0} validation / {data.Test.Count} test rows, {data.Train.FeatureCount} features, {data.Train.ClassCount} classes");
         display.Note(FeaturesLine(request, standardization, data.Train));
+        if (data.Encoding is { } encoding) display.Note(EncodingNote.For(encoding, data.Train.Count));
         if (initFrom is not null)
             foreach (var note in ModelFileNotes.For(initFrom, request.InitFrom!)) display.Note(note);
         if (MlpRecipe.Describe(request) is { } recipe) display.Note(recipe);
@@ -85,7 +86,7 @@ public static class TrainCommand
 
         // run.json is written for a new run, and again only when a resumed one is extended (a shorter --epochs leaves it as it was).
         bool saveRequest = saved is null || options.Epochs > saved.ResolveEpochs(data.Train.Count).Epochs;
-        var saver = directory is not null ? new RunSaver(directory, request, saveRequest, data.Train, Preprocessings.ForSource(request.Data.Source), standardization, data.Columns) : null;
+        var saver = directory is not null ? new RunSaver(directory, request, saveRequest, data.Train, Preprocessings.ForSource(request.Data.Source), standardization, data.Columns, data.Encoding) : null;
         var plots = directory is not null
             ? new TrainingPlots(directory.Path, backend, PlotPoints(data.Train, spec, standardization), PlotPoints(data.Test, spec, standardization), request.PlotEvery)
             : null;

@@ -21,11 +21,11 @@ public sealed class ModelCheckpoint
         HiddenKey = "hidden", ActivationKey = "activation", PreprocessingKey = "preprocessing",
         ClassNamesKey = "class_names", EpochKey = "epoch", StepKey = "step",
         StandardizeMeanKey = "standardize_mean", StandardizeScaleKey = "standardize_scale",
-        FeatureNamesKey = "feature_names", SkippedColumnsKey = "skipped_columns";
+        FeatureNamesKey = "feature_names", SkippedColumnsKey = "skipped_columns", FeatureEncodingKey = "feature_encoding";
 
     private static readonly HashSet<string> ReservedKeys =
         [FormatKey, ModelKey, InputsKey, ClassesKey, HiddenKey, ActivationKey, PreprocessingKey, ClassNamesKey, EpochKey, StepKey,
-         StandardizeMeanKey, StandardizeScaleKey, FeatureNamesKey, SkippedColumnsKey, SafetensorsFile.ChecksumKey];
+         StandardizeMeanKey, StandardizeScaleKey, FeatureNamesKey, SkippedColumnsKey, FeatureEncodingKey, SafetensorsFile.ChecksumKey];
 
     /// <summary>Bounds the model a corrupt header can make us build.</summary>
     private const int MaxHiddenLayers = 1000;
@@ -83,16 +83,33 @@ public sealed class ModelCheckpoint
     public Standardization? Standardization { get; }
 
     /// <summary>
-    /// The CSV header names of the model's inputs and of the columns training read but did not use; null for data
-    /// without names (a headerless CSV, IDX, .npy, or a checkpoint older than names), which is matched by position.
+    /// How the raw CSV columns become the model's inputs (one-hot categories, filled missing cells); null when the inputs
+    /// are the raw values (any model without categorical columns or an imputer, and every checkpoint older than encodings).
+    /// </summary>
+    public TableEncoding? Encoding
+    {
+        get;
+        init
+        {
+            if (value is not null && value.Width != Spec.Inputs)
+                throw new ArgumentException($"an encoding of {value.Width} inputs for a model of {Spec.Inputs}", nameof(value));
+            field = value;
+        }
+    }
+
+    /// <summary>
+    /// The CSV header names of the model's raw feature columns (its inputs, or with an <see cref="Encoding"/> the columns it
+    /// encodes: set that first) and of the columns training read but did not use; null for data without names (a headerless
+    /// CSV, IDX, .npy, or a checkpoint older than names), which is matched by position.
     /// </summary>
     public FeatureColumns? Columns
     {
         get;
         init
         {
-            if (value is not null && value.Features.Count != Spec.Inputs)
-                throw new ArgumentException($"{value.Features.Count} feature names for a model of {Spec.Inputs} inputs", nameof(value));
+            int raw = Encoding?.Columns.Count ?? Spec.Inputs;
+            if (value is not null && value.Features.Count != raw)
+                throw new ArgumentException($"{value.Features.Count} feature names for a model of {raw} raw columns", nameof(value));
             field = value;
         }
     }
@@ -110,8 +127,9 @@ public sealed class ModelCheckpoint
 
     /// <summary>A checkpoint of a network's current weights (waits for the device and copies them to the host).</summary>
     public static ModelCheckpoint FromNetwork(Network network, Preprocessing preprocessing, IReadOnlyList<string> classNames,
-        int epoch, long step, IReadOnlyDictionary<string, string>? extra = null, Standardization? standardization = null, FeatureColumns? columns = null)
-        => new(network.Spec, network.ExportParameters(), preprocessing, classNames, epoch, step, extra, standardization) { Columns = columns };
+        int epoch, long step, IReadOnlyDictionary<string, string>? extra = null, Standardization? standardization = null, FeatureColumns? columns = null,
+        TableEncoding? encoding = null)
+        => new(network.Spec, network.ExportParameters(), preprocessing, classNames, epoch, step, extra, standardization) { Encoding = encoding, Columns = columns };
 
     /// <summary>A network on <paramref name="backend"/> holding these weights, for batches of up to <paramref name="maxRows"/> rows.</summary>
     public Network CreateNetwork(IBackend backend, int maxRows)
@@ -184,8 +202,9 @@ public sealed class ModelCheckpoint
         var parameters = SpecTensors.Check(spec, content.Tensors, file);
         var standardization = ParseStandardization(content.Metadata, inputs, file);
         var extra = content.Metadata.Where(p => !ReservedKeys.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value);
+        var encoding = content.Metadata.TryGetValue(FeatureEncodingKey, out var json) ? FeatureEncodingJson.Read(json, inputs, file, FeatureEncodingKey) : null;
         return new ModelCheckpoint(spec, parameters, preprocessing, classNames, epoch, step, extra, standardization)
-            { Converted = content.Converted, Columns = ParseColumns(content.Metadata, inputs, file) };
+            { Converted = content.Converted, Encoding = encoding, Columns = ParseColumns(content.Metadata, inputs, encoding, file) };
     }
 
     /// <summary>Throws a <see cref="UsageException"/> unless this checkpoint has exactly the architecture <paramref name="expected"/> (e.g. the checkpoint a new run takes its first weights from).</summary>
@@ -224,9 +243,11 @@ public sealed class ModelCheckpoint
             metadata[StandardizeMeanKey] = JsonSerializer.Serialize(z.Mean);
             metadata[StandardizeScaleKey] = JsonSerializer.Serialize(z.Scale);
         }
+        // feature_names says what each input is ("colour=red"); an encoding keeps the raw columns' names, which input files are matched by.
+        if (Encoding is { } encoding) metadata[FeatureEncodingKey] = FeatureEncodingJson.Write(encoding);
         if (Columns is { } columns)
         {
-            metadata[FeatureNamesKey] = JsonSerializer.Serialize(columns.Features, ReadableJson);
+            metadata[FeatureNamesKey] = JsonSerializer.Serialize(Encoding?.InputNames() ?? columns.Features, ReadableJson);
             metadata[SkippedColumnsKey] = JsonSerializer.Serialize(columns.Skipped, ReadableJson);
         }
         foreach (var (key, value) in Extra) metadata[key] = value;
@@ -280,7 +301,7 @@ public sealed class ModelCheckpoint
     }
 
     /// <summary>Both column keys or neither (a checkpoint from before names, matched by position); one feature name per input.</summary>
-    private static FeatureColumns? ParseColumns(IReadOnlyDictionary<string, string> metadata, int inputs, string file)
+    private static FeatureColumns? ParseColumns(IReadOnlyDictionary<string, string> metadata, int inputs, TableEncoding? encoding, string file)
     {
         bool hasFeatures = metadata.TryGetValue(FeatureNamesKey, out var features), hasSkipped = metadata.TryGetValue(SkippedColumnsKey, out var skipped);
         if (!hasFeatures && !hasSkipped) return null;
@@ -289,7 +310,10 @@ public sealed class ModelCheckpoint
         var names = ParseStrings(features!, FeatureNamesKey, file);
         if (names.Length != inputs)
             throw new DataException($"{file}: metadata '{FeatureNamesKey}' lists {names.Length} names for {inputs} inputs");
-        return new FeatureColumns(names, ParseStrings(skipped!, SkippedColumnsKey, file));
+        if (encoding is not null && encoding.Columns.Any(c => c.Name is null))
+            throw new DataException($"{file}: metadata '{FeatureEncodingKey}' has a column without a name, but '{FeatureNamesKey}' names the inputs");
+        var raw = encoding?.Columns.Select(c => c.Name!).ToArray() ?? names;
+        return new FeatureColumns(raw, ParseStrings(skipped!, SkippedColumnsKey, file));
     }
 
     private static string[] ParseStrings(string json, string key, string file)

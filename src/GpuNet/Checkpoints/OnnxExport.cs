@@ -4,12 +4,15 @@ using GpuNet.IO;
 using GpuNet.Kernels;
 using GpuNet.Nn;
 using Onnx;
+using static GpuNet.Checkpoints.OnnxNodes;
 
 namespace GpuNet.Checkpoints;
 
 /// <summary>
 /// A checkpoint as an ONNX model (opset 13) that answers as predict does: input <c>features</c> [N, F] holds the raw
-/// values predict reads (bytes 0..255 for a model trained on IDX images, CSV numbers as written); the graph applies the
+/// values predict reads (bytes 0..255 for a model trained on IDX images, CSV numbers as written) — or, for a model that
+/// encodes categorical columns or missing cells, one input per raw CSV column encoded in the graph (<see cref="OnnxTableEncoding"/>,
+/// ai.onnx.ml opset 2); the graph applies the
 /// recorded preprocessing (÷255, then the standardisation as Sub and Div with the stored float32 mean and scale, the same
 /// float32 operations as <see cref="ModelCheckpoint.PrepareFeatures"/>), one Gemm (transB=1, W is [out, in]) per layer
 /// with the hidden activations, and softmax — or for logistic regression sigmoid, presented as the two columns (1 − p, p).
@@ -40,8 +43,10 @@ public static class OnnxExport
         ArgumentNullException.ThrowIfNull(checkpoint);
         var spec = checkpoint.Spec;
         var graph = new GraphProto { Name = "gpunet" };
-        graph.Input.Add(FloatValue(InputName, spec.Inputs));
+        // A model with an encoding takes its raw CSV columns, one input each, and encodes them inside the graph.
         string x = InputName;
+        if (checkpoint.Encoding is { } encoding) x = OnnxTableEncoding.Add(graph, encoding);
+        else graph.Input.Add(FloatValue(InputName, spec.Inputs));
 
         // A plain state dict records no preprocessing (see PrepareFeatures): its features go in as they are.
         if (!checkpoint.IsPlainStateDict && checkpoint.Preprocessing == Preprocessing.ScaleBytes)
@@ -93,6 +98,7 @@ public static class OnnxExport
             Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Int64, Shape = Shape(null) } },
         });
 
+        OnnxTableEncoding.RequireDistinctNames(graph);
         var model = new ModelProto
         {
             IrVersion = IrVersion,
@@ -101,6 +107,7 @@ public static class OnnxExport
             DocString = spec.Describe(),
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        if (checkpoint.Encoding is not null) model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxTableEncoding.MlDomain, Version = OnnxTableEncoding.MlOpset });
         model.MetadataProps.Add(new StringStringEntryProto { Key = ModelCheckpoint.ClassNamesKey, Value = JsonSerializer.Serialize(checkpoint.ClassNames) });
         model.MetadataProps.Add(new StringStringEntryProto { Key = ModelCheckpoint.ModelKey, Value = spec.Describe() });
         return model;
@@ -113,46 +120,4 @@ public static class OnnxExport
         Activation.Tanh => "Tanh",
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "no ONNX operator for this activation"),
     };
-
-    private static AttributeProto IntAttribute(string name, long value) =>
-        new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
-
-    private static NodeProto Node(GraphProto graph, string op, string[] inputs, string output)
-    {
-        var node = new NodeProto { OpType = op, Name = output };
-        node.Input.AddRange(inputs);
-        node.Output.Add(output);
-        graph.Node.Add(node);
-        return node;
-    }
-
-    private static string Binary(GraphProto graph, string op, string a, string b, string output) => Node(graph, op, [a, b], output).Output[0];
-
-    /// <summary>An initializer, its float32 values stored as raw little-endian bytes (ONNX's raw_data layout).</summary>
-    private static string Constant(GraphProto graph, string name, long[] dims, float[] values)
-    {
-        var tensor = new TensorProto { Name = name, DataType = (int)TensorProto.Types.DataType.Float };
-        tensor.Dims.AddRange(dims);
-        var bytes = new byte[checked(values.Length * sizeof(float))];
-        for (int i = 0; i < values.Length; i++)
-            System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), values[i]);
-        tensor.RawData = ByteString.CopyFrom(bytes);
-        graph.Initializer.Add(tensor);
-        return name;
-    }
-
-    /// <summary>A float tensor [N, <paramref name="width"/>] with the batch dimension named N.</summary>
-    private static ValueInfoProto FloatValue(string name, int width) => new()
-    {
-        Name = name,
-        Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = Shape(width) } },
-    };
-
-    private static TensorShapeProto Shape(int? width)
-    {
-        var shape = new TensorShapeProto();
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "N" });
-        if (width is { } w) shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = w });
-        return shape;
-    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using GpuNet.Settings;
 
 namespace GpuNet.Data;
 
@@ -118,5 +119,15 @@ public static class ConvertedSet
             || (manifest.Complete && (manifest.Files is null || manifest.Files.Any(f => f?.Name is null || f.Sha256 is null))))
             throw new DataException($"{path}: not a manifest of `gpunet convert` (expected \"format\": \"{Format}\", a generation and its files)");
         return manifest;
+    }
+
+    /// <summary>A .npy holds numbers: a categorical column or a missing cell (which train encodes or imputes) is refused, naming the first.</summary>
+    public static void RequireNumbers(CsvTable table)
+    {
+        string Column(int f) => table.Columns is { } names ? $"column {ClassEncoding.Echo(names.Features[f])}" : $"feature column {f + 1}";
+        if (Enumerable.Range(0, table.FeatureCount).FirstOrDefault(table.Categories.IsCategorical, -1) is var categorical and >= 0)
+            throw new DataException($"{table.Name}: {Column(categorical)} holds categories, and a converted set holds numbers only: train on the CSV itself, which one-hot encodes them");
+        if (Array.FindIndex(table.Features, float.IsNaN) is var missing and >= 0)
+            throw new DataException($"{table.Name}: data row {missing / table.FeatureCount + 1}, {Column(missing % table.FeatureCount)}: missing value, and a converted set holds numbers only: train on the CSV itself with {Setting.Impute}");
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using GpuNet.Settings;
-using nietras.SeparatedValues;
 
 namespace GpuNet.Data;
 
@@ -71,22 +70,44 @@ internal static class CsvColumns
     }
 
     /// <summary>
-    /// For a feature cell that is not a number, in a file with a label: the row's feature columns that hold text, and how
-    /// to make one the label or drop them (a text column is most often the label, or an id, in the wrong place).
+    /// For text in a numeric feature column of a training file (one whose first value was a number): how to read the column as
+    /// categories, or drop it. A model's columns (predict, eval) have their kinds fixed, so the hint says so instead.
     /// </summary>
-    public static SettingMessage TextHint(SepReader.Row row, CsvLayout layout)
+    public static SettingMessage TextHint(CsvLayout layout, int column, CsvFormat format)
     {
-        if (layout.Label < 0) return default;
-        var text = new List<int>();
-        for (int c = 0; c < row.ColCount; c++)
-            if (layout.Roles[c] >= 0 && !double.TryParse(row[c].Span.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _)) text.Add(c);
+        if (format.Categories is not null) return $"; the model reads column {column + 1}{Named(layout, column)} as numbers";
         if (layout.Header is { } header)
+            return $"; to one-hot encode column {ClassEncoding.Echo(header[column])} pass {Setting.Categorical} {ClassEncoding.Echo(header[column])}, or drop it with {Setting.IgnoreColumns}";
+        return $"; to one-hot encode column {column + 1} pass {Setting.Categorical} {column} (0-based), or drop it with {Setting.IgnoreColumns}";
+    }
+
+    /// <summary>A label of names that no two rows share is an id: from this many rows on (a toy table may have one row per class), it is refused.</summary>
+    private const int IdLabelRows = 20;
+
+    /// <summary>
+    /// Refuses a training file's label column whose names are all different, as an id's are: most often the label is
+    /// another column (the default is column 0), and a text feature column is now one-hot encoded rather than an error.
+    /// </summary>
+    public static void RequireNoIdLabel(ClassEncoding classes, int rows, CsvLayout layout, string file)
+    {
+        if (classes.IsNumeric || classes.Count < rows || rows < IdLabelRows) return;
+        string label = layout.Header is { } header ? ClassEncoding.Echo(header[layout.Label]) : $"{layout.Label + 1}";
+        throw new DataException($"{file}: the label column {label} holds a different name on each of its {rows} rows, as an id column does: "
+            + $"name the label with {Setting.LabelColumn}, and drop the id with {Setting.IdColumn} or {Setting.IgnoreColumns}");
+    }
+
+    /// <summary>" (\"size\")": a column's header name for a message, or nothing without a header.</summary>
+    public static string Named(CsvLayout layout, int column) => layout.Header is { } header ? $" ({ClassEncoding.Echo(header[column])})" : "";
+
+    /// <summary>The feature positions of <paramref name="names"/> (header names or indices); a column that is not a feature is refused.</summary>
+    public static IEnumerable<int> Features(IReadOnlyList<string> names, CsvLayout layout, int columns, string file, int line)
+    {
+        foreach (string name in names)
         {
-            if (text.Count == 1)
-                return $"; column {ClassEncoding.Echo(header[text[0]])} holds text: if it is the label, pass {Setting.LabelColumn} {ClassEncoding.Echo(header[text[0]])} (the label is now {ClassEncoding.Echo(header[layout.Label])}), or drop it with {Setting.IgnoreColumns}";
-            return $"; columns {List(text.Select(c => header[c]))} hold text: pass the label's name to {Setting.LabelColumn} (the label is now {ClassEncoding.Echo(header[layout.Label])}), and drop the others with {Setting.IgnoreColumns}";
+            int c = Resolve(name, layout.Header, columns, file, line, "categorical column");
+            yield return layout.Roles[c] >= 0 ? layout.Roles[c]
+                : throw new DataException($"{file}: categorical column {ClassEncoding.Echo(name)} is not a feature (it is the label, the id or an ignored column)");
         }
-        return $"; if column {text[0] + 1} is the label, pass {Setting.LabelColumn} {text[0]} (0-based; the label is now column {layout.Label + 1})";
     }
 
     /// <summary>A column by index (an integer, as the options read it) or by header name.</summary>

@@ -17,6 +17,8 @@ public sealed record CsvTable(string Name, float[] Features, int[] Labels, int F
     public FeatureColumns? Columns { get; init; }
     /// <summary>Each row's <see cref="CsvFormat.IdColumn"/> value as written; null without one.</summary>
     public IReadOnlyList<string>? Ids { get; init; }
+    /// <summary>Which features are categorical, and the texts of the codes <see cref="Features"/> holds for them (NaN: missing).</summary>
+    public CsvCategories Categories { get; init; } = CsvCategories.Detect(FeatureCount, []);
 }
 
 /// <summary>How to read a CSV file: which column holds the label and whether the first row is a header.</summary>
@@ -34,6 +36,9 @@ public sealed record CsvFormat(int LabelColumn = 0, bool? Header = null)
         IgnoreColumns = options.IgnoreColumns,
         IdColumn = options.IdColumn,
         Expected = options.ExpectedColumns,
+        Categorical = options.Categorical,
+        Categories = options.Encoding is { } model ? CsvCategories.Of(model) : null,
+        AllowMissing = options.Impute is not null || options.Encoding?.Impute is not null,
     };
 
     /// <summary>The classes to encode labels with (a saved model's), instead of fitting them on the training file; null to fit.</summary>
@@ -47,6 +52,12 @@ public sealed record CsvFormat(int LabelColumn = 0, bool? Header = null)
     public string? IdColumn { get; init; }
     /// <summary>A model's named columns: a file with a header gives its features in this order, matched by name; null reads them by position.</summary>
     public FeatureColumns? Expected { get; init; }
+    /// <summary>Feature columns (header names or indices) whose values are categories even where they are numbers.</summary>
+    public IReadOnlyList<string> Categorical { get; init; } = [];
+    /// <summary>The kinds and codes to read with (a training file's, for its test file; a model's); null: detect them.</summary>
+    public CsvCategories? Categories { get; init; }
+    /// <summary>Whether a missing feature cell (<see cref="MissingValues"/>) is read as NaN instead of refused.</summary>
+    public bool AllowMissing { get; init; }
 }
 
 /// <summary>
@@ -71,7 +82,7 @@ public static class CsvReader
     {
         CsvTable train = Read(path, format);
         // A test file with a header is matched to the training file's columns by name.
-        CsvTable? test = testPath is null ? null : Read(testPath, format with { Expected = format.Expected ?? train.Columns });
+        CsvTable? test = testPath is null ? null : Read(testPath, format with { Expected = format.Expected ?? train.Columns, Categories = train.Categories });
         if (test is not null && test.FeatureCount != train.FeatureCount)
             throw new DataException($"{test.Name}: rows have {test.FeatureCount} feature columns, but the training file {train.Name} has {train.FeatureCount}");
 
@@ -87,11 +98,11 @@ public static class CsvReader
             throw new DataException($"{train.Name}: every label is {ClassEncoding.Echo(classes.Names[only])}; a classifier needs at least two classes");
         if (test is not null)
             return new DataSplit(new Dataset(name, train.Features, trainLabels, train.FeatureCount, classes.Count, classes.Names),
-                new Dataset(name, test.Features, classes.Encode(test.LabelColumn!, test.Name), test.FeatureCount, classes.Count, classes.Names)) { Columns = train.Columns };
+                new Dataset(name, test.Features, classes.Encode(test.LabelColumn!, test.Name), test.FeatureCount, classes.Count, classes.Names)) { Columns = train.Columns, Categories = train.Categories };
         if (train.Count < 2)
             throw new DataException($"{train.Name}: only {train.Count} data row; need at least 2 to hold out a test split (or pass {Setting.TestData})");
         return DataSplitting.ShuffleSplit(new Dataset(name, train.Features, trainLabels, train.FeatureCount, classes.Count, classes.Names),
-            testFraction, new SeededRandom(seed)) with { Columns = train.Columns };
+            testFraction, new SeededRandom(seed)) with { Columns = train.Columns, Categories = train.Categories };
     }
 
     /// <summary>Reads a CSV file, standard input ("-"), a pipe or a FIFO (each read once, see <see cref="InputFile"/>).</summary>
@@ -109,6 +120,7 @@ public static class CsvReader
         var labels = new CsvLabelBuilder();
         List<string>? ids = null;
         CsvLayout? layout = null;
+        CsvCategories categories = null!;
         float[] rowFeatures = [];
         int columns = 0, lineNumber = 0, nextLine = 1;
         try
@@ -135,6 +147,9 @@ public static class CsvReader
                     bool header = format.Header ?? (NamesAColumn(row, format) || IsHeader(row, label));
                     layout = CsvColumns.Plan(header ? Cells(row) : null, columns, format, name, lineNumber);
                     rowFeatures = new float[layout.FeatureCount];
+                    // A reader that goes on with other kinds and codes must meet the same features (else the widths' error follows).
+                    categories = format.Categories is { } given && given.FeatureCount == layout.FeatureCount ? given
+                        : CsvCategories.Detect(layout.FeatureCount, CsvColumns.Features(format.Categorical, layout, columns, name, lineNumber));
                     if (layout.Id >= 0) ids = [];
                     if (header) continue;
                 }
@@ -143,7 +158,7 @@ public static class CsvReader
                 if ((long)features.Count + rowFeatures.Length > Array.MaxLength)
                     throw new DataException($"{name}: line {lineNumber}: more than {Array.MaxLength} feature values; the file is too large");
                 for (int c = 0; c < columns; c++)
-                    if (layout.Roles[c] >= 0) rowFeatures[layout.Roles[c]] = ParseFeature(row, c, layout, name, lineNumber);
+                    if (layout.Roles[c] >= 0) rowFeatures[layout.Roles[c]] = ParseFeature(row, c, layout, categories, format, name, lineNumber);
                 features.AddRange(rowFeatures);
                 if (layout.Label >= 0) labels.Add(row[layout.Label].Span, name, lineNumber, layout.Label);
                 else labels.AddUnlabelled();
@@ -168,11 +183,13 @@ public static class CsvReader
         if (labels.Count == 0)
             throw new DataException($"{name}: no data rows after the header");
         if (layout.Label < 0)
-            return new CsvTable(name, features.ToArray(), new int[labels.Count], layout.FeatureCount) { Columns = layout.Names, Ids = ids };
+            return new CsvTable(name, features.ToArray(), new int[labels.Count], layout.FeatureCount) { Columns = layout.Names, Ids = ids, Categories = categories };
         var column = labels.Build(layout.Label);
         var classes = ClassEncoding.Fit(column, name);
+        // A training file only: a test file goes on with its training file's categories, eval and predict with a model's.
+        if (format.Classes is null && format.Categories is null) CsvColumns.RequireNoIdLabel(classes, labels.Count, layout, name);
         return new CsvTable(name, features.ToArray(), classes.Encode(column, name), layout.FeatureCount)
-            { LabelColumn = column, Classes = classes, Columns = layout.Names, Ids = ids };
+            { LabelColumn = column, Classes = classes, Columns = layout.Names, Ids = ids, Categories = categories };
     }
 
     private static string[] Cells(SepReader.Row row)
@@ -185,27 +202,40 @@ public static class CsvReader
     /// <summary>A first row that holds a column the format names (the label's, the id's, an ignored one's) is a header.</summary>
     private static bool NamesAColumn(SepReader.Row row, CsvFormat format)
     {
-        string?[] named = [format.LabelName, format.IdColumn, .. format.IgnoreColumns];
+        string?[] named = [format.LabelName, format.IdColumn, .. format.IgnoreColumns, .. format.Categorical];
         return Cells(row).Any(cell => Array.IndexOf(named, cell) >= 0 && !double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
     }
 
-    /// <summary>A first row with a feature cell that is not a number is a header (a label may be a name, so it does not count).</summary>
+    /// <summary>
+    /// A first row whose feature cells hold text and no number is a header (a label may be a name, so it does not count;
+    /// missing cells do not either). A row of text and numbers is data: categorical columns hold text on every row.
+    /// </summary>
     private static bool IsHeader(SepReader.Row row, int labelColumn)
     {
+        bool text = false;
         for (int c = 0; c < row.ColCount; c++)
-            if (c != labelColumn && !double.TryParse(row[c].Span.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-                return true;
-        return false;
+        {
+            var cell = row[c].Span.Trim();
+            if (c == labelColumn || MissingValues.Contains(cell)) continue;
+            if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) return false;
+            text = true;
+        }
+        return text;
     }
 
-    /// <summary>An invariant-culture number that is finite (overflowing literals such as 1e999 included) and fits float32.</summary>
-    private static float ParseFeature(SepReader.Row row, int column, CsvLayout layout, string name, int line)
+    /// <summary>
+    /// A category's code (<see cref="CsvCategories"/>), NaN for a missing cell where the format allows one, or an
+    /// invariant-culture number that is finite (overflowing literals such as 1e999 included) and fits float32.
+    /// </summary>
+    private static float ParseFeature(SepReader.Row row, int column, CsvLayout layout, CsvCategories categories, CsvFormat format, string name, int line)
     {
         var cell = row[column].Span.Trim();
-        if (cell.Length == 0)
-            throw new DataException($"{Where(name, line, column)}: empty value");
+        if (MissingValues.Contains(cell))
+            return format.AllowMissing ? float.NaN
+                : throw new DataException($"{Where(name, line, column)}{CsvColumns.Named(layout, column)}: missing value{(cell.Length == 0 ? " (an empty cell)" : $" {ClassEncoding.Echo(cell.ToString())}")}; pass {Setting.Impute} mean, median or most-frequent to fill missing values");
+        if (categories.Code(layout.Roles[column], cell) is { } code) return code;
         if (!double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-            throw new DataException($"{Where(name, line, column)}: value {ClassEncoding.Echo(cell.ToString())} is not a number{CsvColumns.TextHint(row, layout)}");
+            throw new DataException($"{Where(name, line, column)}: value {ClassEncoding.Echo(cell.ToString())} is not a number{CsvColumns.TextHint(layout, column, format)}");
         if (!double.IsFinite(value))
             throw new DataException($"{Where(name, line, column)}: value {ClassEncoding.Echo(cell.ToString())} is NaN or infinite");
         float single = (float)value;

@@ -33,6 +33,12 @@ public sealed record DataOptions
     public string? IdColumn { get; init; }
     /// <summary>CSV: a model's named columns, matched by name in a file with a header (eval); null reads features by position.</summary>
     public FeatureColumns? ExpectedColumns { get; init; }
+    /// <summary>CSV: feature columns (header names or indices) one-hot encoded even where they hold numbers (a text column always is).</summary>
+    public IReadOnlyList<string> Categorical { get; init; } = [];
+    /// <summary>CSV: how missing feature cells are filled (fitted on the training split); null refuses them.</summary>
+    public ImputeStrategy? Impute { get; init; }
+    /// <summary>CSV: a model's encoding of its raw columns (eval), which fixes their kinds and categories; null detects them.</summary>
+    public TableEncoding? Encoding { get; init; }
     /// <summary>CSV: true = first row is a header; false = never; null = detect.</summary>
     public bool? Header { get; init; }
     /// <summary>Fraction held out as the test split for synthetic sets and for a CSV without a <see cref="TestData"/> file.</summary>

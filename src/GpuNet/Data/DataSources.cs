@@ -19,6 +19,7 @@ public static class DataSources
         ValidateCommon(options);
         bool isFile = IsFile(source), isNpy = isFile && NpyReader.IsNpy(source);
         if (!isNpy) RejectNpyLabels(options, source);
+        if (!isFile || isNpy) RejectTableOptions(options, source);
 
         if (DatasetCatalog.Contains(source))
         {
@@ -92,6 +93,13 @@ public static class DataSources
     {
         if (options.Labels is not null || options.TestLabels is not null)
             throw new UsageException($"{(options.Labels is not null ? Setting.Labels : Setting.TestLabels)} applies only to .npy features, not to '{source}'");
+    }
+
+    /// <summary>Categories and missing cells are a CSV's: IDX, .npy and the synthetic sets hold numbers only.</summary>
+    private static void RejectTableOptions(DataOptions options, string source)
+    {
+        if (options.Categorical.Count > 0 || options.Impute is not null)
+            throw new UsageException($"{(options.Impute is not null ? Setting.Impute : Setting.Categorical)} applies only to CSV files, not to '{source}'");
     }
 
     private static void RejectTestData(DataOptions options, string source)

@@ -146,4 +146,8 @@ public sealed record DataSplit(Dataset Train, Dataset Test)
 {
     /// <summary>The named columns of a CSV source with a header (a checkpoint stores them); null for any other data.</summary>
     public FeatureColumns? Columns { get; init; }
+    /// <summary>A CSV source's categorical columns and the texts of their codes, which the features hold until encoded; null for any other data.</summary>
+    public CsvCategories? Categories { get; init; }
+    /// <summary>The encoding fitted on the training split that made the sets' features (a checkpoint stores it); null when the features are the raw values.</summary>
+    public TableEncoding? Encoding { get; init; }
 }

@@ -35,6 +35,8 @@ public enum Setting
     LabelColumn,
     IgnoreColumns,
     IdColumn,
+    Categorical,
+    Impute,
     Model,
     Hidden,
     Activation,

@@ -131,7 +131,7 @@ public sealed class ModelCheckpointTests
     }
 
     /// <summary>The metadata a checkpoint writes, read back from a saved copy.</summary>
-    private static Dictionary<string, string> MetadataOf(ModelCheckpoint checkpoint)
+    internal static Dictionary<string, string> MetadataOf(ModelCheckpoint checkpoint)
     {
         using var dir = new TempDirectory();
         string path = Path.Combine(dir.Path, "m.safetensors");
@@ -140,7 +140,7 @@ public sealed class ModelCheckpointTests
     }
 
     /// <summary>Loads a file holding these tensors and metadata (with a valid checksum: the damage is in what it says, not in its bytes).</summary>
-    private static DataException LoadWith(IReadOnlyList<NamedTensor> tensors, Dictionary<string, string> metadata)
+    internal static DataException LoadWith(IReadOnlyList<NamedTensor> tensors, Dictionary<string, string> metadata)
     {
         using var dir = new TempDirectory();
         string path = Path.Combine(dir.Path, "m.safetensors");

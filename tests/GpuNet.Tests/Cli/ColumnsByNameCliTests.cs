@@ -156,13 +156,13 @@ public sealed class ColumnsByNameCliTests : IDisposable
     }
 
     [Fact]
-    public void Text_in_a_feature_column_suggests_the_label_column_by_name()
+    public void An_id_column_taken_for_the_label_suggests_the_label_column_by_name()
     {
         var run = CliRun.Of("train", "--data", _table, "--device", "cpu", "--epochs", "1");
 
         Assert.Equal(ExitCodes.RuntimeError, run.ExitCode);
-        Assert.Equal($"gpunet: {_table}: line 2, column 5: value \"silver\" is not a number; column \"tier\" holds text: if it is the label, "
-            + "pass --label-column \"tier\" (the label is now \"cust\"), or drop it with --ignore-columns", run.Stderr.Trim());
+        Assert.Equal($"gpunet: {_table}: the label column \"cust\" holds a different name on each of its 120 rows, as an id column does: "
+            + "name the label with --label-column, and drop the id with --id-column or --ignore-columns", run.Stderr.Trim());
     }
 
     [Fact]

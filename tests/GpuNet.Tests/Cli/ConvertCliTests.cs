@@ -1,3 +1,5 @@
+using GpuNet.Cli;
+
 namespace GpuNet.Tests.Cli;
 
 /// <summary><c>gpunet convert</c>: a CSV parsed once into .npy files that train exactly as the CSV does.</summary>
@@ -21,6 +23,21 @@ public sealed class ConvertCliTests : IDisposable
         Assert.Contains("standardized", fromNpy.Stderr + fromNpy.Stdout);
         foreach (string figure in new[] { "train_loss", "test_loss", "test_accuracy", "val_loss" })
             Assert.Equal(Figure(fromCsv, figure), Figure(fromNpy, figure));
+    }
+
+    [Theory]
+    [InlineData("colour,x,l\nred,1,0\nblue,2,1\n", "d.csv: column \"colour\" holds categories, and a converted set holds numbers only: train on the CSV itself, which one-hot encodes them")]
+    [InlineData("x,y,l\n1,2,0\n3,NA,1\n", "d.csv: data row 2, column \"y\": missing value, and a converted set holds numbers only: train on the CSV itself with --impute")]
+    public void Categories_and_missing_cells_are_refused_as_no_numbers(string text, string message)
+    {
+        using var dir = new TempDirectory();
+        string csv = dir.WriteText("d.csv", text), outDir = Path.Combine(dir.Path, "npy");
+
+        var run = CliRun.Of("convert", "--data", csv, "--label-column", "-1", "--out", outDir);
+
+        Assert.Equal(ExitCodes.RuntimeError, run.ExitCode);
+        Assert.Equal($"gpunet: {Path.Combine(dir.Path, message)}", run.Stderr.Trim());
+        Assert.False(Directory.Exists(outDir) && Directory.EnumerateFiles(outDir).Any());
     }
 
     [Fact]

@@ -47,16 +47,14 @@ public sealed class CsvColumnsTests
             Fails("1,2\n0,3\n", new CsvFormat { LabelName = "tier" }));
 
     [Fact]
-    public void Text_in_a_feature_column_suggests_the_label_column_by_name()
-        => Assert.Equal("d.csv: line 2, column 3: value \"gold\" is not a number; column \"tier\" holds text: if it is the label, "
-            + "pass LabelColumn \"tier\" (the label is now \"cust\"), or drop it with IgnoreColumns",
-            Fails(Customers, new CsvFormat()));
+    public void Text_after_numbers_in_a_feature_column_suggests_categorical_by_name()
+        => Assert.Equal("d.csv: line 3, column 2: value \"gold\" is not a number; to one-hot encode column \"x\" pass Categorical \"x\", or drop it with IgnoreColumns",
+            Fails("tier,x,y\ngold,1,2\nsilver,gold,4\n", new CsvFormat()));
 
     [Fact]
     public void A_header_name_with_a_line_break_is_echoed_on_one_line()
-        => Assert.Equal("d.csv: line 3, column 2: value \"b\" is not a number; column \"ti?er\" holds text: if it is the label, "
-            + "pass LabelColumn \"ti?er\" (the label is now \"a\"), or drop it with IgnoreColumns",
-            Fails("a,\"ti\ner\",y\n1,b,0\n", new CsvFormat()));
+        => Assert.Equal("d.csv: line 3, column 2 (\"ti?er\"): missing value (an empty cell); pass Impute mean, median or most-frequent to fill missing values",
+            Fails("a,\"ti\ner\",y\n1,,0\n", new CsvFormat()));
 
     [Fact]
     public void Expected_features_are_matched_by_name_in_any_order_and_the_label_is_skipped()
