@@ -86,7 +86,12 @@ public sealed partial class CpuBackend
             int start = member.LogitsFeature * rows, length = (member.Outputs - 1) * rows + 1;
             var memberWeights = member.ClassWeights < 0 ? default : weights.Slice(member.ClassWeights, Math.Max(member.Outputs, 2));
             float scale = Step(pack, stepRow, m).LossScale;
-            for (int r = 0; r < rows; r++)
+            int r = 0;
+            if (member.Outputs > 1) // whole vectors of rows at once, each row's values exactly SoftmaxRow's
+                for (; r + CpuSoftmaxBlock.Rows <= rows; r += CpuSoftmaxBlock.Rows)
+                    CpuSoftmaxBlock.Run(z.Slice(start, member.Outputs * rows), d.Slice(start, member.Outputs * rows), rows, r, member.Outputs, y, memberWeights,
+                        s.Slice(m * statsStride + statsOffset, 2 * rows), scale);
+            for (; r < rows; r++)
             {
                 var stat = s.Slice(m * statsStride + statsOffset + 2 * r, 2);
                 var gradient = d.Slice(start + r, length);

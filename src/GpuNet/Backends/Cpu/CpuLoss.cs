@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using GpuNet.Kernels;
 
 namespace GpuNet.Backends.Cpu;
@@ -43,7 +44,7 @@ internal static class CpuLoss
         int argmax = LossTerms.Argmax(z, classes);
         var terms = new SoftmaxRowTerms { Max = z[argmax], Argmax = argmax, Sum = 0f };
         for (int c = 0; c < classes; c++)
-            terms.Sum += exps[c] = MathF.Exp(z[c] - terms.Max);
+            terms.Sum += exps[c] = Exp(z[c] - terms.Max);
         stat[0] += weight * LossTerms.CrossEntropy(z, terms, label, classes);
         stat[1] += LossTerms.SoftmaxCorrect(terms, label) ? 1f : 0f;
         if (gradient.IsEmpty)
@@ -75,7 +76,13 @@ internal static class CpuLoss
         }
     }
 
+    /// <summary>
+    /// The exponential of the cpu backend's softmax: .NET's vector e^x, one lane of it here, so a row alone and a
+    /// pack's block of rows (<see cref="CpuSoftmaxBlock"/>) take the same function and the same bits.
+    /// </summary>
+    public static float Exp(float x) => Vector512.Exp(Vector512.Create(x)).ToScalar();
+
     /// <summary>1 without weights; else the label's weight, NaN for a label out of range (as the kernels).</summary>
-    private static float Weight(ReadOnlySpan<float> classWeights, int label, int classes) =>
+    public static float Weight(ReadOnlySpan<float> classWeights, int label, int classes) =>
         classWeights.IsEmpty ? 1f : LossTerms.ValidLabel(label, classes) ? classWeights[label] : float.NaN;
 }
