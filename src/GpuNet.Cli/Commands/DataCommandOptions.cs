@@ -53,7 +53,8 @@ public sealed class DataCommandOptions
     };
 
     /// <summary>An integer is a column index; any other text, a header name.</summary>
-    private static int? ColumnIndex(string column) =>
+    /// <summary>A column given as an index ("3", "-1"), or null when it is a header name.</summary>
+    internal static int? ColumnIndex(string column) =>
         int.TryParse(column.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out int index) ? index : null;
 
     internal static string Column(string column, Option option) =>

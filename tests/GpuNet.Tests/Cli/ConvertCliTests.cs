@@ -25,6 +25,22 @@ public sealed class ConvertCliTests : IDisposable
             Assert.Equal(Figure(fromCsv, figure), Figure(fromNpy, figure));
     }
 
+    [Fact]
+    public void The_label_column_is_taken_by_header_name_as_train_takes_it()
+    {
+        string csv = _dir.WriteText("n.csv", "a,tier,b\n1,gold,2\n3,silver,4\n5,gold,6\n");
+        string byName = Path.Combine(_dir.Path, "by-name"), byIndex = Path.Combine(_dir.Path, "by-index");
+        var run = CliRun.Of("convert", "--data", csv, "--label-column", "tier", "--out", byName);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(0, CliRun.Of("convert", "--data", csv, "--label-column", "1", "--out", byIndex).ExitCode);
+        Assert.Equal(["gold", "silver"], JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(byName, "labels.classes.json")))!);
+        foreach (var file in new[] { "features.npy", "labels.npy" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(byIndex, file)), File.ReadAllBytes(Path.Combine(byName, file)));
+        var unknown = CliRun.Of("convert", "--data", csv, "--label-column", "platinum", "--out", Path.Combine(_dir.Path, "none"));
+        Assert.Equal(ExitCodes.RuntimeError, unknown.ExitCode); // as train says it: a column the file lacks is the data's
+        Assert.Equal($"gpunet: {csv}: label column \"platinum\" is not a column; the header has \"a\", \"tier\", \"b\"", unknown.Stderr.Trim());
+    }
+
     [Theory]
     [InlineData("colour,x,l\nred,1,0\nblue,2,1\n", "d.csv: column \"colour\" holds categories, and a converted set holds numbers only: train on the CSV itself, which one-hot encodes them")]
     [InlineData("x,y,l\n1,2,0\n3,NA,1\n", "d.csv: data row 2, column \"y\": missing value, and a converted set holds numbers only: train on the CSV itself with --impute")]
