@@ -10,7 +10,8 @@ public static class ConvertCommand
     public static Command Create(TextWriter stderr)
     {
         var data = new Option<string>("--data") { Description = "The CSV file to convert", Required = true };
-        var labelColumn = new Option<string>("--label-column") { Description = "The label column, by header name or zero-based index (-1 for the last), as train takes it", DefaultValueFactory = _ => "0" };
+        var labelColumn = new Option<string>("--label-column") { Description = "The label column, by header name or zero-based index (-1 for the last), as train takes it", DefaultValueFactory = _ => "0" }
+            .Require(c => !string.IsNullOrWhiteSpace(c) && DataCommandOptions.ColumnIndex(c) is not < -1, "must be a column index ≥ 0, -1 for the last column, or a header name");
         var header = new Option<bool>("--header") { Description = "The first row is a header (detected when not given)" };
         var output = new Option<string>("--out") { Description = "Directory to write features.npy, labels.npy, labels.classes.json and convert.json into", Required = true };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace those files when they exist" };
@@ -22,9 +23,7 @@ public static class ConvertCommand
 
     private static int Run(string source, string labelColumn, bool? header, string outDir, bool overwrite, TextWriter stderr)
     {
-        if (string.IsNullOrWhiteSpace(labelColumn)) throw new UsageException("--label-column needs a column name or index (got an empty one)");
         int? index = DataCommandOptions.ColumnIndex(labelColumn);
-        if (index < -1) throw new UsageException($"--label-column {index}: give a column index ≥ 0, -1 for the last column, or a header name");
         if (string.IsNullOrWhiteSpace(outDir)) throw new UsageException("--out needs a directory name (got an empty one)");
         OutputFolder.Require("--out", outDir);
         string[] targets = ConvertedSet.Files(outDir);

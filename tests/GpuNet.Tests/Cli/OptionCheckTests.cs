@@ -41,7 +41,7 @@ public sealed class OptionCheckTests
         ("gradcheck --device cpu --rows 0", "--rows must be at least 1 (got 0)"),
         ("gradcheck --device cpu --threshold -1", "--threshold must be a positive number (got -1)"),
         ("bench --window 0", "--window must be 1 to"),
-        ("convert --data rows.csv --out dir --label-column -2", "--label-column must be a column index ≥ 0, or -1 for the last column (got -2)"),
+        ("convert --data rows.csv --out dir --label-column -2", "--label-column must be a column index ≥ 0, -1 for the last column, or a header name (got -2)"),
         ("selftest --device cpu", "--device cpu: selftest checks ILGPU devices"),
     ];
 
