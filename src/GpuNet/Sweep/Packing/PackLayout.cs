@@ -30,7 +30,7 @@ public sealed class PackLayout
             .Select(g => new PackGroup(g.First().position, g.Count(), Specs[g.First().position])).ToArray();
         Depth = Specs.Max(s => s.Layers.Count);
 
-        var blocks = new List<PackBlock>();
+        _blocks = Specs.Select(spec => new PackBlock[spec.Layers.Count]).ToArray();
         var features = new List<PackFeature>();
         long weights = 0;
         for (int depth = 0; depth < Depth; depth++)
@@ -40,7 +40,7 @@ public sealed class PackLayout
                 for (int m = group.First; m < group.First + group.Count; m++)
                 {
                     var layer = Specs[m].Layers[depth];
-                    blocks.Add(new PackBlock(m, depth, features.Count, checked((int)weights)));
+                    _blocks[m][depth] = new PackBlock(m, depth, features.Count, checked((int)weights));
                     weights += (long)layer.Out * layer.In;
                     for (int unit = 0; unit < layer.Out; unit++)
                         features.Add(new PackFeature
@@ -51,7 +51,8 @@ public sealed class PackLayout
                 }
         }
         DepthStart.Add(features.Count);
-        Blocks = blocks;
+        _groupLayers = Enumerable.Range(0, Depth).Select(depth => depth == 0 ? [] : Groups.Where(g => g.Spec.Layers.Count > depth)
+            .Select(g => new PackGroupLayer(g, g.Spec.Layers[depth], Block(g.First, depth), Block(g.First, depth - 1))).ToArray()).ToArray();
         Features = features.ToArray();
         WeightCount = checked((int)weights);
         ParameterCount = checked(WeightCount + Features.Length);
@@ -72,8 +73,9 @@ public sealed class PackLayout
     /// <summary>The first feature row of each depth, and after the last depth the feature count.</summary>
     public List<int> DepthStart { get; } = [];
 
-    /// <summary>Every layer of every member: its first feature row and where its weights start.</summary>
-    public IReadOnlyList<PackBlock> Blocks { get; }
+    // Each position's layers, by depth: the first feature row and where the weights start.
+    private readonly PackBlock[][] _blocks;
+    private readonly PackGroupLayer[][] _groupLayers;
 
     public PackFeature[] Features { get; }
 
@@ -84,7 +86,13 @@ public sealed class PackLayout
     public int FeatureCount => Features.Length;
 
     /// <summary>Layer <paramref name="depth"/> of the member at <paramref name="position"/>.</summary>
-    public PackBlock Block(int position, int depth) => Blocks.First(b => b.Member == position && b.Depth == depth);
+    public PackBlock Block(int position, int depth) => _blocks[position][depth];
+
+    /// <summary>
+    /// The groups with a layer at <paramref name="depth"/> ≥ 1, each with the layer's shape, its first member's block and
+    /// the block feeding it: one strided batched GEMM each (computed once, so a step only walks them).
+    /// </summary>
+    public IReadOnlyList<PackGroupLayer> GroupLayersAt(int depth) => _groupLayers[depth];
 
     /// <summary>The member's parameters as (start, length) runs of the pack's buffer, in its own state-dict order: W₀, b₀, W₁, b₁, …</summary>
     public IEnumerable<PackSegment> Segments(int position) =>
@@ -98,8 +106,22 @@ public sealed class PackLayout
             };
         });
 
-    /// <summary>The feature row of the member's first logit (its last layer's first unit).</summary>
-    public int LogitsFeature(int position) => Block(position, Specs[position].Layers.Count - 1).FirstFeature;
+    /// <summary>Every position's <see cref="Segments"/>, position by position: the pack's segment table.</summary>
+    public PackSegment[] AllSegments() => Enumerable.Range(0, Specs.Count).SelectMany(Segments).ToArray();
+
+    /// <summary>
+    /// The position's row of the member table: its logits (its last layer's feature rows) and its segments, numbered as
+    /// <see cref="AllSegments"/> lists them, with its class weights' offset in the pack's table (−1: none) and its clip norm.
+    /// </summary>
+    public PackMember Member(int position, int classWeights, float clipNorm)
+    {
+        var spec = Specs[position];
+        return new PackMember
+        {
+            LogitsFeature = Block(position, spec.Layers.Count - 1).FirstFeature, Outputs = spec.Outputs, ClassWeights = classWeights,
+            FirstSegment = Specs.Take(position).Sum(s => 2 * s.Layers.Count), SegmentCount = 2 * spec.Layers.Count, ClipNorm = clipNorm,
+        };
+    }
 
     // Two members share a group when every layer has the same shape (activations may differ: they are per feature row).
     private static string Shape(ModelSpec spec) => string.Join(",", spec.Layers.Select(l => $"{l.In}x{l.Out}"));
@@ -107,6 +129,9 @@ public sealed class PackLayout
 
 /// <summary>Members [First, First + Count) of a pack share the architecture of <see cref="Spec"/>'s layer shapes.</summary>
 public sealed record PackGroup(int First, int Count, ModelSpec Spec);
+
+/// <summary>A group's layer at one depth: its shape, the block of the group's first member there, and the block that feeds it.</summary>
+public readonly record struct PackGroupLayer(PackGroup Group, LayerSpec Layer, PackBlock Block, PackBlock Previous);
 
 /// <summary>Layer <see cref="Depth"/> of the member at pack position <see cref="Member"/>: its first feature row and first weight.</summary>
 public readonly record struct PackBlock(int Member, int Depth, int FirstFeature, int WeightStart);

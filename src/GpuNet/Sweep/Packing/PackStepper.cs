@@ -58,17 +58,10 @@ internal sealed class PackStepper : IDisposable
     {
         var weights = new List<float>();
         var members = new PackMember[_runs.Length];
-        int segment = 0;
         for (int p = 0; p < _runs.Length; p++)
         {
-            var spec = layout.Specs[p];
-            members[p] = new PackMember
-            {
-                LogitsFeature = layout.LogitsFeature(p), Outputs = spec.Outputs, ClassWeights = _runs[p].ClassWeights is null ? -1 : weights.Count,
-                FirstSegment = segment, SegmentCount = 2 * spec.Layers.Count, ClipNorm = _runs[p].Options.ClipNorm,
-            };
+            members[p] = layout.Member(p, _runs[p].ClassWeights is null ? -1 : weights.Count, _runs[p].Options.ClipNorm);
             weights.AddRange(_runs[p].ClassWeights ?? []);
-            segment += 2 * spec.Layers.Count;
         }
         var options = _runs.Select(r => r.Options).ToArray();
         var pack = new PackedNetwork(_backend, layout, members, weights.ToArray(), _batchSize, _stepRows,

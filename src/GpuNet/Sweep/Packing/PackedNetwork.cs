@@ -31,8 +31,7 @@ public sealed class PackedNetwork : IDisposable
         BufferLimits.Check([
             ("the parameters of every model of the pack (one buffer)", layout.ParameterCount),
             ($"the activations of every model of the pack for {maxRows} rows", (double)layout.FeatureCount * maxRows)]);
-        var segments = Enumerable.Range(0, layout.Specs.Count).SelectMany(layout.Segments).ToArray();
-        Tables = new PackTables(backend, layout.Features, members.ToArray(), segments, classWeights, stepRows);
+        Tables = new PackTables(backend, layout.Features, members.ToArray(), layout.AllSegments(), classWeights, stepRows);
         Parameters = backend.Allocate<float>(layout.ParameterCount);
         Gradients = backend.Allocate<float>(layout.ParameterCount);
         _outputs = backend.Allocate<float>(checked(layout.FeatureCount * maxRows));
@@ -72,7 +71,7 @@ public sealed class PackedNetwork : IDisposable
         BiasActivation(0, rows, stepRow);
         for (int depth = 1; depth < Layout.Depth; depth++)
         {
-            foreach (var (group, layer, block, previous) in GroupsAt(depth))
+            foreach (var (group, layer, block, previous) in Layout.GroupLayersAt(depth))
                 _backend.Gemm(new GemmShape(TransA: false, TransB: false, M: layer.Out, N: rows, K: layer.In,
                         Batch: group.Count, StrideA: layer.Out * layer.In, StrideB: layer.In * rows, StrideC: layer.Out * rows),
                     Parameters.Slice(block.WeightStart, group.Count * layer.Out * layer.In),
@@ -90,7 +89,7 @@ public sealed class PackedNetwork : IDisposable
     {
         for (int depth = Layout.Depth - 1; depth >= 1; depth--)
         {
-            foreach (var (group, layer, block, previous) in GroupsAt(depth))
+            foreach (var (group, layer, block, previous) in Layout.GroupLayersAt(depth))
             {
                 var weights = Parameters.Slice(block.WeightStart, group.Count * layer.Out * layer.In);
                 var delta = _deltas.Slice(block.FirstFeature * rows, group.Count * layer.Out * rows);
@@ -114,11 +113,6 @@ public sealed class PackedNetwork : IDisposable
     private DeviceBuffer<float> Fed => _dropped ?? _outputs;
 
     private DeviceBuffer<float> Biases(DeviceBuffer<float> flat) => flat.Slice(Layout.WeightCount, Layout.FeatureCount);
-
-    /// <summary>The groups with a layer at <paramref name="depth"/>: its shape, its first member's block and the block feeding it.</summary>
-    private IEnumerable<(PackGroup Group, LayerSpec Layer, PackBlock Block, PackBlock Previous)> GroupsAt(int depth) =>
-        Layout.Groups.Where(g => g.Spec.Layers.Count > depth)
-            .Select(g => (g, g.Spec.Layers[depth], Layout.Block(g.First, depth), Layout.Block(g.First, depth - 1)));
 
     /// <summary>Copies the member at <paramref name="position"/>'s parameters and optimiser state out to its own network and optimiser.</summary>
     public void CopyOut(int position, Network network, IOptimizer optimizer) => Transfer(position, network, optimizer, toPack: false);
