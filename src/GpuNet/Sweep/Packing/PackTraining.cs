@@ -31,10 +31,10 @@ internal sealed class PackTraining(IBackend backend, PackData sets, List<PackMem
     private List<PackMemberRun>? TrainPack(List<PackMemberRun> members, CancellationToken cancellation)
     {
         var layout = new PackLayout(members.Select(m => m.Member.Spec).ToArray());
-        var runs = layout.Order.Select(i => members[i]).ToArray(); // pack position → member
-        using var stepper = new PackStepper(backend, sets, layout, runs, stepsPerEpoch, maxStepRows);
+        var packed = layout.Order.Select(i => members[i]).ToArray(); // pack position → member
+        using var stepper = new PackStepper(backend, sets, layout, packed, stepsPerEpoch, maxStepRows);
         var frozen = stepper.Frozen;
-        var state = runs[0].State;
+        var state = packed[0].State;
         int firstStep = state.EpochComplete ? 0 : state.StepInEpoch;
         for (int epoch = state.EpochComplete ? state.Epoch + 1 : state.Epoch; epoch <= _epochs; epoch++, firstStep = 0)
         {
@@ -45,28 +45,28 @@ internal sealed class PackTraining(IBackend backend, PackData sets, List<PackMem
             {
                 if (cancellation.IsCancellationRequested)
                 {
-                    for (int m = 0; m < runs.Length; m++)
-                        if (!frozen[m]) Interrupt(stepper, m, runs[m]);
+                    for (int m = 0; m < packed.Length; m++)
+                        if (!frozen[m]) Interrupt(stepper, m, packed[m]);
                     return null;
                 }
                 rowsSeen += stepper.Step(step);
-                for (int m = 0; m < runs.Length; m++)
-                    if (!frozen[m]) runs[m].State = runs[m].State with { Epoch = epoch, StepInEpoch = step + 1, EpochComplete = false };
+                for (int m = 0; m < packed.Length; m++)
+                    if (!frozen[m]) packed[m].State = packed[m].State with { Epoch = epoch, StepInEpoch = step + 1, EpochComplete = false };
             }
             double trainSeconds = clock.Elapsed.TotalSeconds;
-            for (int m = 0; m < runs.Length; m++)
+            for (int m = 0; m < packed.Length; m++)
             {
                 if (frozen[m]) continue;
                 var train = stepper.Losses.Train(m, rowsSeen);
                 frozen[m] = !double.IsFinite(train.Loss)
-                    ? Diverged(runs[m], stepper.Losses.FirstBadStep(m) is var (step, loss)
+                    ? Diverged(packed[m], stepper.Losses.FirstBadStep(m) is var (step, loss)
                         ? new DivergedException(epoch, step + 1, $"the training loss is {loss}")
                         : new DivergedException(epoch, stepsPerEpoch, $"the training loss is {train.Loss}"))
-                    : EndEpoch(stepper, m, runs[m], new EpochFigures(epoch, train, rowsSeen, trainSeconds, clock)) || Done(runs[m], epoch);
+                    : EndEpoch(stepper, m, packed[m], new EpochFigures(epoch, train, rowsSeen, trainSeconds, clock)) || Done(packed[m], epoch);
             }
             int left = frozen.Count(f => !f);
-            if (left > 0 && 4 * (runs.Length - left) >= runs.Length)
-                return runs.Where((_, m) => !frozen[m]).ToList(); // packed again without the frozen members
+            if (left > 0 && 4 * (packed.Length - left) >= packed.Length)
+                return packed.Where((_, m) => !frozen[m]).ToList(); // packed again without the frozen members
         }
         return [];
     }
