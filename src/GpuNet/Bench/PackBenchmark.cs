@@ -35,13 +35,7 @@ public static class PackBenchmark
     public static StepProfile Profile(IBackend backend, ModelSpec spec, DataSplit data, int batchSize, int models, int warmupSteps, int steps, int seed = 0)
     {
         var profiler = new ProfilingBackend(backend);
-        return WithPack(profiler, spec, data, batchSize, models, seed, step =>
-        {
-            for (int i = 0; i < warmupSteps; i++) step();
-            profiler.Reset();
-            for (int i = 0; i < steps; i++) step();
-            return new StepProfile(profiler.Totals.Select(t => (t.Op, t.Ms / steps, (double)t.Calls / steps)).ToArray(), profiler.GemmFlops / steps);
-        });
+        return WithPack(profiler, spec, data, batchSize, models, seed, step => BenchSteps.Profile(profiler, step, warmupSteps, steps));
     }
 
     private static T WithPack<T>(IBackend backend, ModelSpec spec, DataSplit data, int batchSize, int models, int seed, Func<Action, T> use)
@@ -59,17 +53,7 @@ public static class PackBenchmark
                 runs.Add(new PackMemberRun(backend, new SweepMember(i, spec, InitScheme.Auto, options with { Seed = seed + i }), stepsPerEpoch));
             var layout = new PackLayout(runs.Select(r => r.Member.Spec).ToArray());
             using var stepper = new PackStepper(backend, sets, layout, layout.Order.Select(i => runs[i]).ToArray(), stepsPerEpoch, maxStepRows: 1024);
-            int epoch = 1, step = 0;
-            stepper.BeginEpoch(epoch, 0);
-            return use(() =>
-            {
-                if (step == fullSteps)
-                {
-                    stepper.BeginEpoch(++epoch, 0);
-                    step = 0;
-                }
-                stepper.Step(step++);
-            });
+            return use(BenchSteps.Cycle(fullSteps, epoch => stepper.BeginEpoch(epoch, firstStep: 0), step => stepper.Step(step)));
         }
         finally
         {

@@ -25,13 +25,7 @@ public static class TrainingBenchmark
         IBackend backend, ModelSpec spec, DataSplit data, int batchSize, int warmupSteps, int steps, int seed = 0)
     {
         var profiler = new ProfilingBackend(backend);
-        return WithSteps(profiler, spec, data, batchSize, seed, step =>
-        {
-            for (int i = 0; i < warmupSteps; i++) step();
-            profiler.Reset();
-            for (int i = 0; i < steps; i++) step();
-            return new StepProfile(profiler.Totals.Select(t => (t.Op, t.Ms / steps, (double)t.Calls / steps)).ToArray(), profiler.GemmFlops / steps);
-        });
+        return WithSteps(profiler, spec, data, batchSize, seed, step => BenchSteps.Profile(profiler, step, warmupSteps, steps));
     }
 
     /// <summary>Builds the network and trainer for one batch size and hands <paramref name="use"/> a function that runs the next full training step.</summary>
@@ -44,16 +38,6 @@ public static class TrainingBenchmark
         network.Initialise(InitScheme.Auto, seed);
         using var trainer = new Trainer(backend, network, data, options, collective: collective);
         int fullSteps = data.Train.Count / batchSize;
-        int epoch = 1, step = 0;
-        trainer.BeginEpoch(epoch);
-        return use(() =>
-        {
-            if (step == fullSteps)
-            {
-                trainer.BeginEpoch(++epoch);
-                step = 0;
-            }
-            trainer.TrainStep(step++);
-        });
+        return use(BenchSteps.Cycle(fullSteps, epoch => trainer.BeginEpoch(epoch), step => trainer.TrainStep(step)));
     }
 }
