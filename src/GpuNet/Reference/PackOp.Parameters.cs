@@ -10,7 +10,7 @@ public static partial class PackOp
     /// Each member's clip_grad_norm_ factor over its own segments (the solo op's over its own flat buffer), 1 exactly for a
     /// member that does not clip or whose norm stays below its bound. The gaps between segments hold NaN: they must not count.
     /// </summary>
-    private static void CheckClipScale(IBackend backend, PackTables pack, PackLayout layout, Random rng, OpWorst worst)
+    private static void CheckClipScale(IBackend backend, PackTables pack, PackCaseLayout layout, Random rng, OpWorst worst)
     {
         float[] g = WithGaps(layout, Random(rng, layout.ParameterCount, 1));
         using var gradients = new PlacedBuffer(backend, g);
@@ -34,7 +34,7 @@ public static partial class PackOp
     /// read). A frozen member's parameters and states, the gaps, and a state the member's optimiser does not use keep their bits.
     /// A pack whose steps need no state gets none.
     /// </summary>
-    private static void CheckUpdate(IBackend backend, PackTables pack, PackLayout layout, Random rng, OpWorst worst)
+    private static void CheckUpdate(IBackend backend, PackTables pack, PackCaseLayout layout, Random rng, OpWorst worst)
     {
         int n = layout.ParameterCount;
         float[] w = WithGaps(layout, Random(rng, n, 1)), g = WithGaps(layout, Random(rng, n, 1));
@@ -47,7 +47,7 @@ public static partial class PackOp
         using var state1 = pack.UsesState1 ? new PlacedBuffer(backend, s1) : null;
         using var state2 = pack.UsesState2 ? new PlacedBuffer(backend, s2) : null;
         using var scales = pack.Clips ? new PlacedBuffer(backend, factors) : null;
-        backend.PackUpdate(pack, parameters.View, gradients.View, state1?.View, state2?.View, PackLayout.StepRow, scales?.View);
+        backend.PackUpdate(pack, parameters.View, gradients.View, state1?.View, state2?.View, PackCaseLayout.StepRow, scales?.View);
 
         var (wantW, wantS1, wantS2) = (ToDouble(w), ToDouble(s1), ToDouble(s2));
         var (scaleW, scaleS1, scaleS2) = (new double[n], new double[n], new double[n]);
@@ -80,7 +80,7 @@ public static partial class PackOp
     }
 
     /// <summary><paramref name="x"/> with NaN in every parameter no segment owns.</summary>
-    private static float[] WithGaps(PackLayout layout, float[] x)
+    private static float[] WithGaps(PackCaseLayout layout, float[] x)
     {
         var owned = new bool[x.Length];
         foreach (var s in layout.Segments)

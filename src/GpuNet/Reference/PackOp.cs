@@ -23,7 +23,7 @@ public static partial class PackOp
     /// <summary>Op <paramref name="op"/> of case <paramref name="c"/> on <paramref name="backend"/> from seeded random inputs, beside the reference.</summary>
     public static OpCheck Check(IBackend backend, PackCase c, string op)
     {
-        var layout = new PackLayout(c);
+        var layout = new PackCaseLayout(c);
         int index = Ops.ToList().IndexOf(op);
         if (index < 0) throw new ArgumentException($"no pack op '{op}'", nameof(op));
         var rng = new Random(CaseSeed.Of(c.Rows, c.Inputs, c.Members.Length, layout.Features.Length, index));
@@ -48,13 +48,13 @@ public static partial class PackOp
         from c in Cases from op in Ops select (c, op, Check(backend, c, op));
 
     /// <summary>Feature rows split in two ranges (so an op must honour its first row), the second one starting inside a member's layer.</summary>
-    private static (int First, int Count)[] Ranges(PackLayout layout)
+    private static (int First, int Count)[] Ranges(PackCaseLayout layout)
     {
         int f = layout.Features.Length, split = Math.Min(f, f / 2 + 1);
         return [(0, split), (split, f - split)];
     }
 
-    private static void CheckBiasActivation(IBackend backend, PackTables pack, PackLayout layout, Random rng, OpWorst worst)
+    private static void CheckBiasActivation(IBackend backend, PackTables pack, PackCaseLayout layout, Random rng, OpWorst worst)
     {
         int n = layout.Features.Length * layout.Rows;
         float[] x = Random(rng, n, 2), bias = Random(rng, layout.Features.Length, 1);
@@ -62,7 +62,7 @@ public static partial class PackOp
         using var dropped = new PlacedBuffer(backend, Nans(n));
         using var b = new PlacedBuffer(backend, bias);
         foreach (var (first, count) in Ranges(layout))
-            backend.PackBiasActivation(pack, outputs.View, dropped.View, b.View, first, count, layout.Rows, PackLayout.StepRow);
+            backend.PackBiasActivation(pack, outputs.View, dropped.View, b.View, first, count, layout.Rows, PackCaseLayout.StepRow);
 
         var (wantY, scaleY) = (new double[n], new double[n]);
         var (wantDropped, scaleDropped) = (Array.ConvertAll(Nans(n), v => (double)v), new double[n]);
@@ -79,7 +79,7 @@ public static partial class PackOp
         worst.Add("dropped", dropped, backend, wantDropped, scaleDropped);
     }
 
-    private static void CheckActivationBackward(IBackend backend, PackTables pack, PackLayout layout, Random rng, OpWorst worst)
+    private static void CheckActivationBackward(IBackend backend, PackTables pack, PackCaseLayout layout, Random rng, OpWorst worst)
     {
         int n = layout.Features.Length * layout.Rows;
         float[] deltas = Random(rng, n, 1), y = Random(rng, n, 2);
@@ -89,7 +89,7 @@ public static partial class PackOp
         using var d = new PlacedBuffer(backend, deltas);
         using var outputs = new PlacedBuffer(backend, y);
         foreach (var (first, count) in Ranges(layout))
-            backend.PackActivationBackward(pack, d.View, outputs.View, first, count, layout.Rows, PackLayout.StepRow);
+            backend.PackActivationBackward(pack, d.View, outputs.View, first, count, layout.Rows, PackCaseLayout.StepRow);
 
         var (want, scale) = (ToDouble(deltas), new double[n]);
         ForEachLayer(layout, (m, l, hidden) =>
@@ -102,7 +102,7 @@ public static partial class PackOp
         worst.Add("deltas", d, backend, want, scale);
     }
 
-    private static void CheckLoss(IBackend backend, PackTables pack, PackLayout layout, Random rng, int[] labels, OpWorst worst)
+    private static void CheckLoss(IBackend backend, PackTables pack, PackCaseLayout layout, Random rng, int[] labels, OpWorst worst)
     {
         int n = layout.Features.Length * layout.Rows, rows = layout.Rows;
         int statsOffset = 1, statsStride = 2 * rows + 3;
@@ -113,7 +113,7 @@ public static partial class PackOp
         using var s = new PlacedBuffer(backend, stats);
         using var y = backend.Allocate<int>(rows + 1);
         backend.Upload<int>([.. labels, -1], y);
-        backend.PackLoss(pack, logits.View, d.View, y, rows, PackLayout.StepRow, s.View, statsOffset, statsStride);
+        backend.PackLoss(pack, logits.View, d.View, y, rows, PackCaseLayout.StepRow, s.View, statsOffset, statsStride);
 
         var (wantDeltas, scaleDeltas) = (ToDouble(deltas), new double[n]);
         var (wantStats, scaleStats) = (ToDouble(stats), new double[stats.Length]);
@@ -139,7 +139,7 @@ public static partial class PackOp
     }
 
     /// <summary>The feature-major bias gradient: sums[j] = Σ_r x[j, r], the solo op's column sums of the transposed arena.</summary>
-    private static void CheckRowSums(IBackend backend, PackLayout layout, Random rng, OpWorst worst)
+    private static void CheckRowSums(IBackend backend, PackCaseLayout layout, Random rng, OpWorst worst)
     {
         int features = layout.Features.Length, rows = layout.Rows;
         float[] x = Random(rng, features * rows, 1);
@@ -158,17 +158,17 @@ public static partial class PackOp
     }
 
     /// <summary>Member m's layer l as a model alone has it after dropout: the solo op's mask of the layer's stream, or the values when p is 0.</summary>
-    private static double[] Dropped(PackLayout layout, double[] solo, int m, int l)
+    private static double[] Dropped(PackCaseLayout layout, double[] solo, int m, int l)
     {
         float p = layout.Case.Members[m].Dropout;
         if (p == 0f) return solo;
         var to = new double[solo.Length];
-        ReferenceOps.Dropout(solo, to, solo.Length, p, CounterRandom.Hash(PackLayout.DropoutSeed(m), (ulong)l));
+        ReferenceOps.Dropout(solo, to, solo.Length, p, CounterRandom.Hash(PackCaseLayout.DropoutSeed(m), (ulong)l));
         return to;
     }
 
     /// <summary>Calls <paramref name="body"/>(member, layer, hidden) for every layer of every member.</summary>
-    private static void ForEachLayer(PackLayout layout, Action<int, int, bool> body)
+    private static void ForEachLayer(PackCaseLayout layout, Action<int, int, bool> body)
     {
         for (int m = 0; m < layout.Members.Length; m++)
             for (int l = 0; l < layout.Layers(m); l++)
@@ -176,7 +176,7 @@ public static partial class PackOp
     }
 
     /// <summary>Writes a member's layer into the wanted arena and gives its elements the elementwise scale.</summary>
-    private static void Put(PackLayout layout, double[] solo, double[] want, double[] scale, int m, int l)
+    private static void Put(PackCaseLayout layout, double[] solo, double[] want, double[] scale, int m, int l)
     {
         layout.Place(solo, want, m, l);
         layout.Place(ErrorBound.ElementScale(solo), scale, m, l);

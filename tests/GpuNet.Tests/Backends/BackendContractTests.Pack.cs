@@ -19,9 +19,9 @@ public abstract partial class BackendContractTests
     public void PackOps_RefuseBadArguments_BeforeAnythingRuns()
     {
         // 7 rows: an Adam member that clips, an SGD member with momentum, a frozen one.
-        var layout = new PackLayout(PackOp.Cases[1]);
+        var layout = new PackCaseLayout(PackOp.Cases[1]);
         using var pack = layout.Tables(Backend, new int[layout.Rows]);
-        int f = layout.Features.Length, rows = layout.Rows, n = f * rows, p = layout.ParameterCount, step = PackLayout.StepRow;
+        int f = layout.Features.Length, rows = layout.Rows, n = f * rows, p = layout.ParameterCount, step = PackCaseLayout.StepRow;
         var (arena, bias, labels) = (Poisoned(n), Poisoned(f), Place(new int[rows]));
         var (stats, scales, w) = (Poisoned(layout.Members.Length * 2 * rows), Poisoned(layout.Members.Length), Poisoned(p));
 
@@ -50,7 +50,7 @@ public abstract partial class BackendContractTests
     [Fact]
     public void PackTables_RefuseALayoutTheKernelsCouldNotReadSafely()
     {
-        var layout = new PackLayout(PackOp.Cases[1]);
+        var layout = new PackCaseLayout(PackOp.Cases[1]);
         var (features, members, segments) = (layout.Features, layout.Members, layout.Segments);
         PackTables Tables(PackFeature[] f, PackMember[] m, PackSegment[] s, float[] w) => new(Backend, f, m, s, w, 1);
 

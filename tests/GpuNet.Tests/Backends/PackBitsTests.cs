@@ -34,7 +34,7 @@ public sealed class PackBitsTests
         var rng = new Random(1);
         float[] x = Floats(rng, layout.Features.Length * layout.Rows, 2), bias = Floats(rng, layout.Features.Length, 1);
         var (outputs, dropped, b) = (Buffer(backend, x), Buffer(backend, new float[x.Length]), Buffer(backend, bias));
-        backend.PackBiasActivation(pack, outputs, dropped, b, 0, layout.Features.Length, layout.Rows, PackLayout.StepRow);
+        backend.PackBiasActivation(pack, outputs, dropped, b, 0, layout.Features.Length, layout.Rows, PackCaseLayout.StepRow);
 
         for (int l = 0; l < layout.Layers(0); l++)
         {
@@ -61,7 +61,7 @@ public sealed class PackBitsTests
         for (int i = 0; i < y.Length; i++)
             y[i] = ActivationKernels.Apply((int)layout.Features[i / layout.Rows].Activation, y[i]);
         var (d, outputs) = (Buffer(backend, deltas), Buffer(backend, y));
-        backend.PackActivationBackward(pack, d, outputs, 0, layout.Features.Length, layout.Rows, PackLayout.StepRow);
+        backend.PackActivationBackward(pack, d, outputs, 0, layout.Features.Length, layout.Rows, PackCaseLayout.StepRow);
 
         for (int l = 0; l < layout.Layers(0) - 1; l++)
         {
@@ -86,7 +86,7 @@ public sealed class PackBitsTests
         var (deltas, stats) = (Buffer(backend, new float[z.Length]), Buffer(backend, initialStats));
         var y = backend.Allocate<int>(rows);
         backend.Upload<int>(labels, y);
-        backend.PackLoss(pack, Buffer(backend, z), deltas, y, rows, PackLayout.StepRow, stats, 0, 2 * rows);
+        backend.PackLoss(pack, Buffer(backend, z), deltas, y, rows, PackCaseLayout.StepRow, stats, 0, 2 * rows);
 
         var logits = Buffer(backend, Solo(layout, z, head));
         var (grad, soloStats) = (Buffer(backend, new float[rows * outputs]), Buffer(backend, initialStats));
@@ -134,7 +134,7 @@ public sealed class PackBitsTests
         float[] w = Floats(rng, n, 1), g = Floats(rng, n, 1), s1 = Floats(rng, n, 0.1f), s2 = Array.ConvertAll(Floats(rng, n, 0.1f), v => v * v);
         var (pw, pg, ps1, ps2, scales) = (Buffer(backend, w), Buffer(backend, g), Buffer(backend, s1), Buffer(backend, s2), Buffer(backend, new float[1]));
         backend.PackClipScale(pack, pg, scales);
-        backend.PackUpdate(pack, pw, pg, ps1, ps2, PackLayout.StepRow, scales);
+        backend.PackUpdate(pack, pw, pg, ps1, ps2, PackCaseLayout.StepRow, scales);
 
         // The member alone: its segments, in state-dict order, are its flat buffer.
         float[] Flat(float[] x) => [.. layout.SegmentsOf(0).SelectMany(s => x[s.Start..(s.Start + s.Length)])];
@@ -160,9 +160,9 @@ public sealed class PackBitsTests
         AssertBits(Read(backend, ss2), Flat(Read(backend, ps2)), "state2");
     }
 
-    private static (IBackend Backend, PackLayout Layout, PackTables Pack) Open(string device, int member, out int[] labels)
+    private static (IBackend Backend, PackCaseLayout Layout, PackTables Pack) Open(string device, int member, out int[] labels)
     {
-        var layout = new PackLayout(Cases[member]);
+        var layout = new PackCaseLayout(Cases[member]);
         var rng = new Random(member);
         labels = [.. Enumerable.Range(0, layout.Rows).Select(_ => rng.Next(layout.Case.Classes))];
         var backend = TestDevices.Open(device);
@@ -170,10 +170,10 @@ public sealed class PackBitsTests
     }
 
     /// <summary>The member's stream for layer l: what a model alone hands Dropout for that layer.</summary>
-    private static ulong LayerSeed(int l) => CounterRandom.Hash(PackLayout.DropoutSeed(0), (ulong)l);
+    private static ulong LayerSeed(int l) => CounterRandom.Hash(PackCaseLayout.DropoutSeed(0), (ulong)l);
 
     /// <summary>Layer l of the feature-major arena in the member's own [rows, width] layout.</summary>
-    private static float[] Solo(PackLayout layout, float[] arena, int l) => Array.ConvertAll(layout.Solo(arena, 0, l), v => (float)v);
+    private static float[] Solo(PackCaseLayout layout, float[] arena, int l) => Array.ConvertAll(layout.Solo(arena, 0, l), v => (float)v);
 
     private static DeviceBuffer<float> Buffer(IBackend backend, float[] values)
     {

@@ -12,9 +12,9 @@ public sealed class PackLaunchTests
     public void Every_pack_op_is_one_launch_and_no_host_wait(int packCase)
     {
         using var backend = DeviceCatalog.OpenIlgpuCpu();
-        var layout = new PackLayout(PackOp.Cases[packCase]);
+        var layout = new PackCaseLayout(PackOp.Cases[packCase]);
         using var pack = layout.Tables(backend, new int[layout.Rows]);
-        int f = layout.Features.Length, rows = layout.Rows, p = layout.ParameterCount, step = PackLayout.StepRow;
+        int f = layout.Features.Length, rows = layout.Rows, p = layout.ParameterCount, step = PackCaseLayout.StepRow;
         var (arena, deltas, dropped, bias) = (backend.Allocate<float>(f * rows), backend.Allocate<float>(f * rows), backend.Allocate<float>(f * rows), backend.Allocate<float>(f));
         var (w, g, s1, s2) = (backend.Allocate<float>(p), backend.Allocate<float>(p), backend.Allocate<float>(p), backend.Allocate<float>(p));
         var (labels, stats, scales) = (backend.Allocate<int>(rows), backend.Allocate<float>(layout.Members.Length * 2 * rows), backend.Allocate<float>(layout.Members.Length));

@@ -4,13 +4,15 @@ using GpuNet.Kernels;
 namespace GpuNet.Reference;
 
 /// <summary>
-/// The tables of a <see cref="PackCase"/>, laid out as a packed engine lays a pack out: feature rows layer by layer across
-/// the members (every member's first hidden layer side by side, then the second, …, then every member's logits), and
+/// The tables of a <see cref="PackCase"/>, laid out like (not as) the engine's <see cref="Sweep.Packing.PackLayout"/>, so
+/// the ops are checked on a layout the engine does not make too: feature rows layer by layer across the members (every
+/// member's first hidden layer side by side, then the second, …, then every member's logits, where the engine puts a
+/// shallow member's logits at its own depth), and
 /// parameters layer by layer too (the members' weights side by side, a gap, their biases), so the segment table (member
 /// by member) and the by-start table differ and a gap belongs to nobody. Step row <see cref="StepRow"/> holds the
 /// members' scalars; the other row holds different ones, which an op that reads the wrong row would use.
 /// </summary>
-internal sealed class PackLayout
+internal sealed class PackCaseLayout
 {
     /// <summary>The step row the ops are given.</summary>
     public const int StepRow = 1;
@@ -18,7 +20,7 @@ internal sealed class PackLayout
     /// <summary>Parameters between the layers' weights and biases that no segment owns.</summary>
     private const int Gap = 3;
 
-    public PackLayout(PackCase c)
+    public PackCaseLayout(PackCase c)
     {
         Case = c;
         int members = c.Members.Length;
