@@ -37,4 +37,12 @@ public struct GemmParams
     /// SplitDepth ≥ K without split-K.
     /// </summary>
     public int Splits, SplitDepth;
+    /// <summary>
+    /// The <see cref="GemmEpilogueKind"/> fused into the launch, the <see cref="Kernels.Activation"/> it applies, and the
+    /// stride between batches of its operand E. <see cref="GemmEpilogueKind.None"/> leaves E alone.
+    /// </summary>
+    public int Epilogue, EpilogueActivation;
+    public long StrideE;
+    /// <summary>Batches in the launch (the naive rung's row-sum threads follow its batch·M·N output threads).</summary>
+    public int Batch;
 }

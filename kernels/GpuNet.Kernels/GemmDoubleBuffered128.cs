@@ -23,6 +23,12 @@ namespace GpuNet.Kernels;
 /// - **32-bit indexing.** Each batch's operands are sub-views; a buffer holds at most
 ///   2³¹ − 1 elements, so every index within one fits an int.
 ///
+/// Epilogues (<see cref="GemmEpilogueKind"/>): bias + activation and the activation's backward are applied as each
+/// element is stored, in a kernel of their own (<see cref="FusedStore"/>): with the epilogue's code after the loop,
+/// ptxas at 128 registers moved accumulators between registers at the end of every stage (20–30 MOVs among 512 FFMAs,
+/// the FFMA share 2–3 points down), so the plain GEMM (<see cref="PlainStore"/>) keeps the old loop. The row sums of
+/// op(A) run in one extra column of groups (<see cref="GemmEpilogues.IsRowSumGroup"/>) of either.
+///
 /// Split-K: with <see cref="GemmParams.Splits"/> = S &gt; 1, grid z = batch·S + s and the group
 /// multiplies only k in [s·SplitDepth, (s + 1)·SplitDepth), writing its raw partial product to
 /// plane z of C (the host points C at a workspace and sums the planes in a fixed order with
@@ -54,10 +60,18 @@ public static class GemmDoubleBuffered128
     /// Launch with grid (ceil(N/128), ceil(M/128), batch·Splits) and group (16, 16, 1). Each
     /// thread stages four elements of each operand per stage (128·8 / 256).
     /// </summary>
-    public static void Kernel<TA, TB>(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p)
+    public static void Kernel<TA, TB, TE>(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, ArrayView<float> e, GemmParams p)
         where TA : struct, IGemmLayout
         where TB : struct, IGemmLayout
+        where TE : struct, IGemmStoreEpilogue
     {
+        // A whole group leaves before any barrier, so the others' barriers never wait for it.
+        if (GemmEpilogues.IsRowSumGroup(p, Block))
+        {
+            GemmEpilogues.RowSumGroup(a, e, p, Block);
+            return;
+        }
+
         // Buffer s of tileA holds op(A)[row0 + r, k0 + k] at s·Stage + k·Lead + r; tileB likewise op(B)[k0 + k, col0 + r].
         var tileA = SharedMemory.Allocate<float>(2 * Stage);
         var tileB = SharedMemory.Allocate<float>(2 * Stage);
@@ -149,6 +163,8 @@ public static class GemmDoubleBuffered128
             Group.Barrier();
         }
 
-        acc.Store(c, Grid.IdxZ * p.StrideC, p, row0 + Quad * ty, col0 + Quad * tx, Half);
+        // E's offset from Grid.IdxZ, which is the batch unsplit: under split-K the host launches with no C epilogue (the
+        // reduction applies it). Not from 'batch', which would then stay live through the loop (ptxas: MOVs in the FFMA stream).
+        acc.Store<TE>(c, Grid.IdxZ * p.StrideC, e, Grid.IdxZ * p.StrideE, p, row0 + Quad * ty, col0 + Quad * tx, Half);
     }
 }

@@ -5,7 +5,7 @@ namespace GpuNet.Kernels;
 /// <summary>
 /// Where op(X)[r, k] of a GEMM operand lives in memory, as a type: a rung specialised on two
 /// of these (one per operand) has no transpose test left inside its loops, and ILGPU compiles
-/// one kernel per combination (<see cref="GemmDoubleBuffered128.Kernel{TA, TB}"/>).
+/// one kernel per combination (<see cref="GemmDoubleBuffered128.Kernel{TA, TB, TE}"/>).
 /// r runs over M for A and over N for B; <c>rows</c> is that extent.
 /// </summary>
 public interface IGemmLayout

@@ -13,11 +13,19 @@ public static class GemmNaive
     /// <summary>
     /// Flat index over batch·M·N with j fastest, so neighbouring threads write (and, for
     /// non-transposed B, read) neighbouring addresses. A flat 1D launch keeps every grid
-    /// dimension within device limits whatever M and the batch count are.
+    /// dimension within device limits whatever M and the batch count are. With
+    /// <see cref="GemmEpilogueKind.RowSums"/> the host launches batch·M threads more, after those: each sums one row of op(A).
     /// </summary>
-    public static void Kernel(Index1D index, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p)
+    public static void Kernel(Index1D index, ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, ArrayView<float> e, GemmParams p)
     {
         int flat = index.X;
+        int outputs = p.Batch * p.M * p.N;
+        if (flat >= outputs)
+        {
+            int sum = flat - outputs;
+            GemmEpilogues.RowSum(a, e, p, sum / p.M, sum % p.M);
+            return;
+        }
         int j = flat % p.N;
         int rest = flat / p.N;
         int i = rest % p.M;
@@ -25,7 +33,8 @@ public static class GemmNaive
 
         long aBase = batch * p.StrideA;
         long bBase = batch * p.StrideB;
-        long cIndex = batch * p.StrideC + (long)i * p.N + j;
+        long element = (long)i * p.N + j;
+        long cIndex = batch * p.StrideC + element;
 
         // Element (i, k) of op(A) and (k, j) of op(B) advance by these steps as k grows.
         long aIndex = aBase + (p.TransA != 0 ? i : (long)i * p.K);
@@ -42,9 +51,7 @@ public static class GemmNaive
         }
 
         // BLAS semantics: with beta == 0, C is write-only, so NaN already in C cannot leak.
-        if (p.Beta == 0f)
-            c[cIndex] = p.Alpha * acc;
-        else
-            c[cIndex] = p.Alpha * acc + p.Beta * c[cIndex];
+        float v = p.Beta == 0f ? p.Alpha * acc : p.Alpha * acc + p.Beta * c[cIndex];
+        c[cIndex] = GemmEpilogues.Apply(e, batch * p.StrideE, p.Epilogue, p.EpilogueActivation, element, j, v);
     }
 }

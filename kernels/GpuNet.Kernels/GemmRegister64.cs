@@ -29,8 +29,14 @@ public static class GemmRegister64
     /// Launch with grid (ceil(N/64), ceil(M/64), batch) and group (16, 16, 1). Each thread
     /// stages four elements of each operand per step (64·16 / 256).
     /// </summary>
-    public static void Kernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p)
+    public static void Kernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, ArrayView<float> e, GemmParams p)
     {
+        if (GemmEpilogues.IsRowSumGroup(p, Block))
+        {
+            GemmEpilogues.RowSumGroup(a, e, p, Block);
+            return;
+        }
+
         // tileA[k·Lead + r] = op(A)[row0 + r, k0 + k]; tileB[k·Lead + r] = op(B)[k0 + k, col0 + r].
         var tileA = SharedMemory.Allocate<float>(Depth * Lead);
         var tileB = SharedMemory.Allocate<float>(Depth * Lead);
@@ -81,9 +87,10 @@ public static class GemmRegister64
         }
 
         long cOffset = Grid.IdxZ * p.StrideC;
-        Vec4.Store(c, cOffset, p, row0 + ty, col0 + tx, Edge, acc0);
-        Vec4.Store(c, cOffset, p, row0 + ty + 16, col0 + tx, Edge, acc1);
-        Vec4.Store(c, cOffset, p, row0 + ty + 32, col0 + tx, Edge, acc2);
-        Vec4.Store(c, cOffset, p, row0 + ty + 48, col0 + tx, Edge, acc3);
+        long eOffset = Grid.IdxZ * p.StrideE;
+        Vec4.Store(c, cOffset, e, eOffset, p, row0 + ty, col0 + tx, Edge, acc0);
+        Vec4.Store(c, cOffset, e, eOffset, p, row0 + ty + 16, col0 + tx, Edge, acc1);
+        Vec4.Store(c, cOffset, e, eOffset, p, row0 + ty + 32, col0 + tx, Edge, acc2);
+        Vec4.Store(c, cOffset, e, eOffset, p, row0 + ty + 48, col0 + tx, Edge, acc3);
     }
 }

@@ -10,6 +10,9 @@ public struct GemmSplitKParams
     public int Splits;
     public long StrideC;
     public float Alpha, Beta;
+    /// <summary>C's columns, and the epilogue applied to each summed element (see <see cref="GemmParams.Epilogue"/>).</summary>
+    public int N, Epilogue, EpilogueActivation;
+    public long StrideE;
 }
 
 /// <summary>
@@ -20,8 +23,11 @@ public struct GemmSplitKParams
 /// </summary>
 public static class GemmSplitK
 {
-    /// <summary>One thread per element of C over all batches (batch·M·N threads).</summary>
-    public static void Reduce(Index1D index, ArrayView<float> partials, ArrayView<float> c, GemmSplitKParams p)
+    /// <summary>
+    /// One thread per element of C over all batches (batch·M·N threads). The GEMM's epilogue (bias + activation, or the
+    /// activation's backward) is applied here, once per summed element; the row sums ran beside the split launch.
+    /// </summary>
+    public static void Reduce(Index1D index, ArrayView<float> partials, ArrayView<float> c, ArrayView<float> e, GemmSplitKParams p)
     {
         int batch = index.X / p.Plane;
         int element = index.X - batch * p.Plane;
@@ -33,6 +39,7 @@ public static class GemmSplitK
             plane += p.Plane;
         }
         long target = batch * p.StrideC + element;
-        c[target] = p.Beta == 0f ? p.Alpha * sum : p.Alpha * sum + p.Beta * c[target];
+        float v = p.Beta == 0f ? p.Alpha * sum : p.Alpha * sum + p.Beta * c[target];
+        c[target] = GemmEpilogues.Apply(e, batch * p.StrideE, p.Epilogue, p.EpilogueActivation, element, element % p.N, v);
     }
 }

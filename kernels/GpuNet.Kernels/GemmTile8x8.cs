@@ -26,18 +26,19 @@ public struct Tile8x8
         R7 = R7.MulAdd(aHi.V3, bLo, bHi),
     };
 
-    /// <summary>Stores the tile into C (alpha, beta and the M×N bounds applied per element).</summary>
+    /// <summary>Stores the tile into C (alpha, beta, the epilogue and the M×N bounds applied per element).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void Store(ArrayView<float> c, long offset, GemmParams p, int row, int col, int half)
+    public readonly void Store<TE>(ArrayView<float> c, long offset, ArrayView<float> e, long eOffset, GemmParams p, int row, int col, int half)
+        where TE : struct, IGemmStoreEpilogue
     {
-        R0.StoreQuads(c, offset, p, row, col, half);
-        R1.StoreQuads(c, offset, p, row + 1, col, half);
-        R2.StoreQuads(c, offset, p, row + 2, col, half);
-        R3.StoreQuads(c, offset, p, row + 3, col, half);
-        R4.StoreQuads(c, offset, p, row + half, col, half);
-        R5.StoreQuads(c, offset, p, row + half + 1, col, half);
-        R6.StoreQuads(c, offset, p, row + half + 2, col, half);
-        R7.StoreQuads(c, offset, p, row + half + 3, col, half);
+        R0.StoreQuads<TE>(c, offset, e, eOffset, p, row, col, half);
+        R1.StoreQuads<TE>(c, offset, e, eOffset, p, row + 1, col, half);
+        R2.StoreQuads<TE>(c, offset, e, eOffset, p, row + 2, col, half);
+        R3.StoreQuads<TE>(c, offset, e, eOffset, p, row + 3, col, half);
+        R4.StoreQuads<TE>(c, offset, e, eOffset, p, row + half, col, half);
+        R5.StoreQuads<TE>(c, offset, e, eOffset, p, row + half + 1, col, half);
+        R6.StoreQuads<TE>(c, offset, e, eOffset, p, row + half + 2, col, half);
+        R7.StoreQuads<TE>(c, offset, e, eOffset, p, row + half + 3, col, half);
     }
 }
 

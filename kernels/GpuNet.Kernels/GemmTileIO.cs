@@ -43,20 +43,42 @@ public static class GemmTileIO
     }
 
     /// <summary>
-    /// Writes alpha·acc (+ beta·C) into C[row, col] when inside M×N. BLAS semantics: with
-    /// beta == 0, C is write-only, so NaN already in C cannot leak.
+    /// Writes alpha·acc (+ beta·C), through the epilogue <typeparamref name="TE"/>, into C[row, col] when inside M×N (E
+    /// read at <paramref name="eOffset"/>). BLAS semantics: with beta == 0, C is write-only, so NaN already in C cannot leak.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(ArrayView<float> c, long offset, GemmParams p, int row, int col, float acc)
+    public static void Store<TE>(ArrayView<float> c, long offset, ArrayView<float> e, long eOffset, GemmParams p, int row, int col, float acc)
+        where TE : struct, IGemmStoreEpilogue
     {
         if (row >= p.M || col >= p.N)
             return;
-        long index = offset + (long)row * p.N + col;
-        if (p.Beta == 0f)
-            c[index] = p.Alpha * acc;
-        else
-            c[index] = p.Alpha * acc + p.Beta * c[index];
+        long element = (long)row * p.N + col;
+        long index = offset + element;
+        float v = p.Beta == 0f ? p.Alpha * acc : p.Alpha * acc + p.Beta * c[index];
+        c[index] = default(TE).Apply(e, eOffset, p, element, col, v);
     }
+}
+
+/// <summary>What a GEMM rung does to each element of C as it stores it, as a type (see <see cref="GemmDoubleBuffered128"/>).</summary>
+public interface IGemmStoreEpilogue
+{
+    /// <summary>The stored value of element <paramref name="element"/> (= row·N + col) from the GEMM's <paramref name="v"/>.</summary>
+    float Apply(ArrayView<float> e, long eOffset, GemmParams p, long element, int col, float v);
+}
+
+/// <summary>C as the GEMM leaves it (no epilogue, or the row sums, which do not touch C).</summary>
+public struct PlainStore : IGemmStoreEpilogue
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly float Apply(ArrayView<float> e, long eOffset, GemmParams p, long element, int col, float v) => v;
+}
+
+/// <summary>The launch's epilogue as <see cref="GemmParams.Epilogue"/> says (<see cref="GemmEpilogues.Apply"/>).</summary>
+public struct FusedStore : IGemmStoreEpilogue
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly float Apply(ArrayView<float> e, long eOffset, GemmParams p, long element, int col, float v) =>
+        GemmEpilogues.Apply(e, eOffset, p.Epilogue, p.EpilogueActivation, element, col, v);
 }
 
 /// <summary>
@@ -80,12 +102,12 @@ public struct Vec4
 
     /// <summary>Stores the row at columns col0, col0 + step, col0 + 2·step, col0 + 3·step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(ArrayView<float> c, long offset, GemmParams p, int row, int col0, int step, Vec4 v)
+    public static void Store(ArrayView<float> c, long offset, ArrayView<float> e, long eOffset, GemmParams p, int row, int col0, int step, Vec4 v)
     {
-        GemmTileIO.Store(c, offset, p, row, col0, v.V0);
-        GemmTileIO.Store(c, offset, p, row, col0 + step, v.V1);
-        GemmTileIO.Store(c, offset, p, row, col0 + 2 * step, v.V2);
-        GemmTileIO.Store(c, offset, p, row, col0 + 3 * step, v.V3);
+        GemmTileIO.Store<FusedStore>(c, offset, e, eOffset, p, row, col0, v.V0);
+        GemmTileIO.Store<FusedStore>(c, offset, e, eOffset, p, row, col0 + step, v.V1);
+        GemmTileIO.Store<FusedStore>(c, offset, e, eOffset, p, row, col0 + 2 * step, v.V2);
+        GemmTileIO.Store<FusedStore>(c, offset, e, eOffset, p, row, col0 + 3 * step, v.V3);
     }
 }
 
@@ -108,15 +130,16 @@ public struct Vec8
 
     /// <summary>Stores the row at columns col0 + j and col0 + half + j, j &lt; 4.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly void StoreQuads(ArrayView<float> c, long offset, GemmParams p, int row, int col0, int half)
+    public readonly void StoreQuads<TE>(ArrayView<float> c, long offset, ArrayView<float> e, long eOffset, GemmParams p, int row, int col0, int half)
+        where TE : struct, IGemmStoreEpilogue
     {
-        GemmTileIO.Store(c, offset, p, row, col0, V0);
-        GemmTileIO.Store(c, offset, p, row, col0 + 1, V1);
-        GemmTileIO.Store(c, offset, p, row, col0 + 2, V2);
-        GemmTileIO.Store(c, offset, p, row, col0 + 3, V3);
-        GemmTileIO.Store(c, offset, p, row, col0 + half, V4);
-        GemmTileIO.Store(c, offset, p, row, col0 + half + 1, V5);
-        GemmTileIO.Store(c, offset, p, row, col0 + half + 2, V6);
-        GemmTileIO.Store(c, offset, p, row, col0 + half + 3, V7);
+        GemmTileIO.Store<TE>(c, offset, e, eOffset, p, row, col0, V0);
+        GemmTileIO.Store<TE>(c, offset, e, eOffset, p, row, col0 + 1, V1);
+        GemmTileIO.Store<TE>(c, offset, e, eOffset, p, row, col0 + 2, V2);
+        GemmTileIO.Store<TE>(c, offset, e, eOffset, p, row, col0 + 3, V3);
+        GemmTileIO.Store<TE>(c, offset, e, eOffset, p, row, col0 + half, V4);
+        GemmTileIO.Store<TE>(c, offset, e, eOffset, p, row, col0 + half + 1, V5);
+        GemmTileIO.Store<TE>(c, offset, e, eOffset, p, row, col0 + half + 2, V6);
+        GemmTileIO.Store<TE>(c, offset, e, eOffset, p, row, col0 + half + 3, V7);
     }
 }

@@ -19,8 +19,14 @@ public static class GemmTiled16
     /// <summary>
     /// Launch with grid (ceil(N/16), ceil(M/16), batch) and group (16, 16, 1).
     /// </summary>
-    public static void Kernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, GemmParams p)
+    public static void Kernel(ArrayView<float> a, ArrayView<float> b, ArrayView<float> c, ArrayView<float> e, GemmParams p)
     {
+        if (GemmEpilogues.IsRowSumGroup(p, Tile))
+        {
+            GemmEpilogues.RowSumGroup(a, e, p, Tile);
+            return;
+        }
+
         // tileA holds op(A)[row0 + i, k0 + k] at i*Tile + k; tileB holds op(B)[k0 + k, col0 + j] at k*Tile + j.
         var tileA = SharedMemory.Allocate<float>(Tile * Tile);
         var tileB = SharedMemory.Allocate<float>(Tile * Tile);
@@ -77,14 +83,6 @@ public static class GemmTiled16
             Group.Barrier();
         }
 
-        if (row < p.M && col < p.N)
-        {
-            long cIndex = batch * p.StrideC + (long)row * p.N + col;
-            // BLAS semantics: with beta == 0, C is write-only, so NaN already in C cannot leak.
-            if (p.Beta == 0f)
-                c[cIndex] = p.Alpha * acc;
-            else
-                c[cIndex] = p.Alpha * acc + p.Beta * c[cIndex];
-        }
+        GemmTileIO.Store<FusedStore>(c, batch * p.StrideC, e, batch * p.StrideE, p, row, col, acc);
     }
 }

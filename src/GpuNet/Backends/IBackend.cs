@@ -47,6 +47,18 @@ public partial interface IBackend : IDisposable
     /// <summary>C = alpha·op(A)·op(B) + beta·C, see <see cref="GemmShape"/>.</summary>
     void Gemm(in GemmShape shape, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c);
 
+    /// <summary>
+    /// The GEMM with <paramref name="epilogue"/> (see <see cref="GemmEpilogue"/>): bias + activation, the activation's
+    /// backward, or the row sums of op(A), in the GEMM's own launch where the device can fuse them. The default runs the
+    /// separate ops (<see cref="GemmEpilogue.RunUnfused"/>); it is the cpu backend's, whose bits it keeps.
+    /// </summary>
+    void Gemm(in GemmShape shape, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c, in GemmEpilogue epilogue)
+    {
+        shape.Validate();
+        epilogue.Validate(shape);
+        GemmEpilogue.RunUnfused(this, shape, a, b, c, epilogue);
+    }
+
     /// <summary>In place, for a [rows, cols] matrix y: y[r, c] = f(y[r, c] + bias[c]).</summary>
     void BiasActivation(DeviceBuffer<float> y, DeviceBuffer<float> bias, int rows, int cols, Activation activation);
 

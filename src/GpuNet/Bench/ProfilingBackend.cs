@@ -67,6 +67,22 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
         Time($"gemm {s.M}x{s.N}x{s.K} {(s.TransA ? 'T' : 'N')}{(s.TransB ? 'T' : 'N')}", () => inner.Gemm(s, a, b, c));
     }
 
+    /// <summary>A fused GEMM is one op of the profile, named for its shape and what it fused.</summary>
+    public void Gemm(in GemmShape shape, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c, in GemmEpilogue epilogue)
+    {
+        var (s, e) = (shape, epilogue);
+        GemmFlops += s.Flops;
+        Time($"gemm {s.M}x{s.N}x{s.K} {(s.TransA ? 'T' : 'N')}{(s.TransB ? 'T' : 'N')}{EpilogueName(e)}", () => inner.Gemm(s, a, b, c, e));
+    }
+
+    private static string EpilogueName(in GemmEpilogue e) => e.Kind switch
+    {
+        GemmEpilogueKind.BiasActivation => $" +bias+{e.Activation.ToString().ToLowerInvariant()}",
+        GemmEpilogueKind.ActivationBackward => $" +{e.Activation.ToString().ToLowerInvariant()} backward",
+        GemmEpilogueKind.RowSums => " +bias grad",
+        _ => "",
+    };
+
     public void BiasActivation(DeviceBuffer<float> y, DeviceBuffer<float> bias, int rows, int cols, Activation activation) =>
         Time($"bias+{activation.ToString().ToLowerInvariant()} {rows}x{cols}", () => inner.BiasActivation(y, bias, rows, cols, activation));
     public void ActivationForward(DeviceBuffer<float> input, DeviceBuffer<float> output, int count, Activation activation) =>

@@ -12,7 +12,7 @@ public sealed record OpCheck(double WorstRatio, string Worst)
 /// The GEMM op, declared once: its awkward shapes, its float64 reference (<see cref="ReferenceOps.Gemm"/>)
 /// and its bound (<see cref="ErrorBound.Float32Op"/> of Σ|alpha·a·b| + |beta·c|). The backend
 /// contract tests run every shape on every device and GEMM rung, and <c>gpunet selftest</c>
-/// runs them on the device it is given; both call <see cref="Check"/>.
+/// runs them on the device it is given; both call <see cref="Check(IBackend, in GemmShape)"/>. The fused GEMMs' cases are <see cref="GemmEpilogueOp"/>'s.
 /// </summary>
 public static class GemmOp
 {
@@ -75,53 +75,96 @@ public static class GemmOp
     /// odd offsets into longer buffers (NaN in A's and B's stride gaps), beside the float64 reference.
     /// Elements of C outside the matrices must come back bit for bit as they were.
     /// </summary>
-    public static OpCheck Check(IBackend backend, in GemmShape shape)
+    public static OpCheck Check(IBackend backend, in GemmShape shape) => Run(backend, shape, null);
+
+    /// <summary>
+    /// <see cref="Check(IBackend, in GemmShape)"/> of the case's shape with its epilogue fused in: its operand E
+    /// at an odd offset with gaps between batches; C and the row sums against the float64 reference
+    /// (<see cref="GemmEpilogueOp"/>), every other element of E bit for bit as it was (the read-only bias and output, the
+    /// gaps between row sums).
+    /// </summary>
+    public static OpCheck Check(IBackend backend, GemmEpilogueCase fused) => Run(backend, fused.Shape, fused);
+
+    private static OpCheck Run(IBackend backend, in GemmShape shape, GemmEpilogueCase? epilogue)
     {
         var s = shape;
-        var rng = new Random(CaseSeed.Of(CaseSeed.Flag(s.TransA), CaseSeed.Flag(s.TransB), s.M, s.N, s.K, s.Batch));
+        var rng = new Random(CaseSeed.Of(CaseSeed.Flag(s.TransA), CaseSeed.Flag(s.TransB), s.M, s.N, s.K, s.Batch, (int)(epilogue?.Kind ?? 0), (int)(epilogue?.Activation ?? 0)));
         float[] a = WithGaps(Random(rng, s.ExtentA), s.StrideA, (long)s.M * s.K);
         float[] b = WithGaps(Random(rng, s.ExtentB), s.StrideB, (long)s.K * s.N);
         float[] c0 = s.Beta == 0 ? Nans(s.ExtentC) : Random(rng, s.ExtentC);
+        float[] e0 = epilogue?.Operand(rng, s) ?? [];
 
         // Empty operands (K == 0) sit at offset 0: a view starting past a buffer's end is no view.
         int offsetA = a.Length == 0 ? 0 : 5, offsetB = b.Length == 0 ? 0 : 1;
+        const int OffsetE = 2;
         using var wholeA = backend.Allocate<float>(a.Length + offsetA);
         using var wholeB = backend.Allocate<float>(b.Length + offsetB);
         using var wholeC = backend.Allocate<float>(c0.Length + 3 + 2);
+        using var wholeE = backend.Allocate<float>(e0.Length + OffsetE + 1);
         backend.Upload<float>(Nans(wholeC.Length), wholeC);
+        backend.Upload<float>(Nans(wholeE.Length), wholeE);
         var (da, db, dc) = (wholeA.Slice(offsetA, a.Length), wholeB.Slice(offsetB, b.Length), wholeC.Slice(3, c0.Length));
+        var de = wholeE.Slice(OffsetE, e0.Length);
         backend.Upload<float>(a, da);
         backend.Upload<float>(b, db);
         backend.Upload<float>(c0, dc);
-        backend.Gemm(s, da, db, dc);
+        backend.Upload<float>(e0, de);
+        backend.Gemm(s, da, db, dc, epilogue?.Of(de, s) ?? GemmEpilogue.None);
         var got = new float[wholeC.Length];
         backend.Download<float>(wholeC, got);
+        var gotE = new float[wholeE.Length];
+        backend.Download<float>(wholeE, gotE);
 
+        double[] a64 = Array.ConvertAll(a, v => (double)v), b64 = Array.ConvertAll(b, v => (double)v);
         double[] want = Array.ConvertAll(c0, v => (double)v);
-        ReferenceOps.Gemm(s, Array.ConvertAll(a, v => (double)v), Array.ConvertAll(b, v => (double)v), want);
+        ReferenceOps.Gemm(s, a64, b64, want);
         double[] scale = s.Beta == 0 ? new double[c0.Length] : Array.ConvertAll(c0, v => Math.Abs((double)v));
         ReferenceOps.Gemm(s with { Alpha = Math.Abs(s.Alpha), Beta = Math.Abs(s.Beta) },
             Array.ConvertAll(a, v => Math.Abs((double)v)), Array.ConvertAll(b, v => Math.Abs((double)v)), scale);
+        epilogue?.Apply(s, e0, want, scale);
 
-        double worst = 0;
-        string where = "";
+        var worst = new Worst();
         for (int i = 0; i < got.Length; i++)
         {
             int p = i - 3;
             bool inMatrix = p >= 0 && p < c0.Length && (s.StrideC == 0 || p % s.StrideC < (long)s.M * s.N);
-            double ratio = inMatrix
-                ? ErrorBound.Float32Op.WorstRatio([got[i]], [want[p]], [scale[p]])
-                : got[i].Equals(p >= 0 && p < c0.Length ? c0[p] : float.NaN) ? 0 : double.PositiveInfinity;
-            if (ratio > worst)
-            {
-                worst = ratio;
-                where = inMatrix ? $"C[{p}] = {got[i]:R}, reference {want[p]:R}" : $"C[{p}] outside the matrices changed to {got[i]:R}";
-            }
+            if (inMatrix)
+                worst.Element(got[i], want[p], scale[p], $"C[{p}]");
+            else
+                worst.Untouched(got[i], p >= 0 && p < c0.Length ? c0[p] : float.NaN, $"C[{p}] outside the matrices");
         }
-        return new OpCheck(worst, where);
+        var sums = epilogue?.RowSums(s, a64) ?? [];
+        for (int i = 0; i < gotE.Length; i++)
+        {
+            int p = i - OffsetE;
+            if (sums.TryGetValue(p, out var sum))
+                worst.Element(gotE[i], sum.Want, sum.Scale, $"row sum E[{p}]");
+            else
+                worst.Untouched(gotE[i], p >= 0 && p < e0.Length ? e0[p] : float.NaN, $"E[{p}], which the epilogue must not write,");
+        }
+        return new OpCheck(worst.Ratio, worst.Where);
     }
 
-    private static float[] Random(Random rng, long length)
+    /// <summary>The worst element of a check so far: its error over the bound, and where it was.</summary>
+    private sealed class Worst
+    {
+        public double Ratio { get; private set; }
+        public string Where { get; private set; } = "";
+
+        public void Element(float got, double want, double scale, string what) =>
+            Note(ErrorBound.Float32Op.WorstRatio([got], [want], [scale]), $"{what} = {got:R}, reference {want:R}");
+
+        public void Untouched(float got, float was, string what) =>
+            Note(got.Equals(was) ? 0 : double.PositiveInfinity, $"{what} changed to {got:R}");
+
+        private void Note(double ratio, string where)
+        {
+            if (ratio > Ratio)
+                (Ratio, Where) = (ratio, where);
+        }
+    }
+
+    internal static float[] Random(Random rng, long length)
     {
         var x = new float[checked((int)length)];
         for (int i = 0; i < x.Length; i++)
@@ -129,7 +172,7 @@ public static class GemmOp
         return x;
     }
 
-    private static float[] Nans(long length)
+    internal static float[] Nans(long length)
     {
         var x = new float[checked((int)length)];
         Array.Fill(x, float.NaN);

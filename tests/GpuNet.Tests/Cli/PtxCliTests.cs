@@ -17,12 +17,15 @@ public sealed class PtxCliTests : IDisposable
         Assert.Equal(IlgpuKernels.All.Select(e => e.Name + ".ptx").Order(), Directory.GetFiles(outDir, "*.ptx").Select(Path.GetFileName).Order());
         using var kernels = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "kernels.json")));
         Assert.Equal(IlgpuKernels.All.Count, kernels.RootElement.GetArrayLength());
-        // The report marks the rung a CUDA device uses for most shapes: the four layout kernels of DoubleBuffered128.
-        Assert.Equal(4, kernels.RootElement.EnumerateArray().Count(k => k.GetProperty("default_gemm").GetBoolean()));
+        // The report marks the rung a CUDA device uses for most shapes: DoubleBuffered128's four layouts, each plain and fused.
+        Assert.Equal(8, kernels.RootElement.EnumerateArray().Count(k => k.GetProperty("default_gemm").GetBoolean()));
         using var launches = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "launches.json")));
         Assert.All(launches.RootElement.EnumerateArray(), l =>
+        {
             Assert.True(l.GetProperty("groups").GetInt64() >= PtxExport.H200Multiprocessors || l.GetProperty("why_fewer").GetString() is { Length: > 0 },
-                $"{l.GetProperty("op").GetString()}: too few groups and no reason"));
+                $"{l.GetProperty("op").GetString()}: too few groups and no reason");
+            Assert.Equal(l.GetProperty("splits").GetInt32() > 1 ? 2 : 1, l.GetProperty("launches").GetInt32());
+        });
     }
 
     [Theory]

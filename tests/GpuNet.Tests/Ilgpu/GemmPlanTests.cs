@@ -46,11 +46,28 @@ public sealed class GemmPlanTests
     [Fact]
     public void Splits_stop_at_the_least_depth_and_the_shortfall_says_so()
     {
-        // 1 block of 128×128 and K = 64: at most 64 / 16 = 4 splits.
-        var plan = GemmPlan.For(new GemmShape(false, false, 100, 100, 64), GemmKernel.DoubleBuffered128, H200Multiprocessors);
+        // 1 block of 128×128 and K = 64: at most 64 / 16 = 4 splits (when a block that small may split at all).
+        var plan = GemmPlan.For(new GemmShape(false, false, 100, 100, 64), GemmKernel.DoubleBuffered128, H200Multiprocessors, minSplitWork: 0);
         Assert.Equal(4, plan.Splits);
         Assert.Equal(16, plan.SplitDepth);
         Assert.Contains("splits", plan.Shortfall);
+    }
+
+    /// <summary>
+    /// Split-K adds the reduction's launch, so a block with too little work stays whole: the last layer of MLP 784-256-10
+    /// forward at batch 128 (one block of 128×10×256) and its weight gradient (10×256×128) take one launch each, while the
+    /// first layer's forward (two blocks of 128×128×784) still splits.
+    /// </summary>
+    [Fact]
+    public void Blocks_with_little_work_stay_one_launch_and_say_so()
+    {
+        foreach (var small in new[] { new GemmShape(false, true, 128, 10, 256), new GemmShape(true, false, 10, 256, 128) })
+        {
+            var plan = GemmPlan.For(small, GemmKernel.DoubleBuffered128, H200Multiprocessors);
+            Assert.Equal(1, plan.Splits);
+            Assert.Contains("too little to split", plan.Shortfall);
+        }
+        Assert.True(GemmPlan.For(new GemmShape(false, true, 128, 256, 784), GemmKernel.DoubleBuffered128, H200Multiprocessors).Splits > 1);
     }
 
     [Theory]

@@ -20,10 +20,22 @@ public readonly record struct GemmPlan(GemmKernel Kernel, int Splits, int SplitD
     /// <summary>The least K one split multiplies: two stages, so each group still overlaps a load with the math.</summary>
     public const int MinSplitDepth = 2 * GemmDoubleBuffered128.Depth;
 
+    /// <summary>
+    /// The least multiply-adds one 128×128 block must do (its share of M times its share of N times K) before split-K
+    /// may cut it: about 2 MFLOP, a few microseconds of one multiprocessor, as long as the reduction's own launch costs.
+    /// Below it a split buys less than the launch it adds; a small GEMM stays one launch (a training step's launch count
+    /// is the issue this answers: launch-bound steps, perf/RESULTS.md).
+    /// </summary>
+    public const long MinSplitWork = 1L << 20;
+
     /// <summary>Threads per group of the naive kernel (<see cref="IlgpuKernels.ElementwiseThreads"/>).</summary>
     private const int NaiveThreads = IlgpuKernels.ElementwiseThreads;
 
-    public static GemmPlan For(in GemmShape shape, GemmKernel rung, int targetGroups)
+    /// <summary>
+    /// The launch of <paramref name="shape"/> on <paramref name="rung"/> for a device that <paramref name="targetGroups"/>
+    /// groups fill; split-K only where a block does at least <paramref name="minSplitWork"/> multiply-adds.
+    /// </summary>
+    public static GemmPlan For(in GemmShape shape, GemmKernel rung, int targetGroups, long minSplitWork = MinSplitWork)
     {
         var kernel = rung != GemmKernel.Auto ? rung
             : shape.K <= NaiveMaxDepth ? GemmKernel.Naive : GemmKernel.DoubleBuffered128;
@@ -41,7 +53,8 @@ public readonly record struct GemmPlan(GemmKernel Kernel, int Splits, int SplitD
             {
                 long tiles = Tiles(shape, GemmDoubleBuffered128.Block) * batch;
                 int splits = 1;
-                if (tiles < targetGroups && shape.K >= 2 * MinSplitDepth)
+                long blockWork = (long)Math.Min(shape.M, GemmDoubleBuffered128.Block) * Math.Min(shape.N, GemmDoubleBuffered128.Block) * shape.K;
+                if (tiles < targetGroups && shape.K >= 2 * MinSplitDepth && blockWork >= minSplitWork)
                 {
                     long wanted = Ceiling(targetGroups, tiles);
                     splits = (int)Math.Min(wanted, shape.K / MinSplitDepth);
@@ -54,7 +67,8 @@ public readonly record struct GemmPlan(GemmKernel Kernel, int Splits, int SplitD
                 string? shortfall = groups >= targetGroups ? null
                     : splits > 1
                         ? $"{tiles} blocks of 128×128 × {splits} splits of K = {shape.K} (each split at least {MinSplitDepth} deep)"
-                        : $"{tiles} blocks of 128×128, and K = {shape.K} is too short to split";
+                        : shape.K < 2 * MinSplitDepth ? $"{tiles} blocks of 128×128, and K = {shape.K} is too short to split"
+                        : $"{tiles} blocks of 128×128, each of {blockWork} multiply-adds: too little to split";
                 return new GemmPlan(GemmKernel.DoubleBuffered128, splits, depth, groups, shortfall);
             }
         }

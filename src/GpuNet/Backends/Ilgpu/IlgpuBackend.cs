@@ -49,7 +49,7 @@ public sealed partial class IlgpuBackend : IBackend
     public Accelerator Accelerator => _accelerator;
 
     /// <summary>
-    /// The GEMM rung used by <see cref="Gemm"/>. Every rung is loaded up front, so switching
+    /// The GEMM rung used by <see cref="Gemm(in GemmShape, DeviceBuffer{float}, DeviceBuffer{float}, DeviceBuffer{float}, in GemmEpilogue)"/>. Every rung is loaded up front, so switching
     /// costs nothing; tests use this to run each rung on one shared accelerator.
     /// </summary>
     public GemmKernel GemmKernel
@@ -71,6 +71,9 @@ public sealed partial class IlgpuBackend : IBackend
     /// <see cref="GemmPlan"/>). Tests lower or raise it to exercise split-K on small devices.
     /// </summary>
     public int GemmTargetGroups { get; set; }
+
+    /// <summary>The least work of one block that split-K may cut (<see cref="GemmPlan.MinSplitWork"/>); tests lower it to split tiny GEMMs.</summary>
+    public long GemmMinSplitWork { get; set; } = GemmPlan.MinSplitWork;
 
     /// <summary>Every rung but the naive one runs in 16×16 thread groups.</summary>
     private const int GroupEdge = 16;

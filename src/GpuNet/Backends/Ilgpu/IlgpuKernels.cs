@@ -69,27 +69,32 @@ public static class IlgpuKernels
     /// <summary>Threads per group of the grouped GEMM rungs (16×16).</summary>
     public const int GemmThreads = 256;
 
-    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>> GemmNaive { get; } =
-        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>("GemmNaive", Kernels.GemmNaive.Kernel, GemmKernel.Naive);
-    public static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>> GemmTiled16 { get; } =
-        Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>("GemmTiled16", Kernels.GemmTiled16.Kernel, GemmKernel.Tiled16);
-    public static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>> GemmRegister64 { get; } =
-        Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>("GemmRegister64", Kernels.GemmRegister64.Kernel, GemmKernel.Register64);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>> GemmNaive { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>("GemmNaive", Kernels.GemmNaive.Kernel, GemmKernel.Naive);
+    public static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>> GemmTiled16 { get; } =
+        Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>("GemmTiled16", Kernels.GemmTiled16.Kernel, GemmKernel.Tiled16);
+    public static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>> GemmRegister64 { get; } =
+        Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>("GemmRegister64", Kernels.GemmRegister64.Kernel, GemmKernel.Register64);
 
     /// <summary>
-    /// The default GPU rung, one kernel per operand layout, indexed by TransA·2 + TransB (NN, NT, TN, TT). Two resident
+    /// The default GPU rung, one kernel per operand layout and store, indexed by (TransA·2 + TransB)·2 + fused (NN, NT, TN,
+    /// TT; plain, then with bias + activation or the activation's backward as each element is stored). Two resident
     /// groups per multiprocessor caps ptxas at 128 registers: 16 warps to hide latency.
     /// </summary>
-    public static IReadOnlyList<Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>> GemmDoubleBuffered128 { get; } =
+    public static IReadOnlyList<Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>> GemmDoubleBuffered128 { get; } =
     [
-        DoubleBuffered128("NN", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout>),
-        DoubleBuffered128("NT", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout>),
-        DoubleBuffered128("TN", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout>),
-        DoubleBuffered128("TT", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout>),
+        DoubleBuffered128("NN", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout, PlainStore>),
+        DoubleBuffered128("NNFused", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout, FusedStore>),
+        DoubleBuffered128("NT", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout, PlainStore>),
+        DoubleBuffered128("NTFused", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout, FusedStore>),
+        DoubleBuffered128("TN", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout, PlainStore>),
+        DoubleBuffered128("TNFused", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout, FusedStore>),
+        DoubleBuffered128("TT", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout, PlainStore>),
+        DoubleBuffered128("TTFused", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout, FusedStore>),
     ];
 
-    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, GemmSplitKParams>> GemmSplitKReduce { get; } =
-        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, GemmSplitKParams>>("GemmSplitKReduce", GemmSplitK.Reduce);
+    public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmSplitKParams>> GemmSplitKReduce { get; } =
+        Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmSplitKParams>>("GemmSplitKReduce", GemmSplitK.Reduce);
     public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int>> BiasActivation { get; } =
         Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int, int>>("BiasActivation", ActivationKernels.BiasActivation);
     public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, int>> ActivationForward { get; } =
@@ -170,7 +175,7 @@ public static class IlgpuKernels
             Loader = static (accelerator, e) => accelerator.LoadKernel<TLauncher>(e.Method, e.SpecializationFor(accelerator.MaxNumThreadsPerGroup)),
         });
 
-    private static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>> DoubleBuffered128(string layouts, Delegate kernel) =>
-        Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>(
+    private static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>> DoubleBuffered128(string layouts, Delegate kernel) =>
+        Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>(
             "GemmDoubleBuffered128" + layouts, kernel, GemmKernel.DoubleBuffered128, minGroups: 2);
 }

@@ -102,31 +102,29 @@ public static class PtxExport
 
     private static readonly Dictionary<string, string> Roles = new() { ["fwd"] = "forward", ["dW"] = "weight gradient", ["dX"] = "input gradient" };
 
-    /// <summary>How each training GEMM and bias-gradient column sum launches on a device of <paramref name="multiprocessors"/> SMs.</summary>
+    /// <summary>
+    /// How each training GEMM launches on a device of <paramref name="multiprocessors"/> SMs, with the epilogue the step
+    /// fuses into it (the forward's bias + activation, the input gradient's activation backward, the weight gradient's bias
+    /// gradient in one more column of groups) and its launches: one, or two under split-K (the reduction applies the epilogue).
+    /// </summary>
     public static IEnumerable<object> TrainingLaunches(int multiprocessors)
     {
         var rung = IlgpuBackend.DefaultGemmKernel(AcceleratorType.Cuda);
         foreach (var (name, shape) in TrainingGemms())
         {
             var plan = GemmPlan.For(shape, rung, multiprocessors);
+            bool weightGradient = name.EndsWith("weight gradient", StringComparison.Ordinal);
+            long sumGroups = !weightGradient ? 0
+                : plan.Kernel == GemmKernel.Naive ? (shape.M + IlgpuKernels.ElementwiseThreads - 1) / IlgpuKernels.ElementwiseThreads
+                : (shape.M + GemmDoubleBuffered128.Block - 1) / GemmDoubleBuffered128.Block * plan.Splits;
             yield return new
             {
                 op = name, m = shape.M, n = shape.N, k = shape.K,
                 layout = $"{(shape.TransA ? 'T' : 'N')}{(shape.TransB ? 'T' : 'N')}",
-                kernel = plan.Kernel.ToString(), splits = plan.Splits, groups = plan.Groups, why_fewer = plan.Shortfall,
+                epilogue = weightGradient ? "bias gradient (row sums beside C)" : name.EndsWith("forward", StringComparison.Ordinal) ? "bias + activation" : "activation backward",
+                kernel = plan.Kernel.ToString(), splits = plan.Splits, groups = plan.Groups + sumGroups, launches = plan.Splits > 1 ? 2 : 1,
+                why_fewer = plan.Shortfall,
             };
-            if (name.EndsWith("weight gradient", StringComparison.Ordinal))
-            {
-                // The bias gradient of the same layer: column sums of dY (batch × outputs).
-                long groups = (shape.M + ReduceKernels.Columns - 1) / ReduceKernels.Columns;
-                yield return new
-                {
-                    op = name.Replace("weight gradient", "bias gradient", StringComparison.Ordinal), m = shape.K, n = shape.M, k = 0,
-                    layout = "", kernel = "ColumnSums", splits = 1, groups,
-                    why_fewer = groups >= multiprocessors ? null
-                        : $"{groups} groups of {ReduceKernels.Columns} columns × {ReduceKernels.Lanes} lanes: {(long)shape.K * shape.M} elements, a few microseconds of one launch",
-                };
-            }
         }
     }
 }
