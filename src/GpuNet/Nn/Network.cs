@@ -93,8 +93,8 @@ public sealed class Network : IDisposable
         for (int i = 0; i < _layers.Length; i++)
         {
             var spec = _layers[i].Spec;
-            _backend.Gemm(new GemmShape(TransA: false, TransB: true, M: rows, N: spec.Out, K: spec.In), input, _layers[i].Weight, _outputs[i]);
-            _backend.BiasActivation(_outputs[i], _layers[i].Bias, rows, spec.Out, spec.Activation);
+            _backend.Gemm(new GemmShape(TransA: false, TransB: true, M: rows, N: spec.Out, K: spec.In), input, _layers[i].Weight, _outputs[i],
+                GemmEpilogue.BiasActivationOf(_layers[i].Bias, spec.Activation));
             if (dropout is { } d && i < _layers.Length - 1)
                 _backend.Dropout(_outputs[i], Dropped(i), rows * spec.Out, d.Probability, d.LayerSeed(i));
             input = LayerOutput(i, dropout);
@@ -142,13 +142,20 @@ public sealed class Network : IDisposable
             var layer = _layers[i];
             var spec = layer.Spec;
             var input = i == 0 ? x : LayerOutput(i - 1, dropout);
-            _backend.Gemm(new GemmShape(TransA: true, TransB: false, M: spec.Out, N: spec.In, K: rows), _deltas[i], input, layer.WeightGrad);
-            _backend.ColumnSums(_deltas[i], rows, spec.Out, layer.BiasGrad);
+            _backend.Gemm(new GemmShape(TransA: true, TransB: false, M: spec.Out, N: spec.In, K: rows), _deltas[i], input, layer.WeightGrad,
+                GemmEpilogue.RowSumsOf(layer.BiasGrad));
             if (i == 0) continue;
-            _backend.Gemm(new GemmShape(TransA: false, TransB: false, M: rows, N: spec.In, K: spec.Out), _deltas[i], layer.Weight, _deltas[i - 1]);
+            var inputGradient = new GemmShape(TransA: false, TransB: false, M: rows, N: spec.In, K: spec.Out);
+            var previous = _layers[i - 1].Spec.Activation;
             if (dropout is { } d)
+            {
+                // The mask sits between the GEMM and f', so this layer's backward stays three ops.
+                _backend.Gemm(inputGradient, _deltas[i], layer.Weight, _deltas[i - 1]);
                 _backend.Dropout(_deltas[i - 1], _deltas[i - 1], rows * spec.In, d.Probability, d.LayerSeed(i - 1));
-            _backend.ActivationBackward(_deltas[i - 1], _outputs[i - 1], _deltas[i - 1], rows * spec.In, _layers[i - 1].Spec.Activation);
+                _backend.ActivationBackward(_deltas[i - 1], _outputs[i - 1], _deltas[i - 1], rows * spec.In, previous);
+            }
+            else
+                _backend.Gemm(inputGradient, _deltas[i], layer.Weight, _deltas[i - 1], GemmEpilogue.ActivationBackwardOf(_outputs[i - 1], previous));
         }
     }
 

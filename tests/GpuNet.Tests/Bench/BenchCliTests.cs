@@ -164,7 +164,9 @@ public sealed class BenchCliTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("profile: cpu, batch 8", run.Stdout);
-        foreach (var op in new[] { "gemm 8x256x784 NT", "gemm 256x784x8 TN", "gemm 8x256x10 NN", "bias+relu 8x256", "softmax CE 8x10", "relu backward", "column sums", "sgd 203530", "gather rows 8x784", "gather labels 8" })
+        // Each GEMM with what its epilogue fuses: one op of the profile (the cpu backend runs the parts back to back).
+        foreach (var op in new[] { "gemm 8x256x784 NT +bias+relu", "gemm 8x10x256 NT +bias+identity", "gemm 256x784x8 TN +bias grad", "gemm 10x256x8 TN +bias grad",
+                     "gemm 8x256x10 NN +relu backward", "softmax CE 8x10", "sgd 203530", "gather rows 8x784", "gather labels 8" })
             Assert.Contains($"| {op}", run.Stdout);
         // 2·M·N·K summed over the five GEMMs: forward 8x256x784 and 8x10x256, weight gradients
         // 256x784x8 and 10x256x8, input gradient 8x256x10 (none for the first layer's input).

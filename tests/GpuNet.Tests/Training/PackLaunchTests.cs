@@ -4,9 +4,11 @@ using GpuNet.Bench;
 namespace GpuNet.Tests.Training;
 
 /// <summary>
-/// A pack's step takes the same launches whatever its size, and no more than one model's step: the first layers of all
-/// members are one GEMM, the later layers one batched GEMM per architecture, each other op one pack op, and the bias
-/// gradients of every layer one row sum (a solo MLP takes a column sum per layer).
+/// A pack's step takes the same launches whatever its size: the first layers of all members are one GEMM, the later
+/// layers one batched GEMM per architecture, each other op one pack op, and the bias gradients of every layer one row
+/// sum. Against one model's step it takes at most two launches more per depth: the solo step's GEMMs carry bias +
+/// activation and the activation's backward in their epilogues, where the pack's members each bring their own
+/// activation and dropout to pack ops of their own (and the solo step's bias gradient per layer is one row sum for all).
 /// </summary>
 public sealed class PackLaunchTests
 {
@@ -26,6 +28,6 @@ public sealed class PackLaunchTests
         double solo = Launches(TrainingBenchmark.Profile(backend, spec, data, 32, warmupSteps: 1, steps: 4));
         var packs = PackSizes.Select(models => Launches(PackBenchmark.Profile(backend, spec, data, 32, models, warmupSteps: 1, steps: 4))).ToArray();
         Assert.All(packs, launches => Assert.Equal(packs[0], launches));
-        Assert.InRange(packs[0], solo - hidden.Length, solo);
+        Assert.InRange(packs[0], solo, solo + 2 * (hidden.Length + 1));
     }
 }
