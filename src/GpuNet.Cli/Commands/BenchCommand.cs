@@ -122,7 +122,7 @@ public static class BenchCommand
         {
             try
             {
-                results.AddRange(MeasureOn(device, log, launch, measure));
+                results.AddRange(MeasureOn(device, request.Unfused, log, launch, measure));
             }
             catch (GpuNetException e) when (request.Devices.Count > 1)
             {
@@ -133,10 +133,15 @@ public static class BenchCommand
         return results;
     }
 
-    private static T[] MeasureOn<T>(string device, TextWriter log, LaunchEnvironment? launch, Func<Backends.IBackend, TimedCollective?, IEnumerable<T>> measure)
+    private static T[] MeasureOn<T>(string device, bool unfused, TextWriter log, LaunchEnvironment? launch, Func<Backends.IBackend, TimedCollective?, IEnumerable<T>> measure)
     {
         using var backend = DeviceCatalog.Open(DistributedOption.DeviceFor(device, launch), out var notice);
         log.WriteLine(notice);
+        if (unfused && backend is Backends.Ilgpu.IlgpuBackend ilgpu)
+        {
+            ilgpu.FusedEpilogues = false;
+            log.WriteLine($"{backend.Device.Id}: GEMM epilogues unfused (--unfused): bias + activation, activation backward and bias gradient launch on their own");
+        }
         if (launch is null) return measure(backend, null).ToArray();
         // The gradients of the largest network timed: the collective only needs a buffer of the device for NCCL's binding.
         using var probe = backend.Allocate<float>(1);

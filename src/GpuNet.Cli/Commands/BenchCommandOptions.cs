@@ -29,12 +29,16 @@ public sealed class BenchCommandOptions
     public Option<bool> Profile { get; } = new("--profile") { Description = "--op train: also split one step's time by op (each op synchronised), per device and batch size" };
     public Option<int?> Models { get; } = new Option<int?>("--models") { Description = "--op train: time a pack of N copies of the model stepping together (as gpunet sweep trains them) against N solo steps, in interleaved rounds" }
         .Require(n => n is null or (>= 1 and <= 4096), "must be 1 to 4096 models");
+    public Option<bool> Unfused { get; } = new("--unfused")
+    {
+        Description = "--op train on ILGPU devices: run each GEMM's bias + activation, activation backward and bias gradient as launches of their own, as steps did before they were fused, to time the fusion against (cpu runs them as separate ops either way)",
+    };
     public Option<string?> Plot { get; } = new("--plot") { Description = "--op train: write a throughput-versus-batch-size chart to this PNG file" };
 
     public IEnumerable<Option> All =>
     [
         Op, Device, .. ModelOptions.All, BatchSizes, Sizes,
-        Data, DataDir, Samples, Warmup, Steps, Window, Seconds, Seed, Json, Csv, Plot, Profile, Models, Distributed,
+        Data, DataDir, Samples, Warmup, Steps, Window, Seconds, Seed, Json, Csv, Plot, Profile, Models, Unfused, Distributed,
     ];
 
     public BenchRequest Read(ParseResult parsed)
@@ -50,6 +54,8 @@ public sealed class BenchCommandOptions
             throw new UsageException("--plot applies to --op train only");
         if (parsed.GetValue(Profile) && gemm)
             throw new UsageException("--profile applies to --op train only");
+        if (parsed.GetValue(Unfused) && gemm)
+            throw new UsageException("--unfused applies to --op train only");
         if (parsed.GetValue(Models) is not null && gemm)
             throw new UsageException("--models applies to --op train only");
         if (parsed.GetValue(Models) is not null && plot is not null)
@@ -78,6 +84,7 @@ public sealed class BenchCommandOptions
         {
             Distributed = DistributedOption.Read(parsed.GetValue(Distributed)!),
             Models = parsed.GetValue(Models),
+            Unfused = parsed.GetValue(Unfused),
         };
     }
 
@@ -111,4 +118,7 @@ public sealed record BenchRequest(
 
     /// <summary>--models: the pack size to time against as many solo steps; null times solo steps alone.</summary>
     public int? Models { get; init; }
+
+    /// <summary>--unfused: ILGPU devices run each GEMM epilogue as launches of its own (the step before fusion).</summary>
+    public bool Unfused { get; init; }
 }

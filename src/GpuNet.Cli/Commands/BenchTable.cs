@@ -44,7 +44,10 @@ public static class BenchTable
         var ops = profile.Ops;
         double total = ops.Sum(o => o.MsPerStep);
         output.WriteLine(Invariant($"profile: {point}: {total:0.000} ms/step with every op synchronised ({msPerStep:0.000} ms/step unprofiled)"));
-        output.WriteLine(Invariant($"launches per step: {ops.Where(o => o.Op != ProfilingBackend.UploadOp).Sum(o => o.CallsPerStep):0.##}"));
+        // A device's own count where it keeps one (ILGPU: a fused gather is one launch the profile shows as two ops);
+        // on cpu, the op calls.
+        double launches = profile.LaunchesPerStep ?? ops.Where(o => o.Op != ProfilingBackend.UploadOp).Sum(o => o.CallsPerStep);
+        output.WriteLine(Invariant($"launches per step: {launches:0.##}{(profile.LaunchesPerStep is null ? " (op calls: the cpu backend launches nothing)" : "")}; host waits per step: {profile.HostWaitsPerStep:0.##}"));
         if (gemmRate is null)
             output.WriteLine(Invariant($"useful work: {profile.GemmFlopsPerStep / 1e6:0.0} MFLOP/step in GEMMs (no GEMM-bound limit: see above)"));
         else

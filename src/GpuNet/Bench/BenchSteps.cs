@@ -22,12 +22,16 @@ internal static class BenchSteps
         };
     }
 
-    /// <summary>Milliseconds and calls per step of each op over <paramref name="steps"/> steps after <paramref name="warmupSteps"/>, and the GEMM work per step.</summary>
+    /// <summary>
+    /// Milliseconds and calls per step of each op over <paramref name="steps"/> steps after <paramref name="warmupSteps"/>,
+    /// the GEMM work per step, the device's kernel launches per step and the step's own host waits per step.
+    /// </summary>
     public static StepProfile Profile(ProfilingBackend profiler, Action step, int warmupSteps, int steps)
     {
         for (int i = 0; i < warmupSteps; i++) step();
         profiler.Reset();
         for (int i = 0; i < steps; i++) step();
-        return new StepProfile(profiler.Totals.Select(t => (t.Op, t.Ms / steps, (double)t.Calls / steps)).ToArray(), profiler.GemmFlops / steps);
+        return new StepProfile(profiler.Totals.Select(t => (t.Op, t.Ms / steps, (double)t.Calls / steps)).ToArray(), profiler.GemmFlops / steps,
+            profiler.Launches is { } launches ? (double)launches / steps : null, (double)profiler.HostWaits / steps);
     }
 }

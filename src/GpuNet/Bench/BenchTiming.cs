@@ -42,10 +42,15 @@ public sealed record BenchTiming
     /// </summary>
     public StepTimes Measure(IBackend backend, Action run)
     {
+        // Each warm-up run is waited for: WarmupSeconds must be the device's time, not the host's. Unwaited, the host
+        // enqueued half a second of launches, thousands of them, that a slow device then ran for minutes (PoCL: bench
+        // --profile on opencl:0 had not finished after 10 minutes).
         var warmup = Stopwatch.StartNew();
         for (int i = 0; i < WarmupRuns || (WarmupRuns > 0 && warmup.Elapsed.TotalSeconds < WarmupSeconds); i++)
+        {
             run();
-        backend.Synchronize();
+            backend.Synchronize();
+        }
         var samples = new List<double>();
         var total = Stopwatch.StartNew();
         while (samples.Count < MaxRuns && (samples.Count < MinRuns || total.Elapsed.TotalSeconds < MinSeconds))

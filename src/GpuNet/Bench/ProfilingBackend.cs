@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using GpuNet.Backends;
+using Ilgpu = GpuNet.Backends.Ilgpu;
 using GpuNet.Kernels;
 
 namespace GpuNet.Bench;
@@ -22,10 +23,26 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     /// <summary>Floating-point operations of the GEMMs since the last <see cref="Reset"/> (2·M·N·K each).</summary>
     public double GemmFlops { get; private set; }
 
+    /// <summary>
+    /// Host waits the profiled code asked for since the last <see cref="Reset"/> (its <see cref="Synchronize"/> and
+    /// <see cref="Download{T}"/> calls), not the waits the profiler adds after each op to time it.
+    /// </summary>
+    public long HostWaits { get; private set; }
+
+    /// <summary>
+    /// Kernels the wrapped device launched since the last <see cref="Reset"/>, where it counts them (ILGPU devices); null
+    /// on the cpu backend, which launches nothing (its ops are calls).
+    /// </summary>
+    public long? Launches => inner is Ilgpu.IlgpuBackend ilgpu ? ilgpu.LaunchCount - _launchesAtReset : null;
+
+    private long _launchesAtReset = (inner as Ilgpu.IlgpuBackend)?.LaunchCount ?? 0;
+
     public void Reset()
     {
         _totals.Clear();
         GemmFlops = 0;
+        HostWaits = 0;
+        _launchesAtReset = (inner as Ilgpu.IlgpuBackend)?.LaunchCount ?? 0;
     }
 
     private void Time(string op, Action run)
@@ -55,8 +72,17 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     }
     // The inner backend's own lane, so a profiled run overlaps its uploads as an unprofiled one does.
     public UploadLane<T> OpenUploadLane<T>(int capacity) where T : unmanaged => inner.OpenUploadLane<T>(capacity);
-    public void Download<T>(DeviceBuffer<T> source, Span<T> destination) where T : unmanaged => inner.Download(source, destination);
-    public void Synchronize() => inner.Synchronize();
+    public void Download<T>(DeviceBuffer<T> source, Span<T> destination) where T : unmanaged
+    {
+        HostWaits++;
+        inner.Download(source, destination);
+    }
+
+    public void Synchronize()
+    {
+        HostWaits++;
+        inner.Synchronize();
+    }
     public void Fill(DeviceBuffer<float> buffer, int count, float value) => Time("fill", () => inner.Fill(buffer, count, value));
     public void Copy(DeviceBuffer<float> source, DeviceBuffer<float> destination, int count) => Time("copy", () => inner.Copy(source, destination, count));
 
@@ -136,6 +162,14 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     public DeviceBuffer<T> Adopt<T>(T[] values) where T : unmanaged => inner.Adopt(values);
     public void GatherLabels(DeviceLabels source, DeviceBuffer<int> indices, int indexOffset, int count, DeviceBuffer<int> destination) =>
         Time($"gather labels {count}", () => inner.GatherLabels(source, indices, indexOffset, count, destination));
+
+    // A minibatch's gather as the device runs it (one launch where it fuses rows and labels), one op of the profile.
+    public void GatherBatch(DeviceBuffer<float> features, int cols, FeatureScaling? scaling, DeviceLabels labels, DeviceBuffer<int> indices, int indexOffset, int rows,
+        DeviceBuffer<float> batchX, DeviceBuffer<int> batchY) =>
+        Time($"gather batch {rows}x{cols}", () => inner.GatherBatch(features, cols, scaling, labels, indices, indexOffset, rows, batchX, batchY));
+    public void GatherBatch(DeviceBuffer<byte> features, int cols, FeatureScaling? scaling, DeviceLabels labels, DeviceBuffer<int> indices, int indexOffset, int rows,
+        DeviceBuffer<float> batchX, DeviceBuffer<int> batchY) =>
+        Time($"gather byte batch {rows}x{cols}", () => inner.GatherBatch(features, cols, scaling, labels, indices, indexOffset, rows, batchX, batchY));
     public void InitUniform(DeviceBuffer<float> buffer, float low, float high, ulong seed) => inner.InitUniform(buffer, low, high, seed);
     public void InitNormal(DeviceBuffer<float> buffer, float mean, float std, ulong seed) => inner.InitNormal(buffer, mean, std, seed);
 
