@@ -15,7 +15,7 @@ public enum GemmKernel
     Register64 = 2,
     /// <summary>128×128 blocks, 8×8 per thread, double-buffered shared memory, split-K when the blocks alone would not fill the device (GemmDoubleBuffered128.cs).</summary>
     DoubleBuffered128 = 3,
-    /// <summary>Chosen per shape by the host (GemmPlan): Naive for a short K, else DoubleBuffered128 with split-K. The default on GPUs.</summary>
+    /// <summary>Chosen per shape by the host (GemmPlan): Naive for a short K or a C that fills a sliver of its 128×128 blocks, else DoubleBuffered128 with split-K. The default on GPUs.</summary>
     Auto = 4,
 }
 

@@ -7,7 +7,8 @@
 #   perf/gpu/run.sh device   on the lent GPU machine, from the repository root, with .pack/
 #                            carried: unpacks, checks every kernel against the float64 reference, times
 #                            every GEMM rung beside torch.matmul (FP32, TF32 off; and TF32 on),
-#                            gpunet bench beside PyTorch eager for two MLPs, and packs of 1, 8, 64 and
+#                            gpunet bench beside PyTorch eager for two MLPs, the fused step beside
+#                            --unfused (GEMM epilogues launched on their own), and packs of 1, 8, 64 and
 #                            256 models (bench --models) beside PyTorch's (perf/compare/torch_pack.py). Everything lands
 #                            under $OUT/perf/results/<device>-<date>.json (+ raw files).
 #
@@ -90,6 +91,20 @@ device() {
         "$gpunet" bench --device "$DEVICE" --model mlp --hidden 1024,1024 --batch-sizes "$BATCHES" --window 10 --json > "$raw/gpunet_mlp_1024_1024.json" || true
     else
         echo '{"skipped": "this gpunet build has no bench verb"}' > "$raw/gpunet_mlp_256.json"
+    fi
+
+    # 3b. the fused step beside the step before fusion (--unfused: each GEMM epilogue launched on its own), same build and
+    # card, batches 32 to 512 where launches weigh most, with each one's profile (launches and host waits per step).
+    if "$gpunet" bench --help 2>/dev/null | grep -q -- --unfused; then
+        for fused in fused unfused; do
+            local flag=""; [[ $fused == unfused ]] && flag="--unfused"
+            "$gpunet" bench --device "$DEVICE" --model mlp --hidden 256 --batch-sizes 32,128,512 --window 10 $flag --json \
+                > "$raw/gpunet_mlp_256_$fused.json" 2> "$raw/gpunet_mlp_256_$fused.log" || true
+            "$gpunet" bench --device "$DEVICE" --model mlp --hidden 256 --batch-sizes 128 --profile --steps 50 $flag \
+                > "$raw/gpunet_mlp_256_${fused}_profile.txt" 2>&1 || true
+        done
+    else
+        echo '{"skipped": "this gpunet build has no bench --unfused"}' > "$raw/gpunet_mlp_256_unfused.json"
     fi
 
     # 4. packs (gpunet sweep's engine): 1, 8, 64 and 256 copies of MLP 784-256-10 and of softmax 784-10 at batch 128,

@@ -17,7 +17,7 @@ public sealed record GemmTiming(GemmKernel Kernel, string Shape, double Millisec
 
 /// <summary>
 /// The GEMM ladder on a real device, for <c>gpunet selftest</c> and perf/gpu: every rung checked
-/// on <see cref="GemmOp.Shapes"/> against the float64 reference, then optionally timed. Lives here, not in tests, because it must run on the lent GPU machine
+/// on <see cref="GemmOp.Shapes"/> and <see cref="GemmEpilogueOp.Cases"/> against the float64 reference, then optionally timed. Lives here, not in tests, because it must run on the lent GPU machine
 /// from the published binary alone.
 /// </summary>
 public static class GemmLadder
@@ -43,7 +43,7 @@ public static class GemmLadder
         return result;
     }
 
-    /// <summary>Runs every runnable rung on every shape of <see cref="GemmOp"/>, the large ones included.</summary>
+    /// <summary>Runs every runnable rung on every shape of <see cref="GemmOp"/>, the large ones included, and on every fused GEMM of <see cref="GemmEpilogueOp"/>.</summary>
     public static IReadOnlyList<GemmCheck> Verify(IlgpuBackend backend)
     {
         var previous = backend.GemmKernel;
@@ -53,6 +53,8 @@ public static class GemmLadder
             backend.GemmKernel = kernel;
             foreach (var shape in GemmOp.Shapes.Concat(GemmOp.LargeShapes))
                 results.Add(new GemmCheck(kernel, GemmOp.Describe(shape), GemmOp.Check(backend, shape)));
+            foreach (var fused in GemmEpilogueOp.Cases)
+                results.Add(new GemmCheck(kernel, fused.ToString(), GemmOp.Check(backend, fused)));
         }
         backend.GemmKernel = previous;
         return results;

@@ -35,6 +35,20 @@ public sealed class GemmPlanTests
         Assert.Equal(GemmKernel.DoubleBuffered128, GemmPlan.For(new GemmShape(false, true, 128, 256, 784), GemmKernel.Auto, H200Multiprocessors).Kernel);
     }
 
+    /// <summary>
+    /// A C that fills at most an eighth of its 128×128 blocks takes the naive kernel (the logits' layer: 10 of 128 columns),
+    /// a quarter-filled one the 128 rung (PoCL's timings of both, perf/RESULTS.md).
+    /// </summary>
+    [Theory]
+    [InlineData(32, 10, 256, GemmKernel.Naive)]
+    [InlineData(128, 10, 256, GemmKernel.Naive)]
+    [InlineData(10, 256, 128, GemmKernel.Naive)]
+    [InlineData(32, 256, 784, GemmKernel.DoubleBuffered128)]
+    [InlineData(16, 128, 784, GemmKernel.Naive)]
+    [InlineData(17, 128, 784, GemmKernel.DoubleBuffered128)]
+    public void A_sliver_of_a_block_takes_the_naive_kernel(int m, int n, int k, GemmKernel expected) =>
+        Assert.Equal(expected, GemmPlan.For(new GemmShape(false, true, m, n, k), GemmKernel.Auto, H200Multiprocessors).Kernel);
+
     [Fact]
     public void Blocks_that_fill_the_device_are_not_split()
     {

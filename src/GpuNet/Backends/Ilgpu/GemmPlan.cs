@@ -13,9 +13,22 @@ public readonly record struct GemmPlan(GemmKernel Kernel, int Splits, int SplitD
     /// <summary>
     /// With K at most this, <see cref="GemmKernel.Auto"/> takes the naive kernel: one thread per
     /// output and no shared-memory staging, so B·M·N threads fill the device, where a tiled rung
-    /// would launch a handful of groups that each stage two shallow tiles.
+    /// would launch a handful of groups that each stage two shallow tiles. (And with C a sliver of its blocks, see
+    /// <see cref="NaiveMaxFill"/>.)
     /// </summary>
     public const int NaiveMaxDepth = 2 * GemmDoubleBuffered128.Depth;
+
+    /// <summary>
+    /// With C filling at most this share of its 128×128 blocks, <see cref="GemmKernel.Auto"/> takes the naive kernel too:
+    /// a layer of 10 outputs (the logits) computes 10 of each block's 128 columns. On PoCL (2 cores) the naive kernel ran
+    /// 32×10×256 in 0.036 ms against the 128 rung's 0.465 ms; 32×256×784, a quarter filled, stayed faster on the rung
+    /// (1.44 against 1.77 ms; perf/RESULTS.md, "Fewer launches").
+    /// </summary>
+    public const double NaiveMaxFill = 1.0 / 8;
+
+    /// <summary>The share of its 128×128 blocks that C fills.</summary>
+    public static double Fill(in GemmShape shape) =>
+        (double)shape.M * shape.N / (Tiles(shape, GemmDoubleBuffered128.Block) * (double)GemmDoubleBuffered128.Block * GemmDoubleBuffered128.Block);
 
     /// <summary>The least K one split multiplies: two stages, so each group still overlaps a load with the math.</summary>
     public const int MinSplitDepth = 2 * GemmDoubleBuffered128.Depth;
@@ -38,7 +51,7 @@ public readonly record struct GemmPlan(GemmKernel Kernel, int Splits, int SplitD
     public static GemmPlan For(in GemmShape shape, GemmKernel rung, int targetGroups, long minSplitWork = MinSplitWork)
     {
         var kernel = rung != GemmKernel.Auto ? rung
-            : shape.K <= NaiveMaxDepth ? GemmKernel.Naive : GemmKernel.DoubleBuffered128;
+            : shape.K <= NaiveMaxDepth || Fill(shape) <= NaiveMaxFill ? GemmKernel.Naive : GemmKernel.DoubleBuffered128;
         long batch = shape.Batch;
         int depth = Math.Max(shape.K, 1);
         switch (kernel)
