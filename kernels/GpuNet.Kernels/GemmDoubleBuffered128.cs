@@ -24,9 +24,10 @@ namespace GpuNet.Kernels;
 ///   2³¹ − 1 elements, so every index within one fits an int.
 ///
 /// Epilogues (<see cref="GemmEpilogueKind"/>): bias + activation and the activation's backward are applied as each
-/// element is stored, in a kernel of their own (<see cref="FusedStore"/>): with the epilogue's code after the loop,
-/// ptxas at 128 registers moved accumulators between registers at the end of every stage (20–30 MOVs among 512 FFMAs,
-/// the FFMA share 2–3 points down), so the plain GEMM (<see cref="PlainStore"/>) keeps the old loop. The row sums of
+/// element is stored, each in a kernel of its own (<see cref="BiasActivationStore"/>, <see cref="ActivationBackwardStore"/>):
+/// with the epilogue's code after the loop, ptxas at 128 registers moved accumulators between registers at the end of
+/// every stage (20–30 MOVs among 512 FFMAs, the FFMA share 2–3 points down), so the plain GEMM
+/// (<see cref="PlainStore"/>) keeps the old loop, and each fused kernel carries only its own epilogue. The row sums of
 /// op(A) run in one extra column of groups (<see cref="GemmEpilogues.IsRowSumGroup"/>) of either.
 ///
 /// Split-K: with <see cref="GemmParams.Splits"/> = S &gt; 1, grid z = batch·S + s and the group

@@ -30,10 +30,11 @@ public static class GemmEpilogues
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Apply(ArrayView<float> e, long eOffset, int kind, int activation, long element, int col, float v)
     {
+        var p = new GemmParams { EpilogueActivation = activation };
         if (kind == (int)GemmEpilogueKind.BiasActivation)
-            return ActivationKernels.Apply(activation, v + e[eOffset + col]);
+            return default(BiasActivationStore).Apply(e, eOffset, p, element, col, v);
         if (kind == (int)GemmEpilogueKind.ActivationBackward)
-            return v * ActivationKernels.DerivativeFromOutput(activation, e[eOffset + element]);
+            return default(ActivationBackwardStore).Apply(e, eOffset, p, element, col, v);
         return v;
     }
 

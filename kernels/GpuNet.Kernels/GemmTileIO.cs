@@ -73,12 +73,28 @@ public struct PlainStore : IGemmStoreEpilogue
     public readonly float Apply(ArrayView<float> e, long eOffset, GemmParams p, long element, int col, float v) => v;
 }
 
-/// <summary>The launch's epilogue as <see cref="GemmParams.Epilogue"/> says (<see cref="GemmEpilogues.Apply"/>).</summary>
+/// <summary>The launch's epilogue as <see cref="GemmParams.Epilogue"/> says (<see cref="GemmEpilogues.Apply"/>): the rungs other than the 128 one.</summary>
 public struct FusedStore : IGemmStoreEpilogue
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly float Apply(ArrayView<float> e, long eOffset, GemmParams p, long element, int col, float v) =>
         GemmEpilogues.Apply(e, eOffset, p.Epilogue, p.EpilogueActivation, element, col, v);
+}
+
+/// <summary>f(v + E[col]): <see cref="GemmEpilogueKind.BiasActivation"/>, the kind fixed at compile time.</summary>
+public struct BiasActivationStore : IGemmStoreEpilogue
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly float Apply(ArrayView<float> e, long eOffset, GemmParams p, long element, int col, float v) =>
+        ActivationKernels.Apply(p.EpilogueActivation, v + e[eOffset + col]);
+}
+
+/// <summary>v·f'(E[element]): <see cref="GemmEpilogueKind.ActivationBackward"/>, the kind fixed at compile time.</summary>
+public struct ActivationBackwardStore : IGemmStoreEpilogue
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly float Apply(ArrayView<float> e, long eOffset, GemmParams p, long element, int col, float v) =>
+        v * ActivationKernels.DerivativeFromOutput(p.EpilogueActivation, e[eOffset + element]);
 }
 
 /// <summary>

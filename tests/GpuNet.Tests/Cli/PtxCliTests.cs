@@ -17,8 +17,9 @@ public sealed class PtxCliTests : IDisposable
         Assert.Equal(IlgpuKernels.All.Select(e => e.Name + ".ptx").Order(), Directory.GetFiles(outDir, "*.ptx").Select(Path.GetFileName).Order());
         using var kernels = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "kernels.json")));
         Assert.Equal(IlgpuKernels.All.Count, kernels.RootElement.GetArrayLength());
-        // The report marks the rung a CUDA device uses for most shapes: DoubleBuffered128's four layouts, each plain and fused.
-        Assert.Equal(8, kernels.RootElement.EnumerateArray().Count(k => k.GetProperty("default_gemm").GetBoolean()));
+        // The report marks the rung a CUDA device uses for most shapes: DoubleBuffered128's four layouts, each plain, with
+        // bias + activation and with the activation's backward.
+        Assert.Equal(12, kernels.RootElement.EnumerateArray().Count(k => k.GetProperty("default_gemm").GetBoolean()));
         using var launches = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "launches.json")));
         Assert.All(launches.RootElement.EnumerateArray(), l =>
         {

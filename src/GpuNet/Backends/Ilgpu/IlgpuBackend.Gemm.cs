@@ -82,10 +82,10 @@ public sealed partial class IlgpuBackend
     /// </summary>
     private void GemmDoubleBuffered(in GemmShape shape, GemmPlan plan, GemmParams p, int sumColumns, IlgpuBuffer<float> a, IlgpuBuffer<float> b, IlgpuBuffer<float> c, IlgpuBuffer<float> e)
     {
-        bool storeFused = p.Epilogue is (int)GemmEpilogueKind.BiasActivation or (int)GemmEpilogueKind.ActivationBackward;
+        int layout = p.TransA * 2 + p.TransB;
         if (plan.Splits == 1)
         {
-            var kernel = IlgpuKernels.GemmDoubleBuffered128[(p.TransA * 2 + p.TransB) * 2 + (storeFused ? 1 : 0)];
+            var kernel = IlgpuKernels.GemmDoubleBuffered128[layout * 3 + IlgpuKernels.DoubleBuffered128Store((GemmEpilogueKind)p.Epilogue)];
             Launch(kernel)(_stream, BlockLaunch(shape, GemmDoubleBuffered128.Block, 1, sumColumns), a.View, b.View, c.View, e.View, p);
             return;
         }
@@ -101,7 +101,7 @@ public sealed partial class IlgpuBackend
             Epilogue = sumColumns != 0 ? p.Epilogue : (int)GemmEpilogueKind.None,
         };
         // The partials are stored plain; the reduction applies C's epilogue.
-        Launch(IlgpuKernels.GemmDoubleBuffered128[(p.TransA * 2 + p.TransB) * 2])(_stream, BlockLaunch(shape, GemmDoubleBuffered128.Block, plan.Splits, sumColumns),
+        Launch(IlgpuKernels.GemmDoubleBuffered128[layout * 3])(_stream, BlockLaunch(shape, GemmDoubleBuffered128.Block, plan.Splits, sumColumns),
             a.View, b.View, workspace.View, e.View, partial);
         var reduce = new GemmSplitKParams
         {

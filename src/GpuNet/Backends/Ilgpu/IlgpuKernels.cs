@@ -77,21 +77,36 @@ public static class IlgpuKernels
         Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>("GemmRegister64", Kernels.GemmRegister64.Kernel, GemmKernel.Register64);
 
     /// <summary>
-    /// The default GPU rung, one kernel per operand layout and store, indexed by (TransA·2 + TransB)·2 + fused (NN, NT, TN,
-    /// TT; plain, then with bias + activation or the activation's backward as each element is stored). Two resident
-    /// groups per multiprocessor caps ptxas at 128 registers: 16 warps to hide latency.
+    /// The default GPU rung, one kernel per operand layout and store, indexed by (TransA·2 + TransB)·3 + store (NN, NT, TN,
+    /// TT; plain, with bias + activation, with the activation's backward: <see cref="DoubleBuffered128Store"/>). Two
+    /// resident groups per multiprocessor caps ptxas at 128 registers: 16 warps to hide latency.
     /// </summary>
     public static IReadOnlyList<Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>> GemmDoubleBuffered128 { get; } =
     [
         DoubleBuffered128("NN", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout, PlainStore>),
-        DoubleBuffered128("NNFused", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout, FusedStore>),
+        DoubleBuffered128("NNBiasActivation", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout, BiasActivationStore>),
+        DoubleBuffered128("NNActivationBackward", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout, ActivationBackwardStore>),
         DoubleBuffered128("NT", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout, PlainStore>),
-        DoubleBuffered128("NTFused", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout, FusedStore>),
+        DoubleBuffered128("NTBiasActivation", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout, BiasActivationStore>),
+        DoubleBuffered128("NTActivationBackward", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout, ActivationBackwardStore>),
         DoubleBuffered128("TN", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout, PlainStore>),
-        DoubleBuffered128("TNFused", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout, FusedStore>),
+        DoubleBuffered128("TNBiasActivation", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout, BiasActivationStore>),
+        DoubleBuffered128("TNActivationBackward", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout, ActivationBackwardStore>),
         DoubleBuffered128("TT", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout, PlainStore>),
-        DoubleBuffered128("TTFused", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout, FusedStore>),
+        DoubleBuffered128("TTBiasActivation", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout, BiasActivationStore>),
+        DoubleBuffered128("TTActivationBackward", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout, ActivationBackwardStore>),
     ];
+
+    /// <summary>
+    /// Which store of <see cref="GemmDoubleBuffered128"/> a launch with <paramref name="epilogue"/> takes: 0 plain (no
+    /// epilogue, or the row sums, which leave C alone), 1 bias + activation, 2 the activation's backward.
+    /// </summary>
+    public static int DoubleBuffered128Store(GemmEpilogueKind epilogue) => epilogue switch
+    {
+        GemmEpilogueKind.BiasActivation => 1,
+        GemmEpilogueKind.ActivationBackward => 2,
+        _ => 0,
+    };
 
     public static Kernel<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmSplitKParams>> GemmSplitKReduce { get; } =
         Implicit<Action<AcceleratorStream, Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmSplitKParams>>("GemmSplitKReduce", GemmSplitK.Reduce);
