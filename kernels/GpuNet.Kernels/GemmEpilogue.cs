@@ -20,24 +20,9 @@ public enum GemmEpilogueKind
     RowSums = 3,
 }
 
-/// <summary>The epilogues' per-element math and the row sums, shared by every GEMM rung and the split-K reduction.</summary>
+/// <summary>The row sums, shared by every GEMM rung (the per-element epilogues are the stores of <see cref="IGemmStoreEpilogue"/>).</summary>
 public static class GemmEpilogues
 {
-    /// <summary>
-    /// The final value of element <paramref name="element"/> (= row·N + col of its plane) in column <paramref name="col"/>,
-    /// from the GEMM's value <paramref name="v"/> (alpha and beta applied). E is read only by the two epilogues that read it.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Apply(ArrayView<float> e, long eOffset, int kind, int activation, long element, int col, float v)
-    {
-        var p = new GemmParams { EpilogueActivation = activation };
-        if (kind == (int)GemmEpilogueKind.BiasActivation)
-            return default(BiasActivationStore).Apply(e, eOffset, p, element, col, v);
-        if (kind == (int)GemmEpilogueKind.ActivationBackward)
-            return default(ActivationBackwardStore).Apply(e, eOffset, p, element, col, v);
-        return v;
-    }
-
     /// <summary>
     /// E[b·StrideE + row] = Σ_k op(A)[row, k] of batch <paramref name="batch"/>, over the whole of K (split-K or not), in
     /// a fixed order: four running sums over k ≡ 0, 1, 2, 3 (mod 4), then (s0 + s1) + (s2 + s3). The rungs run it in

@@ -52,6 +52,6 @@ public static class GemmNaive
 
         // BLAS semantics: with beta == 0, C is write-only, so NaN already in C cannot leak.
         float v = p.Beta == 0f ? p.Alpha * acc : p.Alpha * acc + p.Beta * c[cIndex];
-        c[cIndex] = GemmEpilogues.Apply(e, batch * p.StrideE, p.Epilogue, p.EpilogueActivation, element, j, v);
+        c[cIndex] = default(FusedStore).Apply(e, batch * p.StrideE, p.Epilogue, p.EpilogueActivation, element, j, v);
     }
 }

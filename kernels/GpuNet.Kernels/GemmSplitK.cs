@@ -40,6 +40,6 @@ public static class GemmSplitK
         }
         long target = batch * p.StrideC + element;
         float v = p.Beta == 0f ? p.Alpha * sum : p.Alpha * sum + p.Beta * c[target];
-        c[target] = GemmEpilogues.Apply(e, batch * p.StrideE, p.Epilogue, p.EpilogueActivation, element, element % p.N, v);
+        c[target] = default(FusedStore).Apply(e, batch * p.StrideE, p.Epilogue, p.EpilogueActivation, element, element % p.N, v);
     }
 }

@@ -55,46 +55,56 @@ public static class GemmTileIO
         long element = (long)row * p.N + col;
         long index = offset + element;
         float v = p.Beta == 0f ? p.Alpha * acc : p.Alpha * acc + p.Beta * c[index];
-        c[index] = default(TE).Apply(e, eOffset, p, element, col, v);
+        c[index] = default(TE).Apply(e, eOffset, p.Epilogue, p.EpilogueActivation, element, col, v);
     }
 }
 
 /// <summary>What a GEMM rung does to each element of C as it stores it, as a type (see <see cref="GemmDoubleBuffered128"/>).</summary>
 public interface IGemmStoreEpilogue
 {
-    /// <summary>The stored value of element <paramref name="element"/> (= row·N + col) from the GEMM's <paramref name="v"/>.</summary>
-    float Apply(ArrayView<float> e, long eOffset, GemmParams p, long element, int col, float v);
+    /// <summary>
+    /// The stored value of element <paramref name="element"/> (= row·N + col of its plane) from the GEMM's
+    /// <paramref name="v"/> (alpha and beta applied), for a launch with epilogue <paramref name="kind"/> (a
+    /// <see cref="GemmEpilogueKind"/>) and <paramref name="activation"/>; E is read only by the epilogues that read it.
+    /// </summary>
+    float Apply(ArrayView<float> e, long eOffset, int kind, int activation, long element, int col, float v);
 }
 
 /// <summary>C as the GEMM leaves it (no epilogue, or the row sums, which do not touch C).</summary>
 public struct PlainStore : IGemmStoreEpilogue
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly float Apply(ArrayView<float> e, long eOffset, GemmParams p, long element, int col, float v) => v;
+    public readonly float Apply(ArrayView<float> e, long eOffset, int kind, int activation, long element, int col, float v) => v;
 }
 
-/// <summary>The launch's epilogue as <see cref="GemmParams.Epilogue"/> says (<see cref="GemmEpilogues.Apply"/>): the rungs other than the 128 one.</summary>
+/// <summary>The launch's epilogue chosen at run time by its kind: the naive, 16 and 64 rungs and split-K's reduction.</summary>
 public struct FusedStore : IGemmStoreEpilogue
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly float Apply(ArrayView<float> e, long eOffset, GemmParams p, long element, int col, float v) =>
-        GemmEpilogues.Apply(e, eOffset, p.Epilogue, p.EpilogueActivation, element, col, v);
+    public readonly float Apply(ArrayView<float> e, long eOffset, int kind, int activation, long element, int col, float v)
+    {
+        if (kind == (int)GemmEpilogueKind.BiasActivation)
+            return default(BiasActivationStore).Apply(e, eOffset, kind, activation, element, col, v);
+        if (kind == (int)GemmEpilogueKind.ActivationBackward)
+            return default(ActivationBackwardStore).Apply(e, eOffset, kind, activation, element, col, v);
+        return v;
+    }
 }
 
 /// <summary>f(v + E[col]): <see cref="GemmEpilogueKind.BiasActivation"/>, the kind fixed at compile time.</summary>
 public struct BiasActivationStore : IGemmStoreEpilogue
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly float Apply(ArrayView<float> e, long eOffset, GemmParams p, long element, int col, float v) =>
-        ActivationKernels.Apply(p.EpilogueActivation, v + e[eOffset + col]);
+    public readonly float Apply(ArrayView<float> e, long eOffset, int kind, int activation, long element, int col, float v) =>
+        ActivationKernels.Apply(activation, v + e[eOffset + col]);
 }
 
 /// <summary>v·f'(E[element]): <see cref="GemmEpilogueKind.ActivationBackward"/>, the kind fixed at compile time.</summary>
 public struct ActivationBackwardStore : IGemmStoreEpilogue
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly float Apply(ArrayView<float> e, long eOffset, GemmParams p, long element, int col, float v) =>
-        v * ActivationKernels.DerivativeFromOutput(p.EpilogueActivation, e[eOffset + element]);
+    public readonly float Apply(ArrayView<float> e, long eOffset, int kind, int activation, long element, int col, float v) =>
+        v * ActivationKernels.DerivativeFromOutput(activation, e[eOffset + element]);
 }
 
 /// <summary>
