@@ -83,18 +83,10 @@ public static class IlgpuKernels
     /// </summary>
     public static IReadOnlyList<Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>> GemmDoubleBuffered128 { get; } =
     [
-        DoubleBuffered128("NN", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout, PlainStore>),
-        DoubleBuffered128("NNBiasActivation", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout, BiasActivationStore>),
-        DoubleBuffered128("NNActivationBackward", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, RContiguousLayout, ActivationBackwardStore>),
-        DoubleBuffered128("NT", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout, PlainStore>),
-        DoubleBuffered128("NTBiasActivation", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout, BiasActivationStore>),
-        DoubleBuffered128("NTActivationBackward", Kernels.GemmDoubleBuffered128.Kernel<KContiguousLayout, KContiguousLayout, ActivationBackwardStore>),
-        DoubleBuffered128("TN", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout, PlainStore>),
-        DoubleBuffered128("TNBiasActivation", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout, BiasActivationStore>),
-        DoubleBuffered128("TNActivationBackward", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, RContiguousLayout, ActivationBackwardStore>),
-        DoubleBuffered128("TT", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout, PlainStore>),
-        DoubleBuffered128("TTBiasActivation", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout, BiasActivationStore>),
-        DoubleBuffered128("TTActivationBackward", Kernels.GemmDoubleBuffered128.Kernel<RContiguousLayout, KContiguousLayout, ActivationBackwardStore>),
+        .. DoubleBuffered128Stores<KContiguousLayout, RContiguousLayout>("NN"),
+        .. DoubleBuffered128Stores<KContiguousLayout, KContiguousLayout>("NT"),
+        .. DoubleBuffered128Stores<RContiguousLayout, RContiguousLayout>("TN"),
+        .. DoubleBuffered128Stores<RContiguousLayout, KContiguousLayout>("TT"),
     ];
 
     /// <summary>
@@ -189,6 +181,16 @@ public static class IlgpuKernels
         {
             Loader = static (accelerator, e) => accelerator.LoadKernel<TLauncher>(e.Method, e.SpecializationFor(accelerator.MaxNumThreadsPerGroup)),
         });
+
+    /// <summary>One layout's three kernels of the 128 rung, in <see cref="DoubleBuffered128Store"/>'s order.</summary>
+    private static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>[] DoubleBuffered128Stores<TA, TB>(string layouts)
+        where TA : struct, IGemmLayout
+        where TB : struct, IGemmLayout =>
+    [
+        DoubleBuffered128(layouts, Kernels.GemmDoubleBuffered128.Kernel<TA, TB, PlainStore>),
+        DoubleBuffered128(layouts + "BiasActivation", Kernels.GemmDoubleBuffered128.Kernel<TA, TB, BiasActivationStore>),
+        DoubleBuffered128(layouts + "ActivationBackward", Kernels.GemmDoubleBuffered128.Kernel<TA, TB, ActivationBackwardStore>),
+    ];
 
     private static Kernel<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>> DoubleBuffered128(string layouts, Delegate kernel) =>
         Grouped<Action<AcceleratorStream, KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, GemmParams>>(
