@@ -50,7 +50,8 @@ public partial interface IBackend : IDisposable
     /// <summary>
     /// The GEMM with <paramref name="epilogue"/> (see <see cref="GemmEpilogue"/>): bias + activation, the activation's
     /// backward, or the row sums of op(A), in the GEMM's own launch where the device can fuse them. The default runs the
-    /// separate ops (<see cref="GemmEpilogue.RunUnfused"/>); it is the cpu backend's, whose bits it keeps.
+    /// separate ops (<see cref="GemmEpilogue.RunUnfused"/>); it is the cpu backend's: the order, and so the bits, every
+    /// cpu step has had, on a backend where a launch costs nothing.
     /// </summary>
     void Gemm(in GemmShape shape, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c, in GemmEpilogue epilogue)
     {

@@ -72,17 +72,6 @@ public sealed partial class CpuBackend : IBackend
         _gemm.Run(shape, Own(a), Own(b), Own(c));
     }
 
-    /// <summary>
-    /// The epilogue as the separate ops, right after the GEMM (<see cref="GemmEpilogue.RunUnfused"/>): the order, and so
-    /// the bits, every cpu step has had. On this backend a launch costs nothing, so there is no launch to save.
-    /// </summary>
-    public void Gemm(in GemmShape shape, DeviceBuffer<float> a, DeviceBuffer<float> b, DeviceBuffer<float> c, in GemmEpilogue epilogue)
-    {
-        shape.Validate();
-        epilogue.Validate(shape);
-        GemmEpilogue.RunUnfused(this, shape, a, b, c, epilogue);
-    }
-
     public void BiasActivation(DeviceBuffer<float> y, DeviceBuffer<float> bias, int rows, int cols, Activation activation) =>
         CpuElementwise.BiasActivation(Own(y).First(rows * cols), Own(bias).Span, rows, cols, activation);
 
