@@ -33,16 +33,18 @@ public sealed class ProfilingBackend(IBackend inner) : IBackend
     /// Kernels the wrapped device launched since the last <see cref="Reset"/>, where it counts them (ILGPU devices); null
     /// on the cpu backend, which launches nothing (its ops are calls).
     /// </summary>
-    public long? Launches => inner is Ilgpu.IlgpuBackend ilgpu ? ilgpu.LaunchCount - _launchesAtReset : null;
+    public long? Launches => inner is Ilgpu.IlgpuBackend ? DeviceLaunches - _launchesAtReset : null;
 
-    private long _launchesAtReset = (inner as Ilgpu.IlgpuBackend)?.LaunchCount ?? 0;
+    private long _launchesAtReset = (inner as Ilgpu.IlgpuBackend)?.LaunchCount ?? 0; // counted from the profiler's start, as the totals are
+
+    private long DeviceLaunches => (inner as Ilgpu.IlgpuBackend)?.LaunchCount ?? 0;
 
     public void Reset()
     {
         _totals.Clear();
         GemmFlops = 0;
         HostWaits = 0;
-        _launchesAtReset = (inner as Ilgpu.IlgpuBackend)?.LaunchCount ?? 0;
+        _launchesAtReset = DeviceLaunches;
     }
 
     private void Time(string op, Action run)

@@ -88,12 +88,7 @@ public sealed class TrainingStepLaunchTests
             SoftmaxLaunchesPerStep);
     }
 
-    private static IlgpuBackend Open(string device)
-    {
-        var backend = TestDevices.TryOpen(device, out string? missing);
-        if (backend is null) Assert.Skip(missing!);
-        return (IlgpuBackend)backend!;
-    }
+    private static IlgpuBackend Open(string device) => (IlgpuBackend)TestDevices.Open(device);
 
     /// <summary>Epochs of two and three steps: their difference is one step's launches, and no host wait.</summary>
     private static void AssertPerStep(IlgpuBackend backend, ModelSpec spec, TrainOptions options, int launchesPerStep)
